@@ -1,0 +1,50 @@
+"""eqsnn — spiking neural networks from equation strings.
+
+Public names are imported lazily (PEP 562) so that ``import eqsnn`` stays cheap: SymPy
+is only imported when a model has to be parsed or derived, never on a warm run whose
+compiled module and derivation are already cached.
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_PUBLIC = {
+    "Equations": "eqsnn.equations",
+    "parse_equations": "eqsnn.equations",
+    "integrate": "eqsnn.integrators",
+    "derive": "eqsnn.integrators",
+    "Derivation": "eqsnn.integrators",
+    "NeuronGroup": "eqsnn.runtime",
+    "Synapses": "eqsnn.runtime",
+    "Network": "eqsnn.runtime",
+    "SpikeMonitor": "eqsnn.runtime",
+    "StateMonitor": "eqsnn.runtime",
+    "PopulationRateMonitor": "eqsnn.runtime",
+    "PoissonGroup": "eqsnn.runtime",
+    "SpikeGeneratorGroup": "eqsnn.runtime",
+    "TimedArray": "eqsnn.runtime",
+    "EqsnnError": "eqsnn.errors",
+}
+_SUBMODULES = {"units", "errors", "models", "plot", "equations", "integrators", "codegen",
+               "compiler", "runtime"}
+
+__all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"eqsnn.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'eqsnn' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
