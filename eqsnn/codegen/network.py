@@ -1,0 +1,137 @@
+"""Assembling one network module from the operations of a network's objects.
+
+Runtime objects (groups, monitors, inputs, synapses) describe what they need — arrays,
+scalars, counters and operations in a schedule slot — to a :class:`ModuleBuilder`. The
+builder names everything by position (``_g0_v``, ``_m1_buf``) rather than by the user's
+names, so two networks with the same structure produce the same source and share one
+compiled module. It renders the source for one backend: C inside a Cython module, or
+its numpy twin.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from eqsnn import __version__
+from eqsnn.codegen.templates import render
+
+__all__ = ["SLOTS", "ArraySlot", "ModuleBuilder", "ModuleSource"]
+
+#: The schedule of one time step, in order (the same as Brian2's default schedule).
+SLOTS = ("start", "groups", "thresholds", "synapses", "resets", "end")
+
+_CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
+           np.dtype(np.int64): "int64_t"}
+
+
+@dataclass
+class ArraySlot:
+    """An array the compiled loop reads or writes; ``get`` returns the current array."""
+
+    cname: str
+    ctype: str
+    get: Callable[[], np.ndarray]
+
+
+@dataclass
+class ModuleSource:
+    """The rendered source and what to hand it at run time, in order."""
+
+    backend: str
+    source: str
+    arrays: list[ArraySlot]
+    scalars: list[tuple[str, Callable[[], float]]]
+    int_scalars: list[tuple[str, Callable[[], int]]]
+
+
+@dataclass
+class ModuleBuilder:
+    """Collects what each object needs and renders the network module."""
+
+    backend: str  # "cython" or "numpy"
+    arrays: list[ArraySlot] = field(default_factory=list)
+    scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
+    int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+    capacity_checks: list[str] = field(default_factory=list)
+    blocks: dict[str, list[str]] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
+    #: per-build memo for objects declared once however often they are used (timed arrays)
+    memo: dict = field(default_factory=dict)
+    _n_ops: int = 0
+
+    # --- naming ---------------------------------------------------------------------
+    def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
+        self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
+        return cname
+
+    def scalar(self, cname: str, get: Callable[[], float]) -> str:
+        self.scalars.append((cname, get))
+        return cname
+
+    def int_scalar(self, cname: str, get: Callable[[], int]) -> str:
+        self.int_scalars.append((cname, get))
+        return cname
+
+    def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
+        """A persistent int64 counter: a one-element array owned by an object.
+
+        Returns the lvalue to use in templates (the same text in C and Python)."""
+        self.array(cname, get, np.int64)
+        return f"{cname}[0]"
+
+    def next_op(self) -> int:
+        """A new operation id: the random stream of operation k is ``k << 32``."""
+        self._n_ops += 1
+        return self._n_ops
+
+    # --- code -----------------------------------------------------------------------
+    @property
+    def is_c(self) -> bool:
+        return self.backend == "cython"
+
+    def index_name(self) -> str:
+        """How the per-neuron index ``i`` is written in expressions."""
+        return "((double)_i)" if self.is_c else "_i"
+
+    def as_double(self, int_expr: str) -> str:
+        return f"((double){int_expr})" if self.is_c else int_expr
+
+    def statements(self, statements: Sequence, names: dict[str, str],
+                   user_functions: dict[str, str] | None = None) -> list[str]:
+        from eqsnn.codegen import printing
+        if self.is_c:
+            return printing.c_statements(statements, names=names, user_functions=user_functions)
+        return printing.numpy_statements(statements, names=names, user_functions=user_functions)
+
+    def expression(self, expr, names: dict[str, str],
+                   user_functions: dict[str, str] | None = None) -> str:
+        from eqsnn.codegen import printing
+        if self.is_c:
+            return printing.c_expression(expr, names=names, user_functions=user_functions)
+        return printing.numpy_expression(expr, names=names, user_functions=user_functions)
+
+    def add(self, slot: str, template: str, **context) -> None:
+        """Render one operation's template into a schedule slot."""
+        name = f"{template}.c.j2" if self.is_c else f"numpy/{template}.py.j2"
+        self.blocks[slot].append(render(name, **context).rstrip("\n"))
+
+    def add_function(self, c_line: str, numpy_line: str) -> None:
+        self.functions.append(c_line if self.is_c else numpy_line)
+
+    def add_capacity_check(self, condition: str) -> None:
+        self.capacity_checks.append(condition)
+
+    # --- result ---------------------------------------------------------------------
+    def build(self) -> ModuleSource:
+        slots = [block for slot in SLOTS for block in self.blocks[slot]]
+        template = "network.pyx.j2" if self.is_c else "numpy/network.py.j2"
+        source = render(
+            template, version=__version__, arrays=self.arrays,
+            scalars=[name for name, _ in self.scalars],
+            int_scalars=[name for name, _ in self.int_scalars],
+            functions=self.functions, capacity_checks=self.capacity_checks, slots=slots,
+        )
+        return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
+                            list(self.int_scalars))

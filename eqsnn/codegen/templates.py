@@ -1,0 +1,66 @@
+"""Rendering the Jinja2 templates of the top-level ``templates/`` folder.
+
+Each template's inputs are declared here, next to the renderer, instead of being
+scraped from comments: :func:`render` refuses a context that lacks a declared input or
+brings an undeclared one, and Jinja2's ``StrictUndefined`` makes any other typo in a
+template fail loudly instead of rendering an empty string.
+"""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import jinja2
+
+__all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
+
+# One template per operation; the same operation exists for both backends
+# (``.c.j2``: C inside the Cython module; ``numpy/….py.j2``: vectorised numpy) with the
+# same inputs.
+_OPERATION_INPUTS = {
+    "stateupdate": {"op", "group", "lines", "temporaries", "uses_random", "refractory"},
+    "threshold": {"op", "group", "condition", "uses_random", "refractory", "spikes"},
+    "reset": {"op", "group", "lines", "temporaries", "uses_random", "spikes"},
+    "spikegenerator": {"group", "spikes"},
+    "spikemonitor": {"spikes", "start", "stop", "buf_i", "buf_step", "count"},
+    "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count"},
+    "ratemonitor": {"spikes", "size", "buf", "count"},
+}
+TEMPLATE_INPUTS: dict[str, set[str]] = {}
+for _name, _inputs in _OPERATION_INPUTS.items():
+    TEMPLATE_INPUTS[f"{_name}.c.j2"] = _inputs
+    TEMPLATE_INPUTS[f"numpy/{_name}.py.j2"] = _inputs
+_MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
+                  "capacity_checks", "slots"}
+TEMPLATE_INPUTS["network.pyx.j2"] = _MODULE_INPUTS
+TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
+
+
+def template_dir() -> str:
+    """The installed templates folder (also the include dir for ``eqsnn_support.h``)."""
+    return str(resources.files("eqsnn.templates"))
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir()),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def render(template: str, **context) -> str:
+    """Render ``template`` with exactly its declared inputs."""
+    declared = TEMPLATE_INPUTS.get(template)
+    if declared is None:
+        raise KeyError(f"template {template!r} has no declared inputs; add it to TEMPLATE_INPUTS")
+    missing = declared - context.keys()
+    extra = context.keys() - declared
+    if missing or extra:
+        raise TypeError(f"template {template!r}: missing inputs {sorted(missing)}, "
+                        f"undeclared inputs {sorted(extra)}")
+    return _environment().get_template(template).render(**context)
