@@ -1,0 +1,98 @@
+"""The two backends behind ``Network.run``: a compiled Cython module, or its numpy twin.
+
+Both receive the same arrays in the same order; only how they are handed over differs
+(raw addresses for the compiled loop, the arrays themselves for numpy).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+from eqsnn.codegen.network import ModuleSource
+from eqsnn.errors import InvalidValueError
+
+__all__ = ["choose_backend", "load_backend", "Program"]
+
+BACKENDS = ("cython", "numpy")
+
+
+def choose_backend(requested: str | None) -> str:
+    """``None`` → Cython when a C compiler works, else numpy (with one warning)."""
+    if requested is not None:
+        if requested not in BACKENDS:
+            raise InvalidValueError(f"unknown backend {requested!r}; choose one of {BACKENDS}")
+        return requested
+    from eqsnn.compiler import compiler_available, warn_no_compiler
+    if compiler_available():
+        return "cython"
+    warn_no_compiler()
+    return "numpy"
+
+
+@dataclass
+class Program:
+    """A loaded network module plus the getters of everything it is handed."""
+
+    source: ModuleSource
+    module: types.ModuleType
+
+    def run(self, start_step: int, n_steps: int, dt: float, seed: int) -> int:
+        arrays = [slot.get() for slot in self.source.arrays]
+        scalars = np.array([get() for _, get in self.source.scalars] or [0.0], dtype=np.float64)
+        iscalars = np.array([get() for _, get in self.source.int_scalars] or [0], dtype=np.int64)
+        if self.source.backend == "cython":
+            addresses = [array.ctypes.data for array in arrays]
+            return self.module.run(start_step, n_steps, dt, seed, addresses,
+                                   scalars.ctypes.data, iscalars.ctypes.data)
+        return self.module.run(start_step, n_steps, dt, seed, arrays, scalars, iscalars)
+
+
+def load_backend(source: ModuleSource) -> Program:
+    if source.backend == "cython":
+        from eqsnn.compiler import compile_module
+        module = compile_module(source.source, name_hint="network")
+    else:
+        module = load_python_module(source.source, name_hint="network")
+    return Program(source, module)
+
+
+_python_modules: dict[str, types.ModuleType] = {}
+
+
+def load_python_module(source: str, *, name_hint: str) -> types.ModuleType:
+    """Import generated Python source through a file in the cache (no exec of strings),
+    so tracebacks show the generated lines."""
+    key = hashlib.sha256(source.encode()).hexdigest()
+    if key in _python_modules:
+        return _python_modules[key]
+    directory = os.path.join(_cache_dir(), "numpy")
+    os.makedirs(directory, exist_ok=True)
+    name = f"_eqsnn_{name_hint}_{key[:16]}"
+    path = os.path.join(directory, name + ".py")
+    if not os.path.exists(path):
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(source)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees all or nothing
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    _python_modules[key] = module
+    return module
+
+
+def _cache_dir() -> str:
+    try:
+        from eqsnn.compiler import cache_dir
+        return str(cache_dir())
+    except ImportError:
+        import platformdirs
+        return os.environ.get("EQSNN_CACHE_DIR") or platformdirs.user_cache_dir("eqsnn")

@@ -1,0 +1,196 @@
+"""Inputs: Poisson spike sources, spikes given in advance, and values that vary in time.
+
+* :class:`PoissonGroup` is an ordinary :class:`NeuronGroup` whose threshold is
+  ``rand() < rates*dt``: the same generated code path, the same counter-based random
+  numbers on both backends.
+* :class:`SpikeGeneratorGroup` replays given (index, time) pairs, exact to the step.
+* :class:`TimedArray` is a function of time usable inside equations, ``I = stim(t)``:
+  e.g. the square current pulse of the Neurapse seed.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, Mapping
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.errors import DimensionMismatchError, InvalidValueError
+from eqsnn.runtime.groups import NeuronGroup, _check_size, _default_name
+
+__all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
+
+_SECOND = (1 * units.ureg.second).dimensionality
+_HERTZ = (1 * units.ureg.hertz).dimensionality
+
+
+class PoissonGroup(NeuronGroup):
+    """``N`` independent Poisson spike sources.
+
+    Parameters
+    ----------
+    rates
+        A rate (``10*Hz``), one rate per neuron, or a string expression of time and
+        namespace names (``"stim(t)"``, ``"5*Hz + 5*Hz*sin(2*pi*t/second)"``).
+    """
+
+    def __init__(self, N: int, rates: Any, *, namespace: Mapping[str, Any] | None = None,
+                 name: str | None = None, seed: int | None = None):
+        if isinstance(rates, str):
+            model = f"rates = {rates} : Hz"
+        else:
+            model = "rates : Hz"
+        super().__init__(N, model, threshold="rand() < rates*dt", namespace=namespace,
+                         name=name or _default_name("poissongroup"), seed=seed)
+        if not isinstance(rates, str):
+            self.rates = rates
+
+    def __repr__(self) -> str:
+        return f"PoissonGroup({self.N}, name={self.name!r})"
+
+
+class SpikeGeneratorGroup:
+    """Neurons that spike exactly at given times.
+
+    Parameters
+    ----------
+    N
+        Number of neurons.
+    indices, times
+        Spike ``i`` of neuron ``indices[i]`` happens at ``times[i]`` (rounded to the
+        simulation step; two spikes of one neuron in one step are an error).
+    """
+
+    _kind = "group"
+
+    def __init__(self, N: int, indices: Any, times: Any, *, name: str | None = None):
+        self.N = _check_size(N)
+        self.name = name or _default_name("spikegeneratorgroup")
+        indices = np.asarray(indices, dtype=np.int64).ravel()
+        magnitude, dim = units.to_si(times)
+        if dim != _SECOND:
+            raise DimensionMismatchError(
+                f"spike times must be times, but have unit {units.format_dimension(dim)}",
+                hint="give them like [1, 5, 7]*ms")
+        times = np.asarray(magnitude, dtype=np.float64).ravel()
+        if indices.shape != times.shape:
+            raise InvalidValueError(f"{indices.size} indices but {times.size} times were given")
+        if indices.size and (indices.min() < 0 or indices.max() >= self.N):
+            raise InvalidValueError(f"spike indices must lie in 0..{self.N - 1}")
+        if np.any(times < 0):
+            raise InvalidValueError("spike times must not be negative")
+        self._indices, self._times = indices, times
+        self._dims: dict[str, Any] = {}
+        self._lastspike = np.zeros(self.N, dtype=np.int64)
+        self._spikes = np.zeros(self.N, dtype=np.int32)
+        self._nspikes = np.zeros(1, dtype=np.int64)
+        self._position = np.zeros(1, dtype=np.int64)
+
+    def _events(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        steps = np.round(self._times / dt).astype(np.int64)
+        order = np.lexsort((self._indices, steps))
+        steps, indices = steps[order], self._indices[order].astype(np.int32)
+        same = (np.diff(steps) == 0) & (np.diff(indices) == 0)
+        if np.any(same):
+            k = int(np.flatnonzero(same)[0])
+            raise InvalidValueError(
+                f"neuron {indices[k]} of {self.name!r} has two spikes in the step at "
+                f"t = {steps[k] * dt} s", hint="use a smaller dt or remove the duplicate")
+        return steps, indices
+
+    def _contribute(self, builder, index: int, dt: float) -> None:
+        self._dt = dt
+        self._event_step, self._event_index = self._events(dt)
+        p = f"_g{index}"
+        builder.int_scalar(f"{p}_N", lambda: self.N)
+        spikes = SimpleNamespace(
+            array=builder.array(f"{p}_spikes", lambda: self._spikes, np.int32),
+            count=builder.counter(f"{p}_nspikes", lambda: self._nspikes))
+        group = SimpleNamespace(
+            label=f"SpikeGeneratorGroup {self.name!r}",
+            position=builder.counter(f"{p}_position", lambda: self._position),
+            n_events=builder.int_scalar(f"{p}_n_events", lambda: self._event_step.size),
+            event_step=builder.array(f"{p}_event_step", lambda: self._event_step, np.int64),
+            event_index=builder.array(f"{p}_event_index", lambda: self._event_index, np.int32))
+        self._code = SimpleNamespace(prefix=p, spikes=spikes, names={}, group=group,
+                                     user_functions={})
+        builder.add("thresholds", "spikegenerator", group=group, spikes=spikes)
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {"position": self._position, "spikes": self._spikes, "nspikes": self._nspikes}
+
+    def _set_state(self, state) -> None:
+        self._position[:] = state["position"]
+        self._spikes[:] = state["spikes"]
+        self._nspikes[:] = state["nspikes"]
+
+    def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def __len__(self) -> int:
+        return self.N
+
+    def __getitem__(self, item: slice):
+        from eqsnn.runtime.groups import Subgroup
+        start, stop, _ = item.indices(self.N)
+        return Subgroup(self, start, stop)
+
+    def __repr__(self) -> str:
+        return f"SpikeGeneratorGroup({self.N}, {self._times.size} spikes, name={self.name!r})"
+
+
+class TimedArray:
+    """Values sampled every ``dt``, usable in equations as a function of time.
+
+    ``stim = TimedArray([0, 1, 1, 0]*nA, dt=10*ms)`` then ``I = stim(t) : amp`` with
+    ``namespace={"stim": stim}``. Sample ``k`` holds on ``[k*dt, (k+1)*dt)``; before
+    the first and after the last sample the end values hold.
+    """
+
+    _eqsnn_function = True
+
+    def __init__(self, values: Any, dt: Any, *, name: str | None = None):
+        magnitude, self.dim = units.to_si(values)
+        self.values = np.ascontiguousarray(np.asarray(magnitude, dtype=np.float64).ravel())
+        if self.values.size == 0:
+            raise InvalidValueError("a TimedArray needs at least one value")
+        if np.ndim(magnitude) != 1:
+            raise InvalidValueError("TimedArray values must be one-dimensional (one value "
+                                    "per time step)")
+        step, dim = units.to_si(dt)
+        if dim != _SECOND or not np.isscalar(step) or step <= 0:
+            raise InvalidValueError("the dt of a TimedArray must be a positive duration, "
+                                    "e.g. dt=0.1*ms")
+        self.dt = float(step)
+        self.name = name or _default_name("timedarray")
+
+    def evaluate(self, t):
+        """Values at times ``t`` (SI seconds), as the generated code computes them."""
+        k = np.floor((np.asarray(t, dtype=np.float64) + 1e-3 * self.dt) / self.dt)
+        k = np.clip(k, 0, self.values.size - 1).astype(np.int64)
+        return self.values[k]
+
+    def __call__(self, t: Any):
+        magnitude, dim = units.to_si(t)
+        if dim != _SECOND:
+            raise DimensionMismatchError("a TimedArray is called with a time, e.g. stim(5*ms)")
+        return units.from_si(self.evaluate(magnitude), self.dim)
+
+    def _declare(self, builder) -> str:
+        """Declare this array to the module builder once; return the function's name."""
+        memo = builder.memo.setdefault("timed_arrays", {})
+        if id(self) in memo:
+            return memo[id(self)]
+        k = len(memo)
+        fname = f"_ta{k}"
+        values = builder.array(f"{fname}_values", lambda: self.values)
+        n = builder.int_scalar(f"{fname}_n", lambda: self.values.size)
+        dt = builder.scalar(f"{fname}_dt", lambda: self.dt)
+        builder.add_function(
+            f"#define {fname}(t) eqsnn_timed_1d({values}, {n}, {dt}, (t))",
+            f"{fname} = lambda t: eqsnn_timed_1d({values}, {n}, {dt}, t)")
+        memo[id(self)] = fname
+        return fname
+
+    def __repr__(self) -> str:
+        return f"TimedArray({self.values.size} values, dt={self.dt} s)"

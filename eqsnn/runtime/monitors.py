@@ -1,0 +1,307 @@
+"""Monitors: what a run records, written by the compiled loop into preallocated buffers.
+
+Each buffer is owned by its monitor. The loop checks at the start of every step that
+each buffer has room for the worst case of that step; if one has not, the loop returns
+early, the network grows the buffer (doubling) and calls the loop again. So nothing is
+lost and nothing is reallocated inside the loop.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.equations.symbols import symbol
+from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.groups import source_range
+
+__all__ = ["SpikeMonitor", "StateMonitor", "PopulationRateMonitor"]
+
+_SECOND = (1 * units.ureg.second).dimensionality
+_HERTZ = (1 * units.ureg.hertz).dimensionality
+
+
+def _grow(array: np.ndarray, needed: int) -> np.ndarray:
+    if needed <= array.shape[0]:
+        return array
+    size = max(needed, 2 * array.shape[0], 64)
+    grown = np.zeros((size,) + array.shape[1:], dtype=array.dtype)
+    grown[: array.shape[0]] = array
+    return grown
+
+
+class _Monitor:
+    _kind = "monitor"
+
+    def __init__(self, source: Any, name: str | None):
+        if not hasattr(source, "N") or not (hasattr(source, "_contribute")
+                                             or hasattr(source, "parent")):
+            raise InvalidValueError(
+                f"{type(self).__name__} needs a group to monitor, not {type(source).__name__}")
+        self.source = source
+        self.group, self.start, self.stop = source_range(source)
+        self.name = name or f"{type(self).__name__.lower()}_of_{self.group.name}"
+        self._dt = float("nan")
+
+    def _dependencies(self):
+        return [self.group]
+
+
+class SpikeMonitor(_Monitor):
+    """Records the index and time of every spike of a group (or subgroup).
+
+    After a run: ``mon.i`` (neuron indices, relative to the monitored group), ``mon.t``
+    (times), ``mon.count`` (spikes per neuron), ``mon.num_spikes``, ``mon.spike_trains()``.
+    """
+
+    def __init__(self, source: Any, name: str | None = None):
+        super().__init__(source, name)
+        self._i = np.zeros(1024, dtype=np.int32)
+        self._step = np.zeros(1024, dtype=np.int64)
+        self._count = np.zeros(1, dtype=np.int64)
+
+    def _contribute(self, builder, index: int, dt: float) -> None:
+        self._dt = dt
+        p = f"_m{index}"
+        count = builder.counter(f"{p}_count", lambda: self._count)
+        capacity = builder.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
+        size = builder.int_scalar(f"{p}_size", lambda: self.stop - self.start)
+        builder.add_capacity_check(f"{capacity} - {count} < {size}")
+        builder.add("thresholds", "spikemonitor", spikes=self.group._code.spikes,
+                    start=builder.int_scalar(f"{p}_start", lambda: self.start),
+                    stop=builder.int_scalar(f"{p}_stop", lambda: self.stop),
+                    buf_i=builder.array(f"{p}_i", lambda: self._i, np.int32),
+                    buf_step=builder.array(f"{p}_step", lambda: self._step, np.int64),
+                    count=count)
+
+    def _prepare(self, start_step: int, n_steps: int) -> None:
+        self._make_room()
+
+    def _make_room(self) -> None:
+        needed = int(self._count[0]) + 2 * (self.stop - self.start)
+        self._i = _grow(self._i, needed)
+        self._step = _grow(self._step, needed)
+
+    def _state(self):
+        return {"i": self._i, "step": self._step, "count": self._count}
+
+    def _set_state(self, state):
+        self._i, self._step = state["i"].copy(), state["step"].copy()
+        self._count[:] = state["count"]
+
+    @property
+    def num_spikes(self) -> int:
+        return int(self._count[0])
+
+    @property
+    def i(self) -> np.ndarray:
+        return self._i[: self.num_spikes].copy()
+
+    @property
+    def t_(self) -> np.ndarray:
+        return self._step[: self.num_spikes] * self._dt
+
+    @property
+    def t(self):
+        return units.from_si(self.t_, _SECOND)
+
+    @property
+    def count(self) -> np.ndarray:
+        return np.bincount(self.i, minlength=self.stop - self.start)
+
+    def spike_trains(self) -> dict[int, Any]:
+        """Spike times of each neuron: ``{index: times}``."""
+        i, t = self.i, self.t_
+        return {k: units.from_si(t[i == k], _SECOND) for k in range(self.stop - self.start)}
+
+
+class StateMonitor(_Monitor):
+    """Records variables (or subexpressions) of some neurons at every ``every``-th step.
+
+    Parameters
+    ----------
+    source
+        Group or subgroup.
+    variables
+        A name or a list of names.
+    record
+        ``True`` for every neuron, or indices relative to ``source``.
+    dt
+        Recording interval (a multiple of the simulation dt); default every step.
+
+    After a run, ``mon.v`` has shape ``(len(record), n_times)`` with units, ``mon.v_``
+    the same in SI floats, ``mon.t`` the times.
+    """
+
+    def __init__(self, source: Any, variables: str | Sequence[str], record: Any = True,
+                 dt: Any = None, name: str | None = None):
+        super().__init__(source, name)
+        self.variables = [variables] if isinstance(variables, str) else list(variables)
+        for var in self.variables:
+            if var not in self.group._dims:
+                raise InvalidValueError(
+                    f"{self.group.name!r} has no variable {var!r} to record; its variables "
+                    f"are {sorted(self.group._dims)}")
+        size = self.stop - self.start
+        if record is True:
+            indices = np.arange(size)
+        elif record is False or record is None:
+            indices = np.zeros(0, dtype=np.int64)
+        else:
+            indices = np.atleast_1d(np.asarray(record, dtype=np.int64))
+        if indices.size and (indices.min() < 0 or indices.max() >= size):
+            raise InvalidValueError(
+                f"record indices must lie in 0..{size - 1} for {source.name!r}, got "
+                f"{indices.min()}..{indices.max()}")
+        self.record = indices
+        self._indices = indices + self.start
+        self._interval = dt
+        self._records = {var: np.zeros((0, indices.size)) for var in self.variables}
+        self._steps = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(1, dtype=np.int64)
+
+    def _every(self) -> int:
+        if self._interval is None:
+            return 1
+        value, dim = units.to_si(self._interval)
+        every = int(round(value / self._dt))
+        if dim != _SECOND or every < 1 or abs(every * self._dt - value) > 1e-9 * value:
+            raise InvalidValueError(
+                f"the recording interval of {self.name!r} must be a positive multiple of "
+                f"dt ({self._dt} s), got {self._interval}")
+        return every
+
+    def _contribute(self, builder, index: int, dt: float) -> None:
+        self._dt = dt
+        p = f"_m{index}"
+        code = self.group._code
+        every = self._every()
+        count = builder.counter(f"{p}_count", lambda: self._count)
+        capacity = builder.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
+        builder.add_capacity_check(f"{capacity} - {count} < 1")
+        records = []
+        for var in self.variables:
+            cname = builder.array(f"{p}_{var}", lambda var=var: self._records[var])
+            expr = self.group.equations.substitute(symbol(var))
+            records.append((cname, builder.expression(expr, code.names, code.user_functions)))
+        builder.add("start", "statemonitor",
+                    every=builder.int_scalar(f"{p}_every", lambda: every),
+                    indices=builder.array(f"{p}_indices", lambda: self._indices, np.int64),
+                    n_indices=builder.int_scalar(f"{p}_n", lambda: self._indices.size),
+                    buf_step=builder.array(f"{p}_steps", lambda: self._steps, np.int64),
+                    records=records, count=count)
+
+    def _prepare(self, start_step: int, n_steps: int) -> None:
+        every = self._every()
+        first = -(-start_step // every) * every
+        expected = max(0, -(-(start_step + n_steps - first) // every))
+        self._make_room(expected)
+
+    def _make_room(self, extra: int = 1) -> None:
+        needed = int(self._count[0]) + extra
+        self._steps = _grow(self._steps, needed)
+        for var in self.variables:
+            self._records[var] = _grow(self._records[var], needed)
+
+    def _state(self):
+        state = {f"rec:{var}": array for var, array in self._records.items()}
+        state.update(steps=self._steps, count=self._count)
+        return state
+
+    def _set_state(self, state):
+        for var in self.variables:
+            self._records[var] = state[f"rec:{var}"].copy()
+        self._steps = state["steps"].copy()
+        self._count[:] = state["count"]
+
+    @property
+    def t_(self) -> np.ndarray:
+        return self._steps[: int(self._count[0])] * self._dt
+
+    @property
+    def t(self):
+        return units.from_si(self.t_, _SECOND)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raw = name.endswith("_") and name[:-1] in self.variables
+        var = name[:-1] if raw else name
+        if var not in self.variables:
+            raise AttributeError(f"{self.name!r} records {self.variables}, not {name!r}")
+        values = self._records[var][: int(self._count[0])].T.copy()
+        return values if raw else units.from_si(values, self.group._dims[var])
+
+
+class PopulationRateMonitor(_Monitor):
+    """The fraction of a group's neurons that spike in each step, as a rate.
+
+    After a run: ``mon.rate`` (Hz, one value per step), ``mon.t``,
+    ``mon.smooth_rate(width)``.
+    """
+
+    def __init__(self, source: Any, name: str | None = None):
+        super().__init__(source, name)
+        self._counts = np.zeros(0, dtype=np.float64)
+        self._steps_start = 0
+        self._count = np.zeros(1, dtype=np.int64)
+
+    def _contribute(self, builder, index: int, dt: float) -> None:
+        self._dt = dt
+        p = f"_m{index}"
+        count = builder.counter(f"{p}_count", lambda: self._count)
+        capacity = builder.int_scalar(f"{p}_capacity", lambda: self._counts.shape[0])
+        builder.add_capacity_check(f"{capacity} - {count} < 1")
+        start = builder.int_scalar(f"{p}_start", lambda: self.start)
+        stop = builder.int_scalar(f"{p}_stop", lambda: self.stop)
+        builder.add("end", "ratemonitor", spikes=self.group._code.spikes,
+                    size=_Range(start, stop),
+                    buf=builder.array(f"{p}_counts", lambda: self._counts), count=count)
+
+    def _prepare(self, start_step: int, n_steps: int) -> None:
+        if int(self._count[0]) == 0:
+            self._steps_start = start_step
+        self._counts = _grow(self._counts, int(self._count[0]) + n_steps)
+
+    def _make_room(self) -> None:
+        self._counts = _grow(self._counts, int(self._count[0]) + 1)
+
+    def _state(self):
+        return {"counts": self._counts, "count": self._count,
+                "steps_start": np.array([self._steps_start])}
+
+    def _set_state(self, state):
+        self._counts = state["counts"].copy()
+        self._count[:] = state["count"]
+        self._steps_start = int(state["steps_start"][0])
+
+    @property
+    def rate_(self) -> np.ndarray:
+        return self._counts[: int(self._count[0])] / ((self.stop - self.start) * self._dt)
+
+    @property
+    def rate(self):
+        return units.from_si(self.rate_, _HERTZ)
+
+    @property
+    def t_(self) -> np.ndarray:
+        return (self._steps_start + np.arange(int(self._count[0]))) * self._dt
+
+    @property
+    def t(self):
+        return units.from_si(self.t_, _SECOND)
+
+    def smooth_rate(self, width: Any):
+        """The rate averaged over a flat window of duration ``width``."""
+        value, dim = units.to_si(width)
+        if dim != _SECOND or value <= 0:
+            raise InvalidValueError("width must be a positive duration such as 5*ms")
+        n = max(1, int(round(value / self._dt)))
+        kernel = np.ones(n) / n
+        return units.from_si(np.convolve(self.rate_, kernel, mode="same"), _HERTZ)
+
+
+class _Range:
+    def __init__(self, start: str, stop: str):
+        self.start, self.stop = start, stop

@@ -1,0 +1,264 @@
+"""The network: the objects to simulate, one compiled module for all of them, and run().
+
+``run()`` enters Python only between chunks of steps: to grow a full recording buffer,
+to update the progress bar, to look for NaN, and to let Ctrl-C stop the run at a step
+boundary with every array consistent (a later ``run()`` continues from there).
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.codegen.network import ModuleBuilder
+from eqsnn.errors import InvalidValueError, NumericalInstabilityError
+from eqsnn.runtime.backends import load_backend, choose_backend
+
+__all__ = ["Network"]
+
+_SECOND = (1 * units.ureg.second).dimensionality
+_CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks this often
+_PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
+
+
+class Network:
+    """A set of groups, synapses and monitors simulated together.
+
+    Parameters
+    ----------
+    *objects
+        Groups, synapses and monitors; more can be added with :meth:`add`.
+    dt
+        Time step (default ``0.1*ms``).
+    seed
+        Seed of every random number drawn during runs (``rand()``, noise, Poisson
+        inputs). Same seed, same results, on both backends. ``None``: a fresh seed,
+        readable afterwards as ``net.seed``.
+    backend
+        ``"cython"`` (compiled; the default when a C compiler works) or ``"numpy"``.
+    """
+
+    def __init__(self, *objects: Any, dt: Any = 0.1 * units.ureg.ms, seed: int | None = None,
+                 backend: str | None = None):
+        self.objects: list[Any] = []
+        self.dt = dt
+        self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
+        self.backend = choose_backend(backend)
+        self._step = 0
+        self._runs = 0
+        self._program = None
+        self._stored: dict[str, dict] = {}
+        self.timing: dict[str, float] = {}
+        self.add(*objects)
+
+    # --- objects ----------------------------------------------------------------------
+    def add(self, *objects: Any) -> None:
+        for obj in objects:
+            if isinstance(obj, (list, tuple)):
+                self.add(*obj)
+                continue
+            if not hasattr(obj, "_contribute"):
+                raise InvalidValueError(
+                    f"a Network holds groups, synapses and monitors, not {type(obj).__name__}")
+            if any(obj is known for known in self.objects):
+                continue
+            self.objects.append(obj)
+        self._program = None
+
+    def _ordered(self) -> tuple[list, list, list]:
+        groups = [o for o in self.objects if getattr(o, "_kind", "group") == "group"]
+        synapses = [o for o in self.objects if getattr(o, "_kind", None) == "synapses"]
+        monitors = [o for o in self.objects if getattr(o, "_kind", None) == "monitor"]
+        for obj in synapses + monitors:
+            for dependency in obj._dependencies():
+                if not any(dependency is g for g in groups):
+                    raise InvalidValueError(
+                        f"{obj.name!r} uses {dependency.name!r}, which is not in this network",
+                        hint=f"add it: Network({dependency.name}, {obj.name}, ...)")
+        return groups, synapses, monitors
+
+    # --- time -------------------------------------------------------------------------
+    @property
+    def dt(self):
+        return units.from_si(self._dt, _SECOND)
+
+    @dt.setter
+    def dt(self, value: Any) -> None:
+        magnitude, dim = units.to_si(value)
+        if dim != _SECOND or not np.isscalar(magnitude) or magnitude <= 0:
+            raise InvalidValueError(f"dt must be a positive duration such as 0.1*ms, not {value!r}")
+        if getattr(self, "_step", 0) and abs(magnitude - self._dt) > 1e-15:
+            raise InvalidValueError("dt cannot change after the network has run",
+                                    hint="create a new Network, or restore() to t = 0 first")
+        self._dt = float(magnitude)
+        self._program = None
+
+    @property
+    def t_(self) -> float:
+        return self._step * self._dt
+
+    @property
+    def t(self):
+        return units.from_si(self.t_, _SECOND)
+
+    # --- the compiled program -----------------------------------------------------------
+    def _build(self):
+        """Render and load the network module (cached by its source)."""
+        if self._program is not None:
+            return self._program
+        started = time.perf_counter()
+        groups, synapses, monitors = self._ordered()
+        builder = ModuleBuilder(self.backend)
+        for k, obj in enumerate(groups):
+            obj._contribute(builder, k, self._dt)
+        for k, obj in enumerate(synapses):
+            obj._contribute(builder, k, self._dt)
+        for k, obj in enumerate(monitors):
+            obj._contribute(builder, k, self._dt)
+        source = builder.build()
+        generated = time.perf_counter()
+        self._program = load_backend(source)
+        self.timing["codegen_seconds"] = generated - started
+        self.timing["compile_seconds"] = time.perf_counter() - generated
+        return self._program
+
+    # --- running ----------------------------------------------------------------------
+    def run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None):
+        """Simulate for ``duration``; call again to continue.
+
+        Parameters
+        ----------
+        duration
+            How long, e.g. ``1*second``; rounded to a whole number of steps.
+        report_timing
+            Print how long each stage took (also kept in ``net.timing``).
+        progress
+            Show a progress bar: ``None`` does when the run takes more than a few seconds.
+        """
+        magnitude, dim = units.to_si(duration)
+        if dim != _SECOND or not np.isscalar(magnitude) or magnitude < 0:
+            raise InvalidValueError(f"duration must be a non-negative time such as 1*second, "
+                                    f"not {duration!r}")
+        n_steps = int(round(magnitude / self._dt))
+        started = time.perf_counter()
+        self.timing = {"build_seconds": sum(getattr(o, "timing", {}).get("build_seconds", 0.0)
+                                            for o in self.objects)}
+        program = self._build()
+        for obj in self.objects:
+            if hasattr(obj, "_prepare"):
+                obj._prepare(self._step, n_steps)
+        loop_started = time.perf_counter()
+        self._runs += 1
+        self._loop(program, n_steps, progress)
+        self.timing["loop_seconds"] = time.perf_counter() - loop_started
+        self.timing["run_seconds"] = time.perf_counter() - started
+        if report_timing:
+            print(self.timing_report())
+
+    def _loop(self, program, n_steps: int, progress: bool | None) -> None:
+        seed = _mix_seed(self.seed, self._runs)
+        end = self._step + n_steps
+        chunk = min(n_steps, 100)
+        bar = None
+        try:
+            while self._step < end:
+                asked = min(chunk, end - self._step)
+                tic = time.perf_counter()
+                done = program.run(self._step, asked, self._dt, seed)
+                elapsed = time.perf_counter() - tic
+                self._step += done
+                if done < asked:
+                    self._make_room()
+                self._check_finite(self._step - done)
+                chunk = _next_chunk(chunk, done, elapsed)
+                bar = self._progress(bar, progress, done, elapsed, end)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _make_room(self) -> None:
+        for obj in self.objects:
+            if hasattr(obj, "_make_room"):
+                obj._make_room()
+
+    def _progress(self, bar, progress, done: int, elapsed: float, end: int):
+        remaining = end - self._step
+        if bar is None and progress is not False and done:
+            expected = elapsed / done * remaining
+            if progress or expected > _PROGRESS_AFTER:
+                from tqdm.auto import tqdm
+                bar = tqdm(total=end, initial=self._step, unit="step", desc="eqsnn run",
+                           leave=False)
+                return bar
+        if bar is not None:
+            bar.update(done)
+        return bar
+
+    def _check_finite(self, chunk_start: int) -> None:
+        for obj in self.objects:
+            arrays = obj._state_arrays_to_check() if hasattr(obj, "_state_arrays_to_check") else {}
+            for name, array in arrays.items():
+                if np.isfinite(array).all():
+                    continue
+                index = int(np.flatnonzero(~np.isfinite(array))[0])
+                value = array[index]
+                raise NumericalInstabilityError(
+                    f"{name} of {obj.name!r} became {value} at neuron {index}, between "
+                    f"t = {chunk_start * self._dt:.6g} s and t = {self._step * self._dt:.6g} s "
+                    f"(method {getattr(obj, 'method', None)!r}, dt = {self._dt:g} s)",
+                    hint="use a smaller dt or a more stable method (exact or "
+                         "exponential_euler where they apply, else rk4); also check "
+                         "parameters and initial values")
+
+    def timing_report(self) -> str:
+        """How long each stage of the last run took, as a small table."""
+        rows = [("parse, units, SymPy (object creation)", "build_seconds"),
+                ("code generation", "codegen_seconds"),
+                ("compile or load from cache", "compile_seconds"),
+                ("simulation loop", "loop_seconds"), ("whole run()", "run_seconds")]
+        lines = [f"eqsnn timing ({self.backend} backend)"]
+        for label, key in rows:
+            if key in self.timing:
+                lines.append(f"  {label:<40} {self.timing[key]:9.4f} s")
+        return "\n".join(lines)
+
+    # --- store / restore ----------------------------------------------------------------
+    def store(self, name: str = "default") -> None:
+        """Remember the state of every object and the time, to :meth:`restore` later."""
+        self._stored[name] = {
+            "step": self._step, "runs": self._runs,
+            "objects": [(obj, {k: np.array(v, copy=True) for k, v in obj._state().items()})
+                        for obj in self.objects if hasattr(obj, "_state")],
+        }
+
+    def restore(self, name: str = "default") -> None:
+        """Go back to the state saved by :meth:`store` (monitors included). Random numbers
+        drawn after a restore differ from the first time (each run has its own stream)."""
+        if name not in self._stored:
+            raise InvalidValueError(f"nothing was stored under {name!r}",
+                                    hint=f"call net.store({name!r}) first; stored: "
+                                         f"{sorted(self._stored)}")
+        saved = self._stored[name]
+        self._step = saved["step"]
+        for obj, state in saved["objects"]:
+            obj._set_state(state)
+
+    def __repr__(self) -> str:
+        return f"Network({len(self.objects)} objects, t={self.t_:g} s, backend={self.backend!r})"
+
+
+def _next_chunk(chunk: int, done: int, elapsed: float) -> int:
+    """Aim for chunks of about _CHUNK_SECONDS of wall time."""
+    if done <= 0 or elapsed <= 0:
+        return chunk
+    target = int(done * _CHUNK_SECONDS / elapsed)
+    return max(1, min(target, 4 * chunk, 10_000_000))
+
+
+def _mix_seed(seed: int, run: int) -> int:
+    """A distinct 64-bit stream seed for each run() call of one network."""
+    x = (seed * 0x9E3779B97F4A7C15 + run * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x ^= x >> 31
+    return (x * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF

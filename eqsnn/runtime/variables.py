@@ -1,0 +1,92 @@
+"""Reading and writing a group's variables with units: ``G.v``, ``G.v = -70*mV``,
+``G.I = "0.3*nA*i/N"``, ``G.v_`` (SI floats, no units), ``G[10:20].v``.
+
+Shared by :class:`NeuronGroup`, its subgroups and :class:`Synapses`: each provides
+``_owner`` (the object holding the arrays) and ``_slice`` (the part it sees).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
+
+__all__ = ["VariableAccess"]
+
+
+class VariableAccess:
+    """Mixin: attribute access to the state variables of ``self._owner``."""
+
+    _owner: Any
+    _slice: slice
+
+    # -- reading -------------------------------------------------------------------
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("_owner", "_slice"):
+            raise AttributeError(name)
+        owner = object.__getattribute__(self, "_owner")
+        raw = name.endswith("_") and name[:-1] in owner._dims
+        var = name[:-1] if raw else name
+        if var not in owner._dims:
+            raise AttributeError(
+                f"{type(self).__name__} {owner.name!r} has no variable {name!r}; "
+                f"its variables are {sorted(owner._dims)}")
+        values = owner._read(var, self._slice)
+        return values if raw else units.from_si(values, owner._dims[var])
+
+    # -- writing -------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name in type(self).__dict__ or any(
+                name in klass.__dict__ for klass in type(self).__mro__):
+            object.__setattr__(self, name, value)
+            return
+        owner = self._owner
+        raw = name.endswith("_") and name[:-1] in owner._arrays
+        var = name[:-1] if raw else name
+        if var not in owner._arrays:
+            if var in owner._dims:
+                raise InvalidValueError(
+                    f"{var!r} is a subexpression of {owner.name!r}: it is computed from "
+                    f"other variables and cannot be set")
+            raise InvalidValueError(
+                f"{type(self).__name__} {owner.name!r} has no variable {name!r} to set; "
+                f"its variables are {sorted(owner._arrays)}")
+        owner._write(var, value, self._slice, raw=raw)
+
+
+def convert_value(name: str, value: Any, dim, shape: tuple[int, ...], *,
+                  raw: bool = False) -> np.ndarray:
+    """Check the unit and shape of a value given for variable ``name``; SI float64 out."""
+    if raw:
+        magnitude, given = value, dim
+    else:
+        magnitude, given = units.to_si(value)
+    if given != dim:
+        if given == units.DIMENSIONLESS:
+            raise DimensionMismatchError(
+                f"{name} has unit {units.format_dimension(dim)}, but a plain number was given",
+                hint=f"give a quantity, e.g. {name} = 10*{_example_unit(dim)}, or set "
+                     f"{name}_ (underscore) to values in SI units")
+        raise DimensionMismatchError(
+            f"{name} has unit {units.format_dimension(dim)}, but the value given has unit "
+            f"{units.format_dimension(given)}")
+    try:
+        array = np.asarray(magnitude, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise InvalidValueError(f"cannot use {value!r} as a value for {name}: {error}") from None
+    try:
+        return np.broadcast_to(array, shape)
+    except ValueError:
+        raise InvalidValueError(
+            f"{name} needs {shape[0]} values (or one), but an array of shape {array.shape} "
+            f"was given") from None
+
+
+def _example_unit(dim) -> str:
+    return str(units.unit_for_dimension(dim)).replace("ampere", "amp")
+
+
+def string_span(text: str, label: str) -> SourceSpan:
+    return SourceSpan(text, 1, 0, len(text), label)
