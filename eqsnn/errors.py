@@ -22,6 +22,7 @@ __all__ = [
     "DimensionMismatchError",
     "UnsupportedEquationsError",
     "CompilationError",
+    "UnsupportedFunctionError",
     "CompilerNotFoundWarning",
     "InvalidValueError",
     "NumericalInstabilityError",
@@ -115,6 +116,10 @@ class DimensionMismatchError(EqsnnError):
 
 class UnsupportedEquationsError(EqsnnError):
     """A numerical method (or another stage) cannot handle these equations."""
+
+
+class UnsupportedFunctionError(UnsupportedEquationsError):
+    """An expression calls a function the code generators cannot print for both backends."""
 
 
 class CompilationError(EqsnnError):

@@ -1,0 +1,89 @@
+"""The numpy twin of ``templates/eqsnn_support.h``.
+
+Generated numpy code calls these functions with the same arguments as the C code calls
+their namesakes, and gets the same numbers: uniforms are bit-identical (pure 64-bit
+integer arithmetic, then one exact conversion), normals and ``exprel`` agree to
+rounding (they go through ``log``/``cos``/``expm1``, whose last bit may differ between
+libm and numpy). The algorithm is documented once, in the header.
+
+Only numpy is imported here: the numpy backend imports this module on every run, warm
+or cold, and must not pay for SymPy.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["eqsnn_mix64", "_eqsnn_uniform", "_eqsnn_normal", "eqsnn_exprel", "eqsnn_clip"]
+
+_U64 = np.uint64
+_GOLDEN = _U64(0x9E3779B97F4A7C15)
+_M1 = _U64(0xBF58476D1CE4E5B9)
+_M2 = _U64(0x94D049BB133111EB)
+_COUNTER_MULT = _U64(0xD1B54A32D192ED03)
+_S30, _S27, _S31, _S11 = _U64(30), _U64(27), _U64(31), _U64(11)
+_TWO_M53 = 2.0 ** -53
+
+
+def eqsnn_mix64(z):
+    """splitmix64's finaliser on uint64 scalars or arrays (arithmetic modulo 2**64)."""
+    # numpy wraps uint64 overflow silently for arrays but warns for scalars; the
+    # wraparound is the intended arithmetic here, as in C.
+    with np.errstate(over="ignore"):
+        z = np.asarray(z, dtype=_U64)
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+        return z ^ (z >> _S31)
+
+
+def _key(seed, stream):
+    with np.errstate(over="ignore"):
+        return eqsnn_mix64(eqsnn_mix64(_U64(seed) ^ _GOLDEN) + _U64(stream))
+
+
+def _bits(seed, stream, counter):
+    with np.errstate(over="ignore"):
+        counter = np.asarray(counter, dtype=_U64)
+        return eqsnn_mix64(_key(seed, stream) + counter * _COUNTER_MULT)
+
+
+def _eqsnn_uniform(seed, stream, counter):
+    """Uniform numbers in [0, 1), one per counter; bit-identical to ``eqsnn_uniform`` in C.
+
+    Parameters
+    ----------
+    seed, stream
+        uint64 scalars (Python ints are accepted).
+    counter
+        uint64 scalar or array.
+
+    Returns
+    -------
+    float64 array shaped like ``counter`` (0-d for a scalar).
+    """
+    return (_bits(seed, stream, counter) >> _S11).astype(np.float64) * _TWO_M53
+
+
+def _eqsnn_normal(seed, stream, counter):
+    """Standard normal numbers by Box–Muller; the twin of ``eqsnn_normal`` in C."""
+    with np.errstate(over="ignore"):
+        counter = np.asarray(counter, dtype=_U64)
+        other = ~_U64(stream)
+        u1 = _eqsnn_uniform(seed, other, _U64(2) * counter)
+        u2 = _eqsnn_uniform(seed, other, _U64(2) * counter + _U64(1))
+    return np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(6.283185307179586 * u2)
+
+
+def eqsnn_exprel(x):
+    """``(exp(x) - 1)/x`` with the value 1 at 0; the same two branches as the C version."""
+    x = np.asarray(x, dtype=np.float64)
+    small = np.abs(x) < 1e-5
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # x is replaced by 1 where small so the unused branch never divides by zero
+        safe = np.where(small, 1.0, x)
+        return np.where(small, 1.0 + x * (0.5 + x * (1.0 / 6.0)), np.expm1(safe) / safe)
+
+
+def eqsnn_clip(x, low, high):
+    """``x`` limited to ``[low, high]``; NaN propagates (as in the C version)."""
+    x = np.where(x < low, low, x)
+    return np.where(x > high, high, x)

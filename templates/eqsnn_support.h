@@ -1,0 +1,94 @@
+/* eqsnn_support.h — the C side of eqsnn's built-in functions.
+ *
+ * Included by every generated network module (`cdef extern from "eqsnn_support.h"`);
+ * the compiler passes -I for the installed eqsnn.templates folder. Everything here is
+ * `static inline` so each module gets its own copy and the optimiser can hoist the
+ * loop-invariant parts of the random number generator out of the neuron loop.
+ *
+ * eqsnn/codegen/numpy_support.py is the numpy twin of this file: the uniforms are
+ * bit-identical, the normals agree to rounding. Change both together (the hash of this
+ * file is part of the compile-cache key, so a change here rebuilds every module).
+ */
+#ifndef EQSNN_SUPPORT_H
+#define EQSNN_SUPPORT_H
+
+#include <math.h>
+#include <stdint.h>
+
+/* ---- exprel(x) = (exp(x) - 1)/x, exprel(0) = 1 ------------------------------------
+ * Near 0, expm1(x)/x is accurate but 0/0 at x == 0 exactly; a short Taylor series is
+ * used for |x| < 1e-5, where its truncation error (x^3/24 relative) is below 1e-16.
+ * Large positive x overflows to +inf like exp; large negative x tends to -1/x. */
+static inline double eqsnn_exprel(double x)
+{
+    if (fabs(x) < 1e-5)
+        return 1.0 + x * (0.5 + x * (1.0 / 6.0));
+    return expm1(x) / x;
+}
+
+/* ---- clip(x, low, high) -------------------------------------------------------------
+ * Written as two comparisons (not fmin/fmax) so that it vectorises to min/max and a NaN
+ * in x propagates (the NaN check after each chunk must see blow-ups). */
+static inline double eqsnn_clip(double x, double low, double high)
+{
+    x = (x < low) ? low : x;
+    return (x > high) ? high : x;
+}
+
+/* ---- counter-based random numbers ---------------------------------------------------
+ * A random number is a pure function of (seed, stream, counter): no state is carried
+ * from one draw to the next, so results do not depend on chunking, loop order or the
+ * number of workers, and the numpy backend can draw the same numbers vectorised.
+ *
+ * The runtime gives each operation a stream (operation id << 32, plus the call-site id k
+ * of rand(k)/randn(k)) and each draw a counter (time step * N + neuron index).
+ *
+ *   eqsnn_mix64(z)       the splitmix64 finaliser: a bijection on 64-bit integers with
+ *                        full avalanche (every input bit flips each output bit with
+ *                        probability about 1/2).
+ *   eqsnn_key(seed, stream) = mix64(mix64(seed ^ 0x9E3779B97F4A7C15) + stream)
+ *                        distinct (seed, stream) pairs give unrelated 64-bit keys; it is
+ *                        loop-invariant, so the compiler computes it once per loop.
+ *   eqsnn_bits(seed, stream, counter) = mix64(key + counter * 0xD1B54A32D192ED03)
+ *                        for a fixed key, a bijection of the counter (odd multiplier).
+ *   eqsnn_uniform(...)   = (bits >> 11) * 2^-53: the top 53 bits, uniform on the grid
+ *                        {0, 2^-53, ..., 1 - 2^-53}, so in [0, 1) and exact in double.
+ *   eqsnn_normal(seed, stream, c): Box–Muller from the two uniforms
+ *                        u1 = eqsnn_uniform(seed, ~stream, 2*c),
+ *                        u2 = eqsnn_uniform(seed, ~stream, 2*c + 1),
+ *                        z = sqrt(-2 log(1 - u1)) * cos(2 pi u2).
+ *                        The complemented stream keeps normals apart from the uniforms
+ *                        of the same stream (streams used by the runtime are < 2^63);
+ *                        1 - u1 is in (0, 1], so the logarithm is finite.
+ * All arithmetic is modulo 2^64 (unsigned wraparound is defined in C).
+ */
+static inline uint64_t eqsnn_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t eqsnn_key(uint64_t seed, uint64_t stream)
+{
+    return eqsnn_mix64(eqsnn_mix64(seed ^ UINT64_C(0x9E3779B97F4A7C15)) + stream);
+}
+
+static inline uint64_t eqsnn_bits(uint64_t seed, uint64_t stream, uint64_t counter)
+{
+    return eqsnn_mix64(eqsnn_key(seed, stream) + counter * UINT64_C(0xD1B54A32D192ED03));
+}
+
+static inline double eqsnn_uniform(uint64_t seed, uint64_t stream, uint64_t counter)
+{
+    return (double)(eqsnn_bits(seed, stream, counter) >> 11) * 0x1.0p-53;
+}
+
+static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t counter)
+{
+    const double u1 = eqsnn_uniform(seed, ~stream, 2 * counter);
+    const double u2 = eqsnn_uniform(seed, ~stream, 2 * counter + 1);
+    return sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
+}
+
+#endif /* EQSNN_SUPPORT_H */
