@@ -1,0 +1,257 @@
+"""The compile cache: one file per module, keyed by everything that shapes the binary.
+
+Layout of the cache directory (``EQSNN_CACHE_DIR`` or the platform's user cache dir)::
+
+    _eqsnn_network_<key16>.cpython-311-x86_64-linux-gnu.so   the module
+    _eqsnn_network_<key16>.pyx                                its source, for inspection
+    _eqsnn_network_<key16>.lock                               the build lock
+    failed/_eqsnn_network_<key16>/                            .pyx and .c of a failed build
+
+The generated ``.c`` of a successful build is deleted: it is 5–10× the size of the
+``.pyx`` and can be regenerated from it with ``cython``.
+
+Concurrency: a module file appears only by ``os.replace`` of a finished build (atomic on
+POSIX and Windows), so a reader sees a whole module or none. Builders of one key take a
+``filelock.FileLock`` and look again once they hold it, so two processes asking for the
+same module at once build it once and both load the result. A file that exists but does
+not load (truncated by a full disk, killed copy) is deleted and rebuilt under the lock.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import types
+from pathlib import Path
+
+from eqsnn.compiler.build import build_extension, support_include_dir
+from eqsnn.compiler.options import CompilerOptions
+from eqsnn.compiler.stats import stats
+from eqsnn.errors import CompilationError
+
+__all__ = ["cache_dir", "cache_key", "module_path", "compile_module", "ensure_built",
+           "cpu_identity", "compiler_identity", "clear_memory_cache"]
+
+#: Bumped when the layout or the build procedure changes, so old entries are not reused.
+CACHE_FORMAT = "1"
+#: How long a process waits for another one building the same module.
+LOCK_TIMEOUT_SECONDS = 600.0
+
+# key -> module; the same module object for the same source in one process
+_loaded: dict[tuple[str, str], types.ModuleType] = {}
+
+
+def cache_dir() -> Path:
+    """The compile cache directory (created if missing)."""
+    path = os.environ.get("EQSNN_CACHE_DIR")
+    if not path:
+        import platformdirs
+        path = platformdirs.user_cache_dir("eqsnn")
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@functools.lru_cache(maxsize=None)
+def cpu_identity() -> str:
+    """Model name and feature flags of the CPU (``-march=native`` code is CPU-specific)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            wanted = {}
+            for line in handle:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("model name", "flags", "Features", "CPU part") and key not in wanted:
+                    wanted[key] = value.strip()
+                if not line.strip() and wanted:  # end of the first processor's block
+                    break
+        if wanted:
+            return "|".join(f"{k}={v}" for k, v in sorted(wanted.items()))
+    except OSError:
+        pass
+    return f"{platform.machine()}|{platform.processor()}"
+
+
+@functools.lru_cache(maxsize=None)
+def compiler_identity(cc: tuple[str, ...]) -> str:
+    """Resolved path and ``--version`` banner of the C compiler."""
+    path = shutil.which(cc[0]) or cc[0]
+    try:
+        banner = subprocess.run(list(cc) + ["--version"], capture_output=True, text=True,
+                                timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        banner = "unknown"
+    return f"{path}|{' '.join(cc[1:])}|{banner}"
+
+
+@functools.lru_cache(maxsize=None)
+def _support_header_digest() -> str:
+    header = Path(support_include_dir()) / "eqsnn_support.h"
+    return hashlib.sha256(header.read_bytes()).hexdigest()
+
+
+def cache_key(pyx_source: str, options: CompilerOptions) -> str:
+    """sha256 over the source and everything else that shapes the binary.
+
+    numpy's version is deliberately absent: generated modules receive raw addresses and
+    never include numpy's headers, so a numpy upgrade does not invalidate them.
+    """
+    import Cython  # the version only; cheap (the compiler itself is imported lazily)
+
+    parts = [
+        CACHE_FORMAT, pyx_source, compiler_identity(options.cc), repr(options.cflags),
+        repr(options.ldflags), cpu_identity(), Cython.__version__, sys.version,
+        sysconfig.get_config_var("EXT_SUFFIX") or "", _support_header_digest(),
+    ]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")  # separator: ("ab", "c") and ("a", "bc") differ
+    return digest.hexdigest()
+
+
+def module_name(name_hint: str, key: str) -> str:
+    safe = "".join(c if c.isalnum() or c == "_" else "_" for c in name_hint) or "module"
+    return f"_eqsnn_{safe}_{key[:16]}"
+
+
+def module_path(directory: Path, name: str) -> Path:
+    return directory / (name + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
+
+
+def clear_memory_cache() -> None:
+    """Forget loaded modules (the next call looks at the disk again). For tests."""
+    _loaded.clear()
+
+
+def compile_module(pyx_source: str, *, name_hint: str = "network",
+                   options: CompilerOptions | None = None) -> types.ModuleType:
+    """The compiled, loaded module for ``pyx_source``; built once, then cached.
+
+    Parameters
+    ----------
+    pyx_source
+        The Cython source of the module.
+    name_hint
+        Readable part of the module's file name (``_eqsnn_<hint>_<key16>``).
+    options
+        Compiler and flags; default :meth:`CompilerOptions.from_environment`.
+
+    Raises
+    ------
+    CompilationError
+        With the first errors of Cython or the C compiler and where the source was kept.
+    """
+    options = options if options is not None else CompilerOptions.from_environment()
+    key = cache_key(pyx_source, options)
+    directory = cache_dir()
+    memo_key = (str(directory), key)
+    module = _loaded.get(memo_key)
+    if module is not None:
+        stats.memory_hits += 1
+        return module
+    name = module_name(name_hint, key)
+    path = module_path(directory, name)
+    module = _try_load(name, path)
+    if module is not None:
+        stats.disk_hits += 1
+    else:
+        module = _build_locked(pyx_source, directory, name, path, options)
+    _loaded[memo_key] = module
+    return module
+
+
+def ensure_built(pyx_source: str, *, name_hint: str = "network",
+                 options: CompilerOptions | None = None) -> Path:
+    """Build ``pyx_source`` into the cache if it is not there, without importing it.
+
+    Returns the path of the module file.
+    """
+    options = options if options is not None else CompilerOptions.from_environment()
+    key = cache_key(pyx_source, options)
+    directory = cache_dir()
+    name = module_name(name_hint, key)
+    path = module_path(directory, name)
+    if not path.exists():
+        _build_locked(pyx_source, directory, name, path, options, load=False)
+    return path
+
+
+def _build_locked(pyx_source: str, directory: Path, name: str, path: Path,
+                  options: CompilerOptions, *, load: bool = True) -> types.ModuleType | None:
+    """Build under the key's lock unless a loadable module is there; load it if asked."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(directory / (name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            if path.exists():
+                # another process finished it while we waited — or it is corrupt
+                module = _try_load(name, path)
+                if module is not None:
+                    stats.disk_hits += 1
+                    return module
+                stats.corrupt_rebuilds += 1
+                path.unlink(missing_ok=True)
+            _build(pyx_source, directory, name, path, options)
+    except Timeout as exc:
+        raise CompilationError(
+            f"waited {LOCK_TIMEOUT_SECONDS:.0f} s for another process building {name}",
+            hint=f"if no eqsnn process is running, delete {lock.lock_file}") from exc
+    if not load:
+        return None
+    module = _try_load(name, path)
+    if module is None:
+        raise CompilationError(f"the freshly built module {path} does not load",
+                               hint="the cache directory may be on a full or read-only "
+                                    "disk; set EQSNN_CACHE_DIR elsewhere")
+    return module
+
+
+def _build(pyx_source: str, directory: Path, name: str, path: Path,
+           options: CompilerOptions) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f".build-{name}-", dir=directory))
+    pyx_path = workdir / (name + ".pyx")
+    pyx_path.write_text(pyx_source, encoding="utf-8")
+    built = workdir / path.name
+    try:
+        build_extension(pyx_path, built, name, options)
+    except CompilationError as exc:
+        kept = directory / "failed" / name
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.parent.mkdir(exist_ok=True)
+        for leftover in workdir.glob(name + ".o"):
+            leftover.unlink()
+        os.replace(workdir, kept)
+        raise CompilationError(
+            exc.message, hint=f"{exc.hint}\n  generated source kept at {kept / pyx_path.name}"
+        ) from None
+    os.replace(pyx_path, directory / pyx_path.name)
+    os.replace(built, path)  # last: the module appears whole, or not at all
+    stats.compilations += 1
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _try_load(name: str, path: Path) -> types.ModuleType | None:
+    """Import the extension at ``path``; ``None`` if it is missing or does not load."""
+    if not path.exists():
+        return None
+    started = time.perf_counter()
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except ImportError:
+        return None
+    finally:
+        stats.load_seconds += time.perf_counter() - started
+    sys.modules[name] = module
+    return module
