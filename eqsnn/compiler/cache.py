@@ -4,6 +4,7 @@ Layout of the cache directory (``EQSNN_CACHE_DIR`` or the platform's user cache 
 
     _eqsnn_network_<key16>.cpython-311-x86_64-linux-gnu.so   the module
     _eqsnn_network_<key16>.pyx                                its source, for inspection
+    _eqsnn_network_<key16>.sha256                             digest of the module file
     _eqsnn_network_<key16>.lock                               the build lock
     failed/_eqsnn_network_<key16>/                            .pyx and .c of a failed build
 
@@ -13,8 +14,13 @@ The generated ``.c`` of a successful build is deleted: it is 5–10× the size o
 Concurrency: a module file appears only by ``os.replace`` of a finished build (atomic on
 POSIX and Windows), so a reader sees a whole module or none. Builders of one key take a
 ``filelock.FileLock`` and look again once they hold it, so two processes asking for the
-same module at once build it once and both load the result. A file that exists but does
-not load (truncated by a full disk, killed copy) is deleted and rebuilt under the lock.
+same module at once build it once and both load the result.
+
+Corruption: a module file is loaded only if its sha256 matches the digest written next
+to it (before it, by the builder). Checking first matters: ``dlopen`` of a truncated
+shared library does not fail cleanly, it maps pages past the end of the file and the
+process dies of SIGBUS. An entry that fails the check, or fails to import, is deleted
+and rebuilt under the lock. Hashing a module costs well under a millisecond.
 """
 from __future__ import annotations
 
@@ -235,14 +241,34 @@ def _build(pyx_source: str, directory: Path, name: str, path: Path,
             exc.message, hint=f"{exc.hint}\n  generated source kept at {kept / pyx_path.name}"
         ) from None
     os.replace(pyx_path, directory / pyx_path.name)
+    digest_tmp = workdir / "digest"
+    digest_tmp.write_text(_file_digest(built))
+    os.replace(digest_tmp, _digest_path(path))  # before the module: never a module without
     os.replace(built, path)  # last: the module appears whole, or not at all
     stats.compilations += 1
     shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _digest_path(path: Path) -> Path:
+    return path.parent / (path.name.split(".")[0] + ".sha256")
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _intact(path: Path) -> bool:
+    """Whether the module file is exactly what its builder wrote."""
+    try:
+        expected = _digest_path(path).read_text().strip()
+        return _file_digest(path) == expected
+    except OSError:
+        return False
+
+
 def _try_load(name: str, path: Path) -> types.ModuleType | None:
-    """Import the extension at ``path``; ``None`` if it is missing or does not load."""
-    if not path.exists():
+    """Import the extension at ``path``; ``None`` if it is missing, damaged or does not load."""
+    if not path.exists() or not _intact(path):
         return None
     started = time.perf_counter()
     try:
