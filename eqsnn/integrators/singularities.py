@@ -58,7 +58,12 @@ def _rewrite_product(product: sympy.Mul):
 
 
 def _exp_minus_one(base):
-    """``(scale, w)`` if ``base == scale*(exp(w) - 1)``, else None."""
+    """``(scale, w)`` if ``base == scale*(exp(w) - 1)``, else None.
+
+    SymPy splits a float out of an exponential (``exp(x - 4.0)`` becomes
+    ``0.0183*exp(x)``), so ``k + c*exp(u)`` is matched in general: it equals
+    ``-k*(exp(u + log(-c/k)) - 1)`` whenever ``-c/k > 0``.
+    """
     if not base.is_Add:
         return None
     exp_terms = [t for t in base.args if any(isinstance(f, sympy.exp)
@@ -66,14 +71,20 @@ def _exp_minus_one(base):
     if len(exp_terms) != 1:
         return None
     term = exp_terms[0]
-    exps = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.exp)]
+    factors = sympy.Mul.make_args(term)
+    exps = [f for f in factors if isinstance(f, sympy.exp)]
     if len(exps) != 1:
         return None
-    scale = term / exps[0]
-    constant = base - term
-    if scale.free_symbols or constant.free_symbols or not _close(constant, -scale):
+    c = sympy.Mul(*[f for f in factors if f is not exps[0]])
+    k = base - term
+    if c.free_symbols or k.free_symbols or k == 0:
         return None
-    return scale, exps[0].args[0]
+    ratio = -c / k
+    if not ratio.is_positive:
+        return None
+    u = exps[0].args[0]
+    w = u if _close(ratio, 1) else u + sympy.log(ratio)
+    return -k, w
 
 
 def _proportionality(u, w):
