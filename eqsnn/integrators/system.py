@@ -8,6 +8,7 @@ developed and tested on plain SymPy expressions.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -69,8 +70,9 @@ class OdeSystem:
         return cls(states=states, drift=drift,
                    diffusion={x: d for x, d in diffusion.items() if d},
                    unless_refractory=frozenset(_sym(n) for n in unless_refractory),
-                   written={x: _expr(e) for x, e in (written or full).items()},
-                   subexpressions=dict(subexpressions or {}), spans=spans)
+                   written={_sym(x): _expr(e) for x, e in (written or full).items()},
+                   subexpressions={_sym(n): _expr(e) for n, e in (subexpressions or {}).items()},
+                   spans=spans)
 
     @classmethod
     def from_equations(cls, equations) -> "OdeSystem":
@@ -131,9 +133,11 @@ def _sym(name) -> sympy.Symbol:
 
 def _expr(value) -> sympy.Expr:
     if isinstance(value, str):
-        # Test convenience only: make every name a real symbol, as the parser does.
-        parsed = sympy.sympify(value)
-        return parsed.subs({s: symbol(s.name) for s in parsed.free_symbols})
+        # Convenience for tests and notebooks only (real models come through the
+        # parser): every name not called as a function is a real symbol, so that "I"
+        # is a current, not the imaginary unit.
+        names = set(re.findall(r"[A-Za-z_]\w*(?!\w*\s*\()", value))
+        return sympy.sympify(value, locals={name: symbol(name) for name in names})
     return sympy.sympify(value)
 
 
