@@ -1,0 +1,148 @@
+"""Statements (resets, ``on_pre``/``on_post``) and single expressions (thresholds,
+initialisers).
+
+Statements are ``target op expr`` with ``op`` in ``= += -= *= /=``, one per line or
+separated by ``;``::
+
+    v = El; w += b
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from eqsnn.equations.expressions import RandomIds, convert_definition, is_condition
+from eqsnn.equations.lines import Definition, split_definitions, split_semicolons
+from eqsnn.equations.symbols import is_reserved
+from eqsnn.errors import EquationSyntaxError, ReservedNameError, SourceSpan
+
+__all__ = ["Statement", "ParsedExpression", "parse_statements", "parse_expression",
+           "OPERATORS"]
+
+OPERATORS = ("=", "+=", "-=", "*=", "/=")
+_STATEMENT = re.compile(r"([^=]*?)\s*(\+=|-=|\*=|/=|(?<![=<>!*/+\-%])=(?!=))\s*")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """``target op expr``; ``span`` points at the statement in the user's text."""
+
+    target: str
+    op: str
+    expr: sympy.Basic
+    span: SourceSpan
+
+    def __str__(self) -> str:
+        from eqsnn.equations.printing import to_text
+
+        return f"{self.target} {self.op} {to_text(self.expr)}"
+
+
+@dataclass(frozen=True)
+class ParsedExpression:
+    """A single parsed expression: the SymPy ``expr``, its ``source`` and the ``names``
+    it uses (functions excluded)."""
+
+    expr: sympy.Basic
+    source: str
+    names: frozenset
+
+    @property
+    def functions(self) -> frozenset:
+        """User functions called in the expression (not built in)."""
+        return frozenset(f.func.__name__ for f in self.expr.atoms(sympy.Function)
+                         if type(f.func).__name__ == "UndefinedFunction")
+
+
+def parse_expression(text: str, *, label: str = "expression",
+                     random_id_start: int = 0) -> ParsedExpression:
+    """Parse a threshold, condition or initialiser.
+
+    Parameters
+    ----------
+    text
+        One expression (it may span lines inside parentheses).
+    label
+        What it is, for messages (``"threshold"``, ``"value of v"``).
+    random_id_start
+        First call-site id for ``rand()``/``randn()``.
+
+    Raises
+    ------
+    EquationSyntaxError
+        With a caret at the offending character.
+    """
+    if not isinstance(text, str):
+        raise EquationSyntaxError(f"the {label} must be a string, not {type(text).__name__}")
+    definitions = split_definitions(text, label=label)
+    if not definitions:
+        raise EquationSyntaxError(f"the {label} is empty", span=SourceSpan(text, 1, 0, None, label))
+    if len(definitions) > 1:
+        raise EquationSyntaxError(
+            f"the {label} must be one expression, but continues on line "
+            f"{definitions[1].line}", span=definitions[1].span(0, len(definitions[1].text)),
+            hint="join the lines or put the expression in parentheses")
+    definition = definitions[0].strip()
+    what = "condition" if label in ("threshold", "condition") else label
+    expr, names, _ = convert_definition(definition, what=what,
+                                        random_ids=RandomIds(random_id_start))
+    return ParsedExpression(expr, text, frozenset(names))
+
+
+def parse_statements(text: str, *, label: str = "reset",
+                     random_id_start: int = 0) -> tuple[Statement, ...]:
+    """Parse statements such as ``"v = El; w += b"``.
+
+    Parameters
+    ----------
+    text
+        Statements, separated by new lines or ``;``.
+    label
+        What they are, for messages (``"reset"``, ``"on_pre"``).
+    random_id_start
+        First call-site id for ``rand()``/``randn()``.
+
+    Raises
+    ------
+    EquationSyntaxError, ReservedNameError
+        With a caret at the offending part.
+    """
+    if not isinstance(text, str):
+        raise EquationSyntaxError(f"the {label} must be a string, not {type(text).__name__}")
+    ids = RandomIds(random_id_start)
+    statements = []
+    for definition in split_definitions(text, label=label):
+        for part in split_semicolons(definition):
+            statements.append(_statement(part, ids, label))
+    return tuple(statements)
+
+
+def _statement(part: Definition, ids: RandomIds, label: str) -> Statement:
+    match = _STATEMENT.match(part.text)
+    whole = part.span(0, len(part.text))
+    if match is None:
+        raise EquationSyntaxError(
+            f"a {label} statement must assign to a variable, e.g. 'v = El'",
+            span=whole, hint="use =, +=, -=, *= or /=" +
+                             ("; == compares, = assigns" if "==" in part.text else ""))
+    target, op = match.group(1).strip(), match.group(2)
+    target_span = part.span(0, max(len(target), 1))
+    if not re.fullmatch(r"[A-Za-z_]\w*", target):
+        hint = ("'**=' and other operators are not supported; write v = v**2"
+                if target.endswith(("*", "%", "/")) else "the left-hand side must be a name")
+        raise EquationSyntaxError(f"cannot assign to '{target}'", span=target_span, hint=hint)
+    if is_reserved(target):
+        raise ReservedNameError(f"'{target}' is reserved and cannot be assigned in a {label}",
+                                span=target_span, hint="assign to a state variable")
+    rhs = part.sub(match.end())
+    if not rhs.text.strip():
+        raise EquationSyntaxError(f"nothing to assign after '{op}'",
+                                  span=part.span(match.start(2), match.end(2)),
+                                  hint=f"e.g. {target} {op} 0")
+    expr, _, _ = convert_definition(rhs.strip(), what=f"{label} statement", random_ids=ids)
+    if is_condition(expr):
+        raise EquationSyntaxError(f"cannot assign a condition to '{target}'", span=whole,
+                                  hint="== compares; to assign write a single =")
+    return Statement(target, op, expr, whole)
