@@ -15,6 +15,37 @@
 #include <math.h>
 #include <stdint.h>
 
+/* ---- vectorised math (x86-64 glibc) ------------------------------------------------
+ * glibc's libmvec has SIMD versions of exp, log, sin, cos, pow (since 2.22) and of most
+ * other functions (since 2.35), and math.h announces them to gcc — but only under
+ * __FAST_MATH__, which gcc stops defining as soon as one fast-math flag is taken back.
+ * eqsnn compiles with -fno-finite-math-only (NaN checks must survive), so without the
+ * declarations below every loop that calls exp stays scalar (the HH update, exprel).
+ * These redeclare the functions with the same `simd("notinbranch")` attribute glibc
+ * uses; the module links -lmvec (see eqsnn/compiler/options.py). libmvec is accurate to
+ * 4 ulp and handles NaN, infinities and overflow like the scalar functions. */
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__FAST_MATH__) \
+    && !defined(EQSNN_NO_LIBMVEC)
+#define EQSNN_SIMD_DECL __attribute__((__simd__("notinbranch")))
+extern double exp(double) EQSNN_SIMD_DECL;
+extern double log(double) EQSNN_SIMD_DECL;
+extern double sin(double) EQSNN_SIMD_DECL;
+extern double cos(double) EQSNN_SIMD_DECL;
+extern double pow(double, double) EQSNN_SIMD_DECL;
+#if __GLIBC_PREREQ(2, 35)
+extern double expm1(double) EQSNN_SIMD_DECL;
+extern double log1p(double) EQSNN_SIMD_DECL;
+extern double tan(double) EQSNN_SIMD_DECL;
+extern double sinh(double) EQSNN_SIMD_DECL;
+extern double cosh(double) EQSNN_SIMD_DECL;
+extern double tanh(double) EQSNN_SIMD_DECL;
+extern double asin(double) EQSNN_SIMD_DECL;
+extern double acos(double) EQSNN_SIMD_DECL;
+extern double atan(double) EQSNN_SIMD_DECL;
+extern double atan2(double, double) EQSNN_SIMD_DECL;
+#endif
+#endif
+
 /* ---- exprel(x) = (exp(x) - 1)/x, exprel(0) = 1 ------------------------------------
  * Near 0, expm1(x)/x is accurate but 0/0 at x == 0 exactly; a short Taylor series is
  * used for |x| < 1e-5, where its truncation error (x^3/24 relative) is below 1e-16.

@@ -21,6 +21,11 @@ arrays, branch-free updates), measured on hand-written CUBA and Hodgkin–Huxley
 ``-g0 -DNDEBUG``
     smaller objects, faster compile.
 
+``-lmvec`` (link, x86-64 glibc only)
+    glibc's vectorised exp/log/sin/cos/…; ``eqsnn_support.h`` declares them so gcc
+    vectorises loops that call them despite ``-fno-finite-math-only``. Without it the
+    HH loop runs one neuron at a time.
+
 ``-fPIC`` (compile) and ``-shared`` (link) are not options: a Python extension needs them.
 Linking is a separate compiler call *without* ``-ffast-math``: gcc < 13 links
 ``crtfastmath.o`` into a shared library built with ``-ffast-math``, which turns on
@@ -34,7 +39,9 @@ default; an explicit :class:`CompilerOptions` ignores the environment.
 from __future__ import annotations
 
 import os
+import platform
 import shlex
+import sys
 import sysconfig
 from dataclasses import dataclass, field
 
@@ -48,6 +55,14 @@ DEFAULT_CFLAGS: tuple[str, ...] = (
 def _default_cc() -> tuple[str, ...]:
     # sysconfig's CC may carry options ("gcc -pthread"); keep them
     return tuple(shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"))
+
+
+def _default_ldflags() -> tuple[str, ...]:
+    # must match the condition in eqsnn_support.h that declares the SIMD functions
+    if (sys.platform.startswith("linux") and platform.machine() == "x86_64"
+            and platform.libc_ver()[0] == "glibc"):
+        return ("-lm", "-lmvec")
+    return ("-lm",)
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class CompilerOptions:
 
     cc: tuple[str, ...] = field(default_factory=_default_cc)
     cflags: tuple[str, ...] = DEFAULT_CFLAGS
-    ldflags: tuple[str, ...] = ("-lm",)
+    ldflags: tuple[str, ...] = field(default_factory=_default_ldflags)
 
     @classmethod
     def from_environment(cls) -> "CompilerOptions":

@@ -2,7 +2,9 @@
 
 Every case of the codegen tests is printed into ONE Cython module, compiled once per
 test session (through eqsnn's own compiler and the session cache), so the tests pay
-one compile, not one per expression.
+one compile, not one per expression. Each case is a loop over points shaped like the
+runtime's neuron loops (arrays of structure-of-arrays, restrict pointers), so gcc
+vectorises it as it would a network: the tests check the SIMD math (libmvec) too.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from eqsnn.equations.symbols import symbol
 
 X, Y, Z = symbol("x"), symbol("y"), symbol("z")
 VARIABLES = (X, Y, Z)
-C_NAMES = {"x": "_a[0]", "y": "_a[1]", "z": "_a[2]"}
+C_NAMES = {"x": "_x[_i]", "y": "_y[_i]", "z": "_z[_i]"}
 NUMPY_NAMES = {"x": "_x", "y": "_y", "z": "_z"}
 USER_FUNCTIONS = {"stim": "_stim"}
 STIM = sympy.Function("stim")
@@ -100,13 +102,26 @@ class Harness:
         self.module = compile_module(self._pyx(), name_hint="codegen_tests")
 
     def _pyx(self) -> str:
-        bodies = []
+        loops, dispatch = [], []
         for name, expr in self.cases.items():
+            k = self.index[name]
             text = c_expression(expr, C_NAMES, USER_FUNCTIONS)
             if isinstance(expr, sympy.logic.boolalg.Boolean):
                 text = f"(({text}) ? 1.0 : 0.0)"
-            bodies.append(f"case {self.index[name]}: return {text};")
-        cases = "\n        ".join(bodies)
+            loops.append(f"""
+static void eqsnn_case_{k}(const double* restrict _x, const double* restrict _y,
+                           const double* restrict _z, int64_t n, uint64_t _rng_seed,
+                           uint64_t _rng_stream, const uint64_t* restrict counters,
+                           double* restrict out) {{
+    for (int64_t _i = 0; _i < n; ++_i) {{
+        const uint64_t _rng_counter = counters[_i];
+        (void)_rng_counter;
+        out[_i] = {text};
+    }}
+}}""")
+            dispatch.append(f"case {k}: eqsnn_case_{k}(x, y, z, n, seed, stream, counters, out); break;")
+        loops = "\n".join(loops)
+        dispatch = "\n        ".join(dispatch)
         return f'''# cython: language_level=3
 from libc.stdint cimport int64_t, uint64_t
 
@@ -116,37 +131,33 @@ cdef extern from *:
 #include <stdint.h>
 #include "eqsnn_support.h"
 {STIM_C}
-static double eqsnn_case(int _k, const double* _a, uint64_t _rng_seed,
-                         uint64_t _rng_stream, uint64_t _rng_counter) {{
-    switch (_k) {{
-        {cases}
+{loops}
+static void eqsnn_eval(int k, const double* x, const double* y, const double* z, int64_t n,
+                       uint64_t seed, uint64_t stream, const uint64_t* counters, double* out) {{
+    switch (k) {{
+        {dispatch}
     }}
-    return NAN;
-}}
-static void eqsnn_eval(int k, const double* a, int64_t n, uint64_t seed, uint64_t stream,
-                       const uint64_t* counters, double* out) {{
-    for (int64_t i = 0; i < n; ++i)
-        out[i] = eqsnn_case(k, a + 3 * i, seed, stream, counters[i]);
 }}
     """
-    void eqsnn_eval(int k, const double* a, int64_t n, uint64_t seed, uint64_t stream,
-                    const uint64_t* counters, double* out) nogil
+    void eqsnn_eval(int k, const double* x, const double* y, const double* z, int64_t n,
+                    uint64_t seed, uint64_t stream, const uint64_t* counters, double* out) nogil
 
 
-def evaluate(int k, size_t a, int64_t n, uint64_t seed, uint64_t stream, size_t counters,
-             size_t out):
-    eqsnn_eval(k, <const double*>a, n, seed, stream, <const uint64_t*>counters, <double*>out)
+def evaluate(int k, size_t x, size_t y, size_t z, int64_t n, uint64_t seed, uint64_t stream,
+             size_t counters, size_t out):
+    eqsnn_eval(k, <const double*>x, <const double*>y, <const double*>z, n, seed, stream,
+               <const uint64_t*>counters, <double*>out)
 '''
 
     def c(self, name: str, points: np.ndarray, seed: int = 0, stream: int = 0,
           counters: np.ndarray | None = None) -> np.ndarray:
-        points = np.ascontiguousarray(points, dtype=np.float64)
+        columns = [np.ascontiguousarray(points[:, j], dtype=np.float64) for j in range(3)]
         n = points.shape[0]
         counters = np.ascontiguousarray(np.arange(n) if counters is None else counters,
                                         dtype=np.uint64)
         out = np.empty(n)
-        self.module.evaluate(self.index[name], points.ctypes.data, n, seed, stream,
-                             counters.ctypes.data, out.ctypes.data)
+        self.module.evaluate(self.index[name], *(c.ctypes.data for c in columns), n, seed,
+                             stream, counters.ctypes.data, out.ctypes.data)
         return out
 
     def numpy(self, name: str, points: np.ndarray, seed: int = 0, stream: int = 0,

@@ -1,6 +1,10 @@
 """eqsnn_support.h and its numpy twin: the same random numbers, good ones; exact exprel."""
 from __future__ import annotations
 
+import platform
+import sys
+from pathlib import Path
+
 import mpmath
 import numpy as np
 import pytest
@@ -129,3 +133,12 @@ def test_clip_limits_and_propagates_nan():
     result = eqsnn_clip(x, -1.0, 1.0)
     assert np.array_equal(result[:3], [-1.0, 0.3, 1.0])
     assert np.isnan(result[3])
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and platform.machine() == "x86_64"
+                         and platform.libc_ver()[0] == "glibc"),
+                    reason="libmvec is x86-64 glibc only")
+def test_math_loops_are_vectorised(harness):
+    # eqsnn_support.h declares glibc's SIMD math, which -fno-finite-math-only would hide:
+    # the harness loops (exp, log, cos, …) must call vector variants (_ZGV… symbols)
+    assert b"_ZGVdN4v_exp" in Path(harness.module.__file__).read_bytes()
