@@ -11,6 +11,7 @@ parenthesised, comma-separated list at the very end.
 """
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, field
 
@@ -210,6 +211,7 @@ def _check_name(part: Definition, kind: str) -> None:
     span = part.span(0, max(len(name), 1))
     if not _IDENTIFIER.match(name):
         hint = ("write a derivative as dv/dt" if "'" in name or "/" in name else
+                "== compares; define with a single =" if "==" in name else
                 "the left-hand side must be a single name")
         raise EquationSyntaxError(f"'{name}' cannot be defined: not a name", span=span,
                                   hint=hint)
@@ -218,9 +220,7 @@ def _check_name(part: Definition, kind: str) -> None:
                                 f"defined", span=span, hint="choose another name")
     if is_reserved(name):
         why = ("names starting with '_' are eqsnn's own" if name.startswith("_") else
-               f"'{name}' is a Python keyword" if not name.isidentifier() or name in
-               ("and", "or", "not", "if", "else", "lambda", "for", "in", "is", "def",
-                "class", "import", "return", "None", "True", "False") else
+               f"'{name}' is a Python keyword" if keyword.iskeyword(name) else
                f"'{name}' is provided by eqsnn")
         raise ReservedNameError(f"the name '{name}' is reserved and cannot be defined "
                                 f"({why})", span=span, hint="choose another name")

@@ -401,7 +401,11 @@ def convert_definition(definition: Definition, *, what: str = "expression",
     converter = ExpressionConverter(definition, random_ids or RandomIds(),
                                     allow_noise=allow_noise, allow_random=allow_random,
                                     what=what)
+    refuse_dunders(tree, definition)
     expr = converter.convert(tree.body)
+    if isinstance(expr, sympy.Basic) and expr.has(sympy.zoo, sympy.nan):
+        raise EquationSyntaxError(f"the {what} is undefined (a division by zero?)",
+                                  span=definition.span(0, len(text)))
     return expr, converter.names, converter.external_functions
 
 
@@ -417,3 +421,17 @@ def parse_python(definition: Definition, *, what: str) -> ast.Expression:
     except (RecursionError, MemoryError, ValueError):
         raise EquationSyntaxError(f"the {what} is nested too deeply or contains invalid "
                                   f"characters", span=definition.span(0, len(text))) from None
+
+
+def refuse_dunders(tree: ast.AST, definition: Definition) -> None:
+    """Refuse ``__import__``, ``x.__class__`` … before anything else is looked at, so the
+    message names the real problem."""
+    for node in ast.walk(tree):
+        name = (node.id if isinstance(node, ast.Name) else
+                node.attr if isinstance(node, ast.Attribute) else "")
+        if name.startswith("__"):
+            start, end = ExpressionConverter(definition)._columns(node)
+            raise EquationSyntaxError(
+                f"the name '{name}' is not allowed: equations are not Python code",
+                span=definition.span(start, end),
+                hint="names with double underscores are Python internals")

@@ -135,6 +135,13 @@ def split_definitions(source: str, *, label: str = "equations") -> list[Definiti
             f"unbalanced parentheses: '{char}' is never closed",
             span=SourceSpan(source, number, column, column + 1, label),
             hint=f"add the matching '{_OPEN[char]}'")
+    trailing = _CONTINUES.search(text)
+    if pieces and trailing and not text.rstrip().endswith("\\"):
+        line, column = Definition(text, source, tuple(pieces), label).locate(trailing.start())
+        raise EquationSyntaxError(
+            f"the {label} end{'' if label == 'equations' else 's'} with '{trailing.group(1)}': the expression is incomplete",
+            span=SourceSpan(source, line, column, column + len(trailing.group(1)), label),
+            hint="finish the expression or remove the trailing operator")
     if pieces and text.strip():
         definitions.append(Definition(text, source, tuple(pieces), label))
     return definitions

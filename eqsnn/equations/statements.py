@@ -22,6 +22,7 @@ __all__ = ["Statement", "ParsedExpression", "parse_statements", "parse_expressio
            "OPERATORS"]
 
 OPERATORS = ("=", "+=", "-=", "*=", "/=")
+_UNSUPPORTED = re.compile(r"\s*(\w+)\s*(\*\*=|//=|%=|:=|\^=|&=|\|=|<<=|>>=)")
 _STATEMENT = re.compile(r"([^=]*?)\s*(\+=|-=|\*=|/=|(?<![=<>!*/+\-%])=(?!=))\s*")
 
 
@@ -120,8 +121,16 @@ def parse_statements(text: str, *, label: str = "reset",
 
 
 def _statement(part: Definition, ids: RandomIds, label: str) -> Statement:
-    match = _STATEMENT.match(part.text)
     whole = part.span(0, len(part.text))
+    unsupported = _UNSUPPORTED.match(part.text)
+    if unsupported:
+        op = unsupported.group(2)
+        name = unsupported.group(1)
+        hint = (f"write {name} = {name} {op[:-1]} ..." if op != ":=" else f"write {name} = ...")
+        raise EquationSyntaxError(
+            f"'{op}' is not supported in a {label}: use =, +=, -=, *= or /=",
+            span=part.span(unsupported.start(2), unsupported.end(2)), hint=hint)
+    match = _STATEMENT.match(part.text)
     if match is None:
         raise EquationSyntaxError(
             f"a {label} statement must assign to a variable, e.g. 'v = El'",

@@ -34,6 +34,17 @@ def syntax_error(definition: Definition, exc: SyntaxError, *, what: str) -> Equa
     if "null bytes" in reason:
         return EquationSyntaxError(f"the {what} contains a NUL character",
                                    span=definition.span(0))
+    arrow = re.search(r"=>|=<", text)
+    if arrow:
+        fixed = {"=>": ">=", "=<": "<="}[arrow.group(0)]
+        return EquationSyntaxError(
+            f"'{arrow.group(0)}' is not an operator",
+            span=definition.span(arrow.start(), arrow.end()), hint=f"did you mean '{fixed}'?")
+    if _LONE_EQUALS.search(text) and what.endswith("statement"):
+        position = _LONE_EQUALS.search(text).start()
+        return EquationSyntaxError(
+            f"unexpected '=' in a {what}", span=definition.span(position, position + 1),
+            hint="separate statements with ';' or new lines; == compares")
     if _LONE_EQUALS.search(text) and what in ("condition", "threshold", "expression"):
         position = _LONE_EQUALS.search(text).start()
         return EquationSyntaxError(

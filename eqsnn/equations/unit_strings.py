@@ -11,7 +11,7 @@ import ast
 
 import pint
 
-from eqsnn.equations.expressions import did_you_mean, parse_python
+from eqsnn.equations.expressions import did_you_mean, parse_python, refuse_dunders
 from eqsnn.equations.lines import Definition
 from eqsnn.errors import EquationSyntaxError, UnknownNameError
 from eqsnn.units import UNIT_NAMES, ureg
@@ -32,6 +32,7 @@ def parse_unit(definition: Definition) -> pint.Unit:
         raise EquationSyntaxError("the unit after ':' is missing", span=definition.span(0),
                                   hint="write e.g. ': volt', or ': 1' for dimensionless")
     tree = parse_python(definition, what="unit")
+    refuse_dunders(tree, definition)
     return _Units(definition).convert(tree.body, 0)
 
 
@@ -65,6 +66,9 @@ class _Units:
                              hint="write only the unit: ': volt', not ': 2*volt'; values "
                                   "go in the namespace")
         if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.BitXor):
+                raise self.error(node, "'^' is not a power in a unit",
+                                 hint="use ** for powers: meter**2")
             left = self.convert(node.left, depth + 1)
             if isinstance(node.op, ast.Pow):
                 return left ** self._exponent(node.right)
@@ -73,8 +77,6 @@ class _Units:
                 return left * right
             if isinstance(node.op, ast.Div):
                 return left / right
-            if isinstance(node.op, ast.BitXor):
-                raise self.error(node, "'^' is not a power in a unit", hint="use ** for powers: meter**2")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             raise self.error(node, f"a unit cannot call a function ('{node.func.id}')",
                              hint="write a unit such as volt or amp/meter**2")
