@@ -77,5 +77,5 @@ def test_no_eval_exec_or_sympify_of_strings_in_the_parser():
     for path in root.glob("*.py"):
         code = path.read_text()
         for forbidden in (r"(?<!def )\beval\(", r"\bexec\(", r"sympify\(", r"parse_expr\b",
-                          r"\bcompile\("):
+                          r"(?<!re\.)\bcompile\("):
             assert not re.search(forbidden, code), f"{forbidden} in {path.name}"
