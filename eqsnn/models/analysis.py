@@ -165,7 +165,11 @@ def _eliminate(states, rhs):
     while progress and pending:
         progress = False
         # Own variable first (a gate in its own kinetics), the primary variable last.
-        for index, (own, expr) in enumerate(pending):
+        # The primary variable's own equation comes last: HH's current balance is
+        # linear in v, but solving it for v first would leave three gate equations.
+        order = sorted(range(len(pending)), key=lambda k: pending[k][0] == primary)
+        for index in order:
+            own, expr = pending[index]
             candidates = [own] if own != primary else []
             candidates += [s for s in states if s not in candidates and s != primary
                            and expr.has(s)]
