@@ -29,7 +29,7 @@ from sympy.core.function import AppliedUndef
 from eqsnn.equations.functions import exprel, rand, randn
 from eqsnn.equations.symbols import DT, TIME, symbol
 from eqsnn.integrators.base import Integrator, Scheme, register, unsupported
-from eqsnn.integrators.derivation import DerivationRecorder, ddt
+from eqsnn.integrators.derivation import DerivationRecorder
 from eqsnn.integrators.system import OdeSystem
 
 __all__ = ["Exact", "linear_form"]
@@ -42,14 +42,13 @@ def linear_form(system: OdeSystem, method: str = "exact"):
     for x in states:
         f = system.drift[x]
         row = [sympy.diff(f, y) for y in states]
-        for y, coefficient in zip(states, row):
-            bad = coefficient.free_symbols & set(states)
-            if bad:
-                raise unsupported(
-                    method, f"the equation for {x} is not linear in the state variables: "
-                    f"the term {_offending_term(f, states)} is nonlinear (its derivative "
-                    f"with respect to {y} still depends on {', '.join(sorted(map(str, bad)))})",
-                    span=system.span(x), hint=_nonlinear_hint(method))
+        if any(coefficient.free_symbols & set(states) for coefficient in row):
+            term, y, bad = _nonlinear_term(f, states)
+            raise unsupported(
+                method, f"the equation for {x} is not linear in the state variables: "
+                f"the term {term} is nonlinear (its derivative with respect to {y} still "
+                f"depends on {', '.join(sorted(map(str, bad)))})",
+                span=system.span(x), hint=_nonlinear_hint(method))
         b = f.xreplace({y: 0 for y in states})
         for part in row + [b]:
             if _time_dependent(part):
@@ -83,7 +82,6 @@ class Exact(Integrator):
         A, b = linear_form(system, self.name)
         states = sympy.ImmutableMatrix(system.states)
         notes: list[str] = []
-        X, F = sympy.MatrixSymbol("x", 1, 1), None  # placeholders for the general formula
         recorder.add("scheme", "Linear form and its solution over one step",
                      "The equations have the form dx/dt = A x + b with A and b constant "
                      "over a step, so the solution after one step dt is exact: "
@@ -218,11 +216,15 @@ def _positive_sum(expr) -> bool:
     return expr.is_Add and all(term.is_Pow and term.exp == 2 for term in expr.args)
 
 
-def _offending_term(f, states) -> sympy.Expr:
-    for term in sympy.Add.make_args(sympy.expand(f) if f.count_ops() < 200 else f):
-        if any(sympy.diff(term, y).free_symbols & set(states) for y in states):
-            return term
-    return f
+def _nonlinear_term(f, states):
+    """The first term of ``f`` (expanded if small) that is nonlinear, with the culprit."""
+    terms = sympy.Add.make_args(sympy.expand(f) if sympy.count_ops(f) < 300 else f)
+    for term in terms:
+        for y in states:
+            bad = sympy.diff(term, y).free_symbols & set(states)
+            if bad:
+                return term, y, bad
+    return f, states[0], set(states)
 
 
 def _time_dependent(expr) -> bool:

@@ -23,7 +23,7 @@ import sympy
 
 from eqsnn.equations.symbols import DT, TIME, symbol
 from eqsnn.integrators.base import Integrator, Scheme, register, unsupported
-from eqsnn.integrators.derivation import DerivationRecorder, ddt
+from eqsnn.integrators.derivation import DerivationRecorder
 from eqsnn.integrators.noise import draw_increments, increment_symbol, noise_summary
 from eqsnn.integrators.system import OdeSystem
 
