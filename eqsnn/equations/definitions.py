@@ -179,6 +179,9 @@ def _split_flags(part: Definition) -> tuple[Definition, list[tuple[str, Definiti
     before = part.text[:match.start()].rstrip()
     if not before or before.endswith(("*", "/", "**")):
         return part, []  # parentheses belong to the unit: amp/(meter**2)
+    words = [" ".join(w.split()) for w in match.group(1).split(",")]
+    if part.text[match.start() - 1].isalnum() and not all(w in FLAGS for w in words):
+        return part, []  # 'sqrt(second)': a call, which the unit parser refuses
     flags, offset = [], match.start(1)
     for raw in match.group(1).split(","):
         piece = part.sub(offset, offset + len(raw)).strip()

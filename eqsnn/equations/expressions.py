@@ -167,6 +167,21 @@ class ExpressionConverter:
         start, end = self._columns(node)
         return cls(message, span=self.definition.span(start, end), hint=hint)
 
+    def operator_error(self, node: ast.BinOp, message: str, *, hint: str | None = None):
+        """An error pointing at the operator itself (``v^3``: at the ``^``)."""
+        _, left_end = self._columns(node.left)
+        right_start, _ = self._columns(node.right)
+        text = self.definition.text
+        if left_end is not None and left_end < right_start:
+            gap = text[left_end:right_start]
+            stripped = gap.strip(" ()")
+            if stripped:
+                start = left_end + gap.index(stripped)
+                return EquationSyntaxError(
+                    message, span=self.definition.span(start, start + len(stripped)),
+                    hint=hint)
+        return self.error(node, message, hint=hint)
+
     # --- leaves ------------------------------------------------------------------------
     def _Constant(self, node: ast.Constant, depth: int):
         value = node.value
@@ -214,7 +229,7 @@ class ExpressionConverter:
         op = type(node.op)
         if op not in _BINARY:
             message, hint = _OPERATOR_HINTS.get(op, (f"operator {op.__name__}", None))
-            raise self.error(node, f"{message} in a {self.what}", hint=hint)
+            raise self.operator_error(node, f"{message} in a {self.what}", hint=hint)
         left = self.convert(node.left, depth)
         right = self.convert(node.right, depth)
         for side in (left, right):
