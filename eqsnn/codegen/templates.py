@@ -8,9 +8,10 @@ template fail loudly instead of rendering an empty string.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 import jinja2
+
+from eqsnn.resources import template_dir
 
 __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 
@@ -25,6 +26,11 @@ _OPERATION_INPUTS = {
     "spikemonitor": {"spikes", "start", "stop", "buf_i", "buf_step", "count"},
     "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count"},
     "ratemonitor": {"spikes", "size", "buf", "count"},
+    "synapses_pre": {"op", "syn", "ring", "source_spikes", "lines", "temporaries",
+                     "uses_random"},
+    "synapses_post": {"op", "syn", "target_spikes", "lines", "temporaries", "uses_random"},
+    "synapses_update": {"op", "syn", "lines", "temporaries", "uses_random"},
+    "summed": {"syn", "target", "start", "stop", "expression"},
 }
 TEMPLATE_INPUTS: dict[str, set[str]] = {}
 for _name, _inputs in _OPERATION_INPUTS.items():
@@ -34,11 +40,6 @@ _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots"}
 TEMPLATE_INPUTS["network.pyx.j2"] = _MODULE_INPUTS
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
-
-
-def template_dir() -> str:
-    """The installed templates folder (also the include dir for ``eqsnn_support.h``)."""
-    return str(resources.files("eqsnn.templates"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,9 +32,9 @@ _CYTHON_LOCK = threading.Lock()
 
 
 def support_include_dir() -> str:
-    """The folder holding ``eqsnn_support.h`` (the installed ``eqsnn.templates``)."""
-    from importlib import resources
-    return str(resources.files("eqsnn.templates"))
+    """The folder holding ``eqsnn_support.h`` (the templates folder)."""
+    from eqsnn.resources import template_dir
+    return template_dir()
 
 
 def python_include_dir() -> str:

@@ -1,0 +1,32 @@
+"""Where the Jinja2 templates and the C support header live.
+
+An installed eqsnn finds them in the ``eqsnn.templates`` package, which ``setup.py``
+maps from the top-level ``templates/`` folder. A source checkout imported without
+installing (``python -m pytest`` from the repository root puts the checkout ahead of
+site-packages) has no ``eqsnn/templates``; there the top-level folder itself is used.
+"""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["template_dir"]
+
+
+@functools.lru_cache(maxsize=1)
+def template_dir() -> str:
+    """The folder of templates and ``eqsnn_support.h``, installed or in the checkout."""
+    try:
+        installed = Path(str(resources.files("eqsnn.templates")))
+        if (installed / "eqsnn_support.h").is_file():
+            return str(installed)
+    except ModuleNotFoundError:
+        pass
+    checkout = Path(__file__).resolve().parent.parent / "templates"
+    if (checkout / "eqsnn_support.h").is_file():
+        return str(checkout)
+    raise FileNotFoundError(
+        "eqsnn's templates folder is missing: neither the installed package "
+        "'eqsnn.templates' nor a 'templates/' folder beside the source checkout was "
+        "found. Reinstall eqsnn with 'pip install .'.")
