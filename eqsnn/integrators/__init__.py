@@ -10,6 +10,7 @@ tableaux, :mod:`~eqsnn.integrators.runge_kutta`), ``exact`` (``linear``),
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from eqsnn.integrators import exact as _exact  # noqa: F401  (registers the method)
@@ -29,7 +30,8 @@ __all__ = ["integrate", "derive", "StateUpdate", "Derivation", "DerivationStep",
            "register", "registered_methods", "get_integrator"]
 
 
-def integrate(equations: Any, method: str | None = None) -> StateUpdate:
+def integrate(equations: Any, method: str | None = None, *,
+              step_constant_functions: Any = ()) -> StateUpdate:
     """The update statements of one time step for ``equations``.
 
     Parameters
@@ -38,6 +40,9 @@ def integrate(equations: Any, method: str | None = None) -> StateUpdate:
         An :class:`~eqsnn.equations.Equations` (or an :class:`OdeSystem`).
     method
         A registered method name, or ``None`` to choose by capability.
+    step_constant_functions
+        Names of functions of time that hold their value over each step (TimedArrays
+        on the step grid); ``exact`` treats ``f(t)`` as a constant input for them.
 
     Returns
     -------
@@ -51,7 +56,11 @@ def integrate(equations: Any, method: str | None = None) -> StateUpdate:
         If the requested method (or, with ``method=None``, every method) cannot
         integrate the equations; the message says which equation and term failed.
     """
-    return _integrate(_as_system(equations), method)
+    system = _as_system(equations)
+    if step_constant_functions:
+        system = dataclasses.replace(
+            system, step_constant_functions=frozenset(step_constant_functions))
+    return _integrate(system, method)
 
 
 def derive(model_or_equations: Any, method: str | None = None, *,

@@ -51,7 +51,7 @@ def linear_form(system: OdeSystem, method: str = "exact"):
                 span=system.span(x), hint=_nonlinear_hint(method))
         b = f.xreplace({y: 0 for y in states})
         for part in row + [b]:
-            if _time_dependent(part):
+            if _time_dependent(part, system.step_constant_functions):
                 raise unsupported(
                     method, f"the equation for {x} depends on the time t (through "
                     f"{_time_term(f)}), so its coefficients are not constant over a step",
@@ -227,8 +227,12 @@ def _nonlinear_term(f, states):
     return f, states[0], set(states)
 
 
-def _time_dependent(expr) -> bool:
-    return expr.has(TIME) or any(call.has(TIME) for call in expr.atoms(AppliedUndef))
+def _time_dependent(expr, step_constant: frozenset[str] = frozenset()) -> bool:
+    """Whether ``expr`` varies with t within a step; ``f(t)`` for a function named in
+    ``step_constant`` (a TimedArray on the step grid) does not."""
+    calls = {call: sympy.Symbol("_held") for call in expr.atoms(AppliedUndef)
+             if call.func.__name__ in step_constant and call.args == (TIME,)}
+    return expr.xreplace(calls).has(TIME)
 
 
 def _time_term(f) -> sympy.Expr:

@@ -41,6 +41,10 @@ class OdeSystem:
         ``{name: expression}`` in dependency order, for the derivation.
     spans
         Where each state's equation is in the user's text, for error messages.
+    step_constant_functions
+        Names of external functions of time that hold their value over each step
+        (a TimedArray whose dt is a multiple of the simulation's): ``exact`` may treat
+        ``f(t)`` as a constant input. The runtime checks the multiple when it runs.
     """
 
     states: tuple[sympy.Symbol, ...]
@@ -51,6 +55,7 @@ class OdeSystem:
     written: Mapping[sympy.Symbol, sympy.Expr] | None = None
     subexpressions: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
     spans: Mapping[sympy.Symbol, SourceSpan] = field(default_factory=dict)
+    step_constant_functions: frozenset[str] = frozenset()
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -121,7 +126,8 @@ class OdeSystem:
             diffusion={x: {xi: function(g) for xi, g in d.items()}
                        for x, d in self.diffusion.items()},
             unless_refractory=self.unless_refractory, written=self.written,
-            subexpressions=self.subexpressions, spans=self.spans)
+            subexpressions=self.subexpressions, spans=self.spans,
+            step_constant_functions=self.step_constant_functions)
 
     def depends_on_time(self) -> bool:
         return any(e.has(TIME) for e in self.drift.values())

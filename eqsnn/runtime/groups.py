@@ -92,6 +92,7 @@ class NeuronGroup(VariableAccess):
         self.state_update = self._integrate(method)
         self._rng = np.random.default_rng(seed)
         self.timing = {"build_seconds": time.perf_counter() - started}
+        self._accept_variables()
 
     # --- construction ---------------------------------------------------------------
     def _init_storage(self) -> None:
@@ -182,7 +183,8 @@ class NeuronGroup(VariableAccess):
         if not self.equations.differential:
             return None
         from eqsnn.integrators import integrate
-        return integrate(self.equations, method)
+        held = [name for name, f in self._functions.items() if hasattr(f, "holds_over_step")]
+        return integrate(self.equations, method, step_constant_functions=held)
 
     # --- variables --------------------------------------------------------------------
     def _read(self, var: str, part: slice) -> np.ndarray:
@@ -269,10 +271,13 @@ class NeuronGroup(VariableAccess):
     def _contribute(self, builder, index: int, dt: float) -> None:
         """Describe arrays and operations to the network's module builder."""
         self._dt = dt
+        self._check_held_functions(dt)
         prefix = f"_g{index}"
         names = self._declare_variables(builder, prefix)
         group = SimpleNamespace(
-            label=f"{type(self).__name__} {self.name!r}", N=f"{prefix}_N",
+            # The label names the type and slot, never the user's name: a comment that
+            # changed with the name would change the source and force a recompile.
+            label=f"{type(self).__name__} {prefix}", N=f"{prefix}_N",
             lastspike=builder.array(f"{prefix}_lastspike", lambda: self._lastspike, np.int64),
             refsteps=builder.int_scalar(f"{prefix}_refsteps", lambda: self._refractory_steps()))
         spikes = SimpleNamespace(
@@ -317,6 +322,20 @@ class NeuronGroup(VariableAccess):
         names["i"] = builder.index_name()
         return names
 
+    def _check_held_functions(self, dt: float) -> None:
+        """``exact`` took each TimedArray as constant over a step: true only on its grid."""
+        if self.state_update is None or self.state_update.method != "exact":
+            return
+        for name, function in self._functions.items():
+            if hasattr(function, "holds_over_step") and not function.holds_over_step(dt):
+                raise InvalidValueError(
+                    f"{self.name!r} is integrated with method 'exact', which takes "
+                    f"{name}(t) as constant over each step, but {name} changes every "
+                    f"{function.dt * 1e3:g} ms, which is not a multiple of dt = "
+                    f"{dt * 1e3:g} ms",
+                    hint=f"give {name} a dt that is a multiple of the simulation's dt, or "
+                         f"use method='rk4'")
+
     def _declare_functions(self, builder) -> dict[str, str]:
         return {name: function._declare(builder) for name, function in self._functions.items()}
 
@@ -342,6 +361,7 @@ class Subgroup(VariableAccess):
         object.__setattr__(self, "stop", stop)
         object.__setattr__(self, "N", stop - start)
         object.__setattr__(self, "name", f"{parent.name}[{start}:{stop}]")
+        self._accept_variables()
 
     def __len__(self) -> int:
         return self.N

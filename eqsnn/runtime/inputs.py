@@ -107,7 +107,7 @@ class SpikeGeneratorGroup:
             array=builder.array(f"{p}_spikes", lambda: self._spikes, np.int32),
             count=builder.counter(f"{p}_nspikes", lambda: self._nspikes))
         group = SimpleNamespace(
-            label=f"SpikeGeneratorGroup {self.name!r}",
+            label=f"SpikeGeneratorGroup {p}",
             position=builder.counter(f"{p}_position", lambda: self._position),
             n_events=builder.int_scalar(f"{p}_n_events", lambda: self._event_step.size),
             event_step=builder.array(f"{p}_event_step", lambda: self._event_step, np.int64),
@@ -169,6 +169,12 @@ class TimedArray:
         k = np.floor((np.asarray(t, dtype=np.float64) + 1e-3 * self.dt) / self.dt)
         k = np.clip(k, 0, self.values.size - 1).astype(np.int64)
         return self.values[k]
+
+    def holds_over_step(self, dt: float) -> bool:
+        """Whether the values are constant over every simulation step of length ``dt``
+        (SI seconds): true when this array's dt is a whole multiple of it."""
+        ratio = self.dt / dt
+        return ratio >= 1 - 1e-9 and abs(ratio - round(ratio)) < 1e-6
 
     def __call__(self, t: Any):
         magnitude, dim = units.to_si(t)

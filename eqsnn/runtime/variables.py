@@ -22,9 +22,15 @@ class VariableAccess:
     _owner: Any
     _slice: slice
 
+    def _accept_variables(self) -> None:
+        """Called at the end of ``__init__``: from now on ``obj.x = …`` sets variable x."""
+        object.__setattr__(self, "_variables_accepted", True)
+
     # -- reading -------------------------------------------------------------------
     def __getattr__(self, name: str):
-        if name.startswith("__") or name in ("_owner", "_slice"):
+        # Private names are never variables: raising here (rather than looking them up
+        # in ``_dims``) keeps attribute access safe while ``__init__`` is still running.
+        if name.startswith("_"):
             raise AttributeError(name)
         owner = object.__getattribute__(self, "_owner")
         raw = name.endswith("_") and name[:-1] in owner._dims
@@ -38,8 +44,12 @@ class VariableAccess:
 
     # -- writing -------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_") or name in type(self).__dict__ or any(
-                name in klass.__dict__ for klass in type(self).__mro__):
+        # Private names, existing attributes, class attributes and anything set while
+        # ``__init__`` runs (until it calls ``_accept_variables``) are ordinary
+        # attributes; after that, a new public name must be a state variable.
+        if (name.startswith("_") or name in self.__dict__
+                or not self.__dict__.get("_variables_accepted", False)
+                or any(name in klass.__dict__ for klass in type(self).__mro__)):
             object.__setattr__(self, name, value)
             return
         owner = self._owner
