@@ -137,7 +137,9 @@ def unit_for_dimension(dim: Dimension) -> pint.Unit:
     unit = _preferred_units.get(dim)
     if unit is not None:
         return unit
-    return (1 * ureg.dimensionless * _base_product(dim)).to_base_units().units
+    # Already a product of SI base units; converting it again would multiply out the
+    # kilogram's prefix, which overflows for absurd powers (kg**103).
+    return _base_product(dim)
 
 
 def _base_product(dim: Dimension):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -132,6 +133,18 @@ class ExpressionConverter:
     names: set = field(default_factory=set)
 
     # --- entry -------------------------------------------------------------------------
+    def _as_float64(self, node: ast.AST, value: sympy.Float) -> sympy.Float:
+        """A folded constant as the compiled code will hold it: an overflow is an
+        error; a value below the smallest normal float64 is 0, as the code flushes it."""
+        number = float(value)
+        if not math.isfinite(number):
+            raise self.error(node, f"this part of the {self.what} evaluates to "
+                                   f"{value:.3e}, beyond the range of a 64-bit float",
+                             hint="check the constants and units for a mistake")
+        if abs(number) < sys.float_info.min and not value.is_zero:
+            return sympy.Float(0)
+        return value
+
     def convert(self, node: ast.AST, depth: int = 0) -> sympy.Basic:
         if depth > MAX_DEPTH:
             raise self.error(node, "the expression is nested too deeply",
@@ -142,7 +155,16 @@ class ExpressionConverter:
             raise self.error(node, f"{what} is not allowed in a {self.what}",
                              hint=_refused_hint(node))
         try:
-            return method(node, depth + 1)
+            result = method(node, depth + 1)
+            if isinstance(result, sympy.Float):
+                result = self._as_float64(node, result)
+            elif isinstance(result, sympy.Expr) and result.is_number \
+                    and result.is_real is False:
+                raise self.error(node, f"this part of the {self.what} evaluates to the "
+                                       f"complex number {result}",
+                                 hint="the simulator computes with real numbers: check "
+                                      "the argument of log, sqrt or **")
+            return result
         except EqsnnError:
             raise
         except (TypeError, ValueError, ArithmeticError, AttributeError,
@@ -232,14 +254,8 @@ class ExpressionConverter:
             raise self.operator_error(node, f"{message} in a {self.what}", hint=hint)
         left = self.convert(node.left, depth)
         right = self.convert(node.right, depth)
-        for side in (left, right):
-            if is_condition(side) and not _is_bool_literal(side):
-                # SymPy cannot multiply a relation; (v > 0)*x is meaningful, though.
-                raise self.error(node, f"a condition cannot be used in arithmetic in a "
-                                       f"{self.what}",
-                                 hint="conditions are for thresholds and 'and'/'or'/'not'")
-        if _is_bool_literal(left) or _is_bool_literal(right):
-            left, right = _as_number(left), _as_number(right)
+        # A condition in arithmetic counts as 1 or 0, as in Brian2: (t > 50*ms)*I0.
+        left, right = _as_number(left), _as_number(right)
         if op is ast.Pow:
             _check_power_size(self, node, left, right)
         if op in (ast.Div, ast.Mod) and right.is_zero:
@@ -344,11 +360,16 @@ def _is_bool_literal(value) -> bool:
 
 
 def _as_number(value):
-    """``True``/``False`` as 1/0 where a number is needed."""
+    """A condition as 1 where it holds and 0 elsewhere, where a number is needed.
+
+    SymPy cannot multiply a relation, so ``(v > 0)*x`` becomes ``Piecewise((1, v > 0),
+    (0, True))*x``, which both printers turn into branch-free code."""
     if value is sympy.true:
         return sympy.Integer(1)
     if value is sympy.false:
         return sympy.Integer(0)
+    if is_condition(value):
+        return sympy.Piecewise((sympy.Integer(1), value), (sympy.Integer(0), True))
     return value
 
 

@@ -72,6 +72,10 @@ class rand(sympy.Function):
     def _eval_is_real(self):
         return True
 
+    def _eval_evalf(self, prec):
+        # Never a number: without this, SymPy would call mpmath's own ``rand``.
+        return None
+
     def _latex(self, printer):
         return r"\operatorname{rand}()"
 
@@ -83,6 +87,9 @@ class randn(sympy.Function):
 
     def _eval_is_real(self):
         return True
+
+    def _eval_evalf(self, prec):
+        return None
 
     def _latex(self, printer):
         return r"\operatorname{randn}()"

@@ -36,7 +36,13 @@ class EquationPrinter(StrPrinter):
 
     def _print_Relational(self, expr):
         op = _RELATIONS.get(expr.rel_op, expr.rel_op)
-        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+        return f"{self._number(expr.lhs)} {op} {self._number(expr.rhs)}"
+
+    def _number(self, expr) -> str:
+        """``expr`` printed so that it parses back as a number, even a condition-as-number
+        (which would otherwise read back as a condition: '1*(v > 0)')."""
+        text = self._print(expr)
+        return f"1*{text}" if isinstance(expr, sympy.Piecewise) else text
 
     def _print_And(self, expr):
         return " and ".join(f"({self._print(a)})" for a in expr.args)
@@ -65,14 +71,21 @@ class EquationPrinter(StrPrinter):
     def _print_NegativeInfinity(self, expr):
         return "-inf"
 
+    def _print_Piecewise(self, expr):
+        # The parser's only Piecewise: a condition used as a number, 1 where it holds.
+        if (len(expr.args) == 2 and expr.args[0].expr == 1 and expr.args[1].expr == 0
+                and expr.args[1].cond is sympy.true):
+            return f"({self._print(expr.args[0].cond)})"
+        raise ValueError(f"{expr} has no form in the equation language")
+
     def _print_Mod(self, expr):
         left, right = expr.args
-        return f"({self._print(left)}) % ({self._print(right)})"
+        return f"(({self._print(left)}) % ({self._print(right)}))"
 
     def _print_Function(self, expr):
         if isinstance(expr, (rand, randn)):
             return f"{type(expr).__name__}()"
-        args = ", ".join(self._print(a) for a in expr.args)
+        args = ", ".join(self._number(a) for a in expr.args)
         return f"{function_name(expr)}({args})"
 
     def _print_Symbol(self, expr):
@@ -84,7 +97,7 @@ _TEXT = EquationPrinter({"order": None})
 
 def to_text(expr: sympy.Basic) -> str:
     """``expr`` in the equation language (parses back to ``expr``)."""
-    return _TEXT.doprint(expr)
+    return _TEXT._number(expr)
 
 
 def to_latex(expr: sympy.Basic) -> str:
