@@ -18,8 +18,10 @@ _CITATION = ("Brette R, Gerstner W (2005) Adaptive exponential integrate-and-fir
              "an effective description of neuronal activity. J Neurophysiol 94:3637-3642. "
              "Presets: Naud R, Marcille N, Clopath C, Gerstner W (2008) Firing patterns in "
              "the adaptive exponential integrate-and-fire model. Biol Cybern 99:335-347, "
-             "Table 1 (values as reproduced in Gerstner et al. (2014) Neuronal Dynamics, "
-             "ch. 6); RS/IB/CH: the Neurapse seed project's AEF parameter sets.")
+             "Table 1 and Fig. 4, with the values adjusted to reproduce the paper's figures by "
+             "P. Müller (Kirchhoff-Institut für Physik, Heidelberg), the set also used by "
+             "Brian2's example of this paper; RS/IB/CH: the Neurapse seed project's AEF "
+             "parameter sets.")
 
 _EQUATIONS = """
 dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) - w + I) / C : volt
@@ -27,8 +29,9 @@ dw/dt = (a*(v - EL) - w) / tau_w : amp
 I : amp
 """
 
-# Naud et al. (2008), Table 1: C (pF), gL (nS), EL (mV), VT (mV), DeltaT (mV), a (nS),
-# tau_w (ms), b (pA), V_reset (mV), and the step current I (pA) that shows the pattern.
+# Naud et al. (2008), Table 1 (as adjusted to match the paper's figures, see the
+# citation): C (pF), gL (nS), EL (mV), VT (mV), DeltaT (mV), a (nS), tau_w (ms), b (pA),
+# V_reset (mV), and the step current I (pA) that shows the pattern.
 _NAUD = {
     "tonic": (200, 10, -70, -50, 2, 2, 30, 0, -58, 500),
     "adapting": (200, 12, -70, -50, 2, 2, 300, 60, -58, 500),
@@ -36,7 +39,7 @@ _NAUD = {
     "bursting": (200, 10, -58, -50, 2, 2, 120, 100, -46, 210),
     "delayed_accelerating": (200, 12, -70, -50, 2, -10, 300, 0, -58, 300),
     "delayed_bursting": (100, 10, -65, -50, 2, -10, 90, 30, -47, 110),
-    "transient": (100, 10, -65, -50, 2, 10, 90, 100, -47, 350),
+    "transient": (100, 10, -65, -50, 2, 10, 90, 100, -47, 180),
     "irregular": (100, 12, -60, -50, 2, -11, 130, 30, -48, 160),
 }
 #: What each Naud et al. (2008) preset does under its step current.
@@ -99,7 +102,8 @@ def AdEx(preset: str | None = None, **overrides: Any) -> Model:
     template = Model(
         name="AdEx", family="AdEx", equations=_EQUATIONS,
         threshold="v > V_peak", reset="v = V_reset; w += b", refractory=None,
-        namespace=namespace, method="euler", citation=_CITATION,
+        namespace=namespace, initial={"v": "EL", "w": 0 * pA}, method="euler",
+        citation=_CITATION,
         description="adaptive exponential integrate-and-fire (Brette & Gerstner 2005)",
         presets=presets, stimulus=presets["tonic"]["stimulus"])
     return build(template, preset, overrides)
