@@ -6,6 +6,8 @@ boundary with every array consistent (a later ``run()`` continues from there).
 """
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from typing import Any
 
@@ -163,17 +165,22 @@ class Network:
         chunk = min(n_steps, 100)
         bar = None
         try:
-            while self._step < end:
-                asked = min(chunk, end - self._step)
-                tic = time.perf_counter()
-                done = program.run(self._step, asked, self._dt, seed)
-                elapsed = time.perf_counter() - tic
-                self._step += done
-                if done < asked:
-                    self._make_room()
-                self._check_finite(self._step - done)
-                chunk = _next_chunk(chunk, done, elapsed)
-                bar = self._progress(bar, progress, done, elapsed, end)
+            with _StopAtStepBoundary() as ctrl_c:
+                while self._step < end:
+                    asked = min(chunk, end - self._step)
+                    tic = time.perf_counter()
+                    done = program.run(self._step, asked, self._dt, seed)
+                    elapsed = time.perf_counter() - tic
+                    self._step += done
+                    if done < asked:
+                        self._make_room()
+                    self._check_finite(self._step - done)
+                    if ctrl_c.pressed:
+                        raise KeyboardInterrupt(
+                            f"run stopped at t = {self._step * self._dt:.6g} s (step "
+                            f"{self._step}); the network is consistent: run() continues")
+                    chunk = _next_chunk(chunk, done, elapsed)
+                    bar = self._progress(bar, progress, done, elapsed, end)
         finally:
             if bar is not None:
                 bar.close()
@@ -247,6 +254,34 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({len(self.objects)} objects, t={self.t_:g} s, backend={self.backend!r})"
+
+
+class _StopAtStepBoundary:
+    """Ctrl-C during a run only sets a flag; the loop stops after the current chunk.
+
+    Python would otherwise raise KeyboardInterrupt at whatever bytecode runs next — in
+    the numpy backend, halfway through a step; after the compiled loop returns, before
+    the network's clock has advanced. Both would leave the state inconsistent. Outside
+    the main thread signals cannot be handled, and the flag is never set.
+    """
+
+    def __init__(self):
+        self.pressed = False
+        self._previous = None
+
+    def __enter__(self) -> "_StopAtStepBoundary":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.pressed:  # a second Ctrl-C: the user insists, stop now
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def _next_chunk(chunk: int, done: int, elapsed: float) -> int:
