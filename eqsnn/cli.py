@@ -1,89 +1,144 @@
 """The ``eqsnn`` command: ``demo``, ``derive``, ``models``, ``check``.
 
-Every sub-command has ``--help``; bad arguments exit with status 2 and one line saying
-what is wrong, and model errors print eqsnn's own message (with the caret) and exit 1.
+Every sub-command has ``--help``. A bad argument exits with status 2 and one line on
+stderr saying what is wrong and how to fix it; an error in the user's model prints
+eqsnn's own message (with the caret under the offending text) and exits with status 1.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
 import time
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["main", "UsageError"]
+
+_FORMATS = ("text", "markdown", "latex")
+_FIGURE_TYPES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
+
+
+class UsageError(Exception):
+    """A bad command-line argument: one line saying what and how to fix it (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line naming the fix (argparse prints usage
+    and a separate error line; newcomers read neither)."""
+
+    def error(self, message: str):  # noqa: D401  (argparse's signature)
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not hasattr(args, "handler"):
-        parser.print_help()
-        return 2
+    """Run the ``eqsnn`` command with ``argv`` (default: ``sys.argv[1:]``); return the
+    exit status: 0 success, 1 an error in the model, 2 a bad argument."""
     from eqsnn.errors import EqsnnError
     try:
+        args = _parser().parse_args(argv)
+        if not hasattr(args, "handler"):
+            _parser().print_help()
+            return 2
         return args.handler(args)
+    except UsageError as error:
+        print(f"eqsnn: {error}", file=sys.stderr)
+        return 2
     except EqsnnError as error:
         print(f"eqsnn: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `eqsnn models | head`: the reader left; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="eqsnn", description="Spiking neural networks from equation strings.")
-    commands = parser.add_subparsers(title="commands")
+    from eqsnn import __version__
+    parser = _Parser(prog="eqsnn", description="Spiking neural networks from equation strings.")
+    parser.add_argument("--version", action="version", version=f"eqsnn {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
-    demo = commands.add_parser("demo", help="run a demo simulation, write a figure, print a summary")
-    demo.add_argument("name", nargs="?", default="izhikevich", help="which demo (see --list)")
+    demo = commands.add_parser(
+        "demo", help="run a demo simulation, write a figure, print a summary",
+        description="Run a real simulation, write its figure (raster, one neuron's trace, "
+                    "population rate) and print what ran and how long it took.")
+    demo.add_argument("name", nargs="?", default=None,
+                      help="which demo (default: izhikevich; see --list)")
     demo.add_argument("--list", action="store_true", help="list the demos and exit")
-    demo.add_argument("--duration", type=float, default=1.0, help="simulated seconds (default 1)")
-    demo.add_argument("--output", default="eqsnn-demo.png", help="where to write the figure")
-    demo.add_argument("--backend", choices=["cython", "numpy"], default=None)
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--duration", type=float, default=1.0, metavar="SECONDS",
+                      help="simulated time in seconds (default 1)")
+    demo.add_argument("--output", "-o", default="eqsnn-demo.png", metavar="FILE",
+                      help="figure file, .png/.svg/.pdf (default eqsnn-demo.png)")
+    demo.add_argument("--backend", choices=["cython", "numpy"], default=None,
+                      help="code backend (default: cython if a C compiler works)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.set_defaults(handler=_demo)
 
-    check = commands.add_parser("check", help="parse a model file and check its units")
+    check = commands.add_parser(
+        "check", help="parse a file of equations and check its units",
+        description="Parse a text file of equations, check their units, print them back.")
     check.add_argument("file", help="a text file of equations")
     check.set_defaults(handler=_check)
 
-    derive = commands.add_parser("derive", help="print how a model's update rule is derived")
-    derive.add_argument("model", help="a built-in model name (see 'eqsnn models') or a file")
-    derive.add_argument("--method", default=None, help="integration method (default: chosen)")
-    derive.add_argument("--format", choices=["text", "markdown", "latex"], default="text")
+    derive = commands.add_parser(
+        "derive", help="print how a model's update rule is derived",
+        description="Print the derivation of the discretised update of a built-in model "
+                    "(see 'eqsnn models') or of the equations in a file.")
+    derive.add_argument("model", metavar="MODEL_OR_FILE",
+                        help="a built-in model such as Izhikevich:RS, or a file of equations")
+    derive.add_argument("--method", default=None,
+                        help="integration method (default: the model's, else chosen)")
+    derive.add_argument("--format", choices=_FORMATS, default="text",
+                        help="output format (default text)")
     derive.set_defaults(handler=_derive)
 
-    models = commands.add_parser("models", help="list the built-in models and presets")
+    models = commands.add_parser(
+        "models", help="list the built-in models and presets",
+        description="List every built-in model and preset, one line each.")
     models.set_defaults(handler=_models)
     return parser
 
 
+# --- demo ---------------------------------------------------------------------------------
 def _demo(args) -> int:
-    from eqsnn.demos import DEMOS
+    from eqsnn.demos import DEMOS, DEFAULT
     if args.list:
         for name, (description, _) in DEMOS.items():
-            print(f"{name:<16} {description}")
+            print(f"{name:<20} {description}{'  (default)' if name == DEFAULT else ''}")
         return 0
-    if args.name not in DEMOS:
-        print(f"eqsnn: no demo called {args.name!r}; choose from {', '.join(DEMOS)}",
-              file=sys.stderr)
-        return 2
-    if args.duration <= 0:
-        print("eqsnn: --duration must be positive", file=sys.stderr)
-        return 2
+    name = args.name or DEFAULT
+    if name not in DEMOS:
+        raise UsageError(f"no demo called {name!r}{_did_you_mean(name, DEMOS)}; "
+                         f"'eqsnn demo --list' shows them all")
+    if not args.duration > 0:
+        raise UsageError(f"--duration must be a positive number of seconds, not {args.duration:g}")
+    output = Path(args.output)
+    if output.suffix.lower() not in _FIGURE_TYPES:
+        raise UsageError(f"--output {args.output!r} is not an image file name; end it "
+                         f"with one of {', '.join(_FIGURE_TYPES)}")
+    if not output.parent.exists():
+        raise UsageError(f"--output: the folder {str(output.parent)!r} does not exist; "
+                         f"create it or choose another path")
     started = time.perf_counter()
-    result = DEMOS[args.name][1](args.duration, args.backend, args.seed)
+    result = DEMOS[name][1](args.duration, args.backend, args.seed)
+    import matplotlib
+    matplotlib.use("Agg")
     from eqsnn.plot import demo_figure
     figure = demo_figure(result)
-    figure.savefig(args.output, dpi=110)
-    print(_summary(result, args.output, time.perf_counter() - started))
+    figure.savefig(output, dpi=120)
+    print(summary(result, str(output), time.perf_counter() - started))
     return 0
 
 
-def _summary(result, output: str, wall: float) -> str:
+def summary(result, output: str, wall: float) -> str:
+    """The lines ``eqsnn demo`` prints: what ran, what came out, how long it took."""
     net = result.network
     spikes = result.spikes.num_spikes if result.spikes is not None else 0
     duration = net.t_
     rate = spikes / max(result.neurons, 1) / duration if duration else 0.0
     timing = net.timing
+    compile_seconds = timing.get("codegen_seconds", 0) + timing.get("compile_seconds", 0)
     return "\n".join([
         result.title,
         f"  neurons            {result.neurons}",
@@ -91,19 +146,17 @@ def _summary(result, output: str, wall: float) -> str:
         f"  simulated          {duration:g} s at dt = {net._dt * 1e3:g} ms ({net.backend} backend)",
         f"  spikes             {spikes}",
         f"  mean rate          {rate:.2f} Hz",
-        f"  code gen + compile {timing.get('codegen_seconds', 0) + timing.get('compile_seconds', 0):.3f} s",
+        f"  code gen + compile {compile_seconds:.3f} s (0 when the module was cached)",
         f"  simulation loop    {timing.get('loop_seconds', 0):.3f} s",
         f"  wall time          {wall:.2f} s",
         f"  figure             {output}",
     ])
 
 
+# --- check, derive, models ------------------------------------------------------------------
 def _check(args) -> int:
     from eqsnn.equations import parse_equations
-    text = _read(args.file)
-    if text is None:
-        return 2
-    equations = parse_equations(text)
+    equations = parse_equations(_read(args.file))
     print(equations)
     print(f"ok: {len(equations.differential)} differential equations, "
           f"{len(equations.subexpressions)} subexpressions, {len(equations.parameters)} parameters")
@@ -111,46 +164,57 @@ def _check(args) -> int:
 
 
 def _derive(args) -> int:
-    from eqsnn.integrators import derive
+    from eqsnn.integrators import derive, registered_methods
+    methods = registered_methods()
+    if args.method is not None and args.method not in methods:
+        raise UsageError(f"--method {args.method!r} is not an integration method"
+                         f"{_did_you_mean(args.method, methods)}; choose from "
+                         f"{', '.join(methods)}")
     model = _lookup_model(args.model)
-    if model is None:
-        return 2
-    derivation = derive(model, method=args.method)
-    text = {"text": derivation.to_text, "markdown": derivation.to_markdown,
-            "latex": derivation.to_latex}[args.format]()
-    print(text)
+    method = args.method if args.method is not None else getattr(model, "method", None)
+    derivation = derive(model, method=method)
+    print({"text": derivation.to_text, "markdown": derivation.to_markdown,
+           "latex": derivation.to_latex}[args.format]())
     return 0
 
 
 def _lookup_model(name: str):
+    """A built-in model by catalogue name, or the text of an existing file."""
+    from eqsnn import models
+    catalogue = models.catalogue()
+    if name in catalogue:
+        return models.get(name)
     path = Path(name)
-    if path.exists():
-        return path.read_text()
-    try:
-        from eqsnn import models
-    except ImportError:
-        models = None
-    catalogue = models.catalogue() if models is not None and hasattr(models, "catalogue") else {}
-    if models is not None and name in catalogue:
-        return models.get(name) if hasattr(models, "get") else getattr(models, name)()
-    print(f"eqsnn: {name!r} is neither a file nor a built-in model"
-          + (f"; built-in models: {', '.join(catalogue)}" if catalogue else ""), file=sys.stderr)
-    return None
+    if path.is_file():
+        return _read(name)
+    if path.suffix or os.sep in name:
+        raise UsageError(f"no file {name!r}; give an existing file of equations or a "
+                         f"built-in model name ('eqsnn models' lists them)")
+    raise UsageError(f"{name!r} is neither a file nor a built-in model"
+                     f"{_did_you_mean(name, catalogue)}; 'eqsnn models' lists them")
 
 
 def _models(args) -> int:
     from eqsnn import models
-    for name, description in models.catalogue().items():
-        print(f"{name:<28} {description}")
+    catalogue = models.catalogue()
+    width = max(len(name) for name in catalogue) + 2
+    for name, description in catalogue.items():
+        print(f"{name:<{width}}{description}")
+    print(f"\n{len(catalogue)} models and presets; 'eqsnn derive NAME' shows a derivation")
     return 0
 
 
-def _read(file: str) -> str | None:
+# --- helpers ------------------------------------------------------------------------------
+def _read(file: str) -> str:
     try:
         return Path(file).read_text()
     except OSError as error:
-        print(f"eqsnn: cannot read {file}: {error.strerror}", file=sys.stderr)
-        return None
+        raise UsageError(f"cannot read {file!r}: {error.strerror}") from None
+
+
+def _did_you_mean(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["DemoResult", "DEMOS", "register"]
+__all__ = ["DemoResult", "DEMOS", "DEFAULT", "register"]
 
 
 @dataclass
@@ -20,13 +20,17 @@ class DemoResult:
     spikes: Any = None          # a SpikeMonitor
     trace: Any = None           # a StateMonitor of one variable
     trace_variable: str = "v"
+    trace_label: str | None = None  # which neuron the trace shows
     rate: Any = None            # a PopulationRateMonitor
     neurons: int = 0
+    populations: dict | None = None  # name -> size, in index order, for the raster
     synapses: int = 0
     extra: dict = field(default_factory=dict)
 
 
 DEMOS: dict[str, tuple[str, Callable[..., DemoResult]]] = {}
+#: What ``eqsnn demo`` runs without a name.
+DEFAULT = "izhikevich"
 
 
 def register(name: str, description: str):

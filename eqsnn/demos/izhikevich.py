@@ -30,7 +30,7 @@ def izhikevich_population(duration: float, backend: str | None, seed: int) -> De
     inh.a = "0.02 + 0.08*rand()"
     inh.b = "0.25 - 0.05*rand()"
     inh.c, inh.d = -65 * mV, 2 * mV
-    cells.sigma = "5*mV*(i < 800) + 2*mV*(i >= 800)"
+    exc.sigma, inh.sigma = 5 * mV, 2 * mV
     cells.v = -65 * mV
     cells.u = "b*v"
     spikes = es.SpikeMonitor(cells)
@@ -39,4 +39,6 @@ def izhikevich_population(duration: float, backend: str | None, seed: int) -> De
     net = es.Network(cells, spikes, trace, rate, dt=0.1 * ms, seed=seed, backend=backend)
     net.run(duration * es.units.second)
     return DemoResult("Izhikevich (2003): 800 RS + 200 FS neurons, noisy input", net,
-                      spikes=spikes, trace=trace, rate=rate, neurons=cells.N)
+                      spikes=spikes, trace=trace, rate=rate, neurons=cells.N,
+                      populations={"RS (excitatory)": n_exc, "FS (inhibitory)": n_inh},
+                      trace_label="neuron 0 (RS)")

@@ -1,0 +1,162 @@
+"""The ``eqsnn`` command as a user meets it: demo, derive, models, check, errors, help."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from eqsnn.cli import main
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# --- demo -----------------------------------------------------------------------------------
+def test_demo_writes_a_figure_and_prints_the_summary(capsys, tmp_path):
+    figure = tmp_path / "demo.png"
+    status, out, err = run(capsys, "demo", "--duration", "0.1", "--output", str(figure))
+    assert status == 0, err
+    assert figure.stat().st_size > 20_000  # a real picture, not an empty canvas
+    fields = dict(line.split(None, 1) if " " in line.strip() else (line, "")
+                  for line in (l.strip() for l in out.splitlines()[1:]))
+    assert fields["neurons"] == "1000"
+    spikes = int(fields["spikes"])
+    rate = float(fields["mean"].split()[1])
+    assert spikes > 50 and 0.5 < rate < 100
+    assert rate == pytest.approx(spikes / 1000 / 0.1, abs=0.01)
+    for label in ("synapses", "simulated", "code gen + compile", "simulation loop", "wall time"):
+        assert label in out
+    assert str(figure) in out
+
+
+def test_demo_figure_has_raster_trace_and_rate(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    from eqsnn.demos import DEMOS, DEFAULT
+    from eqsnn.plot import demo_figure
+    result = DEMOS[DEFAULT][1](0.05, None, 1)
+    figure = demo_figure(result)
+    raster, trace, rate = figure.axes
+    assert raster.get_ylabel() == "neuron index"
+    assert len(raster.get_legend().get_texts()) == len(result.populations)
+    assert trace.get_ylabel() == "v (mV)"
+    assert rate.get_ylabel() == "rate (Hz)"
+    assert rate.get_xlabel() == "time (ms)"
+
+
+def test_demo_list_names_the_default(capsys):
+    from eqsnn.demos import DEMOS, DEFAULT
+    status, out, _ = run(capsys, "demo", "--list")
+    assert status == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names == list(DEMOS)
+    assert "(default)" in next(line for line in out.splitlines() if line.startswith(DEFAULT))
+
+
+@pytest.mark.parametrize("argv, what, fix", [
+    (["demo", "izhikevic"], "no demo called 'izhikevic'",
+     "(did you mean 'izhikevich'?); 'eqsnn demo --list' shows them all"),
+    (["demo", "--duration", "0"], "--duration must be a positive number of seconds", "not 0"),
+    (["demo", "--duration", "soon"], "argument --duration: invalid float value: 'soon'",
+     "(see 'eqsnn demo --help')"),
+    (["demo", "--output", "figure.txt"], "'figure.txt' is not an image file name",
+     "end it with one of .png"),
+    (["demo", "--output", "/no/such/folder/x.png"], "the folder '/no/such/folder' does not exist",
+     "create it or choose another path"),
+    (["demo", "--backend", "cuda"], "invalid choice: 'cuda'", "choose from 'cython', 'numpy'"),
+    (["derive", "Izhikevic"], "'Izhikevic' is neither a file nor a built-in model",
+     "(did you mean 'Izhikevich'?); 'eqsnn models' lists them"),
+    (["derive", "model.txt"], "no file 'model.txt'", "give an existing file of equations"),
+    (["derive", "LIF", "--method", "rk5"], "--method 'rk5' is not an integration method",
+     "(did you mean 'rk4'?); choose from exact, "),
+    (["derive", "LIF", "--format", "html"], "invalid choice: 'html'",
+     "choose from 'text', 'markdown', 'latex'"),
+    (["derive"], "the following arguments are required: MODEL_OR_FILE",
+     "(see 'eqsnn derive --help')"),
+    (["check", "missing.eqs"], "cannot read 'missing.eqs'", "No such file or directory"),
+    (["frobnicate"], "invalid choice: 'frobnicate'", "choose from 'demo', 'check'"),
+])
+def test_bad_arguments_exit_2_with_one_line(capsys, argv, what, fix):
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("eqsnn: ")
+    assert what in err and fix in err
+
+
+# --- derive, models, check --------------------------------------------------------------------
+def test_derive_builtin_model_in_three_formats(capsys):
+    status, text, _ = run(capsys, "derive", "Izhikevich:RS", "--method", "rk2")
+    assert status == 0
+    assert "method: rk2" in text and "dv/dt" in text and "v_new" in text
+    _, markdown, _ = run(capsys, "derive", "Izhikevich:RS", "--format", "markdown")
+    assert markdown.lstrip().startswith("#") or "**" in markdown
+    _, latex, _ = run(capsys, "derive", "LIF", "--format", "latex")
+    assert "\\begin{align" in latex and "\\frac" in latex
+
+
+def test_derive_uses_the_models_own_method_by_default(capsys):
+    from eqsnn import models
+    _, text, _ = run(capsys, "derive", "HodgkinHuxley")
+    assert f"method: {models.get('HodgkinHuxley').method}" in text
+
+
+def test_derive_and_check_a_file(capsys, tmp_path):
+    path = tmp_path / "lif.eqs"
+    path.write_text("dv/dt = (El - v)/tau : volt\nEl : volt\ntau : second\n")
+    status, out, _ = run(capsys, "derive", str(path))
+    assert status == 0 and "exact" in out and "exp" in out
+    status, out, _ = run(capsys, "check", str(path))
+    assert status == 0 and "ok: 1 differential equations, 0 subexpressions, 2 parameters" in out
+
+
+def test_model_error_in_a_file_exits_1_with_the_caret(capsys, tmp_path):
+    path = tmp_path / "bad.eqs"
+    path.write_text("dv/dt = (El - v)/tau : volt\nEl : volt\ntau : amp\n")
+    status, out, err = run(capsys, "check", str(path))
+    assert status == 1 and out == ""
+    assert err.startswith("eqsnn: DimensionMismatchError:") and "^" in err
+
+
+def test_models_lists_every_catalogue_entry(capsys):
+    from eqsnn import models
+    status, out, _ = run(capsys, "models")
+    assert status == 0
+    catalogue = models.catalogue()
+    listed = [line.split()[0] for line in out.splitlines()[:len(catalogue)]]
+    assert listed == list(catalogue)
+    assert f"{len(catalogue)} models and presets" in out
+
+
+# --- help everywhere, and the installed script ----------------------------------------------
+@pytest.mark.parametrize("command", [[], ["demo"], ["derive"], ["models"], ["check"]])
+def test_help_everywhere(capsys, command):
+    with pytest.raises(SystemExit) as info:
+        main(command + ["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: eqsnn")
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    status, out, _ = run(capsys)
+    assert status == 2 and "commands" in out
+
+
+def test_installed_script_runs_and_survives_a_closed_pipe():
+    script = shutil.which("eqsnn")
+    if script is None:
+        pytest.skip("the eqsnn script is not on PATH (package not installed)")
+    done = subprocess.run([script, "models"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Izhikevich:RS" in done.stdout
+    # `eqsnn models | head -1`: the reader closes the pipe early; no traceback.
+    pipe = subprocess.run(f"'{script}' models | head -1", shell=True, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in pipe.stderr
+    bad = subprocess.run([sys.executable, "-m", "eqsnn.cli", "demo", "nope"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
