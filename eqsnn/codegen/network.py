@@ -19,8 +19,10 @@ from eqsnn.codegen.templates import render
 
 __all__ = ["SLOTS", "ArraySlot", "ModuleBuilder", "ModuleSource"]
 
-#: The schedule of one time step, in order (the same as Brian2's default schedule).
-SLOTS = ("start", "groups", "thresholds", "synapses", "resets", "end")
+#: The schedule of one time step, in order (Brian2's default schedule, with the
+#: synapses' own state — summed variables, then clock-driven synaptic equations — just
+#: before the neurons' state updates, so neurons integrate with the current inputs).
+SLOTS = ("start", "synapse_state", "groups", "thresholds", "synapses", "resets", "end")
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
            np.dtype(np.int64): "int64_t"}
@@ -60,19 +62,31 @@ class ModuleBuilder:
     #: per-build memo for objects declared once however often they are used (timed arrays)
     memo: dict = field(default_factory=dict)
     _n_ops: int = 0
+    _names: set = field(default_factory=set)
 
     # --- naming ---------------------------------------------------------------------
     def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
+        self._claim(cname)
         self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
         return cname
 
     def scalar(self, cname: str, get: Callable[[], float]) -> str:
+        self._claim(cname)
         self.scalars.append((cname, get))
         return cname
 
     def int_scalar(self, cname: str, get: Callable[[], int]) -> str:
+        self._claim(cname)
         self.int_scalars.append((cname, get))
         return cname
+
+    def _claim(self, cname: str) -> None:
+        """Two objects (or a user variable and an internal array) must never share a
+        name in the module: the C compiler would refuse it, numpy would silently alias."""
+        if cname in self._names:
+            raise RuntimeError(f"eqsnn internal error: the name {cname!r} was declared "
+                               f"twice in one network module")
+        self._names.add(cname)
 
     def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
         """A persistent int64 counter: a one-element array owned by an object.

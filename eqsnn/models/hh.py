@@ -101,7 +101,12 @@ def TraubMiles(preset: str | None = None, **overrides: Any) -> Model:
         namespace={"Cm": 200 * pF, "gl": 10 * nS, "g_na": 20 * uS, "g_kd": 6 * uS,
                    "El": -60 * mV, "EK": -90 * mV, "ENa": 50 * mV, "VT": -63 * mV,
                    "Ee": 0 * mV, "Ei": -80 * mV, "taue": 5 * ms, "taui": 10 * ms},
-        initial={"ge": 0 * nS, "gi": 0 * nS},
+        # With no input this cell has no stable resting state (it fires tonically; in
+        # COBAHH the network's inhibition holds it), so it starts at El with each gate
+        # at its steady state there, instead of at REST.
+        initial={"v": -60 * mV, "m": "alpha_m/(alpha_m + beta_m)",
+                 "h": "alpha_h/(alpha_h + beta_h)", "n": "alpha_n/(alpha_n + beta_n)",
+                 "ge": 0 * nS, "gi": 0 * nS},
         method="exponential_euler", citation=_CITATION_TM,
         description="Traub-Miles HH-type cortical cell of the COBAHH benchmark "
                     "(Brette et al. 2007)")

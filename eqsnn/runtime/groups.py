@@ -311,8 +311,10 @@ class NeuronGroup(VariableAccess):
 
     def _declare_variables(self, builder, prefix: str) -> dict[str, str]:
         names: dict[str, str] = {}
+        # User names get an infix (v_ for variables, c_ for constants) that no internal
+        # array uses, so a variable called 'n' or 'spikes' cannot clash with one.
         for var in self._arrays:
-            cname = builder.array(f"{prefix}_{var}", lambda var=var: self._arrays[var])
+            cname = builder.array(f"{prefix}_v_{var}", lambda var=var: self._arrays[var])
             names[var] = f"{cname}[0]" if var in self._shared else f"{cname}[_i]"
         for const in self._constants.values():
             names[const.name] = builder.scalar(f"{prefix}_c_{const.name}",

@@ -182,7 +182,7 @@ class StateMonitor(_Monitor):
         builder.add_capacity_check(f"{capacity} - {count} < 1")
         records = []
         for var in self.variables:
-            cname = builder.array(f"{p}_{var}", lambda var=var: self._records[var])
+            cname = builder.array(f"{p}_v_{var}", lambda var=var: self._records[var])
             expr = self.group.equations.substitute(symbol(var))
             records.append((cname, builder.expression(expr, code.names, code.user_functions)))
         builder.add("start", "statemonitor",
