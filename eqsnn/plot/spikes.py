@@ -80,6 +80,8 @@ def raster(spikes: Any, ax: Any = None, *, populations: Mapping[str, Any] | None
                 markeredgewidth=max(0.5, markersize / 3), label=name, rasterized=True)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("neuron index")
+    from matplotlib.ticker import MaxNLocator
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if legend and any(name is not None for name, _, _ in parts):
         ax.legend(loc="upper right", markerscale=4, fontsize="small", framealpha=0.8)
     return ax

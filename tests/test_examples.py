@@ -1,0 +1,93 @@
+"""Every example runs in its short mode, writes its figures, and its numbers are sane.
+
+Each example runs in a fresh interpreter (as a user runs it), with
+``EQSNN_EXAMPLE_SHORT=1`` and its output sent to a temporary folder; the numbers it
+saves next to its figure (``NAME.json``) are checked against what the model must do.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(script: str, tmp_path: Path) -> str:
+    env = {**os.environ, "EQSNN_EXAMPLE_SHORT": "1", "EQSNN_EXAMPLE_OUTPUT": str(tmp_path),
+           "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def numbers(tmp_path: Path, figure: str) -> dict:
+    png = tmp_path / f"{figure}.png"
+    assert png.exists() and png.stat().st_size > 10_000, f"{figure}.png missing or empty"
+    return json.loads(png.with_suffix(".json").read_text())
+
+
+# --- one check per example: what its figure must show ---------------------------------------
+def check_hh_square_pulse(tmp_path, out):
+    n = numbers(tmp_path, "hh_square_pulse")
+    assert n["spikes_outside_pulse"] == 0          # silent before and after the pulse
+    assert 2 <= n["spikes_during_pulse"] <= 4       # ~70-100 Hz at 15 uA/cm2
+    assert 30 < n["peak_v_mV"] < 50 and -66 < n["rest_v_mV"] < -64
+
+
+def check_adex_firing_patterns(tmp_path, out):
+    numbers(tmp_path, "adex_neurapse")
+    n = numbers(tmp_path, "adex_naud_patterns")
+    for cell in ("RS", "IB", "CH"):                 # more current, more spikes
+        counts = [n[f"{cell}_{i}pA_spikes"] for i in (250, 350, 450)]
+        assert counts == sorted(counts) and counts[-1] > counts[0] > 0
+    assert n["transient_spikes"] <= 3               # fires at onset, then stops
+    assert n["tonic_isi_cv"] < 0.1                  # regular intervals
+    assert n["bursting_isi_cv"] > 0.8               # short intervals within bursts, long between
+    assert n["delayed_accelerating_first_spike_ms"] > n["tonic_first_spike_ms"]
+
+
+def check_phase_planes(tmp_path, out):
+    n = numbers(tmp_path, "phase_planes")
+    assert n["fhn_I=0"] == ["stable focus"] and n["fhn_I=0.5"] == ["unstable focus"]
+    assert n["izhikevich_I=0"] == ["stable node", "saddle"] and n["izhikevich_I=10mV"] == []
+
+
+def check_custom_model(tmp_path, out):
+    n = numbers(tmp_path, "custom_model")
+    assert "Derivation of the state update (method: rk2)" in out
+    assert n["method"] == "rk4" and "'exact' rejected" in out
+    assert 1 < n["mean_rate_hz"] < 100
+    rates = n["fi_rates_hz"]
+    assert rates[0] == 0 and rates[-1] > 20 and rates == sorted(rates)
+
+
+CHECKS = {
+    "hh_square_pulse.py": check_hh_square_pulse,
+    "adex_firing_patterns.py": check_adex_firing_patterns,
+    "phase_planes.py": check_phase_planes,
+    "custom_model.py": check_custom_model,
+}
+SLOW = {"adex_firing_patterns.py", "phase_planes.py", "hh_square_pulse.py"}  # > 10 s cold
+
+
+def test_every_example_is_checked():
+    scripts = sorted(p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
+    assert scripts == sorted(CHECKS), "add a check for each example to tests/test_examples.py"
+
+
+def test_every_example_says_what_and_why():
+    for script in CHECKS:
+        text = (EXAMPLES / script).read_text()
+        docstring = text.split('"""')[1]
+        assert "What" in docstring and "Why" in docstring and "--short" in docstring, script
+
+
+@pytest.mark.parametrize("script", [pytest.param(s, marks=pytest.mark.slow) if s in SLOW else s
+                                    for s in CHECKS])
+def test_example_runs_in_short_mode(script, tmp_path):
+    out = run_example(script, tmp_path)
+    CHECKS[script](tmp_path, out)
