@@ -8,6 +8,6 @@ packages = find_packages(include=["eqsnn", "eqsnn.*"]) + ["eqsnn.templates"]
 setup(
     packages=packages,
     package_dir={"eqsnn.templates": "templates"},
-    package_data={"eqsnn.templates": ["*.j2", "*.pyx.j2", "*.h"]},
+    package_data={"eqsnn.templates": ["*.j2", "**/*.j2", "*.h"]},
     include_package_data=True,
 )
