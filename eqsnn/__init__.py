@@ -27,9 +27,10 @@ _PUBLIC = {
     "SpikeGeneratorGroup": "eqsnn.runtime",
     "TimedArray": "eqsnn.runtime",
     "EqsnnError": "eqsnn.errors",
+    "sweep": "eqsnn.sweeps",
 }
 _SUBMODULES = {"units", "errors", "models", "plot", "equations", "integrators", "codegen",
-               "compiler", "runtime"}
+               "compiler", "runtime", "sweeps"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
 
