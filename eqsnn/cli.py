@@ -1,4 +1,4 @@
-"""The ``eqsnn`` command: ``demo``, ``derive``, ``models``, ``check``.
+"""The ``eqsnn`` command: ``demo``, ``derive``, ``models``, ``check``, ``cache``.
 
 Every sub-command has ``--help``. A bad argument exits with status 2 and one line on
 stderr saying what is wrong and how to fix it; an error in the user's model prints
@@ -97,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
         "models", help="list the built-in models and presets",
         description="List every built-in model and preset, one line each.")
     models.set_defaults(handler=_models)
+
+    cache = commands.add_parser(
+        "cache", help="show or clear the cache of compiled modules",
+        description="Show where compiled network modules are cached and how much space "
+                    "they take; --clear deletes them (they are rebuilt when next needed).")
+    cache.add_argument("--clear", action="store_true", help="delete every cached module")
+    cache.set_defaults(handler=_cache)
     return parser
 
 
@@ -201,6 +208,28 @@ def _models(args) -> int:
     for name, description in catalogue.items():
         print(f"{name:<{width}}{description}")
     print(f"\n{len(catalogue)} models and presets; 'eqsnn derive NAME' shows a derivation")
+    return 0
+
+
+def _cache(args) -> int:
+    from eqsnn.compiler import cache_dir
+    folder = cache_dir()
+    # Only eqsnn's own files: EQSNN_CACHE_DIR may point at a folder holding other things.
+    entries = [p for p in folder.iterdir() if p.name.startswith("_eqsnn_")]
+    failed = folder / "failed"
+    size = sum(p.stat().st_size for p in entries if p.is_file())
+    modules = sum(1 for p in entries if p.suffix in (".so", ".pyd"))
+    if not args.clear:
+        print(f"{folder}\n  {modules} compiled modules, {size / 1e6:.1f} MB"
+              f"{'; failed builds kept in ' + str(failed) if failed.exists() else ''}")
+        return 0
+    for path in entries:
+        if path.is_file():
+            path.unlink()
+    if failed.exists():
+        import shutil
+        shutil.rmtree(failed)
+    print(f"removed {modules} compiled modules ({size / 1e6:.1f} MB) from {folder}")
     return 0
 
 

@@ -133,7 +133,7 @@ def test_models_lists_every_catalogue_entry(capsys):
 
 
 # --- help everywhere, and the installed script ----------------------------------------------
-@pytest.mark.parametrize("command", [[], ["demo"], ["derive"], ["models"], ["check"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["derive"], ["models"], ["check"], ["cache"]])
 def test_help_everywhere(capsys, command):
     with pytest.raises(SystemExit) as info:
         main(command + ["--help"])
@@ -160,3 +160,15 @@ def test_installed_script_runs_and_survives_a_closed_pipe():
     bad = subprocess.run([sys.executable, "-m", "eqsnn.cli", "demo", "nope"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_cache_shows_and_clears_only_eqsnn_files(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("EQSNN_CACHE_DIR", str(tmp_path))
+    (tmp_path / "_eqsnn_network_0123.cpython-311-x86_64-linux-gnu.so").write_bytes(b"x" * 2000)
+    (tmp_path / "_eqsnn_network_0123.pyx").write_text("# source")
+    (tmp_path / "notes.txt").write_text("not ours")
+    status, out, _ = run(capsys, "cache")
+    assert status == 0 and str(tmp_path) in out and "1 compiled modules" in out
+    status, out, _ = run(capsys, "cache", "--clear")
+    assert status == 0 and "removed 1 compiled modules" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

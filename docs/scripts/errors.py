@@ -1,0 +1,151 @@
+"""Write docs/errors.md: every error message a user may see, produced by eqsnn itself.
+
+Nothing on that page is typed by hand: each entry is a piece of bad input, run through
+eqsnn, and the message it raised. The equation-language cases are the ones the test
+suite keeps (``tests/equations/test_errors.py``, each with its asserted fragments and,
+where there is one, the corrected twin); the others are listed below. Run
+
+    python docs/scripts/errors.py
+
+after changing a message; ``tests/docs/test_docs.py`` fails while the page is stale.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "docs" / "errors.md"
+
+
+def _equation_cases():
+    """(title, input, run, fix) from the equation-language test cases."""
+    spec = importlib.util.spec_from_file_location(
+        "_error_cases", ROOT / "tests" / "equations" / "test_errors.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, kind, text, _cls, _fragments, valid in module.CASES:
+        yield (name.replace("-", " "), f"{kind}: {text}",
+               lambda kind=kind, text=text: module.parse(kind, text), valid)
+
+
+def _runtime_cases():
+    """Mistakes made with groups, values, monitors and networks."""
+    import eqsnn as es
+    from eqsnn.units import mV, ms, nA
+    lif = "dv/dt = (El - v)/tau : volt"
+    ns = {"El": -70 * mV, "tau": 10 * ms}
+
+    def group(n=3, **kw):
+        # A fixed name: default names count the groups made so far, and the page must
+        # not change with the order of the cases.
+        return es.NeuronGroup(n, lif, namespace=ns, name="cells", **kw)
+
+    def set_value(value):
+        def run():
+            g = group()
+            g.v = value
+        return run
+
+    def run_for(duration=None, dt=None):
+        def run():
+            net = es.Network(group(), **({"dt": dt} if dt is not None else {}))
+            net.run(duration if duration is not None else 1 * ms)
+        return run
+
+    def blow_up():
+        g = es.NeuronGroup(2, "dv/dt = v**2/(1*ms) : 1", method="euler", name="cells")
+        g.v = [0.0, 5.0]
+        es.Network(g, dt=0.1 * ms).run(50 * ms)
+
+    def monitor_outside():
+        g, other = group(), es.NeuronGroup(1, lif, namespace=ns, name="other")
+        es.Network(g, es.SpikeMonitor(other)).run(1 * ms)
+
+    return [
+        ("unknown constant", "NeuronGroup(1, 'dv/dt = (El - v)/tau : volt', "
+         "namespace={'El': -70*mV, 'tua': 10*ms})",
+         lambda: es.NeuronGroup(1, lif, namespace={"El": -70 * mV, "tua": 10 * ms}), None),
+        ("a number for a voltage", "group.v = -70", set_value(-70), "group.v = -70*mV"),
+        ("wrong unit in a string initialiser", "group.v = 'El + 3*nA'", set_value("El + 3*nA"),
+         None),
+        ("wrong number of values", "group.v = [1, 2]*mV  (3 neurons)", set_value([1, 2] * mV),
+         None),
+        ("threshold that is not a condition", "threshold='v + 1*mV'",
+         lambda: group(threshold="v + 1*mV"), "threshold='v > -50*mV'"),
+        ("reset of an unknown variable", "reset='w = 0*mV'", lambda: group(reset="w = 0*mV"),
+         None),
+        ("reset with the wrong unit", "reset='v = 2*nA'", lambda: group(reset="v = 2*nA"), None),
+        ("negative group size", "NeuronGroup(-1, ...)", lambda: group(-1), None),
+        ("negative refractory period", "refractory=-1*ms",
+         lambda: group(threshold="v > 0*mV", refractory=-1 * ms), None),
+        ("unknown variable to record", "StateMonitor(group, 'w')",
+         lambda: es.StateMonitor(group(), "w"), None),
+        ("record index out of range", "StateMonitor(group, 'v', record=[5])  (3 neurons)",
+         lambda: es.StateMonitor(group(), "v", record=[5]), None),
+        ("a duration without unit", "net.run(100)", run_for(100), "net.run(100*ms)"),
+        ("a negative duration", "net.run(-5*ms)", run_for(-5 * ms), None),
+        ("a dt without unit", "Network(..., dt=0.1)", run_for(dt=0.1), "dt=0.1*ms"),
+        ("monitor of a group outside the network", "Network(g, SpikeMonitor(other))",
+         monitor_outside, None),
+        ("the model blows up", "dv/dt = v**2/(1*ms) : 1, v = 5, euler", blow_up, None),
+        ("unknown integration method", "NeuronGroup(..., method='rk5')",
+         lambda: group(method="rk5"), "method='rk4'"),
+        ("method that cannot integrate the equations",
+         "NeuronGroup(1, 'dv/dt = v**2/(10*ms) : 1', method='exact')",
+         lambda: es.NeuronGroup(1, "dv/dt = v**2/(10*ms) : 1", method="exact"), None),
+        ("unknown built-in model", "eqsnn.models.get('Izhikevic')",
+         lambda: es.models.get("Izhikevic"), None),
+        ("unknown preset", "Izhikevich('XY')", lambda: es.models.Izhikevich("XY"), None),
+        ("wrong unit for a model parameter", "LIF(tau=10*mV)",
+         lambda: es.models.LIF(tau=10 * mV), None),
+    ]
+
+
+def _entry(title: str, given: str, run: Callable, fix: str | None) -> str:
+    from eqsnn.errors import EqsnnError
+    try:
+        run()
+    except EqsnnError as error:
+        message = f"{type(error).__name__}: {error}"
+    else:
+        raise SystemExit(f"the case {title!r} raised no error: update docs/scripts/errors.py")
+    lines = [f"### {title[0].upper() + title[1:]}", "", "```text", given, "```", "",
+             "```text", message, "```"]
+    if fix:
+        lines += ["", "Corrected:", "", "```text", fix, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def render() -> str:
+    """The whole page, as text."""
+    parts = [
+        "# Error messages",
+        "",
+        "Every error eqsnn raises because of its input is an `eqsnn.errors.EqsnnError`",
+        "(catch that to catch them all), with a subclass saying what kind of problem it is:",
+        "`EquationSyntaxError`, `UnknownNameError`, `ReservedNameError`,",
+        "`DimensionMismatchError`, `UnsupportedEquationsError`, `InvalidValueError`,",
+        "`NumericalInstabilityError`, `CompilationError`. A message says what is wrong,",
+        "where (the line of your text with a caret under the column), and how to fix it.",
+        "",
+        "This page is generated by `docs/scripts/errors.py`, which runs each bad input",
+        "below through eqsnn and copies the message it raised: what you read here is what",
+        "you will see.",
+        "",
+        "## The equation language",
+        "",
+        "Equations, thresholds and resets (see [the equation language](equations.md)).",
+        "",
+    ]
+    parts += [_entry(*case) for case in _equation_cases()]
+    parts += ["## Groups, values, monitors and runs", ""]
+    parts += [_entry(*case) for case in _runtime_cases()]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    PAGE.write_text(render())
+    print(f"wrote {PAGE}", file=sys.stderr)
