@@ -26,11 +26,10 @@ _OPERATION_INPUTS = {
     "spikemonitor": {"spikes", "start", "stop", "buf_i", "buf_step", "count"},
     "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count"},
     "ratemonitor": {"spikes", "size", "buf", "count"},
-    "synapses_pre": {"op", "syn", "ring", "source_spikes", "lines", "temporaries",
-                     "uses_random"},
-    "synapses_post": {"op", "syn", "target_spikes", "lines", "temporaries", "uses_random"},
+    "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "lines", "temporaries",
+                         "uses_random"},
     "synapses_update": {"op", "syn", "lines", "temporaries", "uses_random"},
-    "summed": {"syn", "target", "start", "stop", "expression"},
+    "summed": {"syn", "target", "zero", "start", "stop", "expression"},
 }
 TEMPLATE_INPUTS: dict[str, set[str]] = {}
 for _name, _inputs in _OPERATION_INPUTS.items():

@@ -27,6 +27,8 @@ from eqsnn.models.fhn import FitzHughNagumo
 from eqsnn.models.hh import HodgkinHuxley, TraubMiles
 from eqsnn.models.izhikevich import Izhikevich, Izhikevich2007
 from eqsnn.models.lif import LIF, lif_rate
+from eqsnn.models import stdp, synapses  # noqa: E402  (synapse models and STDP rules)
+from eqsnn.models.synapses import SynapseModel
 
 __all__ = [
     "Model", "REST", "LIF", "Izhikevich", "Izhikevich2007", "AdEx", "HodgkinHuxley",
@@ -34,6 +36,10 @@ __all__ = [
     "resting_state", "fixed_points", "jacobian", "nullclines", "fi_curve", "FixedPoint",
     "Nullclines", "FICurve",
 ]
+__all__ += ["SynapseModel", "stdp", "synapses", "synapse_catalogue"]
+
+#: Synapse models (kernels and STDP rules): name → constructor taking the preset.
+_SYNAPSE_FAMILIES: dict[str, Callable] = {**synapses.KERNELS, **stdp.RULES}
 
 #: Base names (before any ":preset") → constructor taking the preset.
 _FAMILIES: dict[str, Callable[..., Model]] = {
@@ -66,6 +72,18 @@ def catalogue() -> dict[str, str]:
     return entries
 
 
+def synapse_catalogue() -> dict[str, str]:
+    """Every built-in synapse model (kernels, STDP rules) and preset: name → description.
+    :func:`get` builds them by name too."""
+    entries: dict[str, str] = {}
+    for base, make in _SYNAPSE_FAMILIES.items():
+        model = make()
+        entries[base] = model.description
+        for preset, values in model.presets.items():
+            entries[f"{base}:{preset}"] = values.get("description", model.description)
+    return entries
+
+
 def get(name: str) -> Model:
     """The built-in model called ``name`` (see :func:`catalogue`), e.g. ``"Izhikevich:FS"``.
 
@@ -75,6 +93,8 @@ def get(name: str) -> Model:
         For an unknown model or preset, with the closest match and the valid names.
     """
     base, _, preset = name.partition(":")
+    if base in _SYNAPSE_FAMILIES:
+        return _SYNAPSE_FAMILIES[base](preset or None)
     if base not in _FAMILIES:
         close = difflib.get_close_matches(base, list(_FAMILIES), n=1)
         hint = (f"did you mean {close[0]!r}? " if close else "") + \

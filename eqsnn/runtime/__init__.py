@@ -3,6 +3,7 @@ from eqsnn.runtime.groups import NeuronGroup, Subgroup
 from eqsnn.runtime.inputs import PoissonGroup, SpikeGeneratorGroup, TimedArray
 from eqsnn.runtime.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from eqsnn.runtime.network import Network
+from eqsnn.runtime.synapses import Synapses
 
 __all__ = ["NeuronGroup", "Subgroup", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray",
-           "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network"]
+           "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Synapses"]

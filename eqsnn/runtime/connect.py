@@ -1,0 +1,245 @@
+"""Which pairs ``Synapses.connect`` creates, vectorised.
+
+Random connectivity with a constant probability draws the gaps between chosen pairs
+from a geometric distribution, so its cost grows with the number of synapses made, not
+with the number of possible pairs (a million synapses out of 100 million pairs take a
+fraction of a second). A condition is then evaluated only on the chosen pairs — the
+same distribution, since the condition does not depend on the draw. Without ``p``, a
+condition is evaluated over all pairs in blocks of sources, so memory stays bounded.
+Every form returns pairs sorted by source, then target: the order the propagation
+loop prefers, so the common cases need no reordering.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
+
+__all__ = ["pairs"]
+
+_BLOCK_PAIRS = 2_000_000  # candidate pairs evaluated at once for a condition
+
+
+def pairs(syn, condition: Any, *, i: Any, j: Any, p: Any, fixed_in: Any):
+    """``(pre, post)`` int64 indices relative to the source and target groups."""
+    n_pre = syn.pre_stop - syn.pre_start
+    n_post = syn.post_stop - syn.post_start
+    _check_arguments(condition, i, j, p, fixed_in)
+    if i is not None or (j is not None and not isinstance(j, str)):
+        return _explicit(i, j, n_pre, n_post)
+    if isinstance(j, str):
+        if j.replace(" ", "") != "i":
+            raise InvalidValueError(f"connect(j={j!r}) is not supported",
+                                    hint="use j='i' for one-to-one, or condition='...' for "
+                                         "anything else")
+        if n_pre != n_post:
+            raise InvalidValueError(f"connect(j='i') (one to one) needs a source and a target "
+                                    f"of equal size, but they have {n_pre} and {n_post} neurons")
+        pre = post = np.arange(n_pre, dtype=np.int64)
+        return _filter(syn, pre, post, condition, p)
+    if fixed_in is not None:
+        return _fixed_in(syn, fixed_in, condition, n_pre, n_post)
+    if isinstance(p, str) or float(p) >= 1.0:
+        return _all_pairs(syn, condition, p, n_pre, n_post)
+    pre, post = _random_pairs(syn, float(p), n_pre, n_post)
+    return _filter(syn, pre, post, condition, 1.0)
+
+
+def _check_arguments(condition, i, j, p, fixed_in) -> None:
+    if condition is not None and not isinstance(condition, (str, bool, np.bool_)):
+        raise InvalidValueError(
+            f"the condition of connect() must be a string such as 'i != j' or a bool, not "
+            f"{type(condition).__name__}",
+            hint="for explicit pairs write connect(i=[...], j=[...])")
+    explicit = i is not None or (j is not None and not isinstance(j, str))
+    if explicit and (condition is not None or fixed_in is not None or not _is_one(p)):
+        raise InvalidValueError("connect(i=..., j=...) makes exactly the pairs given; it "
+                                "cannot be combined with condition, p or fixed_in")
+    if fixed_in is not None:
+        if not _is_one(p):
+            raise InvalidValueError("connect(fixed_in=K) cannot be combined with p")
+        if isinstance(fixed_in, (bool, np.bool_)) or not isinstance(fixed_in, (int, np.integer)) \
+                or fixed_in < 0:
+            raise InvalidValueError(f"fixed_in must be a non-negative integer (sources per "
+                                    f"target), not {fixed_in!r}")
+    if not isinstance(p, str):
+        try:
+            value = float(p)
+        except (TypeError, ValueError):
+            raise InvalidValueError(f"the connection probability p must be a number in [0, 1] "
+                                    f"or a string expression, not {p!r}") from None
+        if not 0 <= value <= 1:
+            raise InvalidValueError(f"the connection probability p must lie in [0, 1], got {p}")
+
+
+def _is_one(p: Any) -> bool:
+    return not isinstance(p, str) and float(p) == 1.0
+
+
+def _explicit(i, j, n_pre: int, n_post: int):
+    if i is None or j is None:
+        raise InvalidValueError("connect: give both i= and j= for explicit pairs",
+                                hint="connect(i=[0, 1], j=[2, 3]) connects 0→2 and 1→3")
+    arrays = []
+    for name, values in (("i", i), ("j", j)):
+        array = np.atleast_1d(np.asarray(values))
+        if array.ndim != 1:
+            raise InvalidValueError(f"connect: {name} must be one index or a 1-d array of "
+                                    f"indices, got shape {array.shape}")
+        if array.size and not np.issubdtype(array.dtype, np.integer):
+            raise InvalidValueError(f"connect: {name} must hold integer neuron indices, got "
+                                    f"values of type {array.dtype}")
+        arrays.append(array.astype(np.int64))
+    pre, post = arrays
+    if pre.size != post.size and 1 not in (pre.size, post.size):
+        raise InvalidValueError(f"connect: i and j must have the same length (or one of them "
+                                f"be a single index), got {pre.size} and {post.size}")
+    pre, post = np.broadcast_arrays(pre, post)
+    for name, values, size, role in (("i", pre, n_pre, "source"), ("j", post, n_post, "target")):
+        if values.size and (values.min() < 0 or values.max() >= size):
+            raise InvalidValueError(f"connect: {name} indices must lie in 0..{size - 1} (the "
+                                    f"{role} has {size} neurons), got {values.min()}..{values.max()}")
+    return pre.copy(), post.copy()
+
+
+def _all_pairs(syn, condition, p, n_pre: int, n_post: int):
+    """Every pair (meeting ``condition``, kept with probability ``p``), by blocks of sources."""
+    rows = max(1, _BLOCK_PAIRS // max(n_post, 1))
+    chosen_pre, chosen_post = [], []
+    for start in range(0, n_pre, rows):
+        stop = min(start + rows, n_pre)
+        pre = np.repeat(np.arange(start, stop, dtype=np.int64), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int64), stop - start)
+        pre, post = _filter(syn, pre, post, condition, p)
+        chosen_pre.append(pre)
+        chosen_post.append(post)
+    if not chosen_pre:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(chosen_pre), np.concatenate(chosen_post)
+
+
+def _filter(syn, pre, post, condition, p):
+    """Keep the pairs meeting ``condition``, each with probability ``p``."""
+    if condition is False:
+        return pre[:0], post[:0]
+    if isinstance(condition, str):
+        keep = _evaluate_on_pairs(syn, condition, pre, post, "condition", boolean=True) != 0
+        pre, post = pre[keep], post[keep]
+    if isinstance(p, str):
+        probability = _evaluate_on_pairs(syn, p, pre, post, "connection probability")
+        keep = syn._rng.random(pre.size) < probability
+        pre, post = pre[keep], post[keep]
+    elif float(p) < 1.0:
+        keep = syn._rng.random(pre.size) < float(p)
+        pre, post = pre[keep], post[keep]
+    return pre, post
+
+
+def _random_pairs(syn, p: float, n_pre: int, n_post: int):
+    """Each of the ``n_pre * n_post`` pairs independently with probability ``p``."""
+    total = n_pre * n_post
+    if p == 0 or total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    rng = syn._rng
+    expected = p * total
+    chosen = []
+    position = -1
+    while position < total:
+        batch = int(expected + 6 * np.sqrt(expected) + 16)
+        positions = position + np.cumsum(rng.geometric(p, size=batch))
+        chosen.append(positions[positions < total])
+        position = int(positions[-1])
+    flat = np.concatenate(chosen)
+    return flat // n_post, flat % n_post
+
+
+def _fixed_in(syn, k: int, condition, n_pre: int, n_post: int):
+    """``k`` distinct sources for every target, uniformly among those allowed."""
+    k = int(k)
+    if condition is None or condition is True:
+        if k > n_pre:
+            raise InvalidValueError(f"fixed_in={k} asks for more sources per target than the "
+                                    f"source has neurons ({n_pre})")
+        if k == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if 4 * k <= n_pre:
+            return _sorted(*_fixed_in_sparse(syn._rng, k, n_pre, n_post))
+        pre, post = _all_pairs(syn, None, 1.0, n_pre, n_post)
+    else:
+        pre, post = _all_pairs(syn, condition, 1.0, n_pre, n_post)
+    # The k candidates with the smallest random keys of each target (all if fewer).
+    order = np.lexsort((syn._rng.random(pre.size), post))
+    post_sorted = post[order]
+    first = np.searchsorted(post_sorted, post_sorted, side="left")
+    keep = order[np.arange(order.size) - first < k]
+    return _sorted(pre[keep], post[keep])
+
+
+def _fixed_in_sparse(rng, k: int, n_pre: int, n_post: int):
+    """Draw with replacement, then redraw the duplicates until none is left (fast when
+    k is small against the number of sources)."""
+    draws = rng.integers(0, n_pre, size=(n_post, k))
+    while True:
+        ordered = np.sort(draws, axis=1)
+        duplicate = np.zeros_like(draws, dtype=bool)
+        duplicate[:, 1:] = ordered[:, 1:] == ordered[:, :-1]
+        if not duplicate.any():
+            draws = ordered
+            break
+        ordered[duplicate] = rng.integers(0, n_pre, size=int(duplicate.sum()))
+        draws = ordered
+    post = np.repeat(np.arange(n_post, dtype=np.int64), k)
+    return draws.ravel().astype(np.int64), post
+
+
+def _sorted(pre, post):
+    order = np.lexsort((post, pre))
+    return pre[order], post[order]
+
+
+def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label: str, *,
+                       boolean: bool = False):
+    """Evaluate a string over candidate pairs (``i``, ``j``, ``x_pre``, ``x_post``)."""
+    from eqsnn.equations import check_dimensions, parse_expression
+    from eqsnn.runtime.evaluate import evaluate
+    from eqsnn.runtime.namespace import resolve_names
+    from eqsnn.runtime.synapses import neuron_arrays, neuron_dims
+    parsed = parse_expression(text, label=label)
+    syn._check_suffixes({s.name for s in parsed.expr.free_symbols}, text)
+    one = units.DIMENSIONLESS
+    dims = {"i": one, "j": one, "N_pre": one, "N_post": one}
+    values: dict[str, Any] = {"i": pre.astype(np.float64), "j": post.astype(np.float64),
+                              "N_pre": float(syn.pre_stop - syn.pre_start),
+                              "N_post": float(syn.post_stop - syn.post_start)}
+    for suffix, group, index in (("_pre", syn.pre_group, pre + syn.pre_start),
+                                 ("_post", syn.post_group, post + syn.post_start)):
+        for name, array in neuron_arrays(group).items():
+            dims[name + suffix] = neuron_dims(group)[name]
+            values[name + suffix] = array[0] if name in getattr(group, "_shared", ()) \
+                else array[index]
+    for name, constant in syn._constants.items():
+        dims[name], values[name] = constant.dim, constant.value
+    expr = syn._implicit_post(parsed.expr)
+    missing = {s.name for s in expr.free_symbols} - set(dims)
+    for name, constant in resolve_names(missing, {}, source=text, label=label,
+                                        known=list(dims)).items():
+        dims[name], values[name] = constant.dim, constant.value
+    span = SourceSpan(text, 1, 0, len(text), label)
+    dim = check_dimensions(expr, dims, span=span)
+    if dim != one:
+        raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
+                                     f"unit {units.format_dimension(dim)}", span=span)
+    if boolean and not _is_boolean(expr):
+        raise InvalidValueError(f"the {label} must be a condition such as 'i != j', but "
+                                f"{text!r} is a number", span=span,
+                                hint="compare something, e.g. 'abs(i - j) < 10'")
+    return evaluate(expr, values, size=pre.size, rng=syn._rng)
+
+
+def _is_boolean(expr) -> bool:
+    import sympy
+    return isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean))
