@@ -105,8 +105,9 @@ def _backend(wanted: str, requested: str | None) -> tuple[str, str | None]:
     """``wanted``, or numpy with a note when this machine cannot compile."""
     if requested == "numpy":
         return "numpy", None
-    from eqsnn.compiler import compiler_available
-    if compiler_available():
+    from eqsnn.compiler import CompilerOptions, compiler_available
+    # explicit options: the answer is cached per compiler, and CC may differ per worker
+    if compiler_available(CompilerOptions.from_environment()):
         return wanted, None
     return "numpy", (f"no working C compiler on {socket.gethostname()}: ran on the numpy "
                      f"backend")

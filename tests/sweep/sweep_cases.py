@@ -32,6 +32,10 @@ def poisson(rate, seed):
     return es.Network(inputs, es.SpikeMonitor(inputs))
 
 
+def collect_seed_column(net):
+    return {"seed": net.seed}
+
+
 def growth(a):
     """dv/dt = a*v from v = 1: overflows (a NumericalInstabilityError) for large a."""
     group = es.NeuronGroup(1, "dv/dt = a*v : 1\na : hertz", method="euler")

@@ -1,0 +1,141 @@
+"""Sweeps on this machine: an HH f–I curve, the same table with 1, 2 and 4 workers, one
+compile per sweep, failures kept per run, numpy fallback on a machine without a compiler.
+"""
+import contextlib
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import eqsnn as es
+from eqsnn.compiler import clear_memory_cache
+from eqsnn.sweeps import Records
+from eqsnn.units import hertz, ms
+
+import sweep_cases as cases
+
+pytest.importorskip("pandas", reason="these tests compare DataFrames (the test extra has pandas)")
+
+# what must not depend on where or in which order runs execute
+SAME = ["run", "I", "repeat", "seed", "num_spikes", "first_spike", "error", "backend"]
+
+
+@contextlib.contextmanager
+def fresh_cache(directory):
+    """An empty compile cache, for this process and the workers it starts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EQSNN_CACHE_DIR", str(directory))
+        clear_memory_cache()
+        yield
+    clear_memory_cache()
+
+
+def hh_fi(**kwargs):
+    return es.sweep(cases.hh_neuron, {"I": cases.HH_CURRENTS}, duration=cases.DURATION,
+                    collect=cases.hh_first_spike, progress=False, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def serial_fi(tmp_path_factory):
+    with fresh_cache(tmp_path_factory.mktemp("cache")):
+        return hh_fi(workers=1)
+
+
+def test_hh_fi_curve_over_50_currents(serial_fi):
+    table = serial_fi
+    assert len(table) == 50 and table.attrs["failed"] == 0
+    assert table.attrs["units"]["I"] == "microampere / centimeter ** 2"
+    counts = table["num_spikes"].to_numpy()
+    currents = table["I"].to_numpy()
+    assert np.all(np.diff(counts) >= 0)  # an f–I curve does not fall
+    assert np.all(counts[currents < 2.0] == 0)  # subthreshold from rest
+    # HH (1952) fires repetitively above about 6.3 uA/cm^2 (a saddle-node of cycles)
+    repetitive = currents[counts >= 3]
+    assert 6.0 < repetitive.min() < 7.0
+    assert 8 <= counts[-1] <= 10  # 80–100 Hz at 19.6 uA/cm^2
+    first = table["first_spike"].to_numpy(dtype=float)
+    spiking = ~np.isnan(first)
+    assert np.all(np.diff(first[spiking]) <= 0)  # more current, earlier first spike
+
+
+def test_one_compile_for_the_whole_sweep(serial_fi):
+    assert serial_fi.attrs["compilations"] == 1
+    assert serial_fi["compilations"].tolist() == [1] + [0] * 49
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [2, 4])
+def test_workers_give_the_same_table_and_load_the_parents_compile(serial_fi, workers,
+                                                                  tmp_path):
+    with fresh_cache(tmp_path):
+        table = hh_fi(workers=workers)
+    assert table[SAME].equals(serial_fi[SAME])
+    assert table["worker"].nunique() == workers  # really ran in that many processes
+    assert os.getpid() not in {int(w.split(":")[1]) for w in table["worker"]}
+    # the parent compiled once before fanning out; no worker compiled
+    assert table.attrs["compilations"] == 1
+    assert table["compilations"].sum() == 0
+
+
+def test_a_failed_run_is_recorded_and_the_rest_finish():
+    with pytest.warns(RuntimeWarning, match="1 of 3 sweep runs failed"):
+        table = es.sweep(cases.growth, {"a": [10, 1e5, 20] * hertz}, duration=50 * ms,
+                         collect=cases.final_v, workers=1, progress=False)
+    assert table["error"][1].startswith(
+        "NumericalInstabilityError: v of 'neurongroup_")
+    assert "became inf at neuron 0" in table["error"][1]
+    assert table["error"][[0, 2]].isna().all()
+    # forward Euler: v_n = (1 + a dt)^n; the last sample is at t = 49.9 ms, n = 499
+    np.testing.assert_allclose(table["v_end"][[0, 2]], [1.001**499, 1.002**499], rtol=1e-12)
+    assert np.isnan(table["v_end"][1])
+
+
+def test_seeded_ensemble_is_reproducible_and_each_run_differs():
+    one = es.sweep(cases.poisson, {"rate": cases.RATE}, seeds=4, seed=5,
+                   duration=cases.DURATION, workers=1, progress=False, as_frame=False)
+    again = es.sweep(cases.poisson, {"rate": cases.RATE}, seeds=4, seed=5,
+                     duration=cases.DURATION, workers=1, progress=False, as_frame=False)
+    other = es.sweep(cases.poisson, {"rate": cases.RATE}, seeds=4, seed=6,
+                     duration=cases.DURATION, workers=1, progress=False, as_frame=False)
+    assert isinstance(one, Records)
+    counts = one.column("num_spikes")
+    assert counts == again.column("num_spikes") and one.column("seed") == again.column("seed")
+    assert len(set(counts)) > 1 and counts != other.column("num_spikes")
+    # 20 sources at 50 Hz for 0.1 s: 100 spikes expected, sd 10
+    assert all(60 < c < 140 for c in counts)
+    assert one.attrs["units"] == {"rate": "hertz", "mean_rate": "hertz"}
+    assert one[0]["mean_rate"] == counts[0] / 20 / 0.1
+
+
+@pytest.mark.slow
+def test_seeded_ensemble_does_not_depend_on_worker_count():
+    kwargs = dict(seeds=3, seed=5, duration=cases.DURATION, progress=False)
+    serial = es.sweep(cases.poisson, {"rate": [40, 60] * hertz}, workers=1, **kwargs)
+    parallel = es.sweep(cases.poisson, {"rate": [40, 60] * hertz}, workers=2, **kwargs)
+    columns = ["run", "rate", "repeat", "seed", "num_spikes"]
+    assert parallel[columns].equals(serial[columns])
+
+
+def test_a_machine_without_compiler_falls_back_to_numpy_and_says_so(serial_fi, monkeypatch):
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    with warnings.catch_warnings():  # the warning is said once per process: maybe before
+        warnings.simplefilter("ignore", es.errors.CompilerNotFoundWarning)
+        table = es.sweep(cases.hh_neuron, {"I": cases.HH_CURRENTS[20:23]},
+                         duration=cases.DURATION, collect=cases.hh_first_spike,
+                         workers=1, progress=False)
+    assert table["backend"].tolist() == ["numpy"] * 3
+    assert table["note"][0].endswith(": ran on the numpy backend")
+    assert table["note"][0].startswith("no working C compiler on ")
+    assert table.attrs["compilations"] == 0
+    compiled = serial_fi.iloc[20:23].reset_index(drop=True)
+    np.testing.assert_array_equal(table["num_spikes"], compiled["num_spikes"])
+    np.testing.assert_allclose(table["first_spike"], compiled["first_spike"], rtol=1e-9)
+
+
+def test_collect_must_not_overwrite_the_sweeps_columns():
+    with pytest.warns(RuntimeWarning):
+        table = es.sweep(cases.poisson, {"rate": cases.RATE}, duration=1 * ms,
+                         collect=cases.collect_seed_column, workers=1, progress=False)
+    assert table["error"][0] == ("ValueError: collect() returned a column 'seed', which "
+                                 "is already a column of the sweep; rename it")
