@@ -1,28 +1,30 @@
-"""Evaluating a SymPy expression over numpy arrays, for initialisers and read-outs.
+"""Evaluating expressions over numpy arrays, for initialisers and read-outs.
 
-``group.v = "El + rand()*5*mV"`` is parsed (never eval-ed) into SymPy and evaluated here
-by walking the expression tree with numpy functions. The simulation loop never uses
-this: it runs generated code. This is for the one-off work around it, where a tree walk
-is simple, safe and fast enough.
+``group.v = "El + rand()*5*mV"`` is parsed (never eval-ed) into SymPy, turned into a
+small tree of plain lists (:func:`to_tree`) and evaluated by walking that tree with
+numpy functions (:func:`evaluate_tree`). The simulation loop never uses this: it runs
+generated code. This is for the one-off work around it, where a tree walk is simple,
+safe and fast enough.
+
+The tree is plain data so that it can be stored with a group's other derivation
+results (:mod:`eqsnn.runtime.build_cache`): a warm run evaluates initialisers without
+importing SymPy, and cold and warm runs evaluate the very same tree, draw for draw.
+
+Tree nodes (JSON lists): ``["s", name]`` symbol, ``["n", x]`` number, ``["rand"]``,
+``["randn"]``, ``["+", *args]``, ``["*", *args]``, ``["**", base, exp]``,
+``["f", name, *args]`` built-in function, ``["u", name, *args]`` user function
+(a TimedArray), ``["pw", [value, condition], ...]``, ``["rel", op, a, b]``,
+``["and", *args]``, ``["or", *args]``, ``["not", a]``.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
 import numpy as np
-import sympy
 
-from eqsnn.equations import functions as fn
 from eqsnn.errors import UnsupportedEquationsError
 
-__all__ = ["evaluate"]
-
-_UNARY: dict[type, Callable] = {
-    sympy.exp: np.exp, sympy.log: np.log, sympy.sin: np.sin, sympy.cos: np.cos,
-    sympy.tan: np.tan, sympy.sinh: np.sinh, sympy.cosh: np.cosh, sympy.tanh: np.tanh,
-    sympy.asin: np.arcsin, sympy.acos: np.arccos, sympy.atan: np.arctan,
-    sympy.Abs: np.abs, sympy.floor: np.floor, sympy.ceiling: np.ceil, sympy.sign: np.sign,
-}
+__all__ = ["evaluate", "evaluate_tree", "to_tree"]
 
 
 def _exprel(x):
@@ -32,73 +34,119 @@ def _exprel(x):
     return np.where(small, 1.0 + x / 2.0 + x * x / 6.0, np.expm1(safe) / safe)
 
 
-def evaluate(expr: sympy.Expr, values: Mapping[str, Any], *, size: int,
-             rng: np.random.Generator | None = None,
-             functions: Mapping[str, Callable] | None = None) -> np.ndarray:
-    """Evaluate ``expr`` with symbols taken from ``values`` (scalars or length-``size``
-    arrays) and return a float64 array of length ``size``."""
-    functions = functions or {}
-
-    def walk(node):
-        if node.is_Symbol:
-            return values[node.name]
-        if node.is_Number or node in (sympy.true, sympy.false):
-            return float(node)
-        if node is sympy.pi or node is sympy.E:
-            return float(node)
-        args = [walk(arg) for arg in node.args] if not isinstance(node, (fn.rand, fn.randn)) else []
-        if node.is_Add:
-            return sum(args[1:], args[0])
-        if node.is_Mul:
-            result = args[0]
-            for arg in args[1:]:
-                result = result * arg
-            return result
-        if node.is_Pow:
-            return np.power(np.asarray(args[0], dtype=np.float64), args[1])
-        if isinstance(node, fn.rand):
-            return _draw(rng).random(size)
-        if isinstance(node, fn.randn):
-            return _draw(rng).standard_normal(size)
-        if isinstance(node, fn.exprel):
-            return _exprel(args[0])
-        if isinstance(node, fn.clip):
-            return np.clip(args[0], args[1], args[2])
-        if isinstance(node, (sympy.Min, sympy.Max)):
-            op = np.minimum if isinstance(node, sympy.Min) else np.maximum
-            result = args[0]
-            for arg in args[1:]:
-                result = op(result, arg)
-            return result
-        for kind, function in _UNARY.items():
-            if isinstance(node, kind):
-                return function(args[0])
-        if isinstance(node, sympy.Piecewise):
-            result = np.nan
-            for (value, condition) in reversed(node.args):
-                result = np.where(walk(condition), walk(value), result)
-            return result
-        if isinstance(node, sympy.core.relational.Relational):
-            return _RELATIONS[node.rel_op](args[0], args[1])
-        if isinstance(node, sympy.And):
-            return np.logical_and.reduce(args)
-        if isinstance(node, sympy.Or):
-            return np.logical_or.reduce(args)
-        if isinstance(node, sympy.Not):
-            return np.logical_not(args[0])
-        name = type(node).__name__
-        if name in functions:
-            return functions[name](*args)
-        raise UnsupportedEquationsError(f"cannot evaluate {node} here (function {name!r})")
-
-    with np.errstate(all="ignore"):
-        result = walk(expr)
-    return np.broadcast_to(np.asarray(result, dtype=np.float64), (size,)).copy()
+def _reduce(op):
+    def apply(*args):
+        result = args[0]
+        for arg in args[1:]:
+            result = op(result, arg)
+        return result
+    return apply
 
 
+#: built-in functions of the tree: name -> numpy implementation
+_FUNCTIONS: dict[str, Callable] = {
+    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan,
+    "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "asin": np.arcsin,
+    "acos": np.arccos, "atan": np.arctan, "Abs": np.abs, "floor": np.floor,
+    "ceiling": np.ceil, "sign": np.sign, "exprel": _exprel, "clip": np.clip,
+    "Min": _reduce(np.minimum), "Max": _reduce(np.maximum),
+}
 _RELATIONS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal,
               "==": np.equal, "!=": np.not_equal}
 
 
-def _draw(rng):
-    return rng if rng is not None else np.random.default_rng()
+def to_tree(expr) -> list:
+    """A SymPy expression as a tree of plain lists (see the module docstring)."""
+    import sympy
+    from eqsnn.equations import functions as fn
+
+    def walk(node) -> list:
+        if node.is_Symbol:
+            return ["s", node.name]
+        if isinstance(node, (fn.rand, fn.randn)):
+            return ["rand" if isinstance(node, fn.rand) else "randn"]
+        if node is sympy.true or node is sympy.false:
+            return ["n", 1.0 if node is sympy.true else 0.0]
+        if node.is_Number or node is sympy.pi or node is sympy.E:
+            return ["n", float(node)]
+        if node.is_Add:
+            return ["+", *[walk(arg) for arg in node.args]]
+        if node.is_Mul:
+            return ["*", *[walk(arg) for arg in node.args]]
+        if node.is_Pow:
+            return ["**", walk(node.args[0]), walk(node.args[1])]
+        if isinstance(node, sympy.Piecewise):
+            return ["pw", *[[walk(value), walk(condition)] for value, condition in node.args]]
+        if isinstance(node, sympy.core.relational.Relational):
+            return ["rel", node.rel_op, walk(node.args[0]), walk(node.args[1])]
+        if isinstance(node, (sympy.And, sympy.Or)):
+            return ["and" if isinstance(node, sympy.And) else "or",
+                    *[walk(arg) for arg in node.args]]
+        if isinstance(node, sympy.Not):
+            return ["not", walk(node.args[0])]
+        name = type(node).__name__
+        if name in _FUNCTIONS:
+            return ["f", name, *[walk(arg) for arg in node.args]]
+        if isinstance(node, sympy.Function):
+            return ["u", name, *[walk(arg) for arg in node.args]]
+        raise UnsupportedEquationsError(f"cannot evaluate {node} here (function {name!r})")
+
+    return walk(expr)
+
+
+def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
+                  rng: np.random.Generator | None = None,
+                  functions: Mapping[str, Callable] | None = None) -> np.ndarray:
+    """Evaluate ``tree`` with symbols taken from ``values`` (scalars or length-``size``
+    arrays) and return a float64 array of length ``size``."""
+    functions = functions or {}
+
+    def walk(node):
+        kind = node[0]
+        if kind == "s":
+            return values[node[1]]
+        if kind == "n":
+            return node[1]
+        if kind in ("rand", "randn"):
+            generator = rng if rng is not None else np.random.default_rng()
+            return generator.random(size) if kind == "rand" else generator.standard_normal(size)
+        if kind == "pw":
+            # every branch is evaluated (and draws its random numbers) in order
+            pieces = [(walk(value), walk(condition)) for value, condition in node[1:]]
+            result = np.nan
+            for value, condition in reversed(pieces):
+                result = np.where(condition, value, result)
+            return result
+        if kind == "rel":
+            return _RELATIONS[node[1]](walk(node[2]), walk(node[3]))
+        if kind in ("f", "u"):
+            args = [walk(arg) for arg in node[2:]]
+            function = _FUNCTIONS[node[1]] if kind == "f" else functions.get(node[1])
+            if function is None:
+                raise UnsupportedEquationsError(f"cannot evaluate the function {node[1]!r} here")
+            return function(*args)
+        args = [walk(arg) for arg in node[1:]]
+        if kind == "+":
+            return sum(args[1:], args[0])
+        if kind == "*":
+            return _reduce(np.multiply)(*args) if len(args) > 1 else args[0]
+        if kind == "**":
+            return np.power(np.asarray(args[0], dtype=np.float64), args[1])
+        if kind == "and":
+            return np.logical_and.reduce(args)
+        if kind == "or":
+            return np.logical_or.reduce(args)
+        if kind == "not":
+            return np.logical_not(args[0])
+        raise UnsupportedEquationsError(f"unknown expression node {kind!r}")
+
+    with np.errstate(all="ignore"):
+        result = walk(tree)
+    return np.broadcast_to(np.asarray(result, dtype=np.float64), (size,)).copy()
+
+
+def evaluate(expr, values: Mapping[str, Any], *, size: int,
+             rng: np.random.Generator | None = None,
+             functions: Mapping[str, Callable] | None = None) -> np.ndarray:
+    """Evaluate the SymPy expression ``expr`` (see :func:`evaluate_tree`)."""
+    return evaluate_tree(to_tree(expr), values, size=size, rng=rng, functions=functions)

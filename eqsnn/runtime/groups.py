@@ -1,37 +1,61 @@
 """Neuron groups: a model's equations, threshold, reset and refractoriness for N neurons.
 
 A group turns its strings into SymPy once, at creation (parse, resolve names, check
-units, discretise), so every mistake is reported where the user wrote it. At run time
-it only describes its arrays and operations to the network's module builder.
+units, discretise), so every mistake is reported where the user wrote it; that cold
+path is :mod:`eqsnn.runtime.neuron_derivation`. What the runtime needs from it is a
+plain record, stored in :mod:`eqsnn.runtime.build_cache`: the next process that builds
+the same model loads the record and never imports SymPy (it is imported on demand if
+the SymPy objects — ``group.equations``, ``group.state_update`` … — are asked for). At
+run time a group only describes its arrays and operations to the network's module
+builder.
 """
 from __future__ import annotations
 
+import sys
 import time
 from types import SimpleNamespace
 from typing import Any, Mapping
 
 import numpy as np
-import sympy
-from sympy.codegen.ast import Assignment
 
 from eqsnn import units
-from eqsnn.equations import Equations, parse_equations, parse_expression, parse_statements
-from eqsnn.equations import functions as fn
-from eqsnn.equations.symbols import symbol
-from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
-                          UnknownNameError)
-from eqsnn.runtime.evaluate import evaluate
+from eqsnn.errors import DimensionMismatchError, InvalidValueError
+from eqsnn.runtime import build_cache
+from eqsnn.runtime.evaluate import evaluate_tree
 from eqsnn.runtime.namespace import Constant, resolve_names
 from eqsnn.runtime.variables import VariableAccess, convert_value
 
 __all__ = ["NeuronGroup", "Subgroup"]
 
 _NEVER = -(2**62)  # "last spike" of a neuron that never spiked, in steps
-_BUILTIN_NAMES = {"t", "dt", "i", "N", "not_refractory"}
-_BUILTIN_DIMS = {"t": (1 * units.ureg.second).dimensionality,
-                 "dt": (1 * units.ureg.second).dimensionality,
-                 "i": units.DIMENSIONLESS, "N": units.DIMENSIONLESS,
-                 "not_refractory": units.DIMENSIONLESS}
+BUILTIN_NAMES = {"t", "dt", "i", "N", "not_refractory"}
+BUILTIN_DIMS = {"t": (1 * units.ureg.second).dimensionality,
+                "dt": (1 * units.ureg.second).dimensionality,
+                "i": units.DIMENSIONLESS, "N": units.DIMENSIONLESS,
+                "not_refractory": units.DIMENSIONLESS}
+_BUILTIN_NAMES, _BUILTIN_DIMS = BUILTIN_NAMES, BUILTIN_DIMS  # older spellings
+
+# Placeholders in a record's printed code, filled in by NeuronGroup._contribute: the
+# group's prefix (its position in the network), the refractoriness flag, and the k-th
+# user function. '@' never occurs in printed C or Python otherwise.
+PREFIX = "@G@"
+NOT_REFRACTORY = "@NR@"
+
+
+def function_token(k: int) -> str:
+    return f"@F{k}@"
+
+
+# User names get an infix (v_ for variables, c_ for constants) that no internal array
+# uses, so a variable called 'n' or 'spikes' cannot clash with one.
+def variable_cname(prefix: str, var: str) -> str:
+    return f"{prefix}_v_{var}"
+
+
+def constant_cname(prefix: str, name: str) -> str:
+    return f"{prefix}_c_{name}"
+
+
 _group_counter = 0
 
 
@@ -82,117 +106,94 @@ class NeuronGroup(VariableAccess):
         model, threshold, reset, refractory, method, namespace = _unpack_model(
             model, threshold, reset, refractory, method, namespace)
         self.model = model
-        self.equations = model if isinstance(model, Equations) else parse_equations(model)
-        self._init_storage()
-        self._resolve(namespace or {}, threshold, reset)
-        self.threshold = self._parse_threshold(threshold)
-        self.reset = self._parse_reset(reset)
-        self.refractory = _check_refractory(refractory)
         self.method_requested = method
-        self.state_update = self._integrate(method)
+        self._sources = (model, threshold, reset, method, dict(namespace or {}))
+        self._build_key = _build_key(*self._sources)
+        record = build_cache.load(self._build_key) if self._build_key else None
+        self._derivation = None
+        if record is None:  # the cold path: SymPy, and every error the strings can cause
+            self._derivation = self._derive(lambda: _check_refractory(refractory))
+            record = self._derivation.record()
+            if self._build_key:
+                build_cache.store(self._build_key, record)
+        self._record = record
+        self._init_storage()
+        self._resolve()
+        self.refractory = _check_refractory(refractory)
         self._rng = np.random.default_rng(seed)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
 
     # --- construction ---------------------------------------------------------------
+    def _derive(self, check_refractory=lambda: None):
+        from eqsnn.runtime.neuron_derivation import NeuronDerivation
+        model, threshold, reset, method, namespace = self._sources
+        return NeuronDerivation(self.name, model, threshold, reset, method, namespace,
+                                check_refractory)
+
+    def _symbolic(self):
+        """The SymPy side of the group, derived again on demand after a warm start."""
+        if self._derivation is None:
+            self._derivation = self._derive()
+        return self._derivation
+
+    @property
+    def equations(self):
+        """The parsed :class:`~eqsnn.equations.Equations`."""
+        return self._symbolic().equations
+
+    @property
+    def threshold(self):
+        """The threshold condition as a SymPy expression (``None`` if none)."""
+        return self._symbolic().threshold
+
+    @property
+    def reset(self):
+        """The reset as SymPy assignments (empty if none)."""
+        return self._symbolic().reset
+
+    @property
+    def state_update(self):
+        """The discretised update (``.method``, ``.reason``, ``.statements``), or ``None``."""
+        return self._symbolic().state_update
+
     def _init_storage(self) -> None:
-        eqs = self.equations
+        record = self._record
         self._dims: dict[str, Any] = {}
         self._arrays: dict[str, np.ndarray] = {}
         self._shared: set[str] = set()
-        for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
-            if "shared" in entry.flags:
-                self._shared.add(entry.name)
-            size = 1 if entry.name in self._shared else self.N
-            self._arrays[entry.name] = np.zeros(size, dtype=np.float64)
-            self._dims[entry.name] = entry.dim
-        for entry in eqs.subexpressions.values():
-            self._dims[entry.name] = entry.dim
+        for name, dim, shared in record["variables"]:
+            if shared:
+                self._shared.add(name)
+            self._arrays[name] = np.zeros(1 if shared else self.N, dtype=np.float64)
+            self._dims[name] = build_cache.dimension_from_json(dim)
+        for name, dim in record["subexpressions"]:
+            self._dims[name] = build_cache.dimension_from_json(dim)
         self._lastspike = np.full(self.N, _NEVER, dtype=np.int64)
         self._spikes = np.zeros(self.N, dtype=np.int32)
         self._nspikes = np.zeros(1, dtype=np.int64)
 
-    def _resolve(self, namespace: Mapping[str, Any], threshold, reset) -> None:
-        """Resolve every external name of equations, threshold and reset together."""
-        defined = set(self._dims) | _BUILTIN_NAMES
-        used = set(self.equations.external_names) - defined
-        self._threshold_parsed = None
-        self._reset_parsed = ()
-        if threshold is not None:
-            self._threshold_parsed = parse_expression(threshold, label="threshold")
-            used |= _free_names(self._threshold_parsed.expr) - defined
-        if reset is not None:
-            self._reset_parsed = parse_statements(reset, label="reset")
-            for statement in self._reset_parsed:
-                used |= _free_names(statement.expr) - defined
-        source = "\n".join(filter(None, [self.equations.source, threshold, reset]))
-        resolved = resolve_names(used, namespace, source=source, label="model",
-                                 known=list(self._dims))
-        resolved.update(_resolve_functions(self.equations, namespace))
+    def _resolve(self) -> None:
+        """The namespace entries the model uses (their values are read at every run)."""
+        model, threshold, reset, _, namespace = self._sources
+        source = "\n".join(filter(None, [model if isinstance(model, str) else "",
+                                         threshold, reset]))
+        resolved = resolve_names(self._record["external"], namespace, source=source,
+                                 label="model", known=list(self._dims))
+        resolved.update({name: namespace[name] for name in self._record["functions"]})
         self.namespace = resolved
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self._functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         dims = {name: c.dim for name, c in self._constants.items()}
-        dims.update(_BUILTIN_DIMS)
-        self.equations.check_units({**dims, **{k: v for k, v in self._dims.items()}})
+        dims.update(BUILTIN_DIMS)
         self._all_dims = {**dims, **self._dims}
-
-    def _parse_threshold(self, threshold: str | None):
-        if threshold is None:
-            return None
-        from eqsnn.equations import check_dimensions
-        parsed = self._threshold_parsed
-        span = SourceSpan(threshold, 1, 0, len(threshold), "threshold")
-        expr = self.equations.substitute(parsed.expr)
-        check_dimensions(expr, self._all_dims, span=span)
-        if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
-            raise InvalidValueError(
-                f"the threshold must be a condition, but {threshold!r} is a number",
-                span=span, hint="compare it with something, e.g. 'v > -50*mV'")
-        return expr
-
-    def _parse_reset(self, reset: str | None) -> tuple[Assignment, ...]:
-        if reset is None:
-            return ()
-        return tuple(self._statement_to_assignment(s, "reset") for s in self._reset_parsed)
-
-    def _statement_to_assignment(self, statement, label: str) -> Assignment:
-        from eqsnn.equations import check_dimensions
-        target = statement.target
-        if target not in self._arrays:
-            hint = (f"{target!r} is a subexpression: assign to a state variable instead"
-                    if target in self._dims else
-                    f"the state variables are {sorted(self._arrays)}")
-            raise UnknownNameError(f"the {label} assigns to {target!r}, which is not a "
-                                   f"state variable of {self.name!r}",
-                                   span=statement.span, hint=hint)
-        expr = self.equations.substitute(statement.expr)
-        dim = check_dimensions(expr, self._all_dims, span=statement.span)
-        want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else self._dims[target]
-        if dim != want:
-            raise DimensionMismatchError(
-                f"the {label} statement '{target} {statement.op} …' needs a value with "
-                f"unit {units.format_dimension(want)}, but the right-hand side has unit "
-                f"{units.format_dimension(dim)}", span=statement.span)
-        lhs = symbol(target)
-        rhs = {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
-               "/=": lhs / expr}[statement.op]
-        return Assignment(lhs, rhs)
-
-    def _integrate(self, method):
-        if not self.equations.differential:
-            return None
-        from eqsnn.integrators import integrate
-        held = [name for name, f in self._functions.items() if hasattr(f, "holds_over_step")]
-        return integrate(self.equations, method, step_constant_functions=held)
 
     # --- variables --------------------------------------------------------------------
     def _read(self, var: str, part: slice) -> np.ndarray:
         if var in self._arrays:
             array = self._arrays[var]
             return array if var in self._shared else array[part]
-        expr = self.equations.substitute(symbol(var))
-        return self._evaluate(expr, part)
+        return self._evaluate(self._record["subexpression_trees"][var], part)
 
     def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
         array = self._arrays[var]
@@ -203,30 +204,32 @@ class NeuronGroup(VariableAccess):
             view[:] = convert_value(var, value, self._dims[var], view.shape, raw=raw)
 
     def _evaluate_string(self, text: str, var: str, part: slice) -> np.ndarray:
-        from eqsnn.equations import check_dimensions
-        label = f"value of {var}"
-        parsed = parse_expression(text, label=label)
-        names = _free_names(parsed.expr) - set(self._all_dims)
-        extra = resolve_names(names, {}, source=text, label=label, known=list(self._dims))
-        dims = {**self._all_dims, **{k: c.dim for k, c in extra.items()}}
-        span = SourceSpan(text, 1, 0, len(text), label)
-        expr = self.equations.substitute(parsed.expr)
-        dim = check_dimensions(expr, dims, span=span)
-        if dim != self._dims[var]:
-            raise DimensionMismatchError(
-                f"{var} has unit {units.format_dimension(self._dims[var])}, but {text!r} has "
-                f"unit {units.format_dimension(dim)}", span=span)
-        return self._evaluate(expr, part, extra)
+        """``group.var = text``: parsed and checked once per model, then from the cache."""
+        key = build_cache.key("initialiser", [self._build_key, var, text]) \
+            if self._build_key else None
+        derived = build_cache.load(key) if key else None
+        if derived is None:
+            from eqsnn.runtime.neuron_derivation import derive_initialiser
+            derived = derive_initialiser(self.equations, text, var, self._dims[var],
+                                         self._all_dims, self._sources[4], list(self._dims))
+            if key:
+                build_cache.store(key, derived)
+        extra = resolve_names(derived["extra"], self._sources[4], source=text,
+                              label=f"value of {var}", known=list(self._dims))
+        return self._evaluate(derived["tree"], part, extra)
 
-    def _evaluate(self, expr, part: slice, extra: Mapping[str, Constant] = ()) -> np.ndarray:
+    def _evaluate(self, tree, part: slice, extra: Mapping[str, Any] = ()) -> np.ndarray:
         index = np.arange(self.N)[part]
         values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
-        values.update({name: c.value for name, c in dict(extra).items()})
+        values.update({name: c.value for name, c in dict(extra).items()
+                       if isinstance(c, Constant)})
         for name, array in self._arrays.items():
             values[name] = array[0] if name in self._shared else array[part]
         values.update(i=index.astype(np.float64), N=float(self.N), t=0.0)
         functions = {name: f.evaluate for name, f in self._functions.items()}
-        return evaluate(expr, values, size=index.size, rng=self._rng, functions=functions)
+        functions.update({name: f.evaluate for name, f in dict(extra).items()
+                          if not isinstance(f, Constant)})
+        return evaluate_tree(tree, values, size=index.size, rng=self._rng, functions=functions)
 
     def __getitem__(self, item: slice) -> "Subgroup":
         if not isinstance(item, slice) or item.step not in (None, 1):
@@ -244,7 +247,7 @@ class NeuronGroup(VariableAccess):
 
     @property
     def method(self) -> str | None:
-        return self.state_update.method if self.state_update else None
+        return self._record["method"]
 
     @property
     def lastspike(self):
@@ -284,40 +287,42 @@ class NeuronGroup(VariableAccess):
             array=builder.array(f"{prefix}_spikes", lambda: self._spikes, np.int32),
             count=builder.counter(f"{prefix}_nspikes", lambda: self._nspikes))
         user_functions = self._declare_functions(builder)
-        self._code = SimpleNamespace(prefix=prefix, spikes=spikes, names=names, group=group,
-                                     user_functions=user_functions)
         refractory = self.refractory is not None
         if not refractory:
             names["not_refractory"] = "1.0"
-        if self.state_update is not None:
-            statements = self.state_update.statements
+        fill = _filler(prefix, refractory, [user_functions[name]
+                                            for name in self._record["functions"]])
+        self._code = SimpleNamespace(prefix=prefix, spikes=spikes, names=names, group=group,
+                                     user_functions=user_functions, fill=fill)
+        code = self._record["code"][builder.backend]
+        update = code["stateupdate"]
+        if update is not None:
             builder.add("groups", "stateupdate", op=builder.next_op(), group=group,
-                        lines=builder.statements(statements, names, user_functions),
-                        temporaries=_temporaries(statements),
-                        uses_random=_uses_random(statements), refractory=refractory)
-        self._contribute_spiking(builder, group, spikes, names, user_functions)
-
-    def _contribute_spiking(self, builder, group, spikes, names, user_functions) -> None:
-        if self.threshold is not None:
+                        lines=[fill(line) for line in update["lines"]],
+                        temporaries=update["temporaries"], uses_random=update["uses_random"],
+                        refractory=refractory)
+        if code["threshold"] is not None:
             builder.add("thresholds", "threshold", op=builder.next_op(), group=group,
-                        condition=builder.expression(self.threshold, names, user_functions),
-                        uses_random=_uses_random([self.threshold]),
-                        refractory=self.refractory is not None, spikes=spikes)
-        if self.reset:
+                        condition=fill(code["threshold"]["condition"]),
+                        uses_random=code["threshold"]["uses_random"],
+                        refractory=refractory, spikes=spikes)
+        if code["reset"] is not None:
             builder.add("resets", "reset", op=builder.next_op(), group=group,
-                        lines=builder.statements(self.reset, names, user_functions),
-                        temporaries=_temporaries(self.reset),
-                        uses_random=_uses_random(self.reset), spikes=spikes)
+                        lines=[fill(line) for line in code["reset"]["lines"]],
+                        temporaries=code["reset"]["temporaries"],
+                        uses_random=code["reset"]["uses_random"], spikes=spikes)
+
+    def _monitor_expression(self, var: str, builder) -> str:
+        """How ``var`` of neuron ``_i`` is written in the module (after ``_contribute``)."""
+        return self._code.fill(self._record["code"][builder.backend]["records"][var])
 
     def _declare_variables(self, builder, prefix: str) -> dict[str, str]:
         names: dict[str, str] = {}
-        # User names get an infix (v_ for variables, c_ for constants) that no internal
-        # array uses, so a variable called 'n' or 'spikes' cannot clash with one.
         for var in self._arrays:
-            cname = builder.array(f"{prefix}_v_{var}", lambda var=var: self._arrays[var])
+            cname = builder.array(variable_cname(prefix, var), lambda var=var: self._arrays[var])
             names[var] = f"{cname}[0]" if var in self._shared else f"{cname}[_i]"
         for const in self._constants.values():
-            names[const.name] = builder.scalar(f"{prefix}_c_{const.name}",
+            names[const.name] = builder.scalar(constant_cname(prefix, const.name),
                                                lambda c=const: c.value)
         builder.int_scalar(f"{prefix}_N", lambda: self.N)
         names["N"] = builder.as_double(f"{prefix}_N")
@@ -326,7 +331,7 @@ class NeuronGroup(VariableAccess):
 
     def _check_held_functions(self, dt: float) -> None:
         """``exact`` took each TimedArray as constant over a step: true only on its grid."""
-        if self.state_update is None or self.state_update.method != "exact":
+        if self.method != "exact":
             return
         for name, function in self._functions.items():
             if hasattr(function, "holds_over_step") and not function.holds_over_step(dt):
@@ -347,8 +352,8 @@ class NeuronGroup(VariableAccess):
         return int(round(self.refractory / self._dt))
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        return {name: array for name, array in self._arrays.items()
-                if name in self.equations.differential}
+        differential = self._record["differential"]
+        return {name: array for name, array in self._arrays.items() if name in differential}
 
 
 class Subgroup(VariableAccess):
@@ -404,7 +409,7 @@ def _check_refractory(refractory: Any) -> float | None:
 
 def _unpack_model(model, threshold, reset, refractory, method, namespace):
     """A built-in model supplies defaults; explicit arguments win."""
-    if isinstance(model, (str, Equations)):
+    if isinstance(model, str) or _is_equations(model):
         return model, threshold, reset, refractory, method, namespace
     if not hasattr(model, "equations"):
         raise InvalidValueError(
@@ -420,33 +425,53 @@ def _unpack_model(model, threshold, reset, refractory, method, namespace):
             merged)
 
 
+def _is_equations(value) -> bool:
+    # an Equations object exists only if its module (and so SymPy) was imported
+    module = sys.modules.get("eqsnn.equations.model")
+    return module is not None and isinstance(value, module.Equations)
+
+
+def _build_key(model, threshold, reset, method, namespace) -> str | None:
+    """The build-cache entry of a group made from these strings (``None``: not cached,
+    e.g. for an :class:`~eqsnn.equations.Equations` object, which holds SymPy already).
+
+    The refractory period is not part of it: it only decides how ``@NR@`` is filled.
+    """
+    if not isinstance(model, str) or not all(
+            x is None or isinstance(x, str) for x in (threshold, reset, method)):
+        return None
+    return build_cache.key("NeuronGroup", [model, threshold, reset, method,
+                                           build_cache.namespace_signature(namespace)])
+
+
+def _filler(prefix: str, refractory: bool, function_names: list[str]):
+    """Fill the placeholders of a record's printed code (see the module header)."""
+    replacements = [(PREFIX, prefix), (NOT_REFRACTORY, "not_refractory" if refractory else "1.0")]
+    replacements += [(function_token(k), name) for k, name in enumerate(function_names)]
+
+    def fill(text: str) -> str:
+        if "@" in text:
+            for token, value in replacements:
+                text = text.replace(token, value)
+        return text
+    return fill
+
+
+# --- SymPy helpers, kept here for the synapses (they import SymPy only when called) ---
 def _free_names(expr) -> set[str]:
     return {s.name for s in expr.free_symbols}
 
 
-def _resolve_functions(equations: Equations, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    functions = {}
-    for name in getattr(equations, "external_functions", ()):
-        value = namespace.get(name)
-        if value is None or not hasattr(value, "_eqsnn_function"):
-            from eqsnn.runtime.namespace import find_span
-            raise UnknownNameError(
-                f"unknown function {name!r}", span=find_span(equations.source, name, "equations"),
-                hint=f"pass a TimedArray as namespace={{'{name}': ...}} or use a built-in "
-                     f"function (exp, log, sqrt, sin, clip, exprel, …)")
-        functions[name] = value
-    return functions
+def _resolve_functions(equations, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    from eqsnn.runtime.neuron_derivation import resolve_functions
+    return resolve_functions(equations, namespace)
 
 
 def _temporaries(statements) -> list[str]:
-    seen: list[str] = []
-    for statement in statements:
-        name = statement.lhs.name
-        if name.startswith("_") and name not in seen:
-            seen.append(name)
-    return seen
+    from eqsnn.runtime.neuron_derivation import temporaries
+    return temporaries(statements)
 
 
 def _uses_random(exprs) -> bool:
-    return any(e.has(fn.rand, fn.randn) for e in exprs)
-
+    from eqsnn.runtime.neuron_derivation import uses_random
+    return uses_random(exprs)

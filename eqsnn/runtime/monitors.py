@@ -12,7 +12,6 @@ from typing import Any, Sequence
 import numpy as np
 
 from eqsnn import units
-from eqsnn.equations.symbols import symbol
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.groups import source_range
 
@@ -175,7 +174,6 @@ class StateMonitor(_Monitor):
     def _contribute(self, builder, index: int, dt: float) -> None:
         self._dt = dt
         p = f"_m{index}"
-        code = self.group._code
         every = self._every()
         count = builder.counter(f"{p}_count", lambda: self._count)
         capacity = builder.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
@@ -183,8 +181,7 @@ class StateMonitor(_Monitor):
         records = []
         for var in self.variables:
             cname = builder.array(f"{p}_v_{var}", lambda var=var: self._records[var])
-            expr = self.group.equations.substitute(symbol(var))
-            records.append((cname, builder.expression(expr, code.names, code.user_functions)))
+            records.append((cname, self.group._monitor_expression(var, builder)))
         builder.add("start", "statemonitor",
                     every=builder.int_scalar(f"{p}_every", lambda: every),
                     indices=builder.array(f"{p}_indices", lambda: self._indices, np.int64),

@@ -1,0 +1,118 @@
+"""What objects derive from their strings with SymPy, kept on disk as plain JSON.
+
+A group's strings go through parsing, unit checks, SymPy discretisation and C/numpy
+printing, which needs SymPy (0.3–0.5 s just to import). The results that the runtime
+uses — names and dimensions of variables, the printed update lines, the chosen method
+and why, expression trees for reading subexpressions and for string initialisers — are
+plain data. They are stored here once, keyed by everything that determines them, so a
+later process building the same model loads a small JSON file and never imports SymPy.
+
+The key covers the model's strings and options, the names and dimensions of the
+namespace entries (values are run-time data and never enter a derivation), the digest
+of eqsnn's own source files (a fix in an integrator or printer invalidates old entries
+without a version bump) and SymPy's version. Only successful derivations are stored: a
+model with a mistake is derived again every time, so its error is raised by the same
+code, with the same message, as on the first run.
+
+Entries live in ``<compile cache>/derived/`` (see :func:`eqsnn.compiler.cache_dir`);
+writes are atomic (temp file + rename), and an unreadable entry counts as a miss.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["key", "load", "store", "dimension_to_json", "dimension_from_json",
+           "namespace_signature"]
+
+#: Bumped when the layout of stored entries changes.
+FORMAT = 1
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """sha256 of eqsnn's Python files and SymPy's version file (a few milliseconds)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    # SymPy's version without importing SymPy (or importlib.metadata, ~0.05 s)
+    spec = importlib.util.find_spec("sympy")
+    if spec is not None and spec.origin:
+        release = Path(spec.origin).parent / "release.py"
+        if release.exists():
+            digest.update(release.read_bytes())
+    return digest.hexdigest()
+
+
+def key(kind: str, parts: Any) -> str:
+    """The entry name for a derivation of ``kind`` from ``parts`` (JSON-able data)."""
+    text = json.dumps([FORMAT, _code_digest(), kind, parts], sort_keys=True,
+                      separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _directory() -> Path:
+    from eqsnn.compiler.cache import cache_dir
+    return cache_dir() / "derived"
+
+
+def _path(entry: str) -> Path:
+    return _directory() / f"{entry[:32]}.json"
+
+
+def load(entry: str) -> dict | None:
+    """The stored data for ``entry``, or ``None`` (missing or unreadable)."""
+    try:
+        with open(_path(entry), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != entry:
+        return None  # a damaged file or a truncated-name collision: derive again
+    return data["data"]
+
+
+def store(entry: str, data: dict) -> None:
+    """Keep ``data`` for ``entry``; failures (read-only disk) only cost speed later."""
+    try:
+        directory = _directory()
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"key": entry, "data": data}, handle, separators=(",", ":"))
+        os.replace(tmp, _path(entry))  # atomic: readers see the old file or the new one
+    except OSError:
+        pass
+
+
+def dimension_to_json(dim) -> list:
+    """A pint dimension as sorted ``[name, power]`` pairs."""
+    return sorted([name, power] for name, power in dict(dim).items())
+
+
+def dimension_from_json(pairs) -> Any:
+    from eqsnn.units import DIMENSIONLESS
+    return type(DIMENSIONLESS)({name: power for name, power in pairs})
+
+
+def namespace_signature(namespace) -> list:
+    """What a derivation may depend on in a namespace: names, kinds and dimensions."""
+    from eqsnn import units
+    signature = []
+    for name in sorted(namespace):
+        value = namespace[name]
+        if callable(value) and hasattr(value, "_eqsnn_function"):
+            dim = getattr(value, "dim", None)
+            signature.append([name, "function", type(value).__name__,
+                              dimension_to_json(dim) if dim is not None else None])
+        else:
+            signature.append([name, "value", dimension_to_json(units.dimension_of(value))])
+    return signature
