@@ -1,9 +1,30 @@
-"""Stage 5: the objects a user simulates, and the run loop around the compiled module."""
-from eqsnn.runtime.groups import NeuronGroup, Subgroup
-from eqsnn.runtime.inputs import PoissonGroup, SpikeGeneratorGroup, TimedArray
-from eqsnn.runtime.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
-from eqsnn.runtime.network import Network
-from eqsnn.runtime.synapses import Synapses
+"""Stage 5: the objects a user simulates, and the run loop around the compiled module.
 
-__all__ = ["NeuronGroup", "Subgroup", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray",
-           "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Synapses"]
+Names are imported on first use (PEP 562), so a script that only builds neuron groups
+never imports the synapses' machinery, and a warm run never imports SymPy through it.
+"""
+from __future__ import annotations
+
+import importlib
+
+# public name -> module that defines it
+_PUBLIC = {
+    "NeuronGroup": "groups", "Subgroup": "groups",
+    "PoissonGroup": "inputs", "SpikeGeneratorGroup": "inputs", "TimedArray": "inputs",
+    "SpikeMonitor": "monitors", "StateMonitor": "monitors",
+    "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(f"eqsnn.runtime.{_PUBLIC[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'eqsnn.runtime' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
