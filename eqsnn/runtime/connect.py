@@ -225,7 +225,7 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
         dims[name], values[name] = constant.dim, constant.value
     expr = syn._implicit_post(parsed.expr)
     missing = {s.name for s in expr.free_symbols} - set(dims)
-    for name, constant in resolve_names(missing, {}, source=text, label=label,
+    for name, constant in resolve_names(missing, syn._namespace, source=text, label=label,
                                         known=list(dims)).items():
         dims[name], values[name] = constant.dim, constant.value
     span = SourceSpan(text, 1, 0, len(text), label)
@@ -234,7 +234,7 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
         raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
                                      f"unit {units.format_dimension(dim)}", span=span)
     if boolean and not _is_boolean(expr):
-        raise InvalidValueError(f"the {label} must be a condition such as 'i != j', but "
+        raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
                                 f"{text!r} is a number", span=span,
                                 hint="compare something, e.g. 'abs(i - j) < 10'")
     return evaluate(expr, values, size=pre.size, rng=syn._rng)

@@ -141,8 +141,10 @@ class Synapses(VariableAccess):
         self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()
-        self._resolve(dict(namespace or {}), on_pre, on_post)
+        self._namespace = dict(namespace or {})  # also for initialisers and conditions
+        self._resolve(self._namespace, on_pre, on_post)
         delays = _delays(delay)
+        self._advance = self._advance_event_driven()
         self.pre = Pathway(self, "pre", delays["pre"])
         self.post = Pathway(self, "post", delays["post"])
         self.pre.statements = self._event_code(on_pre, "on_pre")
@@ -205,7 +207,10 @@ class Synapses(VariableAccess):
                                         f"'v_post += w', not {type(text).__name__}")
             self._parsed_events[label] = parse_statements(text, label=label)
             for statement in self._parsed_events[label]:
-                used |= {s.name for s in statement.expr.free_symbols} | {statement.target}
+                # (targets are checked by _event_code, with a message of their own)
+                used |= {s.name for s in statement.expr.free_symbols}
+                if statement.target.endswith(("_pre", "_post")):
+                    used.add(statement.target)
         self._check_suffixes(used, source)
         resolved = resolve_names(used - defined, namespace, source=source,
                                  label="synapse model", known=list(self._dims) + list(neuron))
@@ -269,7 +274,7 @@ class Synapses(VariableAccess):
             rhs = {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
                    "/=": lhs / expr}[statement.op]
             assignments.append(Assignment(lhs, self._implicit_post(rhs)))
-        return self._advance_event_driven() + tuple(assignments)
+        return self._advance + tuple(assignments)
 
     def _advance_event_driven(self) -> tuple[Assignment, ...]:
         """Exact update of event-driven variables over the time since their last event."""
@@ -427,8 +432,8 @@ class Synapses(VariableAccess):
         parsed = parse_expression(text, label=label)
         names = {s.name for s in parsed.expr.free_symbols}
         self._check_suffixes(names, text)
-        extra = resolve_names(names - set(self._all_dims), {}, source=text, label=label,
-                              known=list(self._dims))
+        extra = resolve_names(names - set(self._all_dims), self._namespace, source=text,
+                              label=label, known=list(self._dims))
         dims = {**self._all_dims, **{k: c.dim for k, c in extra.items()}}
         span = SourceSpan(text, 1, 0, len(text), label)
         expr = self.equations.substitute(parsed.expr)
@@ -527,7 +532,7 @@ def _delays(delay: Any) -> dict[str, float]:
         magnitude, dim = units.to_si(value)
         if dim != _SECOND or np.ndim(magnitude) != 0 or not 0 <= magnitude < np.inf:
             raise InvalidValueError(
-                f"delay must be one non-negative duration such as 1*ms, not {value!r}",
+                f"delay must be one non-negative duration such as 1*ms, not {value}",
                 hint="set per-synapse delays after connect(): S.delay = array or string")
         result[path] = float(magnitude)
     return result
