@@ -94,6 +94,10 @@ def TraubMiles(preset: str | None = None, **overrides: Any) -> Model:
     ``ENa = 50 mV``, ``VT = -63 mV``; excitatory and inhibitory conductances ``ge``,
     ``gi`` decay with ``taue = 5 ms``, ``taui = 10 ms`` towards reversal potentials
     ``Ee = 0 mV``, ``Ei = -80 mV``. Spikes are counted at -20 mV, with 3 ms refractory.
+
+    Without input the cell has no stable resting state (its one steady state, near
+    -33 mV, is unstable) and fires by itself at about 14 Hz; groups start at
+    ``v = El`` with each gate at its steady-state value there.
     """
     template = Model(
         name="TraubMiles", family="TraubMiles", equations=_EQUATIONS_TM,
@@ -104,7 +108,7 @@ def TraubMiles(preset: str | None = None, **overrides: Any) -> Model:
         # With no input this cell has no stable resting state (it fires tonically; in
         # COBAHH the network's inhibition holds it), so it starts at El with each gate
         # at its steady state there, instead of at REST.
-        initial={"v": -60 * mV, "m": "alpha_m/(alpha_m + beta_m)",
+        initial={"v": "El", "m": "alpha_m/(alpha_m + beta_m)",
                  "h": "alpha_h/(alpha_h + beta_h)", "n": "alpha_n/(alpha_n + beta_n)",
                  "ge": 0 * nS, "gi": 0 * nS},
         method="exponential_euler", citation=_CITATION_TM,
