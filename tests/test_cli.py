@@ -23,6 +23,7 @@ def test_demo_writes_a_figure_and_prints_the_summary(capsys, tmp_path):
     fields = dict(line.split(None, 1) if " " in line.strip() else (line, "")
                   for line in (l.strip() for l in out.splitlines()[1:]))
     assert fields["neurons"] == "1000"
+    assert fields["synapses"] == "1000000"       # the Izhikevich 2003 network: all-to-all
     spikes = int(fields["spikes"])
     rate = float(fields["mean"].split()[1])
     assert spikes > 50 and 0.5 < rate < 100
@@ -45,6 +46,15 @@ def test_demo_figure_has_raster_trace_and_rate(tmp_path):
     assert trace.get_ylabel() == "v (mV)"
     assert rate.get_ylabel() == "rate (Hz)"
     assert rate.get_xlabel() == "time (ms)"
+
+
+def test_cuba_demo_runs_at_its_published_rate(capsys, tmp_path):
+    status, out, err = run(capsys, "demo", "cuba", "--duration", "0.2",
+                           "--output", str(tmp_path / "cuba.png"))
+    assert status == 0, err
+    rate = float(out.split("mean rate")[1].split()[0])
+    assert 3 < rate < 10                          # Brian2's CUBA: 5.7 Hz
+    assert (tmp_path / "cuba.png").exists()
 
 
 def test_demo_list_names_the_default(capsys):

@@ -41,3 +41,4 @@ def register(name: str, description: str):
 
 
 from eqsnn.demos import izhikevich as _izhikevich  # noqa: E402,F401  (registers demos)
+from eqsnn.demos import cuba as _cuba  # noqa: E402,F401
