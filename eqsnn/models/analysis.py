@@ -50,7 +50,8 @@ class FixedPoint:
         Eigenvalues of the Jacobian there, in 1/second (complex array).
     stability
         ``"stable node"``, ``"stable focus"``, ``"unstable node"``, ``"unstable focus"``,
-        ``"saddle"`` or ``"non-hyperbolic"``.
+        ``"saddle"``, ``"saddle-focus"`` (mixed signs, with a complex pair: HH past its
+        Hopf bifurcation) or ``"non-hyperbolic"``.
     jacobian
         The Jacobian there, in SI units.
     """
@@ -291,7 +292,7 @@ def _classify(eigenvalues: np.ndarray) -> str:
         return "stable focus" if oscillating else "stable node"
     if np.all(real > 0):
         return "unstable focus" if oscillating else "unstable node"
-    return "saddle"
+    return "saddle-focus" if oscillating else "saddle"
 
 
 def jacobian(model) -> tuple[list[str], sympy.Matrix]:

@@ -159,6 +159,6 @@ def test_hh_rest_stays_stable_past_the_onset_of_firing():
     stability = {current: fixed_points(model, I=current * uA / cm2)[0]
                  for current in (6.5, 9.5, 10.0)}
     assert stability[6.5].stable and stability[9.5].stable
-    assert not stability[10.0].stable
+    assert stability[10.0].stability == "saddle-focus"
     unstable = stability[10.0].eigenvalues
     assert np.any((unstable.real > 0) & (unstable.imag != 0))  # a complex pair crossed
