@@ -3,9 +3,11 @@
 They live in a module of their own (not in a test file) because worker processes import
 them by name, exactly as a user's sweep imports its build function.
 """
+import numpy as np
+
 import eqsnn as es
 from eqsnn.sweeps import find
-from eqsnn.units import Hz, cm2, ms, uA
+from eqsnn.units import Hz, cm2, mV, ms, uA
 
 
 # Built once per process: the model caches its parsed equations and resting state, so
@@ -51,3 +53,36 @@ def final_v(net):
 HH_CURRENTS = [0.4 * k for k in range(50)] * uA / cm2  # 0 .. 19.6 uA/cm^2
 DURATION = 100 * ms
 RATE = 50 * Hz
+
+
+# --- CUBA (Vogels & Abbott 2005; the network of Brette et al. 2007's CUBA benchmark) ----
+# Written out here rather than imported from benchmarks/, so the tests stand alone. A
+# small version: 200 LIF cells, 80 % excitatory, every cell receiving ~40 inputs.
+CUBA_EQUATIONS = """
+dv/dt = (ge + gi - (v - El))/taum : volt (unless refractory)
+dge/dt = -ge/taue : volt
+dgi/dt = -gi/taui : volt
+"""
+CUBA_NAMESPACE = {"taum": 20 * ms, "taue": 5 * ms, "taui": 10 * ms, "Vt": -50 * mV,
+                  "Vr": -60 * mV, "El": -49 * mV}
+CUBA_SIZE, CUBA_IN_DEGREE = 200, 40
+CUBA_WE = np.linspace(0, 3.24, 10) * mV   # 0 .. twice the benchmark's 1.62 mV
+CUBA_WI = np.linspace(-18, 0, 10) * mV    # twice the benchmark's -9 mV .. 0
+
+
+def cuba(we, wi, seed):
+    """A CUBA network with excitatory weight ``we`` and inhibitory weight ``wi``; ``seed``
+    draws the initial potentials and the connections."""
+    cells = es.NeuronGroup(CUBA_SIZE, CUBA_EQUATIONS, threshold="v > Vt", reset="v = Vr",
+                           refractory=5 * ms, method="exact", namespace=CUBA_NAMESPACE,
+                           seed=seed)
+    cells.v = "Vr + rand()*(Vt - Vr)"
+    n_exc = int(0.8 * CUBA_SIZE)
+    p = CUBA_IN_DEGREE / CUBA_SIZE
+    exc = es.Synapses(cells[:n_exc], cells, on_pre="ge += we", namespace={"we": we},
+                      seed=seed + 1)
+    exc.connect(p=p)
+    inh = es.Synapses(cells[n_exc:], cells, on_pre="gi += wi", namespace={"wi": wi},
+                      seed=seed + 2)
+    inh.connect(p=p)
+    return es.Network(cells, exc, inh, es.SpikeMonitor(cells))

@@ -1,4 +1,5 @@
-"""The same sweep on a Dask cluster (a LocalCluster of worker processes on this machine)."""
+"""The same sweeps on a Dask cluster (a LocalCluster of worker processes on this machine)."""
+import numpy as np
 import pytest
 
 import eqsnn as es
@@ -7,27 +8,51 @@ from eqsnn.compiler import clear_memory_cache
 import sweep_cases as cases
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+pytest.importorskip("pandas", reason="these tests compare DataFrames (the test extra has pandas)")
+
+HH = dict(build=cases.hh_neuron, params={"I": cases.HH_CURRENTS},
+          collect=cases.hh_first_spike)
+CUBA = dict(build=cases.cuba, params={"we": cases.CUBA_WE, "wi": cases.CUBA_WI}, seed=2007)
+SAME = {"hh": ["run", "I", "repeat", "seed", "num_spikes", "first_spike", "error", "backend"],
+        "cuba": ["run", "we", "wi", "repeat", "seed", "num_spikes", "mean_rate", "error",
+                 "backend"]}
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_the_serial_table_with_one_compile(tmp_path, monkeypatch):
-    kwargs = dict(duration=cases.DURATION, collect=cases.hh_first_spike, progress=False)
-    params = {"I": cases.HH_CURRENTS}
-    monkeypatch.setenv("EQSNN_CACHE_DIR", str(tmp_path))  # before the workers start
-    clear_memory_cache()
+def test_dask_cluster_gives_the_serial_tables_with_one_compile_each(tmp_path, monkeypatch):
+    cache = {"hh": tmp_path / "hh", "cuba": tmp_path / "cuba"}
+    on_dask, serial = {}, {}
     try:
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                       dashboard_address=None) as cluster, \
                 distributed.Client(cluster) as client:
-            on_dask = es.sweep(cases.hh_neuron, params, client=client, **kwargs)
             workers = set(client.scheduler_info()["workers"])
-        serial = es.sweep(cases.hh_neuron, params, workers=1, **kwargs)
+            for name, sweep in (("hh", HH), ("cuba", CUBA)):
+                # a fresh cache per sweep, set where the Dask workers look too
+                monkeypatch.setenv("EQSNN_CACHE_DIR", str(cache[name]))
+                client.run(monkeypatch_worker_cache, str(cache[name]))
+                clear_memory_cache()
+                on_dask[name] = es.sweep(**sweep, client=client, duration=cases.DURATION,
+                                         progress=False)
+        for name, sweep in (("hh", HH), ("cuba", CUBA)):
+            monkeypatch.setenv("EQSNN_CACHE_DIR", str(cache[name]))
+            serial[name] = es.sweep(**sweep, workers=1, duration=cases.DURATION,
+                                    progress=False)
     finally:
         clear_memory_cache()
-    same = ["run", "I", "repeat", "seed", "num_spikes", "first_spike", "error", "backend"]
-    assert on_dask[same].equals(serial[same])
-    assert on_dask.attrs["executor"] == "dask"
-    assert len(workers) == 2 and on_dask["worker"].nunique() == 2
-    # the parent compiled before submitting; the Dask workers loaded its module
-    assert on_dask.attrs["compilations"] == 1 and on_dask["compilations"].sum() == 0
-    assert serial.attrs["compilations"] == 0  # and the serial sweep found it cached
+    assert len(workers) == 2
+    for name in ("hh", "cuba"):
+        table = on_dask[name]
+        assert table[SAME[name]].equals(serial[name][SAME[name]])
+        assert table.attrs["executor"] == "dask" and table.attrs["failed"] == 0
+        assert table["worker"].nunique() == 2
+        # the parent compiled before submitting; the Dask workers loaded its module
+        assert table.attrs["compilations"] == 1 and table["compilations"].sum() == 0
+        assert serial[name].attrs["compilations"] == 0  # the serial sweep found it cached
+    assert np.all(on_dask["hh"]["backend"] == "cython")
+
+
+def monkeypatch_worker_cache(directory):
+    """Runs on each Dask worker: point its compile cache where the parent's is."""
+    import os
+    os.environ["EQSNN_CACHE_DIR"] = directory

@@ -19,6 +19,8 @@ pytest.importorskip("pandas", reason="these tests compare DataFrames (the test e
 
 # what must not depend on where or in which order runs execute
 SAME = ["run", "I", "repeat", "seed", "num_spikes", "first_spike", "error", "backend"]
+CUBA_SAME = ["run", "we", "wi", "repeat", "seed", "num_spikes", "mean_rate", "error",
+             "backend"]
 
 
 @contextlib.contextmanager
@@ -64,18 +66,49 @@ def test_one_compile_for_the_whole_sweep(serial_fi):
     assert serial_fi["compilations"].tolist() == [1] + [0] * 49
 
 
+def cuba_scan(**kwargs):
+    return es.sweep(cases.cuba, {"we": cases.CUBA_WE, "wi": cases.CUBA_WI}, seed=2007,
+                    duration=cases.DURATION, progress=False, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def serial_cuba(tmp_path_factory):
+    with fresh_cache(tmp_path_factory.mktemp("cache")):
+        return cuba_scan(workers=1)
+
+
+def test_cuba_10x10_weight_scan(serial_cuba):
+    table = serial_cuba
+    assert len(table) == 100 and table.attrs["failed"] == 0
+    assert table.attrs["compilations"] == 1  # 100 weight pairs and connectivities, 1 module
+    assert table["seed"].nunique() == 100  # each run its own connections and start
+    rate = table.pivot(index="we", columns="wi", values="mean_rate")
+    # Uncoupled (we = wi = 0), a cell starting at v0 ~ U(Vr, Vt) first fires after
+    # taum*ln(El - v0) (in mV), then every 5 ms + taum*ln(11): in 100 ms a second spike
+    # comes when El - v0 < exp((100 - 5 - 20 ln 11)/20), a fraction (exp(.) - 1)/10.
+    second = (np.exp((100 - 5 - 20 * np.log(11)) / 20) - 1) / 10
+    assert abs(rate.loc[0.0, 0.0] - 10 * (1 + second)) < 1.0  # Hz; sd of the mean ~0.2
+    assert (rate[0.0].diff().dropna() > 0).all()  # excitation alone: more, ever more
+    assert (rate.loc[0.0, :-2.0] < rate.loc[0.0, 0.0] / 2).all()  # inhibition: less
+    assert (rate.iloc[:, 0] < rate.iloc[:, -1]).all()  # strongest inhibition < none
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [2, 4])
-def test_workers_give_the_same_table_and_load_the_parents_compile(serial_fi, workers,
-                                                                  tmp_path):
-    with fresh_cache(tmp_path):
-        table = hh_fi(workers=workers)
-    assert table[SAME].equals(serial_fi[SAME])
-    assert table["worker"].nunique() == workers  # really ran in that many processes
-    assert os.getpid() not in {int(w.split(":")[1]) for w in table["worker"]}
-    # the parent compiled once before fanning out; no worker compiled
-    assert table.attrs["compilations"] == 1
-    assert table["compilations"].sum() == 0
+def test_workers_give_the_same_tables_and_load_the_parents_compile(
+        serial_fi, serial_cuba, workers, tmp_path):
+    with fresh_cache(tmp_path / "hh"):
+        fi = hh_fi(workers=workers)
+    with fresh_cache(tmp_path / "cuba"):
+        scan = cuba_scan(workers=workers)
+    assert fi[SAME].equals(serial_fi[SAME])
+    assert scan[CUBA_SAME].equals(serial_cuba[CUBA_SAME])
+    for table in (fi, scan):
+        assert table["worker"].nunique() == workers  # really ran in that many processes
+        assert os.getpid() not in {int(w.split(":")[1]) for w in table["worker"]}
+        # the parent compiled once before fanning out; no worker compiled
+        assert table.attrs["compilations"] == 1
+        assert table["compilations"].sum() == 0
 
 
 def test_a_failed_run_is_recorded_and_the_rest_finish():
@@ -106,15 +139,6 @@ def test_seeded_ensemble_is_reproducible_and_each_run_differs():
     assert all(60 < c < 140 for c in counts)
     assert one.attrs["units"] == {"rate": "hertz", "mean_rate": "hertz"}
     assert one[0]["mean_rate"] == counts[0] / 20 / 0.1
-
-
-@pytest.mark.slow
-def test_seeded_ensemble_does_not_depend_on_worker_count():
-    kwargs = dict(seeds=3, seed=5, duration=cases.DURATION, progress=False)
-    serial = es.sweep(cases.poisson, {"rate": [40, 60] * hertz}, workers=1, **kwargs)
-    parallel = es.sweep(cases.poisson, {"rate": [40, 60] * hertz}, workers=2, **kwargs)
-    columns = ["run", "rate", "repeat", "seed", "num_spikes"]
-    assert parallel[columns].equals(serial[columns])
 
 
 def test_a_machine_without_compiler_falls_back_to_numpy_and_says_so(serial_fi, monkeypatch):
