@@ -163,3 +163,11 @@ def test_collect_must_not_overwrite_the_sweeps_columns():
                          collect=cases.collect_seed_column, workers=1, progress=False)
     assert table["error"][0] == ("ValueError: collect() returned a column 'seed', which "
                                  "is already a column of the sweep; rename it")
+
+
+def test_a_worker_that_dies_is_reported_not_raised():
+    with pytest.warns(RuntimeWarning, match="sweep runs failed"):
+        table = es.sweep(cases.exit_process, {"code": [0, 3]}, duration=1 * ms, workers=2,
+                         progress=False)
+    assert table["error"][1].startswith("worker process failed: BrokenProcessPool")
+    assert len(table) == 2
