@@ -215,12 +215,12 @@ def NeurapseB(preset: str | None = None, *, target: str = "I_syn",
     template = SynapseModel(
         name="NeurapseB", family="NeurapseB", method="exact",
         equations=_NEURAPSE_CURRENT.format(target=target) + """
-        dl_pre/dt = -l_pre/tau_l : 1 (event-driven)
-        dl_post/dt = -l_post/tau_l : 1 (event-driven)
+        dx_up/dt = -x_up/tau_l : 1 (event-driven)
+        dx_dn/dt = -x_dn/tau_l : 1 (event-driven)
         """,
-        on_pre="s_slow += 1; s_fast += 1; l_pre += 1; "
-               "w = clip(w + A_dn*w*l_post, wmin, wmax)",
-        on_post="l_post += 1; w = clip(w + A_up*w*l_pre, wmin, wmax)",
+        on_pre="s_slow += 1; s_fast += 1; x_up += 1; "
+               "w = clip(w + A_dn*w*x_dn, wmin, wmax)",
+        on_post="x_dn += 1; w = clip(w + A_up*w*x_up, wmin, wmax)",
         namespace={"I0": 1 * pA, "tau": 15 * ms, "tau_s": 3.75 * ms, "tau_l": 20 * ms,
                    "A_up": 0.01, "A_dn": -0.02, "wmin": 1.0, "wmax": 500.0},
         initial={"w": 50.0}, citation=_NEURAPSE,
