@@ -73,13 +73,16 @@ def derive(model_or_equations: Any, method: str | None = None, *,
         Equations, an equation string, an :class:`OdeSystem`, or any object with an
         ``.equations`` attribute holding one of those (e.g. a built-in model).
     method
-        As for :func:`integrate`.
+        As for :func:`integrate`; for a model object, ``None`` means the model's own
+        default method (the one its groups use).
     substitute_subexpressions
         Show the model with subexpressions substituted (default: as written).
     """
     target = model_or_equations
     if not isinstance(target, (str, OdeSystem)) and hasattr(target, "equations") \
             and not hasattr(target, "differential"):
+        # A built-in model is derived with the method its groups use, unless told.
+        method = method if method is not None else getattr(target, "method", None)
         target = target.equations
     return _integrate(_as_system(target), method,
                       substitute_subexpressions=substitute_subexpressions).derivation

@@ -79,6 +79,12 @@ def test_derive_accepts_a_model_object():
     assert derive(_Model(), "euler").method == "euler"
 
 
+def test_a_model_is_derived_with_the_method_its_groups_use():
+    from eqsnn.models import AdEx, HodgkinHuxley
+    for model in (AdEx(), HodgkinHuxley()):
+        assert derive(model).method == model.method == model.group(1).method
+
+
 def test_subexpressions_shown_as_written_or_substituted():
     g = symbol("g")
     system = OdeSystem.from_rhs({"v": (g - v) / tau}, written={"v": (symbol("I_syn") - v) / tau},
