@@ -3,7 +3,7 @@ adaptation current and an exponential synaptic current, with its derivation prin
 
 What: the equations below are not a built-in model. eqsnn parses them, checks their
 units, chooses an integration method (and says why), prints how the update rule is
-derived, and simulates 20 neurons driven by Poisson input through a conductance-free
+derived, and simulates 20 neurons driven by Poisson input through a decaying
 exponential current. The figure shows one neuron's v, w and input current, the raster,
 and the f-I curve of the same model (one network, one neuron per current).
 
@@ -52,16 +52,11 @@ cells.I = "100*pA + 10*pA*i"
 inputs = es.PoissonGroup(20, 20 * Hz)
 spikes = es.SpikeMonitor(cells)
 record = es.StateMonitor(cells, ["v", "w", "I_syn"], record=[10])
-objects = [cells, spikes, record]
-if hasattr(es, "Synapses"):
-    try:
-        synapses = es.Synapses(inputs, cells, "w_in : amp", on_pre="I_syn_post += w_in")
-        synapses.connect(j="i")
-        synapses.w_in = 150 * pA
-        objects = [inputs, synapses] + objects
-    except Exception as error:  # synapses still being built: run without input spikes
-        print(f"(running without synaptic input: {error})")
-net = es.Network(*objects, dt=0.05 * ms, seed=2)
+# Input neuron k drives neuron k: each input spike adds 150 pA to I_syn, which decays.
+synapses = es.Synapses(inputs, cells, "w_in : amp", on_pre="I_syn_post += w_in")
+synapses.connect(j="i")
+synapses.w_in = 150 * pA
+net = es.Network(cells, inputs, synapses, spikes, record, dt=0.05 * ms, seed=2)
 net.run(DURATION, report_timing=True)
 print(cells.state_update.method, "-", cells.state_update.reason)
 
