@@ -9,6 +9,8 @@ started at rest, one run per input current, spikes counted. Rows:
 
 * ``eqsnn.sweep, 1 worker`` — every run in this process;
 * ``eqsnn.sweep, N workers`` — spawned worker processes (N = the cores of this machine);
+* ``eqsnn.sweep, workers=None`` — the default: two runs here, then workers only if the
+  rest is estimated at more than a few seconds;
 * ``Brian2 run_args loop`` — the same model in Brian2's C++ standalone mode, compiled
   once, then ``device.run(run_args={G.I: value})`` per current (Brian2 in its own venv,
   see brian2_env.py; skipped with a note when it cannot be set up).
@@ -53,7 +55,9 @@ def eqsnn_rows(currents, duration, workers_list):
     for workers in workers_list:
         table = es.sweep(hh_cell, {"I": currents}, duration=duration, workers=workers,
                          progress=False)
-        rows.append({"name": f"eqsnn.sweep, {workers} worker{'s' * (workers > 1)}",
+        name = ("workers=None (auto)" if workers is None else
+                f"{workers} worker{'s' * (workers > 1)}")
+        rows.append({"name": f"eqsnn.sweep, {name}", "executor": table.attrs["executor"],
                      "seconds": table.attrs["seconds"],
                      "compilations": table.attrs["compilations"],
                      "counts": table["num_spikes"].tolist()})
@@ -110,7 +114,7 @@ def main(argv=None) -> None:
     duration = args.duration * second
     print(f"HH f-I sweep: {args.runs} runs of {args.duration:g} s (dt 0.1 ms), "
           f"{cores} cores available")
-    rows, compile_seconds = eqsnn_rows(currents, duration, sorted({1, cores}))
+    rows, compile_seconds = eqsnn_rows(currents, duration, sorted({1, cores}) + [None])
     note = "Brian2 skipped: --no-brian2"
     if not args.no_brian2:
         row, note = brian2_row(currents, duration)
@@ -123,8 +127,10 @@ def main(argv=None) -> None:
                 f"{row['compilations']})")
         print(f"{row['name']:34} {row['seconds']:9.2f} {args.runs / row['seconds']:9.1f}  "
               f"{once}")
+    auto = next(row for row in rows if "auto" in row["name"])
+    print(f"\nworkers=None chose: {auto['executor']}")
     if note:
-        print(f"\n{note}")
+        print(note)
     reference = rows[0]["counts"]
     for row in rows[1:]:
         if row["counts"] != reference:

@@ -12,13 +12,15 @@ from eqsnn import units
 from eqsnn.errors import InvalidValueError
 from eqsnn.sweeps import executors
 from eqsnn.sweeps.params import expand_params, plan_runs, root_sequence
-from eqsnn.sweeps.run import Job, accepts_seed, warm_cache
+from eqsnn.sweeps.run import Job, accepts_seed, execute, warm_cache
 from eqsnn.sweeps.table import make_table
 from eqsnn.sweeps.transport import SweepError, check_picklable, encode
 
 __all__ = ["sweep"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
+#: With workers=None, start worker processes only for more serial work than this (s).
+_WORKERS_PAY_OFF_SECONDS = 5.0
 
 
 def sweep(build: Callable[..., Any],
@@ -58,8 +60,10 @@ def sweep(build: Callable[..., Any],
         quantities). Default: ``num_spikes`` and ``mean_rate`` (per neuron) over all spike monitors.
         Use :func:`eqsnn.sweeps.find` to get a monitor by its name.
     workers
-        Local worker processes; default all cores of this machine. ``1`` runs in this
-        process (and then ``build`` may be any callable).
+        Local worker processes. Default: the cores of this machine — after two runs in
+        this process, and only if they estimate the rest at more than a few seconds
+        (starting a worker costs about a second). ``1`` runs in this process (and then
+        ``build`` may be any callable).
     client
         A ``dask.distributed.Client``: run on its cluster instead (``workers`` ignored).
     backend
@@ -106,14 +110,20 @@ def sweep(build: Callable[..., Any],
                 build, collect, _check_backend(backend), pass_seed) for plan in plans]
 
     # one compile for the whole sweep: the parent fills the cache, workers load from it
-    compiled, warm_error = warm_cache(jobs[0]) if parallel else (0, None)
+    compiled, warm_error, info = 0, None, {}
     if client is not None:
-        results, executor = executors.run_dask(jobs, client), "dask"
+        compiled, warm_error = warm_cache(jobs[0])
+        results, info["executor"] = executors.run_dask(jobs, client), "dask"
+    elif workers is None and n_workers > 1:
+        results = _run_auto(jobs, n_workers, info)  # its first run compiles, here
     elif n_workers > 1:
-        results, executor = executors.run_processes(jobs, n_workers), f"{n_workers} processes"
+        compiled, warm_error = warm_cache(jobs[0])
+        results = executors.run_processes(jobs, n_workers)
+        info["executor"] = f"{n_workers} processes"
     else:
-        results, executor = executors.run_here(jobs), "this process"
+        results, info["executor"] = executors.run_here(jobs), "this process"
     reports = _gather(results, len(jobs), progress)
+    executor = info["executor"]
 
     seconds = time.perf_counter() - started
     failed = sum(1 for r in reports.values() if r["error"] is not None)
@@ -125,6 +135,29 @@ def sweep(build: Callable[..., Any],
              "compilations": compiled + sum(r["compilations"] for r in reports.values()),
              "seconds": seconds, "runs_per_second": len(jobs) / seconds}
     return make_table(plans, reports, attrs, as_frame)
+
+
+def _run_auto(jobs: list[Job], n_workers: int, info: dict):
+    """``workers=None``: two runs here, then worker processes only if they pay off.
+
+    A worker process costs an interpreter start and eqsnn's imports (one to a few
+    seconds); a sweep of small runs finishes sooner without them. The second run (warm:
+    the first one compiled) estimates the rest.
+    """
+    report = None
+    for job in jobs[:2]:
+        report = execute(job)
+        yield report
+    rest = jobs[2:]
+    estimate = report["seconds"] * len(rest)
+    if estimate > _WORKERS_PAY_OFF_SECONDS:
+        workers = min(n_workers, len(rest))
+        info["executor"] = f"{workers} processes (after 2 runs here)"
+        yield from executors.run_processes(rest, workers)
+    else:
+        info["executor"] = (f"this process (the runs were estimated at {estimate:.2g} s: "
+                            f"too short to start workers)")
+        yield from executors.run_here(rest)
 
 
 def _gather(results, total: int, progress: bool) -> dict[int, dict]:

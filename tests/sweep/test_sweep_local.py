@@ -171,3 +171,11 @@ def test_a_worker_that_dies_is_reported_not_raised():
                          progress=False)
     assert table["error"][1].startswith("worker process failed: BrokenProcessPool")
     assert len(table) == 2
+
+
+def test_default_workers_keep_a_sweep_of_short_runs_in_this_process():
+    table = es.sweep(cases.growth, {"a": [1, 2, 3, 4] * hertz}, duration=1 * ms,
+                     collect=cases.final_v, progress=False)
+    assert table.attrs["executor"].startswith("this process")
+    assert table["worker"].nunique() == 1
+    assert int(table["worker"][0].split(":")[1]) == os.getpid()
