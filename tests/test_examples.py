@@ -104,14 +104,6 @@ def check_stdp_song_miller_abbott(tmp_path, out):
     assert 5 < n["last_second_rate_hz"] < 60
 
 
-def check_stdp_song_miller_abbott(tmp_path, out):
-    n = numbers(tmp_path, "stdp_song_miller_abbott")
-    start, end = n["start_histogram_deciles"], n["histogram_deciles"]
-    assert sum(end) == sum(start) == 1000
-    assert end[0] > 1.3 * start[0] and end[-1] > 1.3 * start[-1]  # weights go to both bounds
-    assert sum(end[2:8]) < 0.9 * sum(start[2:8])                    # and leave the middle
-
-
 def check_cuba_cobahh(tmp_path, out):
     n = numbers(tmp_path, "cuba_cobahh")
     assert 3 < n["CUBA_rate_hz"] < 10                # Brian2's CUBA: 5.7 +- 0.2 Hz
@@ -124,7 +116,6 @@ CHECKS = {
     "adex_firing_patterns.py": check_adex_firing_patterns,
     "phase_planes.py": check_phase_planes,
     "custom_model.py": check_custom_model,
-    "stdp_song_miller_abbott.py": check_stdp_song_miller_abbott,
     "feedforward_lif_pattern.py": check_feedforward_lif_pattern,
     "ei_network_stdp.py": check_ei_network_stdp,
     "izhikevich_2003_network.py": check_izhikevich_2003_network,
