@@ -4,7 +4,7 @@ Runtime objects (groups, monitors, inputs, synapses) describe what they need —
 scalars, counters and operations in a schedule slot — to a :class:`ModuleBuilder`. The
 builder names everything by position (``_g0_v``, ``_m1_buf``) rather than by the user's
 names, so two networks with the same structure produce the same source and share one
-compiled module. It renders the source for one backend: C inside a Cython module, or
+compiled module. It renders the source for one backend: a plain C library, or
 its numpy twin.
 """
 from __future__ import annotations
@@ -19,9 +19,10 @@ from eqsnn.codegen.templates import render
 
 __all__ = ["SLOTS", "ArraySlot", "ModuleBuilder", "ModuleSource"]
 
-#: The schedule of one time step, in order (Brian2's default schedule, with the
-#: synapses' own state — summed variables, then clock-driven synaptic equations — just
-#: before the neurons' state updates, so neurons integrate with the current inputs).
+#: The schedule of one time step, in order (Brian2's default schedule). Summed synaptic
+#: variables are computed in "start" (before the state monitors record them), the
+#: clock-driven synaptic equations in "synapse_state", just before the neurons' state
+#: updates; spikes reach synapses in "synapses", after the thresholds.
 SLOTS = ("start", "synapse_state", "groups", "thresholds", "synapses", "resets", "end")
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
@@ -140,7 +141,7 @@ class ModuleBuilder:
     # --- result ---------------------------------------------------------------------
     def build(self) -> ModuleSource:
         slots = [block for slot in SLOTS for block in self.blocks[slot]]
-        template = "network.pyx.j2" if self.is_c else "numpy/network.py.j2"
+        template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
         source = render(
             template, version=__version__, arrays=self.arrays,
             scalars=[name for name, _ in self.scalars],
