@@ -111,6 +111,22 @@ def check_cuba_cobahh(tmp_path, out):
     assert n["COBAHH_exc_rate_hz"] > 1 and n["COBAHH_inh_rate_hz"] > 1
 
 
+def check_two_populations_delays(tmp_path, out):
+    n = numbers(tmp_path, "two_populations_delays")
+    assert 10 <= n["delay_min_ms"] and n["delay_max_ms"] < 20       # per-synapse delays
+    assert 12 < n["lag_ms"] < 25          # B follows A by the delay plus the current's rise
+    assert n["b_spikes"] > 100 and n["b_spikes_outside_pulses_plus_80ms"] == 0
+
+
+def check_basal_ganglia(tmp_path, out):
+    n = numbers(tmp_path, "basal_ganglia")
+    assert n["cortex_go_hz"] > 2 * n["cortex_before_hz"]
+    assert n["striatum D1_go_hz"] > n["striatum D1_before_hz"] + 5   # direct pathway on
+    assert n["GPi_go_hz"] < 0.9 * n["GPi_before_hz"]                  # GPi pauses
+    assert n["thalamus_go_hz"] > 1.2 * n["thalamus_before_hz"]        # thalamus released
+    assert n["GPi_before_hz"] > 20 and n["GPe_before_hz"] > 20        # tonic pallidum
+
+
 CHECKS = {
     "hh_square_pulse.py": check_hh_square_pulse,
     "adex_firing_patterns.py": check_adex_firing_patterns,
@@ -122,6 +138,8 @@ CHECKS = {
     "izhikevich_normal_weights.py": check_izhikevich_normal_weights,
     "stdp_song_miller_abbott.py": check_stdp_song_miller_abbott,  # by the synapses helper
     "cuba_cobahh.py": check_cuba_cobahh,
+    "two_populations_delays.py": check_two_populations_delays,
+    "basal_ganglia.py": check_basal_ganglia,
 }
 # Over ~10 s with a cold compile cache (CI): still run, marked slow.
 SLOW = {"adex_firing_patterns.py", "phase_planes.py", "hh_square_pulse.py", "ei_network_stdp.py",
