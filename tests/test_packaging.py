@@ -44,4 +44,4 @@ def test_installed_package_finds_its_templates(tmp_path):
     package_file, templates = result.stdout.split()
     assert Path(package_file).is_relative_to(target)
     assert Path(templates) == target / "eqsnn" / "templates"
-    assert (Path(templates) / "network.pyx.j2").is_file()
+    assert (Path(templates) / "network.c.j2").is_file()

@@ -16,7 +16,7 @@ from eqsnn.resources import template_dir
 __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 
 # One template per operation; the same operation exists for both backends
-# (``.c.j2``: C inside the Cython module; ``numpy/….py.j2``: vectorised numpy) with the
+# (``.c.j2``: C inside the network's library; ``numpy/….py.j2``: vectorised numpy) with the
 # same inputs.
 _OPERATION_INPUTS = {
     "stateupdate": {"op", "group", "lines", "temporaries", "uses_random", "refractory"},
@@ -37,7 +37,7 @@ for _name, _inputs in _OPERATION_INPUTS.items():
     TEMPLATE_INPUTS[f"numpy/{_name}.py.j2"] = _inputs
 _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots"}
-TEMPLATE_INPUTS["network.pyx.j2"] = _MODULE_INPUTS
+TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 
 

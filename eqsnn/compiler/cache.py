@@ -36,14 +36,17 @@ import sysconfig
 import tempfile
 import time
 import types
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
-from eqsnn.compiler.build import build_extension, support_include_dir
+from eqsnn.compiler.build import build_extension, build_library, support_include_dir
 from eqsnn.compiler.options import CompilerOptions
 from eqsnn.compiler.stats import stats
 from eqsnn.errors import CompilationError
 
-__all__ = ["cache_dir", "cache_key", "module_path", "compile_module", "ensure_built",
+__all__ = ["cache_dir", "cache_key", "module_path", "compile_module", "compile_library",
+           "ensure_built",
            "cpu_identity", "compiler_identity", "clear_memory_cache"]
 
 #: Bumped when the layout or the build procedure changes, so old entries are not reused.
@@ -104,19 +107,20 @@ def _support_header_digest() -> str:
     return hashlib.sha256(header.read_bytes()).hexdigest()
 
 
-def cache_key(pyx_source: str, options: CompilerOptions) -> str:
+def cache_key(source: str, options: CompilerOptions, *, kind: str = "cython") -> str:
     """sha256 over the source and everything else that shapes the binary.
 
     numpy's version is deliberately absent: generated modules receive raw addresses and
-    never include numpy's headers, so a numpy upgrade does not invalidate them.
+    never include numpy's headers, so a numpy upgrade does not invalidate them. A plain
+    C library (``kind="c-library"``) does not include Python either, so neither the
+    Python nor the Cython version is part of its key.
     """
-    import Cython  # the version only; cheap (the compiler itself is imported lazily)
-
-    parts = [
-        CACHE_FORMAT, pyx_source, compiler_identity(options.cc), repr(options.cflags),
-        repr(options.ldflags), cpu_identity(), Cython.__version__, sys.version,
-        sysconfig.get_config_var("EXT_SUFFIX") or "", _support_header_digest(),
-    ]
+    parts = [CACHE_FORMAT if kind == "cython" else f"{CACHE_FORMAT}-{kind}", source,
+             compiler_identity(options.cc), repr(options.cflags), repr(options.ldflags),
+             cpu_identity(), _support_header_digest()]
+    if kind == "cython":
+        import Cython  # the version only; cheap (the compiler itself is imported lazily)
+        parts += [Cython.__version__, sys.version, sysconfig.get_config_var("EXT_SUFFIX") or ""]
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
@@ -133,14 +137,37 @@ def module_path(directory: Path, name: str) -> Path:
     return directory / (name + (sysconfig.get_config_var("EXT_SUFFIX") or ".so"))
 
 
+def library_path(directory: Path, name: str) -> Path:
+    return directory / (name + ".so")
+
+
 def clear_memory_cache() -> None:
     """Forget loaded modules (the next call looks at the disk again). For tests."""
     _loaded.clear()
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What is built from a source: a Cython extension module or a plain C library."""
+
+    tag: str                 # part of the cache key: the same text never collides
+    source_suffix: str       # of the kept source
+    path: Callable[[Path, str], Path]
+    build: Callable[[Path, Path, str, CompilerOptions], None]
+    load: Callable[[str, Path], Any]
+
+
+def _build_cython(source_path: Path, built: Path, name: str, options: CompilerOptions) -> None:
+    build_extension(source_path, built, name, options)
+
+
+def _build_c(source_path: Path, built: Path, name: str, options: CompilerOptions) -> None:
+    build_library(source_path, built, options)
+
+
 def compile_module(pyx_source: str, *, name_hint: str = "network",
                    options: CompilerOptions | None = None) -> types.ModuleType:
-    """The compiled, loaded module for ``pyx_source``; built once, then cached.
+    """The compiled, loaded Cython module for ``pyx_source``; built once, then cached.
 
     Parameters
     ----------
@@ -156,8 +183,22 @@ def compile_module(pyx_source: str, *, name_hint: str = "network",
     CompilationError
         With the first errors of Cython or the C compiler and where the source was kept.
     """
+    return _compile(_CYTHON, pyx_source, name_hint, options)
+
+
+def compile_library(c_source: str, *, name_hint: str = "network",
+                    options: CompilerOptions | None = None) -> "ctypes.CDLL":
+    """The compiled, loaded shared library for plain C ``c_source``; built once, cached.
+
+    The library is loaded with :class:`ctypes.CDLL` (calls through it release the GIL).
+    Same cache, locking, corruption checks and errors as :func:`compile_module`.
+    """
+    return _compile(_C_LIBRARY, c_source, name_hint, options)
+
+
+def _compile(kind: _Kind, source: str, name_hint: str, options: CompilerOptions | None):
     options = options if options is not None else CompilerOptions.from_environment()
-    key = cache_key(pyx_source, options)
+    key = cache_key(source, options, kind=kind.tag)
     directory = cache_dir()
     memo_key = (str(directory), key)
     module = _loaded.get(memo_key)
@@ -165,34 +206,34 @@ def compile_module(pyx_source: str, *, name_hint: str = "network",
         stats.memory_hits += 1
         return module
     name = module_name(name_hint, key)
-    path = module_path(directory, name)
-    module = _try_load(name, path)
+    path = kind.path(directory, name)
+    module = _try_load(kind, name, path)
     if module is not None:
         stats.disk_hits += 1
     else:
-        module = _build_locked(pyx_source, directory, name, path, options)
+        module = _build_locked(kind, source, directory, name, path, options)
     _loaded[memo_key] = module
     return module
 
 
-def ensure_built(pyx_source: str, *, name_hint: str = "network",
-                 options: CompilerOptions | None = None) -> Path:
-    """Build ``pyx_source`` into the cache if it is not there, without importing it.
-
-    Returns the path of the module file.
+def ensure_built(source: str, *, name_hint: str = "network",
+                 options: CompilerOptions | None = None, kind: str = "cython") -> Path:
+    """Build ``source`` (``kind`` ``"cython"`` or ``"c"``) into the cache if it is not
+    there, without loading it. Returns the path of the module file.
     """
+    build_kind = _KINDS[kind]
     options = options if options is not None else CompilerOptions.from_environment()
-    key = cache_key(pyx_source, options)
+    key = cache_key(source, options, kind=build_kind.tag)
     directory = cache_dir()
     name = module_name(name_hint, key)
-    path = module_path(directory, name)
+    path = build_kind.path(directory, name)
     if not path.exists():
-        _build_locked(pyx_source, directory, name, path, options, load=False)
+        _build_locked(build_kind, source, directory, name, path, options, load=False)
     return path
 
 
-def _build_locked(pyx_source: str, directory: Path, name: str, path: Path,
-                  options: CompilerOptions, *, load: bool = True) -> types.ModuleType | None:
+def _build_locked(kind: _Kind, source: str, directory: Path, name: str, path: Path,
+                  options: CompilerOptions, *, load: bool = True):
     """Build under the key's lock unless a loadable module is there; load it if asked."""
     from filelock import FileLock, Timeout
 
@@ -201,20 +242,20 @@ def _build_locked(pyx_source: str, directory: Path, name: str, path: Path,
         with lock:
             if path.exists():
                 # another process finished it while we waited — or it is corrupt
-                module = _try_load(name, path)
+                module = _try_load(kind, name, path)
                 if module is not None:
                     stats.disk_hits += 1
                     return module
                 stats.corrupt_rebuilds += 1
                 path.unlink(missing_ok=True)
-            _build(pyx_source, directory, name, path, options)
+            _build(kind, source, directory, name, path, options)
     except Timeout as exc:
         raise CompilationError(
             f"waited {LOCK_TIMEOUT_SECONDS:.0f} s for another process building {name}",
             hint=f"if no eqsnn process is running, delete {lock.lock_file}") from exc
     if not load:
         return None
-    module = _try_load(name, path)
+    module = _try_load(kind, name, path)
     if module is None:
         raise CompilationError(f"the freshly built module {path} does not load",
                                hint="the cache directory may be on a full or read-only "
@@ -222,14 +263,14 @@ def _build_locked(pyx_source: str, directory: Path, name: str, path: Path,
     return module
 
 
-def _build(pyx_source: str, directory: Path, name: str, path: Path,
+def _build(kind: _Kind, source: str, directory: Path, name: str, path: Path,
            options: CompilerOptions) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f".build-{name}-", dir=directory))
-    pyx_path = workdir / (name + ".pyx")
-    pyx_path.write_text(pyx_source, encoding="utf-8")
+    source_path = workdir / (name + kind.source_suffix)
+    source_path.write_text(source, encoding="utf-8")
     built = workdir / path.name
     try:
-        build_extension(pyx_path, built, name, options)
+        kind.build(source_path, built, name, options)
     except CompilationError as exc:
         kept = directory / "failed" / name
         shutil.rmtree(kept, ignore_errors=True)
@@ -238,9 +279,9 @@ def _build(pyx_source: str, directory: Path, name: str, path: Path,
             leftover.unlink()
         os.replace(workdir, kept)
         raise CompilationError(
-            exc.message, hint=f"{exc.hint}\n  generated source kept at {kept / pyx_path.name}"
+            exc.message, hint=f"{exc.hint}\n  generated source kept at {kept / source_path.name}"
         ) from None
-    os.replace(pyx_path, directory / pyx_path.name)
+    os.replace(source_path, directory / source_path.name)
     digest_tmp = workdir / "digest"
     digest_tmp.write_text(_file_digest(built))
     os.replace(digest_tmp, _digest_path(path))  # before the module: never a module without
@@ -266,18 +307,33 @@ def _intact(path: Path) -> bool:
         return False
 
 
-def _try_load(name: str, path: Path) -> types.ModuleType | None:
-    """Import the extension at ``path``; ``None`` if it is missing, damaged or does not load."""
+def _try_load(kind: _Kind, name: str, path: Path):
+    """Load the module or library at ``path``; ``None`` if it is missing, damaged or does
+    not load."""
     if not path.exists() or not _intact(path):
         return None
     started = time.perf_counter()
     try:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    except ImportError:
+        return kind.load(name, path)
+    except (ImportError, OSError):
         return None
     finally:
         stats.load_seconds += time.perf_counter() - started
+
+
+def _load_extension(name: str, path: Path) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     sys.modules[name] = module
     return module
+
+
+def _load_library(name: str, path: Path):
+    import ctypes
+    return ctypes.CDLL(str(path))
+
+
+_CYTHON = _Kind("cython", ".pyx", module_path, _build_cython, _load_extension)
+_C_LIBRARY = _Kind("c-library", ".c", library_path, _build_c, _load_library)
+_KINDS = {"cython": _CYTHON, "c": _C_LIBRARY}

@@ -22,7 +22,8 @@ class CompileStats:
     corrupt_rebuilds
         Cache entries that failed to load and were deleted and rebuilt.
     cython_seconds, cc_seconds, load_seconds
-        Wall time spent in Cython, in the C compiler (compile + link) and importing.
+        Wall time spent in Cython (zero for network libraries, which are plain C), in the
+        C compiler (compile + link) and loading.
     """
 
     compilations: int = 0
