@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,7 +53,7 @@ CONFIGS = {
 }
 DEFAULT_SIMULATORS = ("eqsnn-cython", "eqsnn-numpy", "brian2-numpy", "brian2-cython",
                       "brian2-cpp")
-QUICK_MODELS = ("cuba-neurons", "hh")
+QUICK_MODELS = ("cuba-neurons",)
 QUICK_SIZE, QUICK_DURATION = 50, 0.02
 TIMEOUT_SECONDS = 3600
 
@@ -84,19 +85,24 @@ def _parse(argv) -> argparse.Namespace:
                         help=f"comma-separated, from {', '.join(CONFIGS)}")
     parser.add_argument("--duration", type=float, default=None,
                         help="simulated seconds (default: each model's own)")
+    parser.add_argument("--caches", default="cold,warm,-",
+                        help="cache states to measure: cold, warm, and - (configurations "
+                             "without one: eqsnn-numpy, brian2-numpy)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", default=None, help="where to write the results")
     parser.add_argument("--quick", action="store_true",
-                        help=f"eqsnn only, {', '.join(QUICK_MODELS)} with "
-                             f"{QUICK_SIZE} neurons for {QUICK_DURATION} s, once")
+                        help=f"a smoke test: eqsnn only (warm cache and numpy), "
+                             f"{', '.join(QUICK_MODELS)} with {QUICK_SIZE} neurons for "
+                             f"{QUICK_DURATION} s, once")
     args = parser.parse_args(argv)
     if args.quick:
         args.models, args.simulators = ",".join(QUICK_MODELS), "eqsnn-cython,eqsnn-numpy"
-        args.sizes, args.repeat = str(QUICK_SIZE), 1
+        args.sizes, args.repeat, args.caches = str(QUICK_SIZE), 1, "warm,-"
         args.duration = QUICK_DURATION if args.duration is None else args.duration
     args.models = _names(args.models, specs.MODELS, "model")
     args.simulators = _names(args.simulators, CONFIGS, "simulator")
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.caches = [c.strip() for c in args.caches.split(",") if c.strip()]
     return args
 
 
@@ -113,10 +119,10 @@ def _measure(model: str, size: int, simulator: str, args) -> list[dict]:
     worker, backend, caches = CONFIGS[simulator]
     duration = args.duration if args.duration is not None else specs.MODELS[model][1]
     results = []
-    for cache in caches:
+    for cache in [c for c in caches if c in args.caches]:
         with tempfile.TemporaryDirectory(prefix="eqsnn-bench-") as scratch:
             shared = Path(scratch) / "warm"
-            if cache == "warm":  # fill the cache once, untimed
+            if cache in ("warm", "-"):  # fill the caches once, untimed
                 _one(worker, model, size, backend, duration, args.seed, shared)
             for rep in range(args.repeat):
                 place = shared if cache in ("warm", "-") else Path(scratch) / f"cold{rep}"
@@ -142,14 +148,19 @@ def _one(worker: str, model: str, size: int, backend: str, duration: float, seed
                    backend, str(seed), repr(duration), str(place)]
         if backend == "cpp_standalone":
             shutil.rmtree(place / "project", ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=str(place),
                           timeout=TIMEOUT_SECONDS)
     whole = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["whole"] = whole
+    # CPU seconds of the process and its children (compilers): less sensitive than wall
+    # time to other load on the machine
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result["prep"] = result["inside"] - result["import"] - result["loop"]
     return result
 
@@ -161,7 +172,7 @@ def _progress_line(r: dict) -> str:
 
 
 # --- summarising -------------------------------------------------------------------
-FIELDS = ("whole", "import", "prep", "loop", "run", "rss_mb", "spikes", "rate")
+FIELDS = ("whole", "cpu", "import", "prep", "loop", "run", "rss_mb", "spikes", "rate")
 
 
 def summarise(runs: list[dict]) -> list[dict]:
@@ -196,13 +207,13 @@ def _reference(rows: list[dict], row: dict) -> dict | None:
 
 
 def format_table(rows: list[dict]) -> str:
-    header = (f"| model | N | simulator | cache | whole s | ÷eqsnn | import s | build+compile s "
-              f"| loop s | ÷eqsnn | RSS MB | spikes | rate Hz |")
+    header = ("| model | N | simulator | cache | whole s | ÷eqsnn | CPU s | import s "
+              "| build+compile s | loop s | ÷eqsnn | RSS MB | spikes | rate Hz |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for r in rows:
         lines.append(
             f"| {r['model']} | {r['size']} | {r['simulator']} | {r['cache']} | "
-            f"{r['whole']:.3f} | {_ratio(r['x_whole'])} | {r['import']:.3f} | "
+            f"{r['whole']:.3f} | {_ratio(r['x_whole'])} | {r['cpu']:.2f} | {r['import']:.3f} | "
             f"{r['prep']:.3f} | {r['loop']:.4f} | {_ratio(r['x_loop'])} | "
             f"{r['rss_mb']:.0f} | {r['spikes']:.0f} | {r['rate']:.2f} |")
     return "\n".join(lines)
