@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from eqsnn import units
-from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
+from eqsnn.errors import InvalidValueError
 
 __all__ = ["pairs"]
 
@@ -203,43 +203,19 @@ def _sorted(pre, post):
 
 def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label: str, *,
                        boolean: bool = False):
-    """Evaluate a string over candidate pairs (``i``, ``j``, ``x_pre``, ``x_post``)."""
-    from eqsnn.equations import check_dimensions, parse_expression
-    from eqsnn.runtime.evaluate import evaluate
-    from eqsnn.runtime.namespace import resolve_names
-    from eqsnn.runtime.synapses import neuron_arrays, neuron_dims
-    parsed = parse_expression(text, label=label)
-    syn._check_suffixes({s.name for s in parsed.expr.free_symbols}, text)
-    one = units.DIMENSIONLESS
-    dims = {"i": one, "j": one, "N_pre": one, "N_post": one}
+    """Evaluate a string over candidate pairs (``i``, ``j``, ``x_pre``, ``x_post``);
+    parsed and checked with SymPy once, then its tree comes from the build cache."""
+    from eqsnn.runtime.evaluate import evaluate_tree
+    from eqsnn.runtime.synapses import neuron_arrays
     values: dict[str, Any] = {"i": pre.astype(np.float64), "j": post.astype(np.float64),
                               "N_pre": float(syn.pre_stop - syn.pre_start),
                               "N_post": float(syn.post_stop - syn.post_start)}
     for suffix, group, index in (("_pre", syn.pre_group, pre + syn.pre_start),
                                  ("_post", syn.post_group, post + syn.post_start)):
         for name, array in neuron_arrays(group).items():
-            dims[name + suffix] = neuron_dims(group)[name]
             values[name + suffix] = array[0] if name in getattr(group, "_shared", ()) \
                 else array[index]
-    for name, constant in syn._constants.items():
-        dims[name], values[name] = constant.dim, constant.value
-    expr = syn._implicit_post(parsed.expr)
-    missing = {s.name for s in expr.free_symbols} - set(dims)
-    for name, constant in resolve_names(missing, syn._namespace, source=text, label=label,
-                                        known=list(dims)).items():
-        dims[name], values[name] = constant.dim, constant.value
-    span = SourceSpan(text, 1, 0, len(text), label)
-    dim = check_dimensions(expr, dims, span=span)
-    if dim != one:
-        raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
-                                     f"unit {units.format_dimension(dim)}", span=span)
-    if boolean and not _is_boolean(expr):
-        raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
-                                f"{text!r} is a number", span=span,
-                                hint="compare something, e.g. 'abs(i - j) < 10'")
-    return evaluate(expr, values, size=pre.size, rng=syn._rng)
-
-
-def _is_boolean(expr) -> bool:
-    import sympy
-    return isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean))
+    values.update({name: constant.value for name, constant in syn._constants.items()})
+    derived = syn._derived_string(text, label, boolean=boolean, pairs=True)
+    values.update(syn._extra(derived))
+    return evaluate_tree(derived["tree"], values, size=pre.size, rng=syn._rng)

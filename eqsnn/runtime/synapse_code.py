@@ -21,7 +21,6 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from eqsnn.runtime.groups import _temporaries, _uses_random
 
 __all__ = ["contribute", "pathway_structure", "structure_bytes"]
 
@@ -69,7 +68,7 @@ def structure_bytes(syn, dt: float) -> int:
     """Memory of the propagation structures of the pathways that have statements."""
     total = 0
     for path in ("pre", "post"):
-        if getattr(syn, path).statements:
+        if getattr(syn, path).has_code:
             s = pathway_structure(syn, path, dt)
             total += s.order.nbytes + s.ptr.nbytes + s.ring["spikes"].nbytes + s.ring["n"].nbytes
     return total
@@ -79,31 +78,28 @@ def contribute(syn, builder, index: int, dt: float) -> None:
     """Declare the arrays and operations of ``syn`` (the ``index``-th synapses object)."""
     p = f"_s{index}"
     syn._dt = dt
+    code = syn._record["code"][builder.backend]
     info = SimpleNamespace(
         # Named by slot, never by the user's name: a renamed object must not recompile.
         label=f"Synapses {p}", n=builder.int_scalar(f"{p}_n", lambda: syn.N),
         pre=builder.array(f"{p}_pre", lambda: syn._pre, np.int32),
         post=builder.array(f"{p}_post", lambda: syn._post, np.int32),
         lastupdate=None)
-    names = _names(syn, builder, p)
-    events = syn.pre.statements + syn.post.statements
-    if any(symbol.name == "lastupdate" for a in events for symbol in a.rhs.free_symbols):
+    if code["lastupdate"]:
         info.lastupdate = builder.array(f"{p}_lastupdate", lambda: syn._lastupdate)
-        names["lastupdate"] = f"{info.lastupdate}[_syn]"
-    functions = {name: f._declare(builder) for name, f in syn._functions.items()}
-    _contribute_summed(syn, builder, p, info, names, functions)
-    if syn.state_update is not None:
-        statements = syn.state_update.statements
+    fill = _declare(syn, builder, p)
+    _contribute_summed(syn, builder, p, info, code["summed"], fill)
+    if code["update"] is not None:
         builder.add("synapse_state", "synapses_update", op=builder.next_op(), syn=info,
-                    lines=builder.statements(statements, names, functions),
-                    temporaries=_temporaries(statements), uses_random=_uses_random(statements))
+                    lines=[fill(line) for line in code["update"]["lines"]],
+                    temporaries=code["update"]["temporaries"],
+                    uses_random=code["update"]["uses_random"])
     for path in ("pre", "post"):
-        statements = getattr(syn, path).statements
-        if statements:
-            _contribute_pathway(syn, builder, p, path, info, names, functions, dt)
+        if code[path] is not None:
+            _contribute_pathway(syn, builder, p, path, info, code[path], fill, dt)
 
 
-def _contribute_pathway(syn, builder, p, path, info, names, functions, dt) -> None:
+def _contribute_pathway(syn, builder, p, path, info, op, fill, dt) -> None:
     q = f"{p}_{path}"
     structure = lambda: pathway_structure(syn, path, dt)  # noqa: E731  (re-read each chunk)
     structure()  # build now: errors surface before the compile
@@ -117,38 +113,22 @@ def _contribute_pathway(syn, builder, p, path, info, names, functions, dt) -> No
         width=builder.int_scalar(f"{q}_width", lambda: structure().width),
         first_age=builder.int_scalar(f"{q}_first_age", lambda: structure().first_age),
         n_ages=builder.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
-    statements = getattr(syn, path).statements
     sender = syn.pre_group if path == "pre" else syn.post_group
+    batch = {"post": info.post, "pre": info.pre}.get(op["batch"], op["batch"])
     builder.add("synapses", "synapses_pathway", op=builder.next_op(), syn=info, path=way,
-                spikes=sender._code.spikes, batch=_batch_key(statements, info),
-                lines=builder.statements(statements, names, functions),
-                temporaries=_temporaries(statements), uses_random=_uses_random(statements))
+                spikes=sender._code.spikes, batch=batch,
+                lines=[fill(line) for line in op["lines"]], temporaries=op["temporaries"],
+                uses_random=op["uses_random"])
 
 
-def _batch_key(statements, info) -> str:
-    """How the numpy twin splits one step's arriving synapses so that vectorised writes
-    give what the C loop gives one synapse at a time: by the neuron written to (no
-    neuron twice in a batch), or one synapse at a time when both sides are written."""
-    written = {a.lhs.name for a in statements}
-    post = any(name.endswith("_post") for name in written)
-    pre = any(name.endswith("_pre") for name in written)
-    if post and pre:
-        return "single"
-    if post:
-        return info.post
-    if pre:
-        return info.pre
-    return ""
-
-
-def _contribute_summed(syn, builder, p, info, names, functions) -> None:
+def _contribute_summed(syn, builder, p, info, summed, fill) -> None:
     """``x_post = expr : unit (summed)``: zero the target range, then add every synapse.
 
     Several Synapses may sum into the same variable of the same target range; only the
     first zeroes it. Ranges that overlap without being equal are refused (their sum
     would depend on the order of the objects)."""
     claimed = builder.memo.setdefault("summed_ranges", {})
-    for base, expr in syn.summed:
+    for base, expression in summed:
         target = neuron_reference(syn.post_group, base, "")[:-2]  # the array itself
         span = (syn.post_start, syn.post_stop)
         ranges = claimed.setdefault(target, [])
@@ -160,14 +140,13 @@ def _contribute_summed(syn, builder, p, info, names, functions) -> None:
                 f"{span[0]}..{span[1] - 1}, which overlaps another summed range of the same "
                 f"variable without being equal", hint="sum over the same (sub)group, or into "
                 "two variables added in the neuron equations")
-        zero = not overlapping
         ranges.append(span)
         # In the "start" slot, before the state monitors: a recorded summed value is
         # computed from the synaptic state recorded at the same t.
-        builder.add("start", "summed", syn=info, target=target, zero=zero,
+        builder.add("start", "summed", syn=info, target=target, zero=not overlapping,
                     start=builder.int_scalar(f"{p}_{base}_start", lambda: syn.post_start),
                     stop=builder.int_scalar(f"{p}_{base}_stop", lambda: syn.post_stop),
-                    expression=builder.expression(expr, names, functions))
+                    expression=fill(expression))
 
 
 def neuron_reference(group, var: str, index: str) -> str:
@@ -177,25 +156,30 @@ def neuron_reference(group, var: str, index: str) -> str:
     return reference[:-len("[_i]")] + f"[{index}]" if reference.endswith("[_i]") else reference
 
 
-def _names(syn, builder, p: str) -> dict[str, str]:
-    """How each name of the synapse's strings is written in the generated code."""
-    from eqsnn.runtime.synapses import neuron_arrays
-    names: dict[str, str] = {}
-    # User names get the infix v_ / c_ (as in groups), so no name can clash with an
-    # internal array such as _s0_pre or _s0_n.
+def _declare(syn, builder, p: str):
+    """Declare the synapses' variables, constants, sizes and functions; return the
+    function that fills the placeholders of the record's code (see synapse_derivation)."""
+    from eqsnn.runtime.groups import function_token
+    record = syn._record
     for var in syn._arrays:
-        names[var] = f"{builder.array(f'{p}_v_{var}', lambda var=var: syn._arrays[var])}[_syn]"
-    for suffix, group, index in (("_pre", syn.pre_group, "_ipre"), ("_post", syn.post_group, "_j")):
-        for var in neuron_arrays(group):
-            names[var + suffix] = neuron_reference(group, var, index)
+        builder.array(f"{p}_v_{var}", lambda var=var: syn._arrays[var])
     for const in syn._constants.values():
-        names[const.name] = builder.scalar(f"{p}_c_{const.name}", lambda c=const: c.value)
-    pre_start = builder.int_scalar(f"{p}_pre_start", lambda: syn.pre_start)
-    post_start = builder.int_scalar(f"{p}_post_start", lambda: syn.post_start)
-    n_pre = builder.int_scalar(f"{p}_N_pre", lambda: syn.pre_stop - syn.pre_start)
-    n_post = builder.int_scalar(f"{p}_N_post", lambda: syn.post_stop - syn.post_start)
-    names["i"] = builder.as_double(f"(_ipre - {pre_start})")
-    names["j"] = builder.as_double(f"(_j - {post_start})")
-    names["N_pre"] = builder.as_double(n_pre)
-    names["N_post"] = builder.as_double(n_post)
-    return names
+        builder.scalar(f"{p}_c_{const.name}", lambda c=const: c.value)
+    builder.int_scalar(f"{p}_pre_start", lambda: syn.pre_start)
+    builder.int_scalar(f"{p}_post_start", lambda: syn.post_start)
+    builder.int_scalar(f"{p}_N_pre", lambda: syn.pre_stop - syn.pre_start)
+    builder.int_scalar(f"{p}_N_post", lambda: syn.post_stop - syn.post_start)
+    functions = [syn._functions[name]._declare(builder) for name in record["functions"]]
+    replacements = [(f"@PRE{k}@", neuron_reference(syn.pre_group, var, "_ipre"))
+                    for k, var in enumerate(record["pre_vars"])]
+    replacements += [(f"@POST{k}@", neuron_reference(syn.post_group, var, "_j"))
+                     for k, var in enumerate(record["post_vars"])]
+    replacements += [(function_token(k), name) for k, name in enumerate(functions)]
+    replacements.append(("@S@", p))
+
+    def fill(text: str) -> str:
+        if "@" in text:
+            for token, value in replacements:
+                text = text.replace(token, value)
+        return text
+    return fill

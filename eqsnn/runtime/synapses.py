@@ -19,27 +19,18 @@ import time
 from typing import Any, Mapping
 
 import numpy as np
-from sympy.codegen.ast import Assignment
 
 from eqsnn import units
-from eqsnn.equations import check_dimensions, parse_equations, parse_expression, parse_statements
-from eqsnn.equations.symbols import DT, symbol
-from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
-                          UnknownNameError)
+from eqsnn.errors import InvalidValueError
+from eqsnn.runtime import build_cache
 from eqsnn.runtime import connect as connectivity
-from eqsnn.runtime.groups import _BUILTIN_DIMS, _default_name, _resolve_functions, source_range
-from eqsnn.runtime.namespace import Constant, find_span, resolve_names
+from eqsnn.runtime.groups import BUILTIN_DIMS, _default_name, source_range
+from eqsnn.runtime.namespace import Constant, resolve_names
 from eqsnn.runtime.variables import VariableAccess, convert_value
 
 __all__ = ["Synapses", "Pathway"]
 
-_SECOND = _BUILTIN_DIMS["t"]
-_ONE = units.DIMENSIONLESS
-_SPECIAL_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "j": _ONE, "N_pre": _ONE,
-                 "N_post": _ONE, "lastupdate": _SECOND}
-# Attribute names of Synapses that a model variable would hide.
-_TAKEN = {"delay", "pre", "post", "lastupdate", "source", "target", "model", "name",
-          "equations", "namespace", "summed", "connect"}
+_SECOND = BUILTIN_DIMS["t"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
 
 
@@ -59,9 +50,19 @@ class Pathway:
     def __init__(self, synapses: "Synapses", name: str, delay: float):
         self._syn = synapses
         self.name = name
-        self.statements: tuple[Assignment, ...] = ()
         self._default = delay
         self._delay = np.zeros(0)
+
+    @property
+    def statements(self):
+        """The statements run at each arrival, as SymPy assignments (event-driven
+        variables advanced first); derived again on demand after a warm start."""
+        derivation = self._syn._symbolic()
+        return derivation.on_pre if self.name == "pre" else derivation.on_post
+
+    @property
+    def has_code(self) -> bool:
+        return self._syn._record["code"]["numpy"][self.name] is not None
 
     @property
     def delay(self):
@@ -137,204 +138,76 @@ class Synapses(VariableAccess):
         model, on_pre, on_post, namespace, method, initial = _unpack_synapse_model(
             model, on_pre, on_post, namespace, method)
         self.model = model
-        self.equations = parse_equations(model or "")
+        self.method_requested = method
+        self._namespace = dict(namespace or {})  # also for initialisers and conditions
+        self._sources = (model, on_pre, on_post, method, self._namespace)
+        self._build_key = _build_key(self._sources, self.pre_group, self.post_group)
+        record = build_cache.load(self._build_key) if self._build_key else None
+        self._derivation = None
+        if record is None:  # the cold path: SymPy, and every error the strings can cause
+            self._derivation = self._derive()
+            record = self._derivation.record()
+            if self._build_key:
+                build_cache.store(self._build_key, record)
+        self._record = record
         self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()
-        self._namespace = dict(namespace or {})  # also for initialisers and conditions
-        self._resolve(self._namespace, on_pre, on_post)
+        self._resolve()
         delays = _delays(delay)
-        self._advance = self._advance_event_driven()
         self.pre = Pathway(self, "pre", delays["pre"])
         self.post = Pathway(self, "post", delays["post"])
-        self.pre.statements = self._event_code(on_pre, "on_pre")
-        self.post.statements = self._event_code(on_post, "on_post")
-        self.state_update = self._integrate_clock_driven(method)
-        self.summed = self._summed_variables()
         self._initial = dict(initial)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
 
     # --- construction -------------------------------------------------------------------
+    def _derive(self):
+        from eqsnn.runtime.synapse_derivation import SynapseDerivation
+        model, on_pre, on_post, method, namespace = self._sources
+        return SynapseDerivation(self.name, model, on_pre, on_post, method, namespace,
+                                 self.pre_group, self.post_group)
+
+    def _symbolic(self):
+        """The SymPy side of the synapses, derived again on demand after a warm start."""
+        if self._derivation is None:
+            self._derivation = self._derive()
+        return self._derivation
+
+    @property
+    def equations(self):
+        """The parsed :class:`~eqsnn.equations.Equations` of the model."""
+        return self._symbolic().equations
+
+    @property
+    def state_update(self):
+        """The discretised clock-driven equations (``.method``, ``.statements``) or ``None``."""
+        return self._symbolic().state_update
+
+    @property
+    def summed(self) -> list:
+        """``(target variable, SymPy expression)`` of each summed variable."""
+        return self._symbolic().summed
+
     def _init_storage(self) -> None:
-        eqs = self.equations
         self._dims: dict[str, Any] = {}
         self._arrays: dict[str, np.ndarray] = {}
-        self._event_driven = [n for n, e in eqs.differential.items() if "event-driven" in e.flags]
-        for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
-            if "shared" in entry.flags or "summed" in entry.flags:
-                flag = "shared" if "shared" in entry.flags else "summed"
-                raise InvalidValueError(
-                    f"the flag ({flag}) on the synaptic variable {entry.name!r} is not "
-                    f"supported", span=eqs.span(entry.name),
-                    hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'")
-            if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
-                raise InvalidValueError(
-                    f"{entry.name!r} cannot be the name of a synaptic variable: "
-                    f"{'it is taken by Synapses itself' if entry.name in _TAKEN else 'the suffixes _pre and _post refer to neuron variables'}",
-                    span=eqs.span(entry.name), hint="choose another name")
-            self._arrays[entry.name] = np.zeros(0)
-            self._dims[entry.name] = entry.dim
-        for entry in eqs.subexpressions.values():
-            if "summed" not in entry.flags:
-                self._dims[entry.name] = entry.dim
+        for name, dim in self._record["variables"]:
+            self._arrays[name] = np.zeros(0)
+            self._dims[name] = build_cache.dimension_from_json(dim)
+        for name, dim in self._record["subexpressions"]:
+            self._dims[name] = build_cache.dimension_from_json(dim)
         self._pre = np.zeros(0, dtype=np.int32)
         self._post = np.zeros(0, dtype=np.int32)
         self._lastupdate = np.zeros(0)
 
-    def _neuron_dims(self) -> dict[str, Any]:
-        dims = {}
-        for name, dim in neuron_dims(self.pre_group).items():
-            dims[f"{name}_pre"] = dim
-        for name, dim in neuron_dims(self.post_group).items():
-            dims[f"{name}_post"] = dim
-            dims.setdefault(name, dim)  # unsuffixed: the target's variable
-        return dims
-
-    def _resolve(self, namespace: Mapping[str, Any], on_pre, on_post) -> None:
-        """Parse the event code and resolve every external name of all strings together."""
-        neuron = self._neuron_dims()
-        summed = {n: e.dim for n, e in self.equations.subexpressions.items() if "summed" in e.flags}
-        defined = set(self._dims) | set(_SPECIAL_DIMS) | set(neuron) | set(summed) | {"N"}
-        source = "\n".join(filter(None, [self.equations.source, on_pre, on_post]))
-        used = set(self.equations.external_names)
-        self._parsed_events = {}
-        for label, text in (("on_pre", on_pre), ("on_post", on_post)):
-            if text is None:
-                continue
-            if not isinstance(text, str):
-                raise InvalidValueError(f"{label} must be a string of statements such as "
-                                        f"'v_post += w', not {type(text).__name__}")
-            self._parsed_events[label] = parse_statements(text, label=label)
-            for statement in self._parsed_events[label]:
-                # (targets are checked by _event_code, with a message of their own)
-                used |= {s.name for s in statement.expr.free_symbols}
-                if statement.target.endswith(("_pre", "_post")):
-                    used.add(statement.target)
-        self._check_suffixes(used, source)
-        resolved = resolve_names(used - defined, namespace, source=source,
-                                 label="synapse model", known=list(self._dims) + list(neuron))
-        resolved.update(_resolve_functions(self.equations, namespace))
+    def _resolve(self) -> None:
+        """The namespace entries the strings use (their values are read at every run)."""
+        resolved = resolve_names(self._record["external"], self._namespace,
+                                 source=_source_text(self._sources), label="synapse model",
+                                 known=list(self._dims))
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
-        self._functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
-        dims = {name: c.dim for name, c in self._constants.items()}
-        dims.update(_SPECIAL_DIMS)
-        dims.update(neuron)
-        dims.update(self._dims)
-        dims.update(summed)
-        self.equations.check_units(dims)
-        self._all_dims = dims
-
-    def _check_suffixes(self, used: set[str], source: str) -> None:
-        """``x_pre`` / ``x_post`` must name a variable of the source / target group."""
-        for name in sorted(used):
-            for suffix, group, role in (("_pre", self.pre_group, "source"),
-                                        ("_post", self.post_group, "target")):
-                base = name[: -len(suffix)]
-                if not name.endswith(suffix) or not base or base in neuron_dims(group):
-                    continue
-                if name in self.equations.subexpressions:  # a summed variable's name
-                    continue
-                names = sorted(neuron_dims(group))
-                raise UnknownNameError(
-                    f"{name!r} refers to a variable {base!r} of the {role} group "
-                    f"{group.name!r}, which has no such variable",
-                    span=find_span(source, name, "synapse model"),
-                    hint=f"the variables of {group.name!r} are {names}" if names else
-                    f"{group.name!r} has no variables (it only emits spikes)")
-
-    def _event_code(self, text: str | None, label: str) -> tuple[Assignment, ...]:
-        """``on_pre``/``on_post`` as assignments, after advancing event-driven variables."""
-        if text is None:
-            return ()
-        writable = set(self._arrays)
-        writable |= {f"{v}_pre" for v in neuron_arrays(self.pre_group)}
-        writable |= {f"{v}_post" for v in neuron_arrays(self.post_group)}
-        writable |= set(neuron_arrays(self.post_group))
-        assignments = []
-        for statement in self._parsed_events[label]:
-            target = statement.target
-            if target not in writable:
-                raise UnknownNameError(
-                    f"{label} assigns to {target!r}, which is neither a synaptic variable nor "
-                    f"a state variable of the source or target group", span=statement.span,
-                    hint=f"synaptic variables: {sorted(self._arrays)}; neuron variables are "
-                         f"written with a suffix, e.g. v_post += w")
-            if target not in self._arrays and not target.endswith(("_pre", "_post")):
-                target = f"{target}_post"
-            expr = self.equations.substitute(statement.expr)
-            dim = check_dimensions(expr, self._all_dims, span=statement.span)
-            want = _ONE if statement.op in ("*=", "/=") else self._all_dims[target]
-            if dim != want:
-                raise DimensionMismatchError(
-                    f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
-                    f"{units.format_dimension(want)}, but the right-hand side has unit "
-                    f"{units.format_dimension(dim)}", span=statement.span)
-            lhs = symbol(target)
-            rhs = {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
-                   "/=": lhs / expr}[statement.op]
-            assignments.append(Assignment(lhs, self._implicit_post(rhs)))
-        return self._advance + tuple(assignments)
-
-    def _advance_event_driven(self) -> tuple[Assignment, ...]:
-        """Exact update of event-driven variables over the time since their last event."""
-        if not self._event_driven:
-            return ()
-        from eqsnn.integrators import OdeSystem, integrate
-        allowed = set(self._event_driven) | set(self._constants) | {"t"}
-        rhs = {}
-        for name in self._event_driven:
-            rhs[name] = self.equations.rhs(name)
-            foreign = sorted({s.name for s in rhs[name].free_symbols} - allowed)
-            if foreign:
-                raise InvalidValueError(
-                    f"the event-driven equation of {name!r} uses {', '.join(foreign)}; an "
-                    f"event-driven variable may depend only on event-driven variables and "
-                    f"constants, since it is only updated at the synapse's events",
-                    span=self.equations.span(name), hint="drop the (event-driven) flag to "
-                    "integrate it every time step (clock-driven)")
-        update = integrate(OdeSystem.from_rhs(rhs), "exact")
-        elapsed = symbol("t") - symbol("lastupdate")
-        return tuple(Assignment(s.lhs, s.rhs.xreplace({DT: elapsed})) for s in update.statements)
-
-    def _integrate_clock_driven(self, method):
-        clock = [n for n in self.equations.differential if n not in self._event_driven]
-        if not clock:
-            return None
-        from eqsnn.integrators import OdeSystem, integrate
-        system = OdeSystem.from_rhs({name: self._implicit_post(self.equations.rhs(name))
-                                     for name in clock})
-        return integrate(system, method)
-
-    def _summed_variables(self) -> list[tuple[str, Any]]:
-        summed = []
-        post_eqs = getattr(self.post_group, "equations", None)
-        for name, entry in self.equations.subexpressions.items():
-            if "summed" not in entry.flags:
-                continue
-            base = name[:-5] if name.endswith("_post") else name
-            span = self.equations.span(name)
-            if post_eqs is None or base not in post_eqs.parameters \
-                    or base in getattr(self.post_group, "_shared", ()):
-                raise InvalidValueError(
-                    f"the summed variable {name!r} must name a parameter of the target group "
-                    f"{self.post_group.name!r} with the _post suffix", span=span,
-                    hint=f"declare '{base} : <unit>' in the target's equations and write "
-                         f"{base}_post here")
-            if self.post_group._dims[base] != entry.dim:
-                raise DimensionMismatchError(
-                    f"{name} has unit {units.format_dimension(entry.dim)} but {base} of the "
-                    f"target has unit {units.format_dimension(self.post_group._dims[base])}",
-                    span=span)
-            summed.append((base, self._implicit_post(self.equations.substitute(entry.expr))))
-        return summed
-
-    def _implicit_post(self, expr):
-        """Rename unsuffixed names of target variables to their ``_post`` form."""
-        mapping = {s: symbol(f"{s.name}_post") for s in expr.free_symbols
-                   if s.name not in self._dims and s.name in neuron_dims(self.post_group)
-                   and s.name not in _SPECIAL_DIMS}
-        return expr.xreplace(mapping) if mapping else expr
+        self._functions = {name: self._namespace[name] for name in self._record["functions"]}
 
     # --- connecting ---------------------------------------------------------------------
     def connect(self, condition: str | bool | None = None, *, i: Any = None, j: Any = None,
@@ -418,7 +291,7 @@ class Synapses(VariableAccess):
     def _read(self, var: str, part: slice) -> np.ndarray:
         if var in self._arrays:
             return self._arrays[var][part]
-        return self._evaluate(self._implicit_post(self.equations.substitute(symbol(var))))[part]
+        return self._evaluate(self._record["subexpression_trees"][var])[part]
 
     def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
         view = self._arrays[var][part]
@@ -428,26 +301,33 @@ class Synapses(VariableAccess):
             view[:] = convert_value(var, value, self._dims[var], view.shape, raw=raw)
 
     def _evaluate_string(self, text: str, var: str, dim) -> np.ndarray:
-        label = f"value of {var}"
-        parsed = parse_expression(text, label=label)
-        names = {s.name for s in parsed.expr.free_symbols}
-        self._check_suffixes(names, text)
-        extra = resolve_names(names - set(self._all_dims), self._namespace, source=text,
-                              label=label, known=list(self._dims))
-        dims = {**self._all_dims, **{k: c.dim for k, c in extra.items()}}
-        span = SourceSpan(text, 1, 0, len(text), label)
-        expr = self.equations.substitute(parsed.expr)
-        got = check_dimensions(expr, dims, span=span)
-        if got != dim:
-            raise DimensionMismatchError(
-                f"{var} has unit {units.format_dimension(dim)}, but {text!r} has unit "
-                f"{units.format_dimension(got)}", span=span)
-        return self._evaluate(self._implicit_post(expr), extra)
+        """``S.var = text``: parsed and checked once per model, then from the cache."""
+        derived = self._derived_string(text, f"value of {var}", want=dim)
+        return self._evaluate(derived["tree"], self._extra(derived))
 
-    def _evaluate(self, expr, extra: Mapping[str, Constant] = ()) -> np.ndarray:
-        from eqsnn.runtime.evaluate import evaluate
+    def _derived_string(self, text: str, label: str, **options) -> dict:
+        """The tree of a string (initialiser, condition, probability): derived with SymPy
+        the first time, then loaded from the build cache."""
+        key = build_cache.key("Synapses-string", [self._build_key, label, text, repr(
+            sorted(options.items()))]) if self._build_key else None
+        derived = build_cache.load(key) if key else None
+        if derived is None:
+            from eqsnn.runtime.synapse_derivation import derive_string
+            derived = derive_string(self._symbolic(), text, label, namespace=self._namespace,
+                                    **options)
+            if key:
+                build_cache.store(key, derived)
+        return derived
+
+    def _extra(self, derived: dict) -> dict[str, Any]:
+        """Values of the namespace entries and units a string uses beyond the model's."""
+        resolved = resolve_names(derived["extra"], self._namespace, source="", label="value")
+        return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
+
+    def _evaluate(self, tree, extra: Mapping[str, float] = ()) -> np.ndarray:
+        from eqsnn.runtime.evaluate import evaluate_tree
         values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
-        values.update({name: c.value for name, c in dict(extra).items()})
+        values.update(dict(extra))
         values.update(self._arrays)
         for suffix, group, index in (("_pre", self.pre_group, self._pre),
                                      ("_post", self.post_group, self._post)):
@@ -458,7 +338,7 @@ class Synapses(VariableAccess):
                       lastupdate=self._lastupdate, N_pre=float(self.pre_stop - self.pre_start),
                       N_post=float(self.post_stop - self.post_start))
         functions = {name: f.evaluate for name, f in self._functions.items()}
-        return evaluate(expr, values, size=self.N, rng=self._rng, functions=functions)
+        return evaluate_tree(tree, values, size=self.N, rng=self._rng, functions=functions)
 
     # --- state for store()/restore() ---------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
@@ -492,7 +372,7 @@ class Synapses(VariableAccess):
         return [self.pre_group, self.post_group]
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        return {name: self._arrays[name] for name in self.equations.differential}
+        return {name: self._arrays[name] for name in self._record["differential"]}
 
     def __repr__(self) -> str:
         n = len(self.__dict__.get("_pre", ()))  # safe while __init__ is still running
@@ -504,6 +384,34 @@ class Synapses(VariableAccess):
     def _contribute(self, builder, index: int, dt: float) -> None:
         from eqsnn.runtime.synapse_code import contribute
         contribute(self, builder, index, dt)
+
+
+def _group_signature(group) -> list | None:
+    """What the derivation may depend on in a connected group (None: not cacheable)."""
+    key = getattr(group, "_build_key", None)
+    if key is not None:
+        return ["group", key, sorted(getattr(group, "_shared", ()))]
+    if not hasattr(group, "_arrays") and not getattr(group, "_dims", None):
+        return ["spikes only"]
+    return None
+
+
+def _build_key(sources, pre_group, post_group) -> str | None:
+    """The build-cache entry of synapses made from these strings between groups of these
+    models (``None``: not cached, e.g. for an Equations object)."""
+    model, on_pre, on_post, method, namespace = sources
+    if not all(x is None or isinstance(x, str) for x in (model, on_pre, on_post, method)):
+        return None
+    pre, post = _group_signature(pre_group), _group_signature(post_group)
+    if pre is None or post is None:
+        return None
+    return build_cache.key("Synapses", [model or "", on_pre, on_post, method,
+                                        build_cache.namespace_signature(namespace), pre, post])
+
+
+def _source_text(sources) -> str:
+    model, on_pre, on_post = sources[:3]
+    return "\n".join(filter(None, [model if isinstance(model, str) else "", on_pre, on_post]))
 
 
 def _range(group: Any, role: str):
@@ -542,7 +450,7 @@ def _unpack_synapse_model(model, on_pre, on_post, namespace, method):
     """A built-in synapse model (e.g. an STDP rule) supplies defaults; arguments win."""
     if model is None or isinstance(model, str) or not hasattr(model, "equations"):
         if model is not None and not isinstance(model, str):
-            from eqsnn.equations import Equations
+            from eqsnn.equations import Equations  # an Equations object means SymPy is loaded
             if not isinstance(model, Equations):
                 raise InvalidValueError(
                     f"model must be an equation string or a built-in synapse model, not "

@@ -1,0 +1,354 @@
+"""The cold path of a Synapses object: its strings → SymPy objects → a plain record.
+
+:class:`SynapseDerivation` parses the model and the event statements, resolves and
+checks names and units (``x_pre``/``x_post`` against the groups), derives the exact
+advance of ``(event-driven)`` variables and discretises the clock-driven ones — in that
+order, so the first mistake is reported first. :meth:`SynapseDerivation.record` turns
+what the runtime needs into plain data, stored by :mod:`eqsnn.runtime.build_cache`, so a
+later process building the same synapses never imports SymPy.
+
+Printed lines hold placeholders filled in by :mod:`eqsnn.runtime.synapse_code`:
+``@S@`` the synapses' prefix, ``@PRE<k>@`` / ``@POST<k>@`` the k-th variable of the
+source / target group as the group's own code writes it, ``@F<k>@`` the k-th function.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sympy.codegen.ast import Assignment
+
+from eqsnn import units
+from eqsnn.equations import check_dimensions, parse_equations, parse_expression, parse_statements
+from eqsnn.equations.symbols import DT, symbol
+from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
+                          UnknownNameError)
+from eqsnn.runtime import build_cache
+from eqsnn.runtime.evaluate import to_tree
+from eqsnn.runtime.groups import _resolve_functions, _temporaries, _uses_random, function_token
+from eqsnn.runtime.namespace import Constant, find_span, resolve_names
+
+__all__ = ["SynapseDerivation", "SPECIAL_DIMS", "PREFIX", "derive_string", "check_suffixes"]
+
+BACKENDS = ("cython", "numpy")
+PREFIX = "@S@"
+_SECOND = (1 * units.ureg.second).dimensionality
+_ONE = units.DIMENSIONLESS
+SPECIAL_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "j": _ONE, "N_pre": _ONE,
+                "N_post": _ONE, "lastupdate": _SECOND}
+# Attribute names of Synapses that a model variable would hide.
+_TAKEN = {"delay", "pre", "post", "lastupdate", "source", "target", "model", "name",
+          "equations", "namespace", "summed", "connect"}
+
+
+def neuron_arrays(group) -> list[str]:
+    """Names of a group's state arrays (none for a spike generator)."""
+    return list(getattr(group, "_arrays", {}))
+
+
+def neuron_dims(group) -> dict[str, Any]:
+    return getattr(group, "_dims", {})
+
+
+def check_suffixes(used, source: str, pre_group, post_group, subexpressions=()) -> None:
+    """``x_pre`` / ``x_post`` must name a variable of the source / target group."""
+    for name in sorted(used):
+        for suffix, group, role in (("_pre", pre_group, "source"),
+                                    ("_post", post_group, "target")):
+            base = name[: -len(suffix)]
+            if not name.endswith(suffix) or not base or base in neuron_dims(group) \
+                    or name in subexpressions:
+                continue
+            names = sorted(neuron_dims(group))
+            raise UnknownNameError(
+                f"{name!r} refers to a variable {base!r} of the {role} group "
+                f"{group.name!r}, which has no such variable",
+                span=find_span(source, name, "synapse model"),
+                hint=f"the variables of {group.name!r} are {names}" if names else
+                f"{group.name!r} has no variables (it only emits spikes)")
+
+
+def implicit_post(expr, synaptic, post_dims):
+    """Rename unsuffixed names of target variables to their ``_post`` form."""
+    mapping = {s: symbol(f"{s.name}_post") for s in expr.free_symbols
+               if s.name not in synaptic and s.name in post_dims and s.name not in SPECIAL_DIMS}
+    return expr.xreplace(mapping) if mapping else expr
+
+
+class SynapseDerivation:
+    """Everything SymPy does for one Synapses object, in the order errors are reported."""
+
+    def __init__(self, name: str, model: Any, on_pre: str | None, on_post: str | None,
+                 method: str | None, namespace: Mapping[str, Any], pre_group, post_group):
+        self.name, self.pre_group, self.post_group = name, pre_group, post_group
+        self.equations = parse_equations(model or "")
+        self._variables()
+        self._resolve(namespace, on_pre, on_post)
+        self.advance = self._advance_event_driven()
+        self.on_pre = self._event_code(on_pre, "on_pre")
+        self.on_post = self._event_code(on_post, "on_post")
+        self.state_update = self._integrate_clock_driven(method)
+        self.summed = self._summed_variables()
+
+    # --- the derivation -------------------------------------------------------------------
+    def _variables(self) -> None:
+        eqs = self.equations
+        self.dims: dict[str, Any] = {}
+        self.state: list[str] = []
+        self.event_driven = [n for n, e in eqs.differential.items() if "event-driven" in e.flags]
+        for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
+            if "shared" in entry.flags or "summed" in entry.flags:
+                flag = "shared" if "shared" in entry.flags else "summed"
+                raise InvalidValueError(
+                    f"the flag ({flag}) on the synaptic variable {entry.name!r} is not "
+                    f"supported", span=eqs.span(entry.name),
+                    hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'")
+            if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
+                why = ("it is taken by Synapses itself" if entry.name in _TAKEN else
+                       "the suffixes _pre and _post refer to neuron variables")
+                raise InvalidValueError(
+                    f"{entry.name!r} cannot be the name of a synaptic variable: {why}",
+                    span=eqs.span(entry.name), hint="choose another name")
+            self.state.append(entry.name)
+            self.dims[entry.name] = entry.dim
+        self.subexpressions = [n for n, e in eqs.subexpressions.items() if "summed" not in e.flags]
+        for name in self.subexpressions:
+            self.dims[name] = eqs.subexpressions[name].dim
+
+    def neuron_dims(self) -> dict[str, Any]:
+        dims = {}
+        for name, dim in neuron_dims(self.pre_group).items():
+            dims[f"{name}_pre"] = dim
+        for name, dim in neuron_dims(self.post_group).items():
+            dims[f"{name}_post"] = dim
+            dims.setdefault(name, dim)  # unsuffixed: the target's variable
+        return dims
+
+    def _resolve(self, namespace: Mapping[str, Any], on_pre, on_post) -> None:
+        """Parse the event code and resolve every external name of all strings together."""
+        neuron = self.neuron_dims()
+        summed = {n: e.dim for n, e in self.equations.subexpressions.items() if "summed" in e.flags}
+        defined = set(self.dims) | set(SPECIAL_DIMS) | set(neuron) | set(summed) | {"N"}
+        self.source = "\n".join(filter(None, [self.equations.source, on_pre, on_post]))
+        used = set(self.equations.external_names)
+        self.parsed_events = {}
+        for label, text in (("on_pre", on_pre), ("on_post", on_post)):
+            if text is None:
+                continue
+            if not isinstance(text, str):
+                raise InvalidValueError(f"{label} must be a string of statements such as "
+                                        f"'v_post += w', not {type(text).__name__}")
+            self.parsed_events[label] = parse_statements(text, label=label)
+            for statement in self.parsed_events[label]:
+                # (targets are checked by _event_code, with a message of their own)
+                used |= {s.name for s in statement.expr.free_symbols}
+                if statement.target.endswith(("_pre", "_post")):
+                    used.add(statement.target)
+        check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
+        self.external = sorted(used - defined)
+        resolved = resolve_names(self.external, namespace, source=self.source,
+                                 label="synapse model", known=list(self.dims) + list(neuron))
+        resolved.update(_resolve_functions(self.equations, namespace))
+        self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
+        self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
+        self.external = sorted(self.constants)
+        dims = {name: c.dim for name, c in self.constants.items()}
+        dims.update(SPECIAL_DIMS)
+        dims.update(neuron)
+        dims.update(self.dims)
+        dims.update(summed)
+        self.equations.check_units(dims)
+        self.all_dims = dims
+
+    def implicit_post(self, expr):
+        return implicit_post(expr, self.dims, neuron_dims(self.post_group))
+
+    def _event_code(self, text: str | None, label: str) -> tuple[Assignment, ...]:
+        """``on_pre``/``on_post`` as assignments, after advancing event-driven variables."""
+        if text is None:
+            return ()
+        writable = set(self.state)
+        writable |= {f"{v}_pre" for v in neuron_arrays(self.pre_group)}
+        writable |= {f"{v}_post" for v in neuron_arrays(self.post_group)}
+        writable |= set(neuron_arrays(self.post_group))
+        assignments = []
+        for statement in self.parsed_events[label]:
+            target = statement.target
+            if target not in writable:
+                raise UnknownNameError(
+                    f"{label} assigns to {target!r}, which is neither a synaptic variable nor "
+                    f"a state variable of the source or target group", span=statement.span,
+                    hint=f"synaptic variables: {sorted(self.state)}; neuron variables are "
+                         f"written with a suffix, e.g. v_post += w")
+            if target not in self.state and not target.endswith(("_pre", "_post")):
+                target = f"{target}_post"
+            expr = self.equations.substitute(statement.expr)
+            dim = check_dimensions(expr, self.all_dims, span=statement.span)
+            want = _ONE if statement.op in ("*=", "/=") else self.all_dims[target]
+            if dim != want:
+                raise DimensionMismatchError(
+                    f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
+                    f"{units.format_dimension(want)}, but the right-hand side has unit "
+                    f"{units.format_dimension(dim)}", span=statement.span)
+            lhs = symbol(target)
+            rhs = {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
+                   "/=": lhs / expr}[statement.op]
+            assignments.append(Assignment(lhs, self.implicit_post(rhs)))
+        return self.advance + tuple(assignments)
+
+    def _advance_event_driven(self) -> tuple[Assignment, ...]:
+        """Exact update of event-driven variables over the time since their last event."""
+        if not self.event_driven:
+            return ()
+        from eqsnn.integrators import OdeSystem, integrate
+        allowed = set(self.event_driven) | set(self.constants) | {"t"}
+        rhs = {}
+        for name in self.event_driven:
+            rhs[name] = self.equations.rhs(name)
+            foreign = sorted({s.name for s in rhs[name].free_symbols} - allowed)
+            if foreign:
+                raise InvalidValueError(
+                    f"the event-driven equation of {name!r} uses {', '.join(foreign)}; an "
+                    f"event-driven variable may depend only on event-driven variables and "
+                    f"constants, since it is only updated at the synapse's events",
+                    span=self.equations.span(name), hint="drop the (event-driven) flag to "
+                    "integrate it every time step (clock-driven)")
+        update = integrate(OdeSystem.from_rhs(rhs), "exact")
+        elapsed = symbol("t") - symbol("lastupdate")
+        return tuple(Assignment(s.lhs, s.rhs.xreplace({DT: elapsed})) for s in update.statements)
+
+    def _integrate_clock_driven(self, method):
+        clock = [n for n in self.equations.differential if n not in self.event_driven]
+        if not clock:
+            return None
+        from eqsnn.integrators import OdeSystem, integrate
+        system = OdeSystem.from_rhs({name: self.implicit_post(self.equations.rhs(name))
+                                     for name in clock})
+        return integrate(system, method)
+
+    def _summed_variables(self) -> list[tuple[str, Any]]:
+        summed = []
+        post_eqs = getattr(self.post_group, "equations", None)
+        for name, entry in self.equations.subexpressions.items():
+            if "summed" not in entry.flags:
+                continue
+            base = name[:-5] if name.endswith("_post") else name
+            span = self.equations.span(name)
+            if post_eqs is None or base not in post_eqs.parameters \
+                    or base in getattr(self.post_group, "_shared", ()):
+                raise InvalidValueError(
+                    f"the summed variable {name!r} must name a parameter of the target group "
+                    f"{self.post_group.name!r} with the _post suffix", span=span,
+                    hint=f"declare '{base} : <unit>' in the target's equations and write "
+                         f"{base}_post here")
+            if self.post_group._dims[base] != entry.dim:
+                raise DimensionMismatchError(
+                    f"{name} has unit {units.format_dimension(entry.dim)} but {base} of the "
+                    f"target has unit {units.format_dimension(self.post_group._dims[base])}",
+                    span=span)
+            summed.append((base, self.implicit_post(self.equations.substitute(entry.expr))))
+        return summed
+
+    # --- the record -------------------------------------------------------------------------
+    def record(self) -> dict:
+        """What the runtime needs, as plain JSON-able data."""
+        return {
+            "variables": [[n, build_cache.dimension_to_json(self.dims[n])] for n in self.state],
+            "subexpressions": [[n, build_cache.dimension_to_json(self.dims[n])]
+                               for n in self.subexpressions],
+            "subexpression_trees": {n: to_tree(self.implicit_post(
+                self.equations.substitute(symbol(n)))) for n in self.subexpressions},
+            "differential": list(self.equations.differential),
+            "external": self.external,
+            "functions": sorted(self.functions),
+            "pre_vars": neuron_arrays(self.pre_group),
+            "post_vars": neuron_arrays(self.post_group),
+            "method": self.state_update.method if self.state_update is not None else None,
+            "code": {backend: self._code(backend) for backend in BACKENDS},
+        }
+
+    def _code(self, backend: str) -> dict:
+        from eqsnn.codegen.network import ModuleBuilder
+        builder = ModuleBuilder(backend)
+        names = self.names(builder)
+        functions = {name: function_token(k) for k, name in enumerate(sorted(self.functions))}
+
+        def op(statements):
+            if not statements:
+                return None
+            return {"lines": builder.statements(statements, names, functions),
+                    "temporaries": _temporaries(statements),
+                    "uses_random": _uses_random(statements),
+                    "batch": _batch_kind(statements)}
+
+        events = self.on_pre + self.on_post
+        return {
+            "pre": op(self.on_pre), "post": op(self.on_post),
+            "update": op(self.state_update.statements if self.state_update else ()),
+            "summed": [[base, builder.expression(expr, names, functions)]
+                       for base, expr in self.summed],
+            "lastupdate": any(s.name == "lastupdate" for a in events for s in a.rhs.free_symbols),
+        }
+
+    def names(self, builder) -> dict[str, str]:
+        """How each name of the strings is written in the record's code."""
+        names = {var: f"{PREFIX}_v_{var}[_syn]" for var in self.state}
+        for k, var in enumerate(neuron_arrays(self.pre_group)):
+            names[f"{var}_pre"] = f"@PRE{k}@"
+        for k, var in enumerate(neuron_arrays(self.post_group)):
+            names[f"{var}_post"] = f"@POST{k}@"
+        names.update({name: f"{PREFIX}_c_{name}" for name in self.constants})
+        names["lastupdate"] = f"{PREFIX}_lastupdate[_syn]"
+        names["i"] = builder.as_double(f"(_ipre - {PREFIX}_pre_start)")
+        names["j"] = builder.as_double(f"(_j - {PREFIX}_post_start)")
+        names["N_pre"] = builder.as_double(f"{PREFIX}_N_pre")
+        names["N_post"] = builder.as_double(f"{PREFIX}_N_post")
+        return names
+
+
+def _batch_kind(statements) -> str:
+    """How the numpy twin splits one step's arriving synapses so that vectorised writes
+    give what the C loop gives one synapse at a time: by the neuron written to (no
+    neuron twice in a batch), or one synapse at a time when both sides are written."""
+    written = {a.lhs.name for a in statements}
+    post = any(name.endswith("_post") for name in written)
+    pre = any(name.endswith("_pre") for name in written)
+    return "single" if post and pre else "post" if post else "pre" if pre else ""
+
+
+def derive_string(syn_derivation: SynapseDerivation, text: str, label: str, *,
+                  want=None, boolean: bool = False, pairs: bool = False,
+                  namespace: Mapping[str, Any] = ()) -> dict:
+    """A string evaluated per synapse, or per candidate pair for ``connect`` (``pairs``),
+    on the cold path → ``{"tree", "extra"}``; ``extra`` lists the namespace entries and
+    units it uses beyond the model's, whose values are read at every use."""
+    parsed = parse_expression(text, label=label)
+    d = syn_derivation
+    names = {s.name for s in parsed.expr.free_symbols}
+    check_suffixes(names, text, d.pre_group, d.post_group)
+    if pairs:  # i, j, sizes, neuron variables of both sides and the model's constants
+        available = {"i": _ONE, "j": _ONE, "N_pre": _ONE, "N_post": _ONE}
+        for suffix, group in (("_pre", d.pre_group), ("_post", d.post_group)):
+            available.update({v + suffix: neuron_dims(group)[v] for v in neuron_arrays(group)})
+        available.update({name: c.dim for name, c in d.constants.items()})
+    else:
+        available = dict(d.all_dims)
+    extra = resolve_names(names - set(available), dict(namespace), source=text, label=label,
+                          known=list(available))
+    dims = {**available, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
+    span = SourceSpan(text, 1, 0, len(text), label)
+    expr = d.implicit_post(d.equations.substitute(parsed.expr))
+    got = check_dimensions(expr, dims, span=span)
+    if pairs and got != _ONE:
+        raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
+                                     f"unit {units.format_dimension(got)}", span=span)
+    if want is not None and got != want:
+        raise DimensionMismatchError(
+            f"{label.replace('value of ', '')} has unit {units.format_dimension(want)}, but "
+            f"{text!r} has unit {units.format_dimension(got)}", span=span)
+    if boolean:
+        import sympy
+        if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
+            raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
+                                    f"{text!r} is a number", span=span,
+                                    hint="compare something, e.g. 'abs(i - j) < 10'")
+    return {"tree": to_tree(expr), "extra": sorted(extra)}
