@@ -214,22 +214,25 @@ def _models(args) -> int:
 def _cache(args) -> int:
     from eqsnn.compiler import cache_dir
     folder = cache_dir()
-    # Only eqsnn's own files: EQSNN_CACHE_DIR may point at a folder holding other things.
-    entries = [p for p in folder.iterdir() if p.name.startswith("_eqsnn_")]
-    failed = folder / "failed"
-    size = sum(p.stat().st_size for p in entries if p.is_file())
-    modules = sum(1 for p in entries if p.suffix in (".so", ".pyd"))
+    # Only what eqsnn put there (EQSNN_CACHE_DIR may point at a folder holding other
+    # things): compiled networks and their sources (_eqsnn_*), the compiler probe
+    # (compiler-ok-*), derivations of models (derived/) and failed builds (failed/).
+    files = [p for p in folder.iterdir() if p.is_file()
+             and (p.name.startswith("_eqsnn_") or p.name.startswith("compiler-ok-"))]
+    folders = [folder / name for name in ("derived", "failed") if (folder / name).is_dir()]
+    size = sum(p.stat().st_size for p in files) + sum(
+        p.stat().st_size for d in folders for p in d.rglob("*") if p.is_file())
+    modules = sum(1 for p in files if p.suffix in (".so", ".pyd", ".dylib", ".dll"))
     if not args.clear:
-        print(f"{folder}\n  {modules} compiled modules, {size / 1e6:.1f} MB"
-              f"{'; failed builds kept in ' + str(failed) if failed.exists() else ''}")
+        print(f"{folder}\n  {modules} compiled modules, {size / 1e6:.1f} MB in all"
+              f"{'; failed builds kept in ' + str(folder / 'failed') if (folder / 'failed').is_dir() else ''}")
         return 0
-    for path in entries:
-        if path.is_file():
-            path.unlink()
-    if failed.exists():
-        import shutil
-        shutil.rmtree(failed)
-    print(f"removed {modules} compiled modules ({size / 1e6:.1f} MB) from {folder}")
+    import shutil
+    for path in files:
+        path.unlink()
+    for path in folders:
+        shutil.rmtree(path)
+    print(f"removed {modules} compiled modules ({size / 1e6:.1f} MB in all) from {folder}")
     return 0
 
 

@@ -176,6 +176,9 @@ def test_cache_shows_and_clears_only_eqsnn_files(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("EQSNN_CACHE_DIR", str(tmp_path))
     (tmp_path / "_eqsnn_network_0123.cpython-311-x86_64-linux-gnu.so").write_bytes(b"x" * 2000)
     (tmp_path / "_eqsnn_network_0123.pyx").write_text("# source")
+    (tmp_path / "compiler-ok-1234").write_text("")
+    (tmp_path / "derived").mkdir()
+    (tmp_path / "derived" / "abc.json").write_text("{}")
     (tmp_path / "notes.txt").write_text("not ours")
     status, out, _ = run(capsys, "cache")
     assert status == 0 and str(tmp_path) in out and "1 compiled modules" in out
