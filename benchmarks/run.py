@@ -53,6 +53,10 @@ CONFIGS = {
 }
 DEFAULT_SIMULATORS = ("eqsnn-cython", "eqsnn-numpy", "brian2-numpy", "brian2-cython",
                       "brian2-cpp")
+#: numpy runs left out unless --all-numpy: a second of Hodgkin–Huxley cells on a numpy
+#: target takes many minutes (Brian2 numpy: 152 s for 0.05 s of ``hh``, 15 s for 0.05 s
+#: of ``cobahh`` at 1000 cells, measured here).
+SLOW_NUMPY = {"hh", "cobahh"}
 QUICK_MODELS = ("cuba-neurons",)
 QUICK_SIZE, QUICK_DURATION = 50, 0.02
 TIMEOUT_SECONDS = 3600
@@ -60,11 +64,18 @@ TIMEOUT_SECONDS = 3600
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    if args.report:
+        runs = [r for path in args.report for r in json.loads(Path(path).read_text())["runs"]]
+        print(format_table(summarise(runs)))
+        return 0
     runs: list[dict] = []
     for model in args.models:
         sizes = args.sizes or specs.MODELS[model][0]
         for size in sizes:
             for simulator in args.simulators:
+                if CONFIGS[simulator][1] == "numpy" and model in SLOW_NUMPY \
+                        and not args.all_numpy:
+                    continue
                 runs += _measure(model, size, simulator, args)
     summary = summarise(runs)
     print(format_table(summary))
@@ -81,6 +92,13 @@ def _parse(argv) -> argparse.Namespace:
                         help="comma-separated sizes for every model (default: each "
                              "model's own series, e.g. 1000,4000,16000 for cuba)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration")
+    parser.add_argument("--numpy-repeat", type=int, default=1,
+                        help="runs per numpy configuration (slow; default 1)")
+    parser.add_argument("--all-numpy", action="store_true",
+                        help=f"also run the numpy targets on {', '.join(sorted(SLOW_NUMPY))}")
+    parser.add_argument("--report", nargs="+", default=None, metavar="JSON",
+                        help="measure nothing: print the table of earlier result files "
+                             "together (e.g. Brian2 runs and eqsnn runs of another commit)")
     parser.add_argument("--simulators", default=",".join(DEFAULT_SIMULATORS),
                         help=f"comma-separated, from {', '.join(CONFIGS)}")
     parser.add_argument("--duration", type=float, default=None,
@@ -124,7 +142,8 @@ def _measure(model: str, size: int, simulator: str, args) -> list[dict]:
             shared = Path(scratch) / "warm"
             if cache in ("warm", "-"):  # fill the caches once, untimed
                 _one(worker, model, size, backend, duration, args.seed, shared)
-            for rep in range(args.repeat):
+            repeat = args.numpy_repeat if backend == "numpy" else args.repeat
+            for rep in range(repeat):
                 place = shared if cache in ("warm", "-") else Path(scratch) / f"cold{rep}"
                 result = _one(worker, model, size, backend, duration, args.seed, place)
                 result.update(model=model, size=size, simulator=simulator, cache=cache,
