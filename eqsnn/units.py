@@ -159,6 +159,13 @@ def format_dimension(dim: Dimension) -> str:
     return str(unit_for_dimension(dim)).replace("ampere", "amp")
 
 
+def describe(value: Any) -> str:
+    """A value as a person writes it, for messages: ``-5 ms``, ``0.5 nA``, ``'abc'``."""
+    if is_quantity(value):
+        return f"{value:~P}" if hasattr(value, "magnitude") else str(value)
+    return repr(value)
+
+
 def from_si(magnitude: Any, dim: Dimension) -> Any:
     """Give an SI magnitude back to the user as a quantity (plain value if dimensionless)."""
     if dim == DIMENSIONLESS:

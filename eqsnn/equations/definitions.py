@@ -33,6 +33,8 @@ FLAGS = {
     "constant": ("parameter", "subexpression"),
     "shared": ("parameter", "subexpression", "differential"),
     "event-driven": ("differential",),
+    # The default for synaptic equations; accepted because Brian2 users write it.
+    "clock-driven": ("differential",),
     "summed": ("subexpression", "parameter"),
 }
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*$")
@@ -200,6 +202,14 @@ def _split_flags(part: Definition) -> tuple[Definition, list[tuple[str, Definiti
 
 
 def _check_flags(flags, kind: str, name: str) -> None:
+    given = {flag: piece for flag, piece in flags}
+    if "clock-driven" in given and "event-driven" in given:
+        piece = given["clock-driven"]
+        raise EquationSyntaxError(
+            f"'{name}' cannot be both clock-driven and event-driven",
+            span=piece.span(0, len(piece.text)),
+            hint="event-driven variables change only at spikes; clock-driven ones every "
+                 "step; keep one flag")
     for flag, piece in flags:
         if kind not in FLAGS[flag]:
             allowed = " or ".join(f"{k} definitions" for k in FLAGS[flag])

@@ -90,7 +90,8 @@ class Network:
     def dt(self, value: Any) -> None:
         magnitude, dim = units.to_si(value)
         if dim != _SECOND or not np.isscalar(magnitude) or magnitude <= 0:
-            raise InvalidValueError(f"dt must be a positive duration such as 0.1*ms, not {value!r}")
+            raise InvalidValueError(f"dt must be a positive duration such as 0.1*ms, not "
+                                    f"{units.describe(value)}")
         if getattr(self, "_step", 0) and abs(magnitude - self._dt) > 1e-15:
             raise InvalidValueError("dt cannot change after the network has run",
                                     hint="create a new Network, or restore() to t = 0 first")
@@ -142,7 +143,7 @@ class Network:
         magnitude, dim = units.to_si(duration)
         if dim != _SECOND or not np.isscalar(magnitude) or magnitude < 0:
             raise InvalidValueError(f"duration must be a non-negative time such as 1*second, "
-                                    f"not {duration!r}")
+                                    f"not {units.describe(duration)}")
         n_steps = int(round(magnitude / self._dt))
         started = time.perf_counter()
         self.timing = {"build_seconds": sum(getattr(o, "timing", {}).get("build_seconds", 0.0)

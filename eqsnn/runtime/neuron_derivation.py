@@ -96,6 +96,9 @@ class NeuronDerivation:
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         dims = {name: c.dim for name, c in self.constants.items()}
+        # A TimedArray's values have a unit: stim(t) has it wherever it is used.
+        dims.update({name: f.dim for name, f in self.functions.items()
+                     if getattr(f, "dim", None) is not None})
         dims.update(BUILTIN_DIMS)
         self.equations.check_units({**dims, **self.dims})
         self.all_dims = {**dims, **self.dims}
@@ -130,7 +133,7 @@ class NeuronDerivation:
         expr = self.equations.substitute(statement.expr)
         dim = check_dimensions(expr, self.all_dims, span=statement.span)
         want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else self.dims[target]
-        if dim != want:
+        if dim != want and not expr.is_zero:  # 0 (also 0*nA, which SymPy makes 0) fits any unit
             raise DimensionMismatchError(
                 f"the {label} statement '{target} {statement.op} …' needs a value with "
                 f"unit {units.format_dimension(want)}, but the right-hand side has unit "

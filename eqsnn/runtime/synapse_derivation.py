@@ -152,6 +152,8 @@ class SynapseDerivation:
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         self.external = sorted(self.constants)
         dims = {name: c.dim for name, c in self.constants.items()}
+        dims.update({name: f.dim for name, f in self.functions.items()
+                     if getattr(f, "dim", None) is not None})
         dims.update(SPECIAL_DIMS)
         dims.update(neuron)
         dims.update(self.dims)
@@ -184,7 +186,7 @@ class SynapseDerivation:
             expr = self.equations.substitute(statement.expr)
             dim = check_dimensions(expr, self.all_dims, span=statement.span)
             want = _ONE if statement.op in ("*=", "/=") else self.all_dims[target]
-            if dim != want:
+            if dim != want and not expr.is_zero:
                 raise DimensionMismatchError(
                     f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
                     f"{units.format_dimension(want)}, but the right-hand side has unit "
@@ -341,7 +343,7 @@ def derive_string(syn_derivation: SynapseDerivation, text: str, label: str, *,
     if pairs and got != _ONE:
         raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
                                      f"unit {units.format_dimension(got)}", span=span)
-    if want is not None and got != want:
+    if want is not None and got != want and not expr.is_zero:
         raise DimensionMismatchError(
             f"{label.replace('value of ', '')} has unit {units.format_dimension(want)}, but "
             f"{text!r} has unit {units.format_dimension(got)}", span=span)
