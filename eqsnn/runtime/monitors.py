@@ -30,6 +30,10 @@ def _grow(array: np.ndarray, needed: int) -> np.ndarray:
     return grown
 
 
+def _is_synapses(obj: Any) -> bool:
+    return getattr(obj, "_kind", None) == "synapses"
+
+
 class _Monitor:
     _kind = "monitor"
 
@@ -38,8 +42,22 @@ class _Monitor:
                                              or hasattr(source, "parent")):
             raise InvalidValueError(
                 f"{type(self).__name__} needs a group to monitor, not {type(source).__name__}")
+        if _is_synapses(source) and not isinstance(self, StateMonitor):
+            # Synapses have no spikes of their own; without this check the failure
+            # would come at run() from inside the code generation.
+            raise InvalidValueError(
+                f"{type(self).__name__} records the spikes of a group of neurons, but "
+                f"{source.name!r} is a Synapses object, which does not spike",
+                hint=f"monitor the neurons it connects ({type(self).__name__}(S.source) or "
+                     f"{type(self).__name__}(S.target)); to record synaptic variables over "
+                     f"time use StateMonitor(S, 'w')")
         self.source = source
-        self.group, self.start, self.stop = source_range(source)
+        if _is_synapses(source):
+            # Synapse indices; stop is the count at creation (connect() may add more,
+            # which record=True does not follow, as in Brian2).
+            self.group, self.start, self.stop = source, 0, source.N
+        else:
+            self.group, self.start, self.stop = source_range(source)
         self.name = name or f"{type(self).__name__.lower()}_of_{self.group.name}"
         self._dt = float("nan")
 
@@ -116,21 +134,29 @@ class SpikeMonitor(_Monitor):
 
 
 class StateMonitor(_Monitor):
-    """Records variables (or subexpressions) of some neurons at every ``every``-th step.
+    """Records variables (or subexpressions) of some neurons or synapses at every
+    ``every``-th step.
 
     Parameters
     ----------
     source
-        Group or subgroup.
+        Group, subgroup or :class:`~eqsnn.Synapses`.
     variables
         A name or a list of names.
     record
-        ``True`` for every neuron, or indices relative to ``source``.
+        ``True`` for every neuron (every synapse that exists when the monitor is
+        created), or indices relative to ``source`` (synapse indices: positions in
+        ``S.i`` / ``S.j``).
     dt
         Recording interval (a multiple of the simulation dt); default every step.
 
+    Notes
+    -----
     After a run, ``mon.v`` has shape ``(len(record), n_times)`` with units, ``mon.v_``
-    the same in SI floats, ``mon.t`` the times.
+    the same in SI floats, ``mon.t`` the times. Recording happens at the start of a
+    step, inside the compiled loop, for synapses as for neurons. An ``(event-driven)``
+    synaptic variable is recorded as stored, i.e. as it was at the synapse's last event
+    (it is advanced only at events).
     """
 
     def __init__(self, source: Any, variables: str | Sequence[str], record: Any = True,
@@ -143,6 +169,11 @@ class StateMonitor(_Monitor):
                     f"{self.group.name!r} has no variable {var!r} to record; its variables "
                     f"are {sorted(self.group._dims)}")
         size = self.stop - self.start
+        if _is_synapses(source) and record is True and size == 0:
+            raise InvalidValueError(
+                f"StateMonitor({source.name}, record=True) records the synapses that exist "
+                f"when it is created, but {source.name!r} has none yet",
+                hint="call S.connect(...) before creating the monitor")
         if record is True:
             indices = np.arange(size)
         elif record is False or record is None:
@@ -150,9 +181,12 @@ class StateMonitor(_Monitor):
         else:
             indices = np.atleast_1d(np.asarray(record, dtype=np.int64))
         if indices.size and (indices.min() < 0 or indices.max() >= size):
+            what = "synapses" if _is_synapses(source) else "neurons"
             raise InvalidValueError(
-                f"record indices must lie in 0..{size - 1} for {source.name!r}, got "
-                f"{indices.min()}..{indices.max()}")
+                f"record indices must lie in 0..{size - 1} for {source.name!r} ({size} "
+                f"{what}), got {indices.min()}..{indices.max()}",
+                hint="connect the synapses before creating the monitor"
+                if _is_synapses(source) else None)
         self.record = indices
         self._indices = indices + self.start
         self._interval = dt
@@ -182,7 +216,9 @@ class StateMonitor(_Monitor):
         for var in self.variables:
             cname = builder.array(f"{p}_v_{var}", lambda var=var: self._records[var])
             records.append((cname, self.group._monitor_expression(var, builder)))
-        builder.add("start", "statemonitor",
+        # Synaptic expressions are written for synapse _syn, its source _ipre, target _j.
+        synapses = self.group._code.indices if _is_synapses(self.group) else None
+        builder.add("start", "statemonitor", synapses=synapses,
                     every=builder.int_scalar(f"{p}_every", lambda: every),
                     indices=builder.array(f"{p}_indices", lambda: self._indices, np.int64),
                     n_indices=builder.int_scalar(f"{p}_n", lambda: self._indices.size),
@@ -190,6 +226,13 @@ class StateMonitor(_Monitor):
                     records=records, count=count)
 
     def _prepare(self, start_step: int, n_steps: int) -> None:
+        if _is_synapses(self.group) and self._indices.size \
+                and self._indices.max() >= self.group.N:
+            raise InvalidValueError(
+                f"{self.name!r} records synapse {int(self._indices.max())} of "
+                f"{self.group.name!r}, which now has only {self.group.N} synapses",
+                hint="a restore() to a state with fewer synapses removed it; create the "
+                     "monitor again")
         every = self._every()
         first = -(-start_step // every) * every
         expected = max(0, -(-(start_step + n_steps - first) // every))

@@ -74,8 +74,8 @@ class Network:
         synapses = [o for o in self.objects if getattr(o, "_kind", None) == "synapses"]
         monitors = [o for o in self.objects if getattr(o, "_kind", None) == "monitor"]
         for obj in synapses + monitors:
-            for dependency in obj._dependencies():
-                if not any(dependency is g for g in groups):
+            for dependency in obj._dependencies():  # a monitor may record synapses
+                if not any(dependency is g for g in groups + synapses):
                     raise InvalidValueError(
                         f"{obj.name!r} uses {dependency.name!r}, which is not in this network",
                         hint=f"add it: Network({dependency.name}, {obj.name}, ...)")

@@ -88,6 +88,9 @@ def contribute(syn, builder, index: int, dt: float) -> None:
     if code["lastupdate"]:
         info.lastupdate = builder.array(f"{p}_lastupdate", lambda: syn._lastupdate)
     fill = _declare(syn, builder, p)
+    # for state monitors of synaptic variables (they contribute after the synapses)
+    syn._code = SimpleNamespace(prefix=p, fill=fill, indices=SimpleNamespace(
+        pre=info.pre, post=info.post))
     _contribute_summed(syn, builder, p, info, code["summed"], fill)
     if code["update"] is not None:
         builder.add("synapse_state", "synapses_update", op=builder.next_op(), syn=info,

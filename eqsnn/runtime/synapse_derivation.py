@@ -283,12 +283,18 @@ class SynapseDerivation:
                     "batch": _batch_kind(statements)}
 
         events = self.on_pre + self.on_post
+        # a recorded subexpression may read lastupdate too
+        events += tuple(Assignment(symbol(n), self.equations.substitute(symbol(n)))
+                        for n in self.subexpressions)
         return {
             "pre": op(self.on_pre), "post": op(self.on_post),
             "update": op(self.state_update.statements if self.state_update else ()),
             "summed": [[base, builder.expression(expr, names, functions)]
                        for base, expr in self.summed],
             "lastupdate": any(s.name == "lastupdate" for a in events for s in a.rhs.free_symbols),
+            # what a StateMonitor writes for each variable and subexpression
+            "records": {var: builder.expression(self.implicit_post(self.equations.substitute(
+                symbol(var))), names, functions) for var in self.dims},
         }
 
     def names(self, builder) -> dict[str, str]:

@@ -385,6 +385,11 @@ class Synapses(VariableAccess):
         from eqsnn.runtime.synapse_code import contribute
         contribute(self, builder, index, dt)
 
+    def _monitor_expression(self, var: str, builder) -> str:
+        """How ``var`` of synapse ``_syn`` (source ``_ipre``, target ``_j``) is written in
+        the module (after ``_contribute``), for a StateMonitor."""
+        return self._code.fill(self._record["code"][builder.backend]["records"][var])
+
 
 def _group_signature(group) -> list | None:
     """What the derivation may depend on in a connected group (None: not cacheable)."""
