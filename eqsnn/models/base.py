@@ -202,9 +202,7 @@ class Model:
         Keyword arguments go to ``NeuronGroup`` (``name=``, ``method=``, ``namespace=``…).
         """
         from eqsnn.runtime import NeuronGroup
-        group = NeuronGroup(N, self, **kwargs)
-        self.initialise(group)
-        return group
+        return NeuronGroup(N, self, **kwargs)  # which calls self.initialise
 
     def initialise(self, group) -> None:
         """Set ``group``'s variables to this model's initial values.

@@ -75,7 +75,8 @@ class NeuronGroup(VariableAccess):
     model
         Equation string, :class:`~eqsnn.equations.Equations`, or a built-in model
         (an object with ``equations`` and optionally ``threshold``, ``reset``,
-        ``refractory``, ``namespace``, ``method``).
+        ``refractory``, ``namespace``, ``method``). A built-in model also sets the
+        neurons' initial values (its resting state unless it says otherwise).
     threshold
         Spike condition, e.g. ``"v > -50*mV"``.
     reset
@@ -103,6 +104,7 @@ class NeuronGroup(VariableAccess):
         object.__setattr__(self, "_slice", slice(None))
         self.N = _check_size(N)
         self.name = name or _default_name("neurongroup")
+        built_in = model if hasattr(model, "initialise") else None
         model, threshold, reset, refractory, method, namespace = _unpack_model(
             model, threshold, reset, refractory, method, namespace)
         self.model = model
@@ -123,6 +125,10 @@ class NeuronGroup(VariableAccess):
         self._rng = np.random.default_rng(seed)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
+        if built_in is not None:
+            # A built-in model knows where its neurons start (its resting state, or the
+            # values its paper uses); a group of it starts there, not at v = 0.
+            built_in.initialise(self)
 
     # --- construction ---------------------------------------------------------------
     def _derive(self, check_refractory=lambda: None):

@@ -76,3 +76,18 @@ def test_traub_miles_fires_without_input_as_its_fixed_points_predict(backend):
     es.Network(group, spikes, dt=0.025 * ms, backend=backend).run(300 * ms)
     rate = 1000 / np.mean(np.diff(spikes.t_ * 1e3))
     assert 10 < rate < 20  # measured 14 Hz
+
+
+def test_a_neurongroup_of_a_built_in_model_starts_where_the_model_says():
+    """NeuronGroup(N, model) and model.group(N) are the same: HH starts at rest, not at
+    v = 0 (which would fire a spike at t = 0)."""
+    import eqsnn as es
+    from eqsnn.models import HodgkinHuxley
+    from eqsnn.units import ms
+    model = HodgkinHuxley()
+    group = es.NeuronGroup(3, model)
+    rest = model.resting_state(I=0 * model.stimulus)
+    np.testing.assert_allclose(group.v_, rest["v"].to("volt").magnitude, rtol=1e-9)
+    spikes = es.SpikeMonitor(group)
+    es.Network(group, spikes, dt=0.01 * ms, backend="numpy").run(5 * ms)
+    assert spikes.num_spikes == 0
