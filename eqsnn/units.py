@@ -99,8 +99,16 @@ def dimension_of(value: Any) -> Dimension:
     return DIMENSIONLESS
 
 
-def to_si(value: Any) -> tuple[Any, Dimension]:
-    """Split a value into its SI magnitude (float or float64 array) and its dimension."""
+def to_si(value: Any, *, what: str = "the values") -> tuple[Any, Dimension]:
+    """Split a value into its SI magnitude (float or float64 array) and its dimension.
+
+    A (nested) list or tuple whose elements carry units, ``[1*ms, 2*ms]``, becomes one
+    float64 array (pint attaches a unit only to a whole list: ``[1, 2]*ms``); its
+    elements must share one dimension (``what`` names them in the error)."""
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray)
+                                            and value.dtype == object):
+        if _holds_quantity(value):
+            return _sequence_to_si(value, what)
     if isinstance(value, pint.Quantity):
         base = value.to_base_units()
         magnitude = base.magnitude
@@ -110,6 +118,30 @@ def to_si(value: Any) -> tuple[Any, Dimension]:
             magnitude = np.asarray(magnitude, dtype=np.float64)
         return magnitude, value.dimensionality
     return value, DIMENSIONLESS
+
+
+def _holds_quantity(values: Any) -> bool:
+    return any(isinstance(item, pint.Quantity)
+               or (isinstance(item, (list, tuple)) and _holds_quantity(item)) for item in values)
+
+
+def _sequence_to_si(values: Any, what: str) -> tuple[np.ndarray, Dimension]:
+    from eqsnn.errors import DimensionMismatchError, InvalidValueError
+    parts = [to_si(item, what=what) for item in values]
+    dims = {dim for _, dim in parts}
+    if len(dims) > 1:
+        shown = sorted("plain numbers" if d == DIMENSIONLESS else format_dimension(d)
+                       for d in dims)
+        first = next(dim for _, dim in parts if dim != DIMENSIONLESS)  # the user's intent
+        unit = str(unit_for_dimension(first)).replace("ampere", "amp")  # eqsnn.units names
+        raise DimensionMismatchError(
+            f"{what} mix units ({' and '.join(shown)})",
+            hint=f"give every element a unit, e.g. [0*{unit}, 1*{unit}], or multiply a "
+                 f"list of numbers by one unit: [0, 1]*{unit}")
+    try:
+        return np.array([m for m, _ in parts], dtype=np.float64), dims.pop()
+    except (TypeError, ValueError) as error:
+        raise InvalidValueError(f"{what} cannot form an array: {error}") from None
 
 
 # Units shown to users for a dimension, in order of preference. A dimension not listed

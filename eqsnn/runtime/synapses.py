@@ -77,15 +77,17 @@ class Pathway:
     @delay.setter
     def delay(self, value: Any) -> None:
         syn = self._syn
+        # one duration also becomes the delay of synapses made later
+        one = not isinstance(value, (str, list, tuple)) and np.ndim(units.to_si(value)[0]) == 0
         if isinstance(value, str):
             values = syn._evaluate_string(value, "delay", _SECOND)
         else:
             values = convert_value("delay", value, _SECOND, (syn.N,))
-            if np.ndim(units.to_si(value)[0]) == 0:
-                self._default = float(np.asarray(units.to_si(value)[0]))
         if np.any(values < 0) or not np.all(np.isfinite(values)):
             raise InvalidValueError(f"delays must be finite and not negative (the {self.name} "
                                     f"pathway of {syn.name!r})")
+        if one:
+            self._default = float(np.asarray(units.to_si(value)[0]))
         self._delay = np.array(values, dtype=np.float64)
         syn._structure_version += 1
 

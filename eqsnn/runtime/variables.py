@@ -72,7 +72,7 @@ def convert_value(name: str, value: Any, dim, shape: tuple[int, ...], *,
     if raw:
         magnitude, given = value, dim
     else:
-        magnitude, given = units.to_si(value)
+        magnitude, given = units.to_si(value, what=f"the values given for {name}")
     if given != dim:
         if given == units.DIMENSIONLESS:
             raise DimensionMismatchError(
