@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if args.report:
         runs = [r for path in args.report for r in json.loads(Path(path).read_text())["runs"]]
-        print(format_table(summarise(runs)))
+        summary = summarise(runs)
+        print(format_table(summary))
+        print("\n" + format_growth(summary))
         return 0
     runs: list[dict] = []
     for model in args.models:
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs += _measure(model, size, simulator, args)
     summary = summarise(runs)
     print(format_table(summary))
+    print("\n" + format_growth(summary))
     path = _write_json(args, runs, summary)
     print(f"\nresults written to {path}")
     return 0
@@ -205,6 +208,7 @@ def summarise(runs: list[dict]) -> list[dict]:
                "n": len(members)}
         for field in FIELDS:
             row[field] = statistics.median(m[field] for m in members)
+        row.update(_work(model, size, members))
         rows.append(row)
     for row in rows:
         reference = _reference(rows, row)
@@ -212,6 +216,39 @@ def summarise(runs: list[dict]) -> list[dict]:
             row[f"x_{field}"] = (row[field] / reference[field]
                                  if reference and reference[field] > 0 else None)
     return rows
+
+
+#: models whose spike monitor records the senders of all synaptic events
+_EVENTS_SEEN = {"cuba", "cobahh", "izhikevich", "hh", "cuba-neurons", "izhikevich-neurons"}
+_UNIT_SECONDS = {"ms": 1e-3, "second": 1.0, "us": 1e-6}
+
+
+def _work(model: str, size: int, members: list[dict]) -> dict:
+    """Neuron-steps and synaptic events of a run, and loop nanoseconds per unit of both:
+    flat across sizes when cost grows like neurons × steps + events."""
+    value, unit = specs.MODELS[model][2]
+    steps = round(members[0]["duration"] / (value * _UNIT_SECONDS[unit]))
+    synapses = statistics.median(m.get("synapses", 0) for m in members)
+    if model not in _EVENTS_SEEN:
+        return {"neuron_steps": size * steps, "events": None, "ns_per_unit": None}
+    events = statistics.median(m["spikes"] for m in members) * synapses / size
+    loop = statistics.median(m["loop"] for m in members)
+    return {"neuron_steps": size * steps, "events": events,
+            "ns_per_unit": loop / (size * steps + events) * 1e9}
+
+
+def format_growth(rows: list[dict]) -> str:
+    """Loop cost per (neuron-step + synaptic event) for the compiled rows."""
+    lines = ["| model | N | simulator | loop s | neuron-steps | events | ns per unit |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r.get("ns_per_unit") is None or r["cache"] == "cold" and r["simulator"] != "brian2-cpp":
+            continue
+        if r["simulator"] not in ("eqsnn-cython", "brian2-cpp"):
+            continue
+        lines.append(f"| {r['model']} | {r['size']} | {r['simulator']} | {r['loop']:.4f} | "
+                     f"{r['neuron_steps']:.3g} | {r['events']:.3g} | {r['ns_per_unit']:.2f} |")
+    return "\n".join(lines)
 
 
 def _reference(rows: list[dict], row: dict) -> dict | None:

@@ -48,6 +48,7 @@ def main(argv: list[str]) -> None:
     finished = time.perf_counter()
     loop = float(b2.get_device()._last_run_time)
     count = int(spikes.num_spikes)
+    synapses = sum(len(o) for o in objects if isinstance(o, b2.Synapses))
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if target == "cpp_standalone" and os.path.exists(binary_rss):
         with open(binary_rss) as handle:
@@ -61,6 +62,7 @@ def main(argv: list[str]) -> None:
         "spikes": count,
         "rate": count / (n_recorded * duration),
         "rss_mb": rss_mb,
+        "synapses": synapses,
         "brian2": b2.__version__,
     }))
 

@@ -32,6 +32,7 @@ def main(argv: list[str]) -> None:
     finished = time.perf_counter()
     timing = net.timing
     spikes = int(built.spikes.num_spikes)
+    synapses = sum(o.N for o in built.objects if getattr(o, "_kind", None) == "synapses")
     print(json.dumps({
         "import": imported - STARTED,
         "build": constructed - imported,      # objects: parse, units, SymPy, connect
@@ -43,6 +44,7 @@ def main(argv: list[str]) -> None:
         "spikes": spikes,
         "rate": spikes / (built.n_recorded * duration),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "synapses": synapses,
         "sympy_imported": "sympy" in sys.modules,
     }))
 
