@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     derive = commands.add_parser(
         "derive", help="print how a model's update rule is derived",
         description="Print the derivation of the discretised update of a built-in model "
-                    "(see 'eqsnn models') or of the equations in a file.")
+                    "or synapse model (see 'eqsnn models') or of the equations in a file.")
     derive.add_argument("model", metavar="MODEL_OR_FILE",
                         help="a built-in model such as Izhikevich:RS, or a file of equations")
     derive.add_argument("--method", default=None,
@@ -95,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser(
         "models", help="list the built-in models and presets",
-        description="List every built-in model and preset, one line each.")
+        description="List every built-in neuron and synapse model and preset, one line "
+                    "each.")
     models.set_defaults(handler=_models)
 
     cache = commands.add_parser(
@@ -178,17 +179,68 @@ def _derive(args) -> int:
                          f"{_did_you_mean(args.method, methods)}; choose from "
                          f"{', '.join(methods)}")
     model = _lookup_model(args.model)
+    if _is_synapse_model(model):
+        print(_derive_synapse_model(args.model, model, args.method, args.format))
+        return 0
     method = args.method if args.method is not None else getattr(model, "method", None)
     derivation = derive(model, method=method)
-    print({"text": derivation.to_text, "markdown": derivation.to_markdown,
-           "latex": derivation.to_latex}[args.format]())
+    print(_render(derivation, args.format))
     return 0
 
 
+def _render(derivation, fmt: str) -> str:
+    return {"text": derivation.to_text, "markdown": derivation.to_markdown,
+            "latex": derivation.to_latex}[fmt]()
+
+
+def _is_synapse_model(model) -> bool:
+    return hasattr(model, "on_pre") and hasattr(model, "equations")
+
+
+def _derive_synapse_model(name: str, model, method: str | None, fmt: str) -> str:
+    """A synapse model's clock-driven equations (integrated every step with the model's
+    method) and its event-driven ones (advanced exactly, only at the synapse's events,
+    over the time since its last event), each derived on its own."""
+    from eqsnn.equations import parse_equations
+    from eqsnn.integrators import OdeSystem, derive
+    from eqsnn.equations.symbols import symbol
+    equations = parse_equations(model.equations)
+    differential = equations.differential
+    event = [n for n, entry in differential.items() if "event-driven" in entry.flags]
+    clock = [n for n in differential if n not in event]
+    if not differential:
+        statements = "; ".join(f"{label}: {text!r}" for label, text in
+                               (("on_pre", model.on_pre), ("on_post", model.on_post)) if text)
+        raise UsageError(f"the synapse model {name!r} has no differential equations to "
+                         f"derive; it only runs statements ({statements})")
+    if method is not None and method != "exact" and not clock:
+        raise UsageError(f"the equations of {name!r} are all event-driven, which eqsnn always "
+                         f"advances exactly; --method {method} would apply to clock-driven "
+                         f"equations only (leave it out)")
+
+    def system(names):
+        return OdeSystem.from_rhs({symbol(n): equations.rhs(n) for n in names},
+                                  written={symbol(n): differential[n].expr for n in names})
+
+    parts = []
+    if clock:
+        chosen = method if method is not None else model.method
+        target = equations if not event else system(clock)
+        parts.append((f"{name}: clock-driven equations, integrated every time step",
+                      derive(target, method=chosen)))
+    if event:
+        parts.append((f"{name}: event-driven equations, advanced only when a spike reaches "
+                      f"the synapse; dt stands for t - lastupdate, the time since the "
+                      f"synapse's last event", derive(system(event), method="exact")))
+    heading = {"text": "{}\n" + "=" * 40, "markdown": "## {}", "latex": "\\subsection*{{{}}}"}
+    return "\n\n".join(f"{heading[fmt].format(title)}\n\n{_render(derivation, fmt)}"
+                         for title, derivation in parts)
+
+
 def _lookup_model(name: str):
-    """A built-in model by catalogue name, or the text of an existing file."""
+    """A built-in model (neuron or synapse) by catalogue name, or the text of a file."""
     from eqsnn import models
-    catalogue = models.catalogue()
+    catalogue = {**models.catalogue(), **models.synapse_catalogue()}
     if name in catalogue:
         return models.get(name)
     path = Path(name)
@@ -203,11 +255,17 @@ def _lookup_model(name: str):
 
 def _models(args) -> int:
     from eqsnn import models
-    catalogue = models.catalogue()
-    width = max(len(name) for name in catalogue) + 2
-    for name, description in catalogue.items():
-        print(f"{name:<{width}}{description}")
-    print(f"\n{len(catalogue)} models and presets; 'eqsnn derive NAME' shows a derivation")
+    sections = [("Neuron models", models.catalogue()),
+                ("Synapse models (es.Synapses(source, target, model))",
+                 models.synapse_catalogue())]
+    width = max(len(name) for _, entries in sections for name in entries) + 2
+    for k, (title, entries) in enumerate(sections):
+        print(("\n" if k else "") + title)
+        for name, description in entries.items():
+            print(f"  {name:<{width}}{description}")
+    counts = " and ".join(f"{len(entries)} {title.split()[0].lower()}" for title, entries
+                          in sections)
+    print(f"\n{counts} models and presets; 'eqsnn derive NAME' shows a derivation")
     return 0
 
 

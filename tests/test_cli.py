@@ -136,10 +136,64 @@ def test_models_lists_every_catalogue_entry(capsys):
     from eqsnn import models
     status, out, _ = run(capsys, "models")
     assert status == 0
-    catalogue = models.catalogue()
-    listed = [line.split()[0] for line in out.splitlines()[:len(catalogue)]]
-    assert listed == list(catalogue)
-    assert f"{len(catalogue)} models and presets" in out
+    lines = out.splitlines()
+    neurons, synapses = models.catalogue(), models.synapse_catalogue()
+    assert lines[0] == "Neuron models"
+    listed = [line.split()[0] for line in lines[1:1 + len(neurons)]]
+    assert listed == list(neurons)
+    start = lines.index("Synapse models (es.Synapses(source, target, model))")
+    assert start == len(neurons) + 2                     # after one blank line
+    section = lines[start + 1:start + 1 + len(synapses)]
+    assert [line.split()[0] for line in section] == list(synapses)
+    pair = next(line for line in section if line.split()[0] == "PairAdditive")
+    assert pair.endswith(synapses["PairAdditive"])
+    assert (f"{len(neurons)} neuron and {len(synapses)} synapse models and presets; "
+            f"'eqsnn derive NAME' shows a derivation") in out
+
+
+def test_derive_an_stdp_rule_shows_its_exact_event_driven_advance(capsys):
+    status, out, err = run(capsys, "derive", "PairAdditive")
+    assert status == 0, err
+    assert out.startswith("PairAdditive: event-driven equations, advanced only when a spike "
+                          "reaches the synapse; dt stands for t - lastupdate")
+    assert "method: exact" in out and "clock-driven" not in out
+    assert "apre = apre*exp(-dt/taupre)" in out and "apost = apost*exp(-dt/taupost)" in out
+
+
+def test_derive_a_synapse_model_with_both_kinds_of_equations(capsys):
+    status, out, err = run(capsys, "derive", "NeurapseA", "--method", "euler")
+    assert status == 0, err
+    clock, event = out.split("NeurapseA: event-driven equations")
+    assert clock.startswith("NeurapseA: clock-driven equations, integrated every time step")
+    # --method applies to the clock-driven part; event-driven ones are always exact
+    assert "method: euler" in clock and "s_slow" in clock and "p_slow" not in clock
+    assert "method: exact" in event and "p_slow = p_slow*exp(-dt/tau)" in event
+    assert "s_slow" not in event
+
+
+def test_derive_a_synaptic_kernel_in_markdown_uses_the_models_method(capsys):
+    from eqsnn import models
+    status, out, _ = run(capsys, "derive", "ExponentialCurrent", "--format", "markdown")
+    assert status == 0
+    assert out.startswith("## ExponentialCurrent: clock-driven equations")
+    assert f"method: `{models.get('ExponentialCurrent').method}`" in out
+    assert "I_s = I_s*exp(-dt/tau);" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["derive", "VoltageJump"], "the synapse model 'VoltageJump' has no differential equations "
+     "to derive; it only runs statements (on_pre: 'v_post += w')"),
+    (["derive", "Triplet:hippocampal", "--method", "euler"], "the equations of "
+     "'Triplet:hippocampal' are all event-driven, which eqsnn always advances exactly; "
+     "--method euler would apply to clock-driven equations only (leave it out)"),
+    (["derive", "PairAdditve"], "'PairAdditve' is neither a file nor a built-in model (did "
+     "you mean 'PairAdditive'?)"),
+])
+def test_derive_synapse_models_that_cannot_be_derived(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.strip() == f"eqsnn: {message}" or message in err
+    assert len(err.strip().splitlines()) == 1
 
 
 # --- help everywhere, and the installed script ----------------------------------------------
