@@ -6,12 +6,14 @@ integrate-and-fire neurons, connected at random with probability 2 %, exponentia
 decaying synaptic currents; the network sustains asynchronous irregular firing at about
 6 Hz. COBAHH: the same architecture with Traub–Miles cells (the built-in
 ``TraubMiles`` model) and conductance synapses (6 nS excitatory, 67 nS inhibitory);
-it settles into self-sustained activity of a few tens of Hz (not yet compared with
-Brian2 in the test suite). Top: rasters; bottom: population rates.
+it settles into self-sustained activity of a few tens of Hz (the test suite runs it as
+Brian2's example does — dt 0.1 ms, gates starting at 0 — and compares it with Brian2:
+35.5 ± 3.3 Hz over 24 seeds, eqsnn 35.6 ± 2.6 Hz over 40). Top: rasters; bottom:
+population rates.
 
 Why: the standard benchmarks of simulators, as in Brian2's examples, written with the
-same equations, so rates can be compared directly (the test suite compares CUBA with
-Brian2 running the same network).
+same equations, so rates can be compared directly (the test suite compares CUBA and
+COBAHH with Brian2 running the same networks).
 
 Run: ``python examples/cuba_cobahh.py`` (``--short``: 200 ms instead of 1 s).
 """
