@@ -72,11 +72,19 @@ class EquationPrinter(StrPrinter):
         return "-inf"
 
     def _print_Piecewise(self, expr):
-        # The parser's only Piecewise: a condition used as a number, 1 where it holds.
-        if (len(expr.args) == 2 and expr.args[0].expr == 1 and expr.args[1].expr == 0
-                and expr.args[1].cond is sympy.true):
-            return f"({self._print(expr.args[0].cond)})"
-        raise ValueError(f"{expr} has no form in the equation language")
+        # The parser's own Piecewise: a condition used as a number, 1 where it holds.
+        first, rest = expr.args[0], expr.args[1:]
+        if (len(expr.args) == 2 and first.expr == 1 and rest[0].expr == 0
+                and rest[0].cond is sympy.true):
+            return f"({self._print(first.cond)})"
+        if first.cond is sympy.true:
+            return self._number(first.expr)
+        # One SymPy folded an operation into (x**(v > 0) → Piecewise((1, v > 0),
+        # (0**x, True))): the language has no 'if', so write it with conditions as
+        # numbers, which parses back to an equal expression.
+        otherwise = sympy.Piecewise(*rest) if rest else sympy.Integer(0)
+        return (f"({self._number(first.expr)})*({self._print(first.cond)}) + "
+                f"({self._number(otherwise)})*(not ({self._print(first.cond)}))")
 
     def _print_Mod(self, expr):
         left, right = expr.args
