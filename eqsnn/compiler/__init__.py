@@ -1,7 +1,8 @@
 """Stage 4: generated C → a loaded shared library (or Cython → an extension), compiled
 once and cached.
 
-Entry points: :func:`compile_library` (a network's plain C loop, loaded with ctypes) and
+Entry points: :func:`compile_library` (a network's plain C loop, entered through the
+Cython runner of :mod:`eqsnn.compiler.runner`) and
 :func:`compile_module` (a Cython extension). :func:`compiler_available` tells the runtime
 whether to use the compiled backend; :func:`warn_no_compiler` says once that it falls
 back to numpy. :data:`stats` counts compilations and cache hits.

@@ -3,8 +3,9 @@
 Both receive the same arrays in the same order; only how they are handed over differs
 (raw addresses for the compiled loop, the arrays themselves for numpy).
 
-The compiled backend keeps the name ``"cython"`` from when a Cython module wrapped the
-loop. The loop is now a plain C library called through :mod:`ctypes`: the wrapper
+The compiled backend (``"cython"``): each network's loop is a plain C library of its own,
+and one Cython module, the same for every network (:mod:`eqsnn.compiler.runner`),
+calls it with the GIL released. Wrapping each network in its own Cython module instead
 added ~1 s of Cython translation and ~1 s of compiling Cython's boilerplate to every
 cold build, for one function call per chunk of steps.
 """
@@ -61,11 +62,12 @@ class Program:
 
 
 class CompiledLoop:
-    """``eqsnn_run`` of a network's C library, called like the numpy twin's ``run``."""
+    """``eqsnn_run`` of a network's C library, called like the numpy twin's ``run``
+    through the Cython runner."""
 
     def __init__(self, library, source: ModuleSource):
         import ctypes
-        self._ctypes = ctypes
+        from eqsnn.compiler.runner import runner
         self._n_arrays = len(source.arrays)
         expected = (len(source.arrays), len(source.scalars), len(source.int_scalars))
         found = tuple(ctypes.c_int64.in_dll(library, name).value for name in
@@ -73,17 +75,13 @@ class CompiledLoop:
         if found != expected:  # a stale or foreign library under this name
             raise RuntimeError(f"eqsnn internal error: the network library expects "
                                f"{found} arrays/doubles/integers, not {expected}")
-        function = library.eqsnn_run
-        function.restype = ctypes.c_int64
-        function.argtypes = [ctypes.c_int64, ctypes.c_int64, ctypes.c_double, ctypes.c_uint64,
-                             ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
-        self._function = function
+        # ctypes only finds the symbol; the Cython runner makes the call (GIL released)
+        address = ctypes.cast(library.eqsnn_run, ctypes.c_void_p).value
+        self._loop = runner().NetworkLoop(address, self._n_arrays)
 
     def run(self, start_step: int, n_steps: int, dt: float, seed: int, addresses,
             scalars: int, iscalars: int) -> int:
-        table = (self._ctypes.c_void_p * max(1, self._n_arrays))(*addresses)
-        # ctypes releases the GIL for the call: other Python threads run meanwhile
-        return self._function(start_step, n_steps, dt, seed, table, scalars, iscalars)
+        return self._loop.run(start_step, n_steps, dt, seed, addresses, scalars, iscalars)
 
 
 def load_backend(source: ModuleSource) -> Program:
