@@ -3,7 +3,8 @@
 An installed eqsnn has it already: ``pip install`` compiles it with Cython as part of the
 package. A source checkout (the test suite imports eqsnn from the repository) or an
 install whose compiler was missing at build time has only its source; then it is
-compiled here once, into the compile cache, like any generated module.
+compiled once per compile cache, like a generated module. That build is counted in
+``stats.runner_compilations``, not in ``stats.compilations``, which counts networks.
 """
 from __future__ import annotations
 
@@ -14,14 +15,33 @@ from types import ModuleType
 __all__ = ["runner"]
 
 
-@functools.lru_cache(maxsize=1)
 def runner() -> ModuleType:
     """The loaded runner module, providing :class:`NetworkLoop`."""
+    installed = _installed()
+    if installed is not None:
+        return installed
+    from eqsnn.compiler.cache import cache_dir
+    return _built_in_cache(str(cache_dir()))
+
+
+@functools.lru_cache(maxsize=1)
+def _installed() -> ModuleType | None:
     try:
         from eqsnn.compiler import _runner  # built by pip install
-        return _runner
     except ImportError:
-        pass
+        return None
+    return _runner
+
+
+@functools.lru_cache(maxsize=None)
+def _built_in_cache(directory: str) -> ModuleType:
+    # one per cache directory: processes started with this cache (sweep workers) load it
     from eqsnn.compiler.cache import compile_module
+    from eqsnn.compiler.stats import stats
     source = (Path(__file__).resolve().parent / "_runner.pyx").read_text(encoding="utf-8")
-    return compile_module(source, name_hint="runner")
+    before = stats.compilations
+    module = compile_module(source, name_hint="runner")
+    built = stats.compilations - before
+    stats.compilations -= built
+    stats.runner_compilations += built
+    return module

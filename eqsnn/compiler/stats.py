@@ -14,7 +14,10 @@ class CompileStats:
     Attributes
     ----------
     compilations
-        Modules built (Cython + C compiler).
+        Network modules (and other generated modules) built.
+    runner_compilations
+        Builds of the Cython loop runner into the cache: none for an installed eqsnn
+        (pip install compiled it), at most one per cache in a source checkout.
     memory_hits
         Calls answered from the in-process table of loaded modules.
     disk_hits
@@ -27,6 +30,7 @@ class CompileStats:
     """
 
     compilations: int = 0
+    runner_compilations: int = 0
     memory_hits: int = 0
     disk_hits: int = 0
     corrupt_rebuilds: int = 0
