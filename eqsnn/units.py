@@ -28,6 +28,11 @@ try:
 except Exception:  # read-only home, odd platforms: a slower registry still works
     ureg = pint.UnitRegistry()
 
+# Unpickled quantities attach to pint's application registry: make it this one, so a
+# quantity sent to another process (sweep workers, multiprocessing) comes back usable
+# with eqsnn's units instead of raising "different registries".
+pint.set_application_registry(ureg)
+
 Quantity = ureg.Quantity
 Unit = ureg.Unit
 Dimension = type(ureg.volt.dimensionality)  # pint's UnitsContainer

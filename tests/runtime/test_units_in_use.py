@@ -49,3 +49,18 @@ def test_bad_durations_are_shown_as_written():
     with pytest.raises(InvalidValueError) as info:
         es.Network(group, dt=3 * mV)
     assert "not 3 mV" in str(info.value)
+
+
+def _double(quantity):
+    return 2 * quantity
+
+
+def test_quantities_survive_a_trip_to_another_process():
+    """Sweeps and multiprocessing pickle quantities: they must come back on eqsnn's unit
+    registry, usable with eqsnn's units (pint's default would raise on mixing)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        back = pool.submit(_double, 3 * ms).result(timeout=120)
+    total = back + 1 * ms
+    assert es.units.to_si(total)[0] == pytest.approx(7e-3)
