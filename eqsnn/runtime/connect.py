@@ -205,17 +205,10 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
                        boolean: bool = False):
     """Evaluate a string over candidate pairs (``i``, ``j``, ``x_pre``, ``x_post``);
     parsed and checked with SymPy once, then its tree comes from the build cache."""
-    from eqsnn.runtime.evaluate import evaluate_tree
-    from eqsnn.runtime.synapses import neuron_arrays
-    values: dict[str, Any] = {"i": pre.astype(np.float64), "j": post.astype(np.float64),
-                              "N_pre": float(syn.pre_stop - syn.pre_start),
-                              "N_post": float(syn.post_stop - syn.post_start)}
-    for suffix, group, index in (("_pre", syn.pre_group, pre + syn.pre_start),
-                                 ("_post", syn.post_group, post + syn.post_start)):
-        for name, array in neuron_arrays(group).items():
-            values[name + suffix] = array[0] if name in getattr(group, "_shared", ()) \
-                else array[index]
-    values.update({name: constant.value for name, constant in syn._constants.items()})
+    from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
+    from eqsnn.runtime.synapses import pair_values
     derived = syn._derived_string(text, label, boolean=boolean, pairs=True)
+    values = {name: constant.value for name, constant in syn._constants.items()}
     values.update(syn._extra(derived))
+    values = LazyValues(values, pair_values(syn, pre, post, relative=True))
     return evaluate_tree(derived["tree"], values, size=pre.size, rng=syn._rng)

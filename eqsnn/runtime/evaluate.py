@@ -24,7 +24,27 @@ import numpy as np
 
 from eqsnn.errors import UnsupportedEquationsError
 
-__all__ = ["evaluate", "evaluate_tree", "to_tree"]
+__all__ = ["LazyValues", "evaluate", "evaluate_tree", "to_tree"]
+
+
+class LazyValues(dict):
+    """Values of an expression's symbols, some computed only when the tree asks.
+
+    A synapse initialiser such as ``"0.5*mV*rand()"`` could refer to any variable of
+    the source and target groups (``v_pre``, ``u_post`` …); gathering each of them over
+    a million synapses up front costs 8 MB and a few ms per variable that the string
+    never reads. ``lazy`` holds a function per name; the first lookup calls it and
+    keeps the result. A name in both takes the lazy value."""
+
+    def __init__(self, values: Mapping[str, Any], lazy: Mapping[str, Callable[[], Any]]):
+        super().__init__((k, v) for k, v in values.items() if k not in lazy)
+        self._lazy = dict(lazy)
+
+    def __missing__(self, name: str):
+        if name not in self._lazy:
+            raise KeyError(name)
+        value = self[name] = self._lazy.pop(name)()
+        return value
 
 
 def _exprel(x):

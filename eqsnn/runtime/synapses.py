@@ -43,6 +43,35 @@ def neuron_dims(group) -> dict[str, Any]:
     return getattr(group, "_dims", {})
 
 
+def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> dict:
+    """How to compute, for each pair (``pre[k]``, ``post[k]``), the symbols a synapse
+    string may use: ``i``, ``j``, ``N_pre``, ``N_post`` and every neuron variable as
+    ``x_pre`` / ``x_post``. Functions, not arrays, for :class:`LazyValues`: a string
+    reads only a few of them, and each would be a full-length gather. ``relative``: the
+    indices count from the start of the source and target (sub)groups, as ``i``/``j``
+    do; otherwise they index the whole groups' arrays."""
+    pre_start, post_start = (syn.pre_start, syn.post_start) if relative else (0, 0)
+    offsets = (0, 0) if relative else (syn.pre_start, syn.post_start)
+    lazy = {
+        "i": lambda: (pre - offsets[0]).astype(np.float64),
+        "j": lambda: (post - offsets[1]).astype(np.float64),
+        "N_pre": lambda: float(syn.pre_stop - syn.pre_start),
+        "N_post": lambda: float(syn.post_stop - syn.post_start),
+    }
+    for suffix, group, index, start in (("_pre", syn.pre_group, pre, pre_start),
+                                        ("_post", syn.post_group, post, post_start)):
+        shared = getattr(group, "_shared", ())
+        for name, array in neuron_arrays(group).items():
+            lazy[name + suffix] = _gather(array, index, start, name in shared)
+    return lazy
+
+
+def _gather(array: np.ndarray, index: np.ndarray, start: int, shared: bool):
+    if shared:
+        return lambda: array[0]
+    return lambda: array[index + start] if start else array[index]
+
+
 class Pathway:
     """One direction of a synapse: spikes of its ``sender`` (the source for ``pre``,
     the target for ``post``) run ``statements`` on each synapse after its delay."""
@@ -327,18 +356,12 @@ class Synapses(VariableAccess):
         return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
 
     def _evaluate(self, tree, extra: Mapping[str, float] = ()) -> np.ndarray:
-        from eqsnn.runtime.evaluate import evaluate_tree
+        from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
         values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
         values.update(dict(extra))
         values.update(self._arrays)
-        for suffix, group, index in (("_pre", self.pre_group, self._pre),
-                                     ("_post", self.post_group, self._post)):
-            for name, array in neuron_arrays(group).items():
-                values[name + suffix] = array[0] if name in getattr(group, "_shared", ()) \
-                    else array[index]
-        values.update(i=self.i.astype(np.float64), j=self.j.astype(np.float64), t=0.0,
-                      lastupdate=self._lastupdate, N_pre=float(self.pre_stop - self.pre_start),
-                      N_post=float(self.post_stop - self.post_start))
+        values.update(t=0.0, lastupdate=self._lastupdate)
+        values = LazyValues(values, pair_values(self, self._pre, self._post, relative=False))
         functions = {name: f.evaluate for name, f in self._functions.items()}
         return evaluate_tree(tree, values, size=self.N, rng=self._rng, functions=functions)
 
