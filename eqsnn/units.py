@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pint
+from eqsnn._pint import pint
 
 __all__ = [
     "ureg", "Quantity", "Unit", "Dimension", "DIMENSIONLESS",

@@ -15,7 +15,7 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
-import pint
+from eqsnn._pint import pint
 import sympy
 
 from eqsnn.equations.expressions import RandomIds, convert_definition, is_condition, did_you_mean

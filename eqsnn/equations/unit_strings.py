@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-import pint
+from eqsnn._pint import pint
 
 from eqsnn.equations.expressions import did_you_mean, parse_python, refuse_dunders
 from eqsnn.equations.lines import Definition
