@@ -160,6 +160,10 @@ def _one(worker: str, model: str, size: int, backend: str, duration: float, seed
          place: Path) -> dict:
     place.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
+    # An installed package has its bytecode (pip compiles it); with this variable set
+    # (some CI images and sandboxes do), every run would compile eqsnn's modules from
+    # source again and the warm rows would measure Python's compiler.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if worker == "eqsnn":
         env["EQSNN_CACHE_DIR"] = str(place)
         command = [sys.executable, str(HERE / "worker_eqsnn.py"), model, str(size), backend,
