@@ -274,10 +274,11 @@ def _cache(args) -> int:
     folder = cache_dir()
     # Only what eqsnn put there (EQSNN_CACHE_DIR may point at a folder holding other
     # things): compiled networks and their sources (_eqsnn_*), the compiler probe
-    # (compiler-ok-*), derivations of models (derived/) and failed builds (failed/).
+    # (compiler-ok-*), derivations of models (derived/), compiled Jinja2 templates
+    # (jinja2/) and failed builds (failed/).
     files = [p for p in folder.iterdir() if p.is_file()
              and (p.name.startswith("_eqsnn_") or p.name.startswith("compiler-ok-"))]
-    folders = [folder / name for name in ("derived", "failed") if (folder / name).is_dir()]
+    folders = [folder / name for name in ("derived", "jinja2", "failed") if (folder / name).is_dir()]
     size = sum(p.stat().st_size for p in files) + sum(
         p.stat().st_size for d in folders for p in d.rglob("*") if p.is_file())
     modules = sum(1 for p in files if p.suffix in (".so", ".pyd", ".dylib", ".dll"))
