@@ -2,14 +2,15 @@
 
 Layout of the cache directory (``EQSNN_CACHE_DIR`` or the platform's user cache dir)::
 
-    _eqsnn_network_<key16>.cpython-311-x86_64-linux-gnu.so   the module
-    _eqsnn_network_<key16>.pyx                                its source, for inspection
-    _eqsnn_network_<key16>.sha256                             digest of the module file
-    _eqsnn_network_<key16>.lock                               the build lock
-    failed/_eqsnn_network_<key16>/                            .pyx and .c of a failed build
-
-The generated ``.c`` of a successful build is deleted: it is 5–10× the size of the
-``.pyx`` and can be regenerated from it with ``cython``.
+    _eqsnn_network_<key16>.so          a network's plain C library
+    _eqsnn_network_<key16>.c           its source, for inspection
+    _eqsnn_<hint>_<key16>.<ext>        a Cython extension (compile_module; the runner)
+    _eqsnn_<hint>_<key16>.pyx          its source
+    _eqsnn_*_<key16>.sha256            digest of the built file
+    _eqsnn_*_<key16>.lock              the build lock
+    failed/_eqsnn_*_<key16>/           sources of a failed build
+    derived/, jinja2/                  SymPy derivations, compiled templates (not here:
+                                       runtime/build_cache.py, codegen/templates.py)
 
 Concurrency: a module file appears only by ``os.replace`` of a finished build (atomic on
 POSIX and Windows), so a reader sees a whole module or none. Builders of one key take a
