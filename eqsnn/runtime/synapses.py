@@ -47,29 +47,31 @@ def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> di
     """How to compute, for each pair (``pre[k]``, ``post[k]``), the symbols a synapse
     string may use: ``i``, ``j``, ``N_pre``, ``N_post`` and every neuron variable as
     ``x_pre`` / ``x_post``. Functions, not arrays, for :class:`LazyValues`: a string
-    reads only a few of them, and each would be a full-length gather. ``relative``: the
-    indices count from the start of the source and target (sub)groups, as ``i``/``j``
-    do; otherwise they index the whole groups' arrays."""
-    pre_start, post_start = (syn.pre_start, syn.post_start) if relative else (0, 0)
-    offsets = (0, 0) if relative else (syn.pre_start, syn.post_start)
-    lazy = {
-        "i": lambda: (pre - offsets[0]).astype(np.float64),
-        "j": lambda: (post - offsets[1]).astype(np.float64),
-        "N_pre": lambda: float(syn.pre_stop - syn.pre_start),
-        "N_post": lambda: float(syn.post_stop - syn.post_start),
-    }
-    for suffix, group, index, start in (("_pre", syn.pre_group, pre, pre_start),
-                                        ("_post", syn.post_group, post, post_start)):
+    reads only a few of them, and each would be a full-length gather.
+
+    ``relative``: ``pre`` and ``post`` count from the start of the source and target
+    (sub)groups, as ``i`` and ``j`` do (connect's candidate pairs); otherwise they
+    index the whole groups' arrays (the synapses' own ``_pre`` and ``_post``)."""
+    lazy = {"N_pre": lambda: float(syn.pre_stop - syn.pre_start),
+            "N_post": lambda: float(syn.post_stop - syn.post_start)}
+    for index_name, suffix, group, index, start in (
+            ("i", "_pre", syn.pre_group, pre, syn.pre_start),
+            ("j", "_post", syn.post_group, post, syn.post_start)):
+        to_relative, to_absolute = (0, start) if relative else (start, 0)
+        lazy[index_name] = _shifted(index, -to_relative, np.float64)
         shared = getattr(group, "_shared", ())
         for name, array in neuron_arrays(group).items():
-            lazy[name + suffix] = _gather(array, index, start, name in shared)
+            lazy[name + suffix] = (lambda a=array: a[0]) if name in shared \
+                else _gather(array, index, to_absolute)
     return lazy
 
 
-def _gather(array: np.ndarray, index: np.ndarray, start: int, shared: bool):
-    if shared:
-        return lambda: array[0]
-    return lambda: array[index + start] if start else array[index]
+def _shifted(index: np.ndarray, shift: int, dtype):
+    return lambda: (index + shift).astype(dtype)
+
+
+def _gather(array: np.ndarray, index: np.ndarray, shift: int):
+    return lambda: array[index + shift] if shift else array[index]
 
 
 class Pathway:
