@@ -17,7 +17,8 @@ brian2-cython warm    … the same cache, after one untimed run
 brian2-cpp            C++ standalone, a new project folder per run (it always compiles)
 ====================  ======================================================
 
-Brian2 runs in its own venv (see :mod:`brian2_env`), created on first use. The table
+Repetitions are interleaved across configurations (see :func:`_measure`). Brian2 runs
+in its own venv (see :mod:`brian2_env`), created on first use. The table
 shows medians; "÷eqsnn" columns divide a row's time by eqsnn-cython's for the same
 cache state (cold rows and C++ standalone by eqsnn cold, the rest by eqsnn warm).
 Results are also written as JSON (``--json``, default ``benchmarks/results/``).
@@ -74,11 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.models:
         sizes = args.sizes or specs.MODELS[model][0]
         for size in sizes:
-            for simulator in args.simulators:
-                if CONFIGS[simulator][1] == "numpy" and model in SLOW_NUMPY \
-                        and not args.all_numpy:
-                    continue
-                runs += _measure(model, size, simulator, args)
+            runs += _measure(model, size, args)
     summary = summarise(runs)
     print(format_table(summary))
     print("\n" + format_growth(summary))
@@ -136,19 +133,44 @@ def _names(text: str, known, what: str) -> list[str]:
 
 
 # --- measuring ---------------------------------------------------------------------
-def _measure(model: str, size: int, simulator: str, args) -> list[dict]:
-    worker, backend, caches = CONFIGS[simulator]
+def _configurations(model: str, args) -> list[tuple[str, str]]:
+    """(simulator, cache state) pairs measured for ``model``."""
+    pairs = []
+    for simulator in args.simulators:
+        _, backend, caches = CONFIGS[simulator]
+        if backend == "numpy" and model in SLOW_NUMPY and not args.all_numpy:
+            continue
+        pairs += [(simulator, cache) for cache in caches if cache in args.caches]
+    return pairs
+
+
+def _measure(model: str, size: int, args) -> list[dict]:
+    """Every configuration of one model and size.
+
+    Repetitions are interleaved: the first run of every configuration, then the second
+    of every one, and so on. On a shared machine the load drifts over minutes; measured
+    one configuration after another, a busy minute would fall on one simulator only and
+    skew its ratio. Warm caches are filled first, by one untimed run each."""
     duration = args.duration if args.duration is not None else specs.MODELS[model][1]
+    configurations = _configurations(model, args)
     results = []
-    for cache in [c for c in caches if c in args.caches]:
-        with tempfile.TemporaryDirectory(prefix="eqsnn-bench-") as scratch:
-            shared = Path(scratch) / "warm"
-            if cache in ("warm", "-"):  # fill the caches once, untimed
-                _one(worker, model, size, backend, duration, args.seed, shared)
-            repeat = args.numpy_repeat if backend == "numpy" else args.repeat
-            for rep in range(repeat):
-                place = shared if cache in ("warm", "-") else Path(scratch) / f"cold{rep}"
+    with tempfile.TemporaryDirectory(prefix="eqsnn-bench-") as scratch:
+        warm: dict[tuple[str, str], Path] = {}
+        for simulator, cache in configurations:
+            if cache in ("warm", "-"):
+                worker, backend, _ = CONFIGS[simulator]
+                warm[simulator, cache] = Path(scratch) / f"{simulator}-warm"
+                _one(worker, model, size, backend, duration, args.seed,
+                     warm[simulator, cache])
+        for rep in range(max(args.repeat, args.numpy_repeat)):
+            for simulator, cache in configurations:
+                worker, backend, _ = CONFIGS[simulator]
+                if rep >= (args.numpy_repeat if backend == "numpy" else args.repeat):
+                    continue
+                place = warm.get((simulator, cache)) or Path(scratch) / f"{simulator}-cold{rep}"
                 result = _one(worker, model, size, backend, duration, args.seed, place)
+                if place not in warm.values():
+                    shutil.rmtree(place, ignore_errors=True)  # cold builds are large
                 result.update(model=model, size=size, simulator=simulator, cache=cache,
                               rep=rep, duration=duration)
                 results.append(result)
