@@ -22,15 +22,20 @@ __all__ = ["compiler_available", "warn_no_compiler"]
 _PROBE = '#include <math.h>\nint eqsnn_probe(int x) { return x + (int)floor(0.5); }\n'
 
 
-@functools.lru_cache(maxsize=None)
 def compiler_available(options: CompilerOptions | None = None) -> bool:
     """Whether ``options`` (default: from the environment) can build a network library.
 
     Checks that the C compiler builds and links a small shared library with the
     configured compile and link flags. A success is remembered in the cache directory,
-    so later processes only check that a marker file exists.
+    so later processes only check that a marker file exists. The answer is kept per set
+    of options, not per process: ``CC`` or ``EQSNN_CFLAGS`` changed by a running program
+    is seen at the next call.
     """
-    options = options if options is not None else CompilerOptions.from_environment()
+    return _probe(options if options is not None else CompilerOptions.from_environment())
+
+
+@functools.lru_cache(maxsize=None)
+def _probe(options: CompilerOptions) -> bool:
     if shutil.which(options.cc[0]) is None:
         return False
     identity = compiler_identity(options.cc) + repr(options.cflags) + repr(options.ldflags)

@@ -181,9 +181,13 @@ def test_loading_a_module_leaves_floating_point_mode_alone():
     assert (np.array([1e-300]) * np.array([1e-10]))[0] != 0.0
 
 
-def test_compiler_available_and_warning_once(fresh_cache):
+def test_compiler_available_and_warning_once(fresh_cache, monkeypatch):
     assert compiler.compiler_available()
     assert not compiler.compiler_available(CompilerOptions(cc=("no-such-compiler-eqsnn",)))
+    with monkeypatch.context() as changed:
+        changed.setenv("CC", "/nonexistent/cc")      # changed while the program runs
+        assert not compiler.compiler_available()
+    assert compiler.compiler_available()
     compiler.warn_no_compiler.cache_clear()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
