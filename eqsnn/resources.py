@@ -8,10 +8,11 @@ site-packages) has no ``eqsnn/templates``; there the top-level folder itself is 
 from __future__ import annotations
 
 import functools
+import hashlib
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["template_dir"]
+__all__ = ["template_dir", "template_digest"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,3 +31,17 @@ def template_dir() -> str:
         "eqsnn's templates folder is missing: neither the installed package "
         "'eqsnn.templates' nor a 'templates/' folder beside the source checkout was "
         "found. Reinstall eqsnn with 'pip install .'.")
+
+
+@functools.lru_cache(maxsize=1)
+def template_digest() -> str:
+    """sha256 over every template (names and contents): a rendered source stored on
+    disk is reused only with the very templates that rendered it. Reading them takes
+    well under a millisecond and, unlike rendering, does not import Jinja2."""
+    root = Path(template_dir())
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.j2")):
+        digest.update(str(path.relative_to(root).as_posix()).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,4 +1,4 @@
-"""Stage 3: SymPy statements → C (inside one Cython module per network) or numpy source.
+"""Stage 3: SymPy statements → C (one plain C library per network) or numpy source.
 
 Names are imported on first use (PEP 562): the module builder (:mod:`.network`) is
 needed on every run, the SymPy printers only when something has to be printed, and a

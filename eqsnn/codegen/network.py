@@ -10,12 +10,13 @@ its numpy twin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Callable, Sequence
 
 import numpy as np
 
 from eqsnn import __version__
-from eqsnn.codegen.templates import render
+from eqsnn.resources import template_digest
 
 __all__ = ["SLOTS", "ArraySlot", "ModuleBuilder", "ModuleSource"]
 
@@ -128,9 +129,10 @@ class ModuleBuilder:
         return printing.numpy_expression(expr, names=names, user_functions=user_functions)
 
     def add(self, slot: str, template: str, **context) -> None:
-        """Render one operation's template into a schedule slot."""
+        """Put one operation (a template and its inputs) into a schedule slot; it is
+        rendered by :meth:`build`."""
         name = f"{template}.c.j2" if self.is_c else f"numpy/{template}.py.j2"
-        self.blocks[slot].append(render(name, **context).rstrip("\n"))
+        self.blocks[slot].append((name, context))
 
     def add_function(self, c_line: str, numpy_line: str) -> None:
         self.functions.append(c_line if self.is_c else numpy_line)
@@ -139,14 +141,55 @@ class ModuleBuilder:
         self.capacity_checks.append(condition)
 
     # --- result ---------------------------------------------------------------------
-    def build(self) -> ModuleSource:
-        slots = [block for slot in SLOTS for block in self.blocks[slot]]
-        template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
-        source = render(
-            template, version=__version__, arrays=self.arrays,
-            scalars=[name for name, _ in self.scalars],
-            int_scalars=[name for name, _ in self.int_scalars],
-            functions=self.functions, capacity_checks=self.capacity_checks, slots=slots,
-        )
+    def _module_context(self) -> dict:
+        return dict(version=__version__, arrays=self.arrays,
+                    scalars=[name for name, _ in self.scalars],
+                    int_scalars=[name for name, _ in self.int_scalars],
+                    functions=self.functions, capacity_checks=self.capacity_checks)
+
+    def _operations(self) -> list[tuple[str, dict]]:
+        return [operation for slot in SLOTS for operation in self.blocks[slot]]
+
+    def signature(self) -> list | None:
+        """Everything the rendered source depends on, as plain JSON data: the backend,
+        the templates' digest and every template's inputs (an array by its C name and
+        type; the getter that hands it over at run time is not part of the source).
+        ``None`` if an input is something this cannot describe faithfully: then the
+        source must be rendered, never looked up."""
+        try:
+            return [self.backend, template_digest(),
+                    _describe(self._module_context()),
+                    [[name, _describe(context)] for name, context in self._operations()]]
+        except _Indescribable:
+            return None
+
+    def build(self, source: str | None = None) -> ModuleSource:
+        """Render the network module, or take ``source`` rendered earlier from the same
+        :meth:`signature` (a warm run then never imports Jinja2)."""
+        if source is None:
+            from eqsnn.codegen.templates import render
+            slots = [render(name, **context).rstrip("\n")
+                     for name, context in self._operations()]
+            template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
+            source = render(template, **self._module_context(), slots=slots)
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
                             list(self.int_scalars))
+
+
+class _Indescribable(Exception):
+    pass
+
+
+def _describe(value):
+    """A template input as JSON data that determines what the template renders."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_describe(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _describe(item) for key, item in value.items()}
+    if isinstance(value, SimpleNamespace):
+        return {"__namespace__": _describe(vars(value))}
+    if isinstance(value, ArraySlot):
+        return {"__array__": [value.cname, value.ctype]}
+    raise _Indescribable(type(value).__name__)

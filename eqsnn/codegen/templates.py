@@ -46,9 +46,10 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja2's own cache of compiled templates, in ``<eqsnn cache>/jinja2``.
 
     Jinja2 turns each template into Python source and compiles it once per process:
-    ~80 ms for a network's templates, most of a warm run's code generation. Its
-    bytecode cache (keyed by the template's checksum and Python's version, written
-    atomically) loads them instead. A cache that cannot be written costs that time
+    ~80 ms for a network's templates. A warm run of a known network renders nothing
+    (its source is in the build cache), but every process that renders a new one
+    would pay it. The bytecode cache (keyed by the template's checksum and Python's
+    version, written atomically) loads them instead. A cache that cannot be written costs that time
     and nothing else."""
 
     def dump_bytecode(self, bucket) -> None:

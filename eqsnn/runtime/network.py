@@ -112,20 +112,21 @@ class Network:
         if self._program is not None:
             return self._program
         started = time.perf_counter()
-        groups, synapses, monitors = self._ordered()
-        builder = ModuleBuilder(self.backend)
-        for k, obj in enumerate(groups):
-            obj._contribute(builder, k, self._dt)
-        for k, obj in enumerate(synapses):
-            obj._contribute(builder, k, self._dt)
-        for k, obj in enumerate(monitors):
-            obj._contribute(builder, k, self._dt)
-        source = builder.build()
+        source = _build_source(self._builder())
         generated = time.perf_counter()
         self._program = load_backend(source)
         self.timing["codegen_seconds"] = generated - started
         self.timing["compile_seconds"] = time.perf_counter() - generated
         return self._program
+
+    def _builder(self) -> ModuleBuilder:
+        """Every object's arrays and operations, declared to one module builder
+        (numbered per kind: groups, synapses, monitors)."""
+        builder = ModuleBuilder(self.backend)
+        for objects in self._ordered():
+            for k, obj in enumerate(objects):
+                obj._contribute(builder, k, self._dt)
+        return builder
 
     # --- running ----------------------------------------------------------------------
     def run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None):
@@ -283,6 +284,19 @@ class _StopAtStepBoundary:
     def __exit__(self, *exc) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
+
+
+def _build_source(builder: ModuleBuilder):
+    """The builder's module source, rendered once per signature and then read from the
+    build cache: a warm run neither imports Jinja2 nor renders a template."""
+    from eqsnn.runtime import build_cache
+    signature = builder.signature()
+    key = build_cache.key("network-source", signature) if signature is not None else None
+    stored = build_cache.load(key) if key is not None else None
+    source = builder.build(stored["source"] if stored is not None else None)
+    if key is not None and stored is None:
+        build_cache.store(key, {"source": source.source})
+    return source
 
 
 def _next_chunk(chunk: int, done: int, elapsed: float) -> int:

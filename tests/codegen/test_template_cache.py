@@ -1,5 +1,5 @@
 """Jinja2 compiles each template to Python once per process unless its bytecode cache
-has it: ~80 ms of a warm run. The cache lives in ``<eqsnn cache>/jinja2``; a cache that
+has it: ~80 ms of every process that renders a network it has not seen. The cache lives in ``<eqsnn cache>/jinja2``; a cache that
 cannot be used costs that time and nothing else."""
 import jinja2
 import pytest

@@ -1,4 +1,5 @@
-"""The derivation cache: a warm process never imports SymPy, and gets the same results.
+"""The derivation cache: a warm process never imports SymPy (nor Jinja2: its network
+source is cached too), and gets the same results.
 
 Each scenario runs in fresh processes (``python -c``), because what matters is what a
 second ``python script.py`` does: whether ``sympy`` ends up in ``sys.modules``, and
@@ -43,7 +44,8 @@ SCRIPT = textwrap.dedent("""
     trace = es.StateMonitor(g, ["v", "I_syn"], record=[0, 19])
     net = es.Network(g, spikes, trace, dt=0.1*ms, seed=7, backend=sys.argv[1])
     net.run(30*ms)
-    print(json.dumps({"sympy": "sympy" in sys.modules, "v": g.v_.tolist(),
+    print(json.dumps({"sympy": "sympy" in sys.modules, "jinja2": "jinja2" in sys.modules,
+                      "v": g.v_.tolist(),
                       "I_syn": g.I_syn_.tolist(), "i": spikes.i.tolist(),
                       "t": spikes.t_.tolist(), "trace": trace.I_syn_.tolist(),
                       "trace_v": trace.v_.tolist(), "method": g.method}))
@@ -66,6 +68,7 @@ def test_warm_process_skips_sympy_and_matches_cold(tmp_path, backend):
     assert cold["sympy"] is True
     assert warm["sympy"] is False
     assert warm.pop("sympy") != cold.pop("sympy")
+    assert cold.pop("jinja2") is True and warm.pop("jinja2") is False  # source from cache
     assert warm == cold                       # bit for bit: floats went through JSON repr
     assert len(cold["i"]) > 0                 # the model did spike
     assert cold["method"] == "exact"
