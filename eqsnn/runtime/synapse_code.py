@@ -35,17 +35,24 @@ def pathway_structure(syn, path: str, dt: float) -> SimpleNamespace:
     pathway = getattr(syn, path)
     sender = syn._pre if path == "pre" else syn._post
     group = syn.pre_group if path == "pre" else syn.post_group
-    steps = np.rint(pathway._delay / dt).astype(np.int64)
-    first_age = int(steps.min()) if steps.size else 0
-    last_age = int(steps.max()) if steps.size else 0
-    n_ages = last_age - first_age + 1
     width = group.N
-    keys = sender.astype(np.int64) * n_ages + (steps - first_age)
+    if pathway._delay is None:  # one delay for every synapse: the senders are the keys
+        first_age = last_age = int(np.rint(pathway._default / dt))
+        n_ages, keys = 1, sender
+    else:
+        steps = np.rint(pathway._delay / dt).astype(np.int64)
+        first_age = int(steps.min()) if steps.size else 0
+        last_age = int(steps.max()) if steps.size else 0
+        n_ages = last_age - first_age + 1
+        keys = sender.astype(np.int64) * n_ages + (steps - first_age)
     if keys.size == 0 or np.all(keys[1:] >= keys[:-1]):
         order = np.arange(keys.size, dtype=np.int32)  # already sorted: the common case
+        sorted_keys = keys
     else:
         order = np.argsort(keys, kind="stable").astype(np.int32)
-    ptr = np.searchsorted(keys[order], np.arange(width * n_ages + 1)).astype(np.int64)
+        sorted_keys = keys[order]
+    ptr = np.searchsorted(sorted_keys, np.arange(width * n_ages + 1, dtype=keys.dtype))
+    ptr = ptr.astype(np.int64)
     ring = _ring(syn, path, last_age + 1, width)
     structure = SimpleNamespace(key=key, order=order, ptr=ptr, D=last_age + 1, width=width,
                                 first_age=first_age, n_ages=n_ages, ring=ring)

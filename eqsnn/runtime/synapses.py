@@ -81,8 +81,17 @@ class Pathway:
     def __init__(self, synapses: "Synapses", name: str, delay: float):
         self._syn = synapses
         self.name = name
+        # The delay of synapses made later, and of all synapses while ``_delay`` is
+        # None: one delay for the whole pathway (the common case) costs no memory per
+        # synapse. ``_delay`` holds one value per synapse once they differ.
         self._default = delay
-        self._delay = np.zeros(0)
+        self._delay: np.ndarray | None = None
+
+    def _values(self) -> np.ndarray:
+        """The delay of every synapse, in seconds (a new array)."""
+        if self._delay is None:
+            return np.full(self._syn.N, self._default)
+        return self._delay.copy()
 
     @property
     def statements(self):
@@ -98,12 +107,12 @@ class Pathway:
     @property
     def delay(self):
         """The delay of each synapse on this pathway (one value per synapse)."""
-        return units.from_si(self._delay.copy(), _SECOND)
+        return units.from_si(self._values(), _SECOND)
 
     @property
     def delay_(self) -> np.ndarray:
         """The delays in seconds, without units (a copy)."""
-        return self._delay.copy()
+        return self._values()
 
     @delay.setter
     def delay(self, value: Any) -> None:
@@ -119,7 +128,9 @@ class Pathway:
                                     f"pathway of {syn.name!r})")
         if one:
             self._default = float(np.asarray(units.to_si(value)[0]))
-        self._delay = np.array(values, dtype=np.float64)
+            self._delay = None
+        else:
+            self._delay = np.array(values, dtype=np.float64)
         syn._structure_version += 1
 
     def __repr__(self) -> str:
@@ -270,13 +281,24 @@ class Synapses(VariableAccess):
         self._post = np.concatenate([self._post, post.astype(np.int32)])
         for name in self._arrays:
             self._arrays[name] = np.concatenate([self._arrays[name], np.zeros(n_new)])
-        self._lastupdate = np.concatenate([self._lastupdate, np.zeros(n_new)])
+        if self._uses_lastupdate:
+            self._lastupdate = np.concatenate([self._lastupdate, np.zeros(n_new)])
         for path in (self.pre, self.post):
-            path._delay = np.concatenate([path._delay, np.full(n_new, path._default)])
+            if path._delay is not None:
+                path._delay = np.concatenate([path._delay, np.full(n_new, path._default)])
         self._structure_version += 1
         for var, value in self._initial.items():  # a built-in model's initial values
             if n_new:
                 self._write(var, value, slice(first, None))
+
+    @property
+    def _uses_lastupdate(self) -> bool:
+        """Whether the loop reads ``lastupdate`` (to advance event-driven variables).
+        Otherwise it stays 0 and takes no memory per synapse."""
+        return any(code["lastupdate"] for code in self._record["code"].values())
+
+    def _lastupdate_values(self) -> np.ndarray:
+        return self._lastupdate if self._uses_lastupdate else np.zeros(self.N)
 
     @property
     def N(self) -> int:
@@ -316,7 +338,7 @@ class Synapses(VariableAccess):
         the first run)."""
         from eqsnn.runtime.synapse_code import structure_bytes
         total = self._pre.nbytes + self._post.nbytes + self._lastupdate.nbytes
-        total += self.pre._delay.nbytes + self.post._delay.nbytes
+        total += sum(p._delay.nbytes for p in (self.pre, self.post) if p._delay is not None)
         total += sum(array.nbytes for array in self._arrays.values())
         return total + structure_bytes(self, getattr(self, "_dt", 1e-4))
 
@@ -362,8 +384,10 @@ class Synapses(VariableAccess):
         values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
         values.update(dict(extra))
         values.update(self._arrays)
-        values.update(t=0.0, lastupdate=self._lastupdate)
-        values = LazyValues(values, pair_values(self, self._pre, self._post, relative=False))
+        values["t"] = 0.0
+        lazy = pair_values(self, self._pre, self._post, relative=False)
+        lazy["lastupdate"] = self._lastupdate_values
+        values = LazyValues(values, lazy)
         functions = {name: f.evaluate for name, f in self._functions.items()}
         return evaluate_tree(tree, values, size=self.N, rng=self._rng, functions=functions)
 
@@ -371,8 +395,10 @@ class Synapses(VariableAccess):
     def _state(self) -> dict[str, np.ndarray]:
         state = {f"var:{k}": v for k, v in self._arrays.items()}
         state.update({"lastupdate": self._lastupdate, "pre_index": self._pre,
-                      "post_index": self._post, "delay:pre": self.pre._delay,
-                      "delay:post": self.post._delay})
+                      "post_index": self._post})
+        for path in (self.pre, self.post):  # one delay for all: kept as a 0-d array
+            state[f"delay:{path.name}"] = np.array(path._default) if path._delay is None \
+                else path._delay
         for path, ring in getattr(self, "_rings", {}).items():
             state[f"ring:{path}:spikes"], state[f"ring:{path}:n"] = ring["spikes"], ring["n"]
         return state
@@ -384,7 +410,12 @@ class Synapses(VariableAccess):
                         if key.startswith("var:")}
         self._lastupdate = state["lastupdate"].copy()
         self._pre, self._post = state["pre_index"].copy(), state["post_index"].copy()
-        self.pre._delay, self.post._delay = state["delay:pre"].copy(), state["delay:post"].copy()
+        for path in (self.pre, self.post):
+            delays = state[f"delay:{path.name}"]
+            if delays.ndim == 0:
+                path._default, path._delay = float(delays), None
+            else:
+                path._delay = delays.copy()
         self._structure_version += 1
         rings = {}
         for key, value in state.items():

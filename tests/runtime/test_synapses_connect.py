@@ -131,8 +131,27 @@ def test_a_million_synapses_build_in_well_under_a_second():
     np.testing.assert_array_equal(structure.order, np.arange(syn.N))
     assert np.all(np.diff(syn.i) >= 0)
     per_synapse = syn.memory_bytes() / syn.N
-    # int32 pre/post/order, float64 w/lastupdate/2 delays, plus the row pointers
-    assert 44 <= per_synapse < 46, per_synapse
+    # int32 pre/post/order and float64 w, plus the row pointers: one delay for the
+    # whole pathway and no event-driven variable need nothing per synapse
+    assert 20 <= per_synapse < 22, per_synapse
+    syn.delay = "1*ms + 0.1*ms*rand()"        # now one delay per synapse
+    assert 28 <= syn.memory_bytes() / syn.N < 30
+
+
+def test_one_delay_for_all_synapses_is_stored_once_and_restored():
+    pre, post = _groups(3, 4)
+    syn = es.Synapses(pre, post, "w : 1", on_pre="v_post += 1*mV", delay=2 * ms)
+    syn.connect()
+    assert syn.pre._delay is None and np.all(syn.delay_ == 2e-3) and syn.delay_.size == 12
+    net = es.Network(pre, post, syn)
+    net.store()
+    syn.delay = [1, 2, 3] * 4 * ms
+    assert syn.pre._delay is not None
+    net.restore()
+    assert syn.pre._delay is None and np.all(syn.delay_ == 2e-3)
+    syn.delay = 3 * ms                        # one value again: back to one for all
+    syn.connect(i=0, j=0)                     # and later synapses get it too
+    assert syn.pre._delay is None and np.all(syn.delay_ == 3e-3) and syn.N == 13
 
 
 def test_heterogeneous_delays_sort_each_row_by_delay():
