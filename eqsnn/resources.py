@@ -12,7 +12,7 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["template_dir", "template_digest"]
+__all__ = ["template_dir", "template_digest", "update_with_files"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,10 +38,15 @@ def template_digest() -> str:
     """sha256 over every template (names and contents): a rendered source stored on
     disk is reused only with the very templates that rendered it. Reading them takes
     well under a millisecond and, unlike rendering, does not import Jinja2."""
-    root = Path(template_dir())
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.j2")):
+    update_with_files(digest, Path(template_dir()), "*.j2")
+    return digest.hexdigest()
+
+
+def update_with_files(digest, root: Path, pattern: str) -> None:
+    """Feed the names (relative to ``root``) and contents of the files matching
+    ``pattern`` below ``root`` into ``digest``, in a fixed order."""
+    for path in sorted(root.rglob(pattern)):
         digest.update(str(path.relative_to(root).as_posix()).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
-    return digest.hexdigest()

@@ -38,11 +38,9 @@ FORMAT = 1
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
     """sha256 of eqsnn's Python files and SymPy's version file (a few milliseconds)."""
+    from eqsnn.resources import update_with_files
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
+    update_with_files(digest, Path(__file__).resolve().parent.parent, "*.py")
     # SymPy's version without importing SymPy (or importlib.metadata, ~0.05 s)
     spec = importlib.util.find_spec("sympy")
     if spec is not None and spec.origin:

@@ -57,17 +57,17 @@ def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> di
     for index_name, suffix, group, index, start in (
             ("i", "_pre", syn.pre_group, pre, syn.pre_start),
             ("j", "_post", syn.post_group, post, syn.post_start)):
-        to_relative, to_absolute = (0, start) if relative else (start, 0)
-        lazy[index_name] = _shifted(index, -to_relative, np.float64)
+        offset = start if relative else 0   # relative index + offset = array index
+        lazy[index_name] = _shifted(index, offset - start)
         shared = getattr(group, "_shared", ())
         for name, array in neuron_arrays(group).items():
             lazy[name + suffix] = (lambda a=array: a[0]) if name in shared \
-                else _gather(array, index, to_absolute)
+                else _gather(array, index, offset)
     return lazy
 
 
-def _shifted(index: np.ndarray, shift: int, dtype):
-    return lambda: (index + shift).astype(dtype)
+def _shifted(index: np.ndarray, shift: int):
+    return lambda: (index + shift).astype(np.float64)
 
 
 def _gather(array: np.ndarray, index: np.ndarray, shift: int):
