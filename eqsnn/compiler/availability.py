@@ -10,7 +10,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from eqsnn.compiler.cache import cache_dir, compiler_identity
+from eqsnn.compiler.cache import cache_dir
+from eqsnn.compiler.identity import compiler_identity
 from eqsnn.compiler.options import CompilerOptions
 from eqsnn.errors import CompilerNotFoundWarning
 

@@ -29,9 +29,7 @@ import functools
 import hashlib
 import importlib.util
 import os
-import platform
 import shutil
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -42,13 +40,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from eqsnn.compiler.build import build_extension, build_library, support_include_dir
+from eqsnn.compiler.identity import compiler_identity, cpu_identity
 from eqsnn.compiler.options import CompilerOptions
 from eqsnn.compiler.stats import stats
 from eqsnn.errors import CompilationError
 
 __all__ = ["cache_dir", "cache_key", "module_path", "compile_module", "compile_library",
-           "ensure_built",
-           "cpu_identity", "compiler_identity", "clear_memory_cache"]
+           "ensure_built", "clear_memory_cache"]
 
 #: Bumped when the layout or the build procedure changes, so old entries are not reused.
 CACHE_FORMAT = "1"
@@ -68,38 +66,6 @@ def cache_dir() -> Path:
     directory = Path(path)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
-
-
-@functools.lru_cache(maxsize=None)
-def cpu_identity() -> str:
-    """Model name and feature flags of the CPU (``-march=native`` code is CPU-specific)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
-            wanted = {}
-            for line in handle:
-                key, _, value = line.partition(":")
-                key = key.strip()
-                if key in ("model name", "flags", "Features", "CPU part") and key not in wanted:
-                    wanted[key] = value.strip()
-                if not line.strip() and wanted:  # end of the first processor's block
-                    break
-        if wanted:
-            return "|".join(f"{k}={v}" for k, v in sorted(wanted.items()))
-    except OSError:
-        pass
-    return f"{platform.machine()}|{platform.processor()}"
-
-
-@functools.lru_cache(maxsize=None)
-def compiler_identity(cc: tuple[str, ...]) -> str:
-    """Resolved path and ``--version`` banner of the C compiler."""
-    path = shutil.which(cc[0]) or cc[0]
-    try:
-        banner = subprocess.run(list(cc) + ["--version"], capture_output=True, text=True,
-                                timeout=30).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        banner = "unknown"
-    return f"{path}|{' '.join(cc[1:])}|{banner}"
 
 
 @functools.lru_cache(maxsize=None)

@@ -51,6 +51,8 @@ import sys
 import sysconfig
 from dataclasses import dataclass, field
 
+from eqsnn.compiler.identity import compiler_identity  # the cached --version banner
+
 __all__ = ["DEFAULT_CFLAGS", "CompilerOptions"]
 
 DEFAULT_CFLAGS: tuple[str, ...] = (
@@ -104,5 +106,4 @@ class CompilerOptions:
 
 
 def _is_clang(cc: tuple[str, ...]) -> bool:
-    from eqsnn.compiler.cache import compiler_identity  # the cached --version banner
     return "clang" in compiler_identity(cc).lower()

@@ -170,7 +170,8 @@ def test_cache_key_covers_what_shapes_the_binary(monkeypatch):
 
 
 def test_cpu_identity_names_the_cpu():
-    identity = cache_module.cpu_identity()
+    from eqsnn.compiler.identity import cpu_identity
+    identity = cpu_identity()
     assert identity and ("flags=" in identity or "|" in identity)
 
 
