@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from eqsnn import units
-from eqsnn.models.base import REST, Model, format_value
+from eqsnn.models.base import Model, format_value, markdown_card
 
-__all__ = ["render_markdown", "presets_table", "parameters_table", "pages", "slug",
+__all__ = ["render_markdown", "pages", "slug",
            "Panel", "figure_panels", "step_response", "figure_caption"]
 
 ms, pA, nA = units.ureg.ms, units.ureg.pA, units.ureg.nA
@@ -38,32 +38,6 @@ _BEFORE_MS, _AFTER_MS = 20, 30
 _DT_MS = {"HodgkinHuxley": 0.025, "TraubMiles": 0.025, "FitzHughNagumo": 0.01}
 
 
-def parameters_table(model: Model) -> str:
-    """The default parameters as a Markdown table."""
-    rows = ["| parameter | default |", "|---|---|"]
-    rows += [f"| `{name}` | {format_value(value)} |" for name, value in model.namespace.items()]
-    if model.refractory is not None:
-        rows.append(f"| refractory period | {format_value(model.refractory)} |")
-    return "\n".join(rows)
-
-
-def presets_table(model: Model) -> str:
-    """The presets as a Markdown table: one row per preset, the values that change."""
-    if not model.presets:
-        return ""
-    names: list[str] = []
-    for values in model.presets.values():
-        names += [k for k in values if k not in names and k != "description"]
-    header = "| preset | " + " | ".join(f"`{n}`" if n != "stimulus" else f"stimulus `{model.input}`"
-                                       for n in names) + " | behaviour |"
-    rows = [header, "|" + "---|" * (len(names) + 2)]
-    for preset, values in model.presets.items():
-        cells = [format_value(values[n]) if n in values else "" for n in names]
-        rows.append(f"| `{preset}` | " + " | ".join(cells) +
-                    f" | {values.get('description', '')} |")
-    return "\n".join(rows)
-
-
 def _derivation(model: Model) -> str | None:
     """The derivation of the update step, or ``None`` if the integrators cannot say."""
     try:
@@ -75,56 +49,12 @@ def _derivation(model: Model) -> str | None:
 
 def render_markdown(model: Model, *, derivation: bool = True, figure: str | None = None,
                     caption: str | None = None) -> str:
-    """A documentation page for ``model``.
-
-    Parameters
-    ----------
-    model
-        The model to describe.
-    derivation
-        Include the step-by-step derivation of the update (needs the integrators).
-    figure
-        Path of an image to show (relative to the page), e.g. a voltage trace.
-    caption
-        What the figure shows, printed under it.
+    """A documentation page for ``model``: its card (:func:`eqsnn.models.base.markdown_card`)
+    with the step-by-step derivation of the update if ``derivation`` (needs the
+    integrators), and ``figure`` (path of an image, relative to the page) with ``caption``.
     """
-    parts = [f"# {model.name}", "", model.description + ".", "",
-             "```python", f"from eqsnn.models import {model.family or model.name}", "```", "",
-             "## Equations", "", "```", model.equations, "```", "",
-             f"* threshold: `{model.threshold}`" if model.threshold else "* no threshold",
-             f"* reset: `{model.reset}`" if model.reset else "* no reset",
-             f"* refractory period: {format_value(model.refractory)}",
-             f"* default method: `{model.method}`", _initial_line(model), ""]
-    if model.notes:
-        parts += [model.notes, ""]
-    parts += ["## Parameters", "", parameters_table(model), ""]
-    if model.stimulus is not None:
-        parts += [f"Characteristic input: `{model.input} = {format_value(model.stimulus)}`.",
-                  ""]
-    table = presets_table(model)
-    if table:
-        parts += ["## Presets", "", f"`{model.family}(\"NAME\")` applies a preset.", "",
-                  table, ""]
-    if figure:
-        parts += ["## Response to a current step", "", f"![{model.name}]({figure})", ""]
-        if caption:
-            parts += [caption, ""]
-    if derivation:
-        parts += ["## Derivation of the update step", "", _derivation(model) or "", ""]
-    parts += ["## Reference", "", model.citation, ""]
-    return "\n".join(parts)
-
-
-def _initial_line(model: Model) -> str:
-    given = [f"`{k} = {format_value(v)}`" for k, v in model.initial.items() if v is not REST]
-    at_rest = [v for v in model.state_variables
-               if v not in model.initial or model.initial[v] is REST]
-    text = "* initial values: " + ", ".join(given) if given else "* initial values:"
-    if at_rest:
-        text += (", " if given else " ") + f"{', '.join(at_rest)} at the resting state " \
-                                           f"(computed from the equations, input 0)"
-    return text
-
+    return markdown_card(model, derivation=_derivation(model) if derivation else None,
+                         figure=figure, caption=caption)
 
 
 # --- figures -------------------------------------------------------------------------------
