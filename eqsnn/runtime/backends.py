@@ -22,11 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from eqsnn.codegen.network import ModuleSource
+from eqsnn.codegen.targets import BACKENDS, COMPILED, NUMPY
 from eqsnn.errors import InvalidValueError
 
 __all__ = ["choose_backend", "load_backend", "Program"]
-
-BACKENDS = ("cython", "numpy")
 
 
 def choose_backend(requested: str | None) -> str:
@@ -38,9 +37,9 @@ def choose_backend(requested: str | None) -> str:
         return requested
     from eqsnn.compiler import compiler_available, warn_no_compiler
     if compiler_available():
-        return "cython"
+        return COMPILED
     warn_no_compiler()
-    return "numpy"
+    return NUMPY
 
 
 @dataclass
@@ -54,7 +53,7 @@ class Program:
         arrays = [slot.get() for slot in self.source.arrays]
         scalars = np.array([get() for _, get in self.source.scalars] or [0.0], dtype=np.float64)
         iscalars = np.array([get() for _, get in self.source.int_scalars] or [0], dtype=np.int64)
-        if self.source.backend == "cython":
+        if self.source.backend == COMPILED:
             addresses = [array.ctypes.data for array in arrays]
             return self.module.run(start_step, n_steps, dt, seed, addresses,
                                    scalars.ctypes.data, iscalars.ctypes.data)
@@ -85,7 +84,7 @@ class CompiledLoop:
 
 
 def load_backend(source: ModuleSource) -> Program:
-    if source.backend == "cython":
+    if source.backend == COMPILED:
         from eqsnn.compiler import compile_library
         module = CompiledLoop(compile_library(source.source, name_hint="network"), source)
     else:

@@ -21,6 +21,7 @@ import sympy
 from sympy.codegen.ast import Assignment
 
 from eqsnn import units
+from eqsnn.codegen.targets import BACKENDS
 from eqsnn.equations import Equations, parse_equations, parse_expression, parse_statements
 from eqsnn.equations import functions as fn
 from eqsnn.equations.symbols import symbol
@@ -32,8 +33,6 @@ from eqsnn.runtime.groups import (BUILTIN_DIMS, BUILTIN_NAMES, NOT_REFRACTORY, P
 from eqsnn.runtime.namespace import Constant, find_span, resolve_names
 
 __all__ = ["NeuronDerivation", "derive_initialiser"]
-
-BACKENDS = ("cython", "numpy")
 
 
 class NeuronDerivation:

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from sympy.codegen.ast import Assignment
 
 from eqsnn import units
+from eqsnn.codegen.targets import BACKENDS
 from eqsnn.equations import check_dimensions, parse_equations, parse_expression, parse_statements
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
@@ -29,7 +30,6 @@ from eqsnn.runtime.namespace import Constant, find_span, resolve_names
 
 __all__ = ["SynapseDerivation", "SPECIAL_DIMS", "PREFIX", "derive_string", "check_suffixes"]
 
-BACKENDS = ("cython", "numpy")
 PREFIX = "@S@"
 _SECOND = (1 * units.ureg.second).dimensionality
 _ONE = units.DIMENSIONLESS
