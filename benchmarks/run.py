@@ -1,6 +1,7 @@
-"""eqsnn against Brian2, same models, same machine, same run.
+"""eqsnn against Brian2, NEST and hand-written C: same models, same machine, same run.
 
     python benchmarks/run.py --models cuba,hh --sizes 4000 --repeat 3
+    python benchmarks/run.py --plan threads     # issue 17's table: 1 and 2 threads
     python benchmarks/run.py --quick            # eqsnn only, tiny sizes: a smoke test
 
 Every measurement is a fresh process, timed from outside ("whole": interpreter start,
@@ -14,14 +15,20 @@ eqsnn-numpy           the numpy backend
 brian2-numpy          Brian2's numpy target
 brian2-cython cold    Brian2's Cython target, empty extension cache per run
 brian2-cython warm    … the same cache, after one untimed run
-brian2-cpp            C++ standalone, a new project folder per run (it always compiles)
+brian2-cpp            C++ standalone, a new project folder per run (it always compiles);
+                      ``openmp_threads`` = the thread count
+nest                  NEST 3 (``iaf_psc_exp``; CUBA only), ``local_num_threads``
+handc                 the hand-written C of ``shared/reference/handc`` (one thread)
 ====================  ======================================================
 
-Repetitions are interleaved across configurations (see :func:`_measure`). Brian2 runs
-in its own venv (see :mod:`brian2_env`), created on first use. The table
-shows medians; "÷eqsnn" columns divide a row's time by eqsnn-cython's for the same
-cache state (cold rows and C++ standalone by eqsnn cold, the rest by eqsnn warm).
-Results are also written as JSON (``--json``, default ``benchmarks/results/``).
+``--threads 1,2`` measures every configuration that can use threads at each count
+(eqsnn once ``Network`` takes ``threads=``; Brian2 C++ standalone, NEST); the others run
+at 1. Repetitions are interleaved across configurations (see :func:`_measure`). Brian2
+and NEST run in their own venvs (see :mod:`venvs`), created on first use. The tables
+(see :mod:`report`) show medians; "÷eqsnn" columns divide a row's time by eqsnn-cython's
+at the same thread count and cache state (cold rows and C++ standalone by eqsnn cold,
+the rest by eqsnn warm). Results are also written as JSON (``--json``, default
+``benchmarks/results/``).
 """
 from __future__ import annotations
 
@@ -32,25 +39,39 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import handc  # noqa: E402
+import report  # noqa: E402
 import specs  # noqa: E402
 
-#: name -> (worker, backend/target, cache states)
+
+@dataclass(frozen=True)
+class Simulator:
+    worker: str                  # eqsnn, brian2, nest, handc
+    backend: str                 # eqsnn backend / Brian2 target ("-": none)
+    caches: tuple[str, ...]      # cache states it has
+    threaded: bool = False       # runs at thread counts above 1
+    models: frozenset | None = None   # the models it has (None: every model)
+
+
 CONFIGS = {
-    "eqsnn-cython": ("eqsnn", "cython", ("cold", "warm")),
-    "eqsnn-numpy": ("eqsnn", "numpy", ("-",)),
-    "brian2-numpy": ("brian2", "numpy", ("-",)),
-    "brian2-cython": ("brian2", "cython", ("cold", "warm")),
-    "brian2-cpp": ("brian2", "cpp_standalone", ("cold",)),
+    "eqsnn-cython": Simulator("eqsnn", "cython", ("cold", "warm"), threaded=True),
+    "eqsnn-numpy": Simulator("eqsnn", "numpy", ("-",)),
+    "brian2-numpy": Simulator("brian2", "numpy", ("-",)),
+    "brian2-cython": Simulator("brian2", "cython", ("cold", "warm")),
+    "brian2-cpp": Simulator("brian2", "cpp_standalone", ("cold",), threaded=True),
+    "nest": Simulator("nest", "-", ("-",), threaded=True,
+                      models=frozenset({"cuba", "cuba-neurons"})),
+    "handc": Simulator("handc", "-", ("-",), models=frozenset(handc.PROGRAMS)),
 }
 DEFAULT_SIMULATORS = ("eqsnn-cython", "eqsnn-numpy", "brian2-numpy", "brian2-cython",
                       "brian2-cpp")
@@ -62,23 +83,30 @@ QUICK_MODELS = ("cuba-neurons",)
 QUICK_SIZE, QUICK_DURATION = 50, 0.02
 TIMEOUT_SECONDS = 3600
 
+#: --plan NAME: models with their sizes, and the defaults of --simulators and --threads
+PLANS = {
+    # issue 17: loop and whole process at 1 and 2 threads; handc's CUBA is only the
+    # benchmark's network at 4000 (see handc.py)
+    "threads": ({"cuba": (4000, 16000, 100000), "cobahh": (4000, 16000),
+                 "izhikevich": (1000,), "hh": (1000,)},
+                "eqsnn-cython,brian2-cpp,nest,handc", "1,2"),
+    # cost per neuron-step and synaptic event from 10^3 to 10^6 neurons
+    "growth": ({"cuba": (1000, 4000, 16000, 100000, 1000000)}, "eqsnn-cython", "1,2"),
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if args.report:
         runs = [r for path in args.report for r in json.loads(Path(path).read_text())["runs"]]
-        summary = summarise(runs)
-        print(format_table(summary))
-        print("\n" + format_growth(summary))
+        print(report.format_all(report.summarise(runs)))
         return 0
     runs: list[dict] = []
-    for model in args.models:
-        sizes = args.sizes or specs.MODELS[model][0]
+    for model, sizes in args.plan:
         for size in sizes:
             runs += _measure(model, size, args)
-    summary = summarise(runs)
-    print(format_table(summary))
-    print("\n" + format_growth(summary))
+    summary = report.summarise(runs)
+    print(report.format_all(summary))
     path = _write_json(args, runs, summary)
     print(f"\nresults written to {path}")
     return 0
@@ -91,6 +119,10 @@ def _parse(argv) -> argparse.Namespace:
     parser.add_argument("--sizes", default="",
                         help="comma-separated sizes for every model (default: each "
                              "model's own series, e.g. 1000,4000,16000 for cuba)")
+    parser.add_argument("--plan", default=None, choices=sorted(PLANS),
+                        help="a named set of models and sizes, with its own default "
+                             "simulators and thread counts (threads: issue 17's table; "
+                             "growth: CUBA 10^3 to 10^6); --models/--sizes ignored")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration")
     parser.add_argument("--numpy-repeat", type=int, default=1,
                         help="runs per numpy configuration (slow; default 1)")
@@ -99,13 +131,17 @@ def _parse(argv) -> argparse.Namespace:
     parser.add_argument("--report", nargs="+", default=None, metavar="JSON",
                         help="measure nothing: print the table of earlier result files "
                              "together (e.g. Brian2 runs and eqsnn runs of another commit)")
-    parser.add_argument("--simulators", default=",".join(DEFAULT_SIMULATORS),
-                        help=f"comma-separated, from {', '.join(CONFIGS)}")
+    parser.add_argument("--simulators", default=None,
+                        help=f"comma-separated, from {', '.join(CONFIGS)} (default: "
+                             f"{','.join(DEFAULT_SIMULATORS)}, or the plan's)")
+    parser.add_argument("--threads", default=None,
+                        help="comma-separated thread counts (default 1, or the plan's); "
+                             "simulators without threads run at 1 only")
     parser.add_argument("--duration", type=float, default=None,
                         help="simulated seconds (default: each model's own)")
     parser.add_argument("--caches", default="cold,warm,-",
                         help="cache states to measure: cold, warm, and - (configurations "
-                             "without one: eqsnn-numpy, brian2-numpy)")
+                             "without one: eqsnn-numpy, brian2-numpy, nest, handc)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", default=None, help="where to write the results")
     parser.add_argument("--quick", action="store_true",
@@ -117,9 +153,16 @@ def _parse(argv) -> argparse.Namespace:
         args.models, args.simulators = ",".join(QUICK_MODELS), "eqsnn-cython,eqsnn-numpy"
         args.sizes, args.repeat, args.caches = str(QUICK_SIZE), 1, "warm,-"
         args.duration = QUICK_DURATION if args.duration is None else args.duration
-    args.models = _names(args.models, specs.MODELS, "model")
-    args.simulators = _names(args.simulators, CONFIGS, "simulator")
-    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    simulators, threads = ",".join(DEFAULT_SIMULATORS), "1"
+    if args.plan:
+        sized, simulators, threads = PLANS[args.plan]
+        args.plan = list(sized.items())
+    else:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        args.plan = [(m, sizes or specs.MODELS[m][0])
+                     for m in _names(args.models, specs.MODELS, "model")]
+    args.simulators = _names(args.simulators or simulators, CONFIGS, "simulator")
+    args.threads = [int(t) for t in (args.threads or threads).split(",") if t.strip()]
     args.caches = [c.strip() for c in args.caches.split(",") if c.strip()]
     return args
 
@@ -133,15 +176,40 @@ def _names(text: str, known, what: str) -> list[str]:
 
 
 # --- measuring ---------------------------------------------------------------------
-def _configurations(model: str, args) -> list[tuple[str, str]]:
-    """(simulator, cache state) pairs measured for ``model``."""
-    pairs = []
-    for simulator in args.simulators:
-        _, backend, caches = CONFIGS[simulator]
-        if backend == "numpy" and model in SLOW_NUMPY and not args.all_numpy:
+def _configurations(model: str, size: int, args) -> list[tuple[str, str, int]]:
+    """(simulator, cache state, threads) triples measured for ``model`` at ``size``."""
+    triples = []
+    for name in args.simulators:
+        simulator = CONFIGS[name]
+        if simulator.models is not None and model not in simulator.models:
             continue
-        pairs += [(simulator, cache) for cache in caches if cache in args.caches]
-    return pairs
+        if simulator.worker == "handc" and not handc.runs(model, size):
+            continue
+        if simulator.backend == "numpy" and model in SLOW_NUMPY and not args.all_numpy:
+            continue
+        counts = [t for t in args.threads if t == 1 or simulator.threaded]
+        if simulator.worker == "eqsnn" and not _eqsnn_has_threads():
+            counts = [t for t in counts if t == 1]
+        triples += [(name, cache, t) for cache in simulator.caches if cache in args.caches
+                    for t in counts]
+    return triples
+
+
+_THREADS_PROBE: list[bool] = []
+
+
+def _eqsnn_has_threads() -> bool:
+    """Whether this eqsnn's ``Network`` takes ``threads=`` (asked once, in a subprocess:
+    the harness itself never imports eqsnn)."""
+    if not _THREADS_PROBE:
+        probe = ("import inspect, eqsnn; "
+                 "print('threads' in inspect.signature(eqsnn.Network).parameters)")
+        answer = subprocess.run([sys.executable, "-c", probe], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        _THREADS_PROBE.append(answer == "True")
+        if answer != "True":
+            print("  (eqsnn's Network has no threads= yet: eqsnn runs at 1 thread only)")
+    return _THREADS_PROBE[0]
 
 
 def _measure(model: str, size: int, args) -> list[dict]:
@@ -150,62 +218,61 @@ def _measure(model: str, size: int, args) -> list[dict]:
     Repetitions are interleaved: the first run of every configuration, then the second
     of every one, and so on. On a shared machine the load drifts over minutes; measured
     one configuration after another, a busy minute would fall on one simulator only and
-    skew its ratio. Warm caches are filled first, by one untimed run each."""
+    skew its ratio. Warm caches are filled first, by one untimed run each (one per
+    thread count, in one folder: a warm cache is one the user has already filled, at
+    whatever thread count)."""
     duration = args.duration if args.duration is not None else specs.MODELS[model][1]
-    configurations = _configurations(model, args)
+    configurations = _configurations(model, size, args)
     results = []
     with tempfile.TemporaryDirectory(prefix="eqsnn-bench-") as scratch:
         warm: dict[tuple[str, str], Path] = {}
-        for simulator, cache in configurations:
+        for name, cache, threads in configurations:
             if cache in ("warm", "-"):
-                worker, backend, _ = CONFIGS[simulator]
-                warm[simulator, cache] = Path(scratch) / f"{simulator}-warm"
-                _one(worker, model, size, backend, duration, args.seed,
-                     warm[simulator, cache])
+                place = warm.setdefault((name, cache), Path(scratch) / f"{name}-warm")
+                if name == "handc":
+                    handc.compile_program(model, place)
+                else:
+                    _one(name, model, size, threads, duration, args.seed, place)
         for rep in range(max(args.repeat, args.numpy_repeat)):
-            for simulator, cache in configurations:
-                worker, backend, _ = CONFIGS[simulator]
-                if rep >= (args.numpy_repeat if backend == "numpy" else args.repeat):
+            for name, cache, threads in configurations:
+                numpy = CONFIGS[name].backend == "numpy"
+                if rep >= (args.numpy_repeat if numpy else args.repeat):
                     continue
-                place = warm.get((simulator, cache)) or Path(scratch) / f"{simulator}-cold{rep}"
-                result = _one(worker, model, size, backend, duration, args.seed, place)
+                place = warm.get((name, cache)) or Path(scratch) / f"{name}-cold{rep}"
+                result = _one(name, model, size, threads, duration, args.seed, place)
                 if place not in warm.values():
                     shutil.rmtree(place, ignore_errors=True)  # cold builds are large
-                result.update(model=model, size=size, simulator=simulator, cache=cache,
-                              rep=rep, duration=duration)
+                result.update(model=model, size=size, simulator=name, cache=cache,
+                              threads=threads, rep=rep, duration=duration)
                 results.append(result)
                 print(_progress_line(result), flush=True)
     return results
 
 
-def _one(worker: str, model: str, size: int, backend: str, duration: float, seed: int,
+def _command(name: str, model: str, size: int, threads: int, duration: float, seed: int,
+             place: Path) -> list[str]:
+    simulator = CONFIGS[name]
+    if simulator.worker == "eqsnn":
+        return [sys.executable, str(HERE / "worker_eqsnn.py"), model, str(size),
+                simulator.backend, str(seed), repr(duration), str(threads)]
+    if simulator.worker == "brian2":
+        from brian2_env import brian2_python
+        return [str(brian2_python()), str(HERE / "worker_brian2.py"), model, str(size),
+                simulator.backend, str(seed), repr(duration), str(place), str(threads)]
+    from nest_env import nest_python
+    return [str(nest_python()), str(HERE / "worker_nest.py"), model, str(size),
+            str(threads), str(seed), repr(duration)]
+
+
+def _one(name: str, model: str, size: int, threads: int, duration: float, seed: int,
          place: Path) -> dict:
     place.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    # An installed package has its bytecode (pip compiles it); with this variable set
-    # (some CI images and sandboxes do), every run would compile eqsnn's modules from
-    # source again and the warm rows would measure Python's compiler.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if worker == "eqsnn":
-        env["EQSNN_CACHE_DIR"] = str(place)
-        command = [sys.executable, str(HERE / "worker_eqsnn.py"), model, str(size), backend,
-                   str(seed), repr(duration)]
-    else:
-        from brian2_env import brian2_python
-        command = [str(brian2_python()), str(HERE / "worker_brian2.py"), model, str(size),
-                   backend, str(seed), repr(duration), str(place)]
-        if backend == "cpp_standalone":
-            shutil.rmtree(place / "project", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=str(place),
-                          timeout=TIMEOUT_SECONDS)
-    whole = time.perf_counter() - started
+    if name == "handc":
+        result = handc.measure(model, size, seed, duration, place)
+    else:
+        result = _worker(name, model, size, threads, duration, seed, place)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["whole"] = whole
     # CPU seconds of the process and its children (compilers): less sensitive than wall
     # time to other load on the machine
     result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -213,96 +280,34 @@ def _one(worker: str, model: str, size: int, backend: str, duration: float, seed
     return result
 
 
+def _worker(name: str, model: str, size: int, threads: int, duration: float, seed: int,
+            place: Path) -> dict:
+    """One run of a Python worker: its JSON line, and its whole time seen from here."""
+    env = dict(os.environ)
+    # An installed package has its bytecode (pip compiles it); with this variable set
+    # (some CI images and sandboxes do), every run would compile eqsnn's modules from
+    # source again and the warm rows would measure Python's compiler.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if CONFIGS[name].worker == "eqsnn":
+        env["EQSNN_CACHE_DIR"] = str(place)
+    if CONFIGS[name].backend == "cpp_standalone":
+        shutil.rmtree(place / "project", ignore_errors=True)
+    command = _command(name, model, size, threads, duration, seed, place)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=str(place),
+                          timeout=TIMEOUT_SECONDS)
+    whole = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["whole"] = whole
+    return result
+
+
 def _progress_line(r: dict) -> str:
-    return (f"  {r['model']:>18} {r['size']:>6} {r['simulator']:>14} {r['cache']:>4} "
-            f"#{r['rep']}: whole {r['whole']:7.3f} s, loop {r['loop']:7.4f} s, "
+    return (f"  {r['model']:>18} {r['size']:>7} {r['simulator']:>14} {r['cache']:>4} "
+            f"{r['threads']}t #{r['rep']}: whole {r['whole']:7.3f} s, loop {r['loop']:7.4f} s, "
             f"{r['spikes']} spikes")
-
-
-# --- summarising -------------------------------------------------------------------
-FIELDS = ("whole", "cpu", "import", "prep", "loop", "run", "rss_mb", "spikes", "rate")
-
-
-def summarise(runs: list[dict]) -> list[dict]:
-    """Medians per (model, size, simulator, cache), with ratios to eqsnn-cython."""
-    groups: dict[tuple, list[dict]] = {}
-    for r in runs:
-        groups.setdefault((r["model"], r["size"], r["simulator"], r["cache"]), []).append(r)
-    rows = []
-    for (model, size, simulator, cache), members in groups.items():
-        row = {"model": model, "size": size, "simulator": simulator, "cache": cache,
-               "n": len(members)}
-        for field in FIELDS:
-            row[field] = statistics.median(m[field] for m in members)
-        row.update(_work(model, size, members))
-        rows.append(row)
-    for row in rows:
-        reference = _reference(rows, row)
-        for field in ("whole", "loop"):
-            row[f"x_{field}"] = (row[field] / reference[field]
-                                 if reference and reference[field] > 0 else None)
-    return rows
-
-
-#: models whose spike monitor records the senders of all synaptic events
-_EVENTS_SEEN = {"cuba", "cobahh", "izhikevich", "hh", "cuba-neurons", "izhikevich-neurons"}
-_UNIT_SECONDS = {"ms": 1e-3, "second": 1.0, "us": 1e-6}
-
-
-def _work(model: str, size: int, members: list[dict]) -> dict:
-    """Neuron-steps and synaptic events of a run, and loop nanoseconds per unit of both:
-    flat across sizes when cost grows like neurons × steps + events."""
-    value, unit = specs.MODELS[model][2]
-    steps = round(members[0]["duration"] / (value * _UNIT_SECONDS[unit]))
-    synapses = statistics.median(m.get("synapses", 0) for m in members)
-    if model not in _EVENTS_SEEN:
-        return {"neuron_steps": size * steps, "events": None, "ns_per_unit": None}
-    events = statistics.median(m["spikes"] for m in members) * synapses / size
-    loop = statistics.median(m["loop"] for m in members)
-    return {"neuron_steps": size * steps, "events": events,
-            "ns_per_unit": loop / (size * steps + events) * 1e9}
-
-
-def format_growth(rows: list[dict]) -> str:
-    """Loop cost per (neuron-step + synaptic event) for the compiled rows."""
-    lines = ["| model | N | simulator | loop s | neuron-steps | events | ns per unit |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        if r.get("ns_per_unit") is None or r["cache"] == "cold" and r["simulator"] != "brian2-cpp":
-            continue
-        if r["simulator"] not in ("eqsnn-cython", "brian2-cpp"):
-            continue
-        lines.append(f"| {r['model']} | {r['size']} | {r['simulator']} | {r['loop']:.4f} | "
-                     f"{r['neuron_steps']:.3g} | {r['events']:.3g} | {r['ns_per_unit']:.2f} |")
-    return "\n".join(lines)
-
-
-def _reference(rows: list[dict], row: dict) -> dict | None:
-    """The eqsnn-cython row the given row is compared with."""
-    wanted = row["cache"] if row["cache"] in ("cold", "warm") else (
-        "cold" if row["simulator"] == "brian2-cpp" else "warm")
-    for other in rows:
-        if (other["model"], other["size"], other["simulator"], other["cache"]) == (
-                row["model"], row["size"], "eqsnn-cython", wanted):
-            return other
-    return None
-
-
-def format_table(rows: list[dict]) -> str:
-    header = ("| model | N | simulator | cache | whole s | ÷eqsnn | CPU s | import s "
-              "| build+compile s | loop s | ÷eqsnn | RSS MB | spikes | rate Hz |")
-    lines = [header, "|" + "---|" * (header.count("|") - 1)]
-    for r in rows:
-        lines.append(
-            f"| {r['model']} | {r['size']} | {r['simulator']} | {r['cache']} | "
-            f"{r['whole']:.3f} | {_ratio(r['x_whole'])} | {r['cpu']:.2f} | {r['import']:.3f} | "
-            f"{r['prep']:.3f} | {r['loop']:.4f} | {_ratio(r['x_loop'])} | "
-            f"{r['rss_mb']:.0f} | {r['spikes']:.0f} | {r['rate']:.2f} |")
-    return "\n".join(lines)
-
-
-def _ratio(value) -> str:
-    return "–" if value is None else f"{value:.2f}"
 
 
 def _write_json(args, runs: list[dict], summary: list[dict]) -> Path:

@@ -1,9 +1,12 @@
 """One Brian2 benchmark run in a fresh process of the Brian2 virtual environment.
 
-``python worker_brian2.py MODEL SIZE TARGET SEED DURATION WORKDIR`` prints one JSON line.
+``python worker_brian2.py MODEL SIZE TARGET SEED DURATION WORKDIR [THREADS]`` prints one
+JSON line.
 ``TARGET`` is ``numpy``, ``cython`` (its extension cache under ``WORKDIR``: a fresh
 folder for an empty cache, the same one for a warm cache) or ``cpp_standalone`` (the
-project written and compiled in ``WORKDIR``). Never imports eqsnn.
+project written and compiled in ``WORKDIR``, ``THREADS`` its
+``prefs.devices.cpp_standalone.openmp_threads``; the runtime targets have one thread).
+Never imports eqsnn.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import sys  # noqa: E402
 def main(argv: list[str]) -> None:
     model, size, target, seed = argv[0], int(argv[1]), argv[2], int(argv[3])
     duration, workdir = float(argv[4]), argv[5]
+    threads = int(argv[6]) if len(argv) > 6 else 1
     import brian2 as b2
     import models_brian2
     import specs
@@ -31,10 +35,14 @@ def main(argv: list[str]) -> None:
     if target == "cpp_standalone":
         b2.set_device("cpp_standalone", directory=os.path.join(workdir, "project"),
                       with_output=False)
+        # 1 is OpenMP with one thread (Brian2's default 0 compiles without OpenMP)
+        b2.prefs.devices.cpp_standalone.openmp_threads = threads
         if shutil.which("time") or os.path.exists("/usr/bin/time"):
             # the simulation is a separate program: measure its own peak memory
             b2.prefs.devices.cpp_standalone.run_cmd_unix = [
                 "/usr/bin/time", "-f", "%M", "-o", binary_rss, "./main"]
+    elif threads != 1:
+        raise SystemExit(f"Brian2's {target} target has one thread (asked for {threads})")
     else:
         b2.prefs.codegen.target = target
         b2.prefs.codegen.runtime.cython.cache_dir = os.path.join(workdir, "cython")
@@ -63,6 +71,7 @@ def main(argv: list[str]) -> None:
         "rate": count / (n_recorded * duration),
         "rss_mb": rss_mb,
         "synapses": synapses,
+        "threads": threads,
         "brian2": b2.__version__,
     }))
 

@@ -1,7 +1,8 @@
 """One eqsnn benchmark run in a fresh process; prints one JSON line of measurements.
 
-Run by ``run.py`` (``python worker_eqsnn.py MODEL SIZE BACKEND SEED [DURATION]``), never
-imported.
+Run by ``run.py`` (``python worker_eqsnn.py MODEL SIZE BACKEND SEED [DURATION [THREADS]]``),
+never imported. ``THREADS`` goes to ``Network(threads=)`` when eqsnn has it; without it,
+only 1 is accepted.
 The whole process — interpreter start, imports, building, compiling, running — is
 what a user feels; ``run.py`` times it from outside, and this script reports the
 stages inside it.
@@ -12,6 +13,7 @@ import time
 
 STARTED = time.perf_counter()
 
+import inspect  # noqa: E402
 import json  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
@@ -26,7 +28,13 @@ def main(argv: list[str]) -> None:
     built = models_eqsnn.build(model, size, seed)
     _, duration, dt = specs.MODELS[model]
     duration = float(argv[4]) if len(argv) > 4 else duration
-    net = es.Network(*built.objects, dt=models_eqsnn.q(dt), seed=seed, backend=backend)
+    threads = int(argv[5]) if len(argv) > 5 else 1
+    options = {"dt": models_eqsnn.q(dt), "seed": seed, "backend": backend}
+    if "threads" in inspect.signature(es.Network).parameters:
+        options["threads"] = threads
+    elif threads != 1:
+        raise SystemExit(f"this eqsnn's Network has no threads= (asked for {threads})")
+    net = es.Network(*built.objects, **options)
     constructed = time.perf_counter()
     net.run(duration * es.units.second, progress=False)
     finished = time.perf_counter()
@@ -45,6 +53,7 @@ def main(argv: list[str]) -> None:
         "rate": spikes / (built.n_recorded * duration),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "synapses": synapses,
+        "threads": threads,
         "sympy_imported": "sympy" in sys.modules,
     }))
 
