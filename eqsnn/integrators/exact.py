@@ -29,7 +29,7 @@ from sympy.core.function import AppliedUndef
 from eqsnn.equations.functions import exprel, rand, randn
 from eqsnn.equations.symbols import DT, TIME, symbol
 from eqsnn.integrators.base import Integrator, Scheme, register, unsupported
-from eqsnn.integrators.derivation import DerivationRecorder
+from eqsnn.integrators.derivation import DerivationRecorder, linear_scheme_rows
 from eqsnn.integrators.system import OdeSystem
 
 __all__ = ["Exact", "linear_form"]
@@ -83,15 +83,14 @@ class Exact(Integrator):
         states = sympy.ImmutableMatrix(system.states)
         notes: list[str] = []
         recorder.add("scheme", "Linear form and its solution over one step",
-                     "The equations have the form dx/dt = A x + b with A and b constant "
-                     "over a step, so the solution after one step dt is exact: "
-                     "x(t + dt) = exp(A dt) x(t) + (integral from 0 to dt of exp(A s) ds) b, "
-                     "the last column of the exponential of the augmented matrix "
-                     "[[A, b], [0, 0]] times dt.",
-                     [(sympy.Symbol("A"), A), (sympy.Symbol("b"), b),
-                      (sympy.Symbol("x_new"),
-                       sympy.Symbol("exp(A*dt)") * sympy.Symbol("x")
-                       + sympy.Symbol("int_0^dt exp(A*s) ds") * sympy.Symbol("b"))])
+                     "The equations have the form dx/dt = A x + b, so the solution after "
+                     "one step dt is exact: x(t + dt) = exp(A dt) x(t) + (integral from 0 "
+                     "to dt of exp(A s) ds) b, the last column of the exponential of the "
+                     "augmented matrix [[A, b], [0, 0]] times dt.",
+                     linear_scheme_rows(system.states, A, b),
+                     assumption="the right-hand sides are linear in the state variables, "
+                     "and A and b stay constant over a step (they contain neither t nor a "
+                     "state variable).")
         propagator, degenerate = _augmented_exponential(A, b)
         notes += [f"exact: the closed form divides by {d}; it is undefined for parameter "
                   f"values that make this zero (repeated eigenvalues)" for d in degenerate]

@@ -17,7 +17,7 @@ import sympy
 
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.integrators.base import Integrator, Scheme, register, unsupported
-from eqsnn.integrators.derivation import DerivationRecorder, ddt
+from eqsnn.integrators.derivation import DerivationRecorder, ddt, standard_form_rows
 from eqsnn.integrators.system import OdeSystem
 
 __all__ = ["ExponentialEuler", "conditionally_linear"]
@@ -67,12 +67,15 @@ class ExponentialEuler(Integrator):
                              f"{v} (df/d{v} = 0); {v} takes a forward Euler step")
                 rows.append((symbol(f"{v.name}_new"), updates[v]))
                 continue
-            tau_v, inf_v = -1 / A, -B / A
+            inf_v = -B / A
             updates[v] = inf_v + (v - inf_v) * sympy.exp(A * DT)
-            rows += [(symbol(f"tau_{v.name}"), tau_v), (symbol(f"{v.name}_inf"), inf_v),
-                     (symbol(f"{v.name}_new"), updates[v])]
+            rows += standard_form_rows(system, v)
         recorder.add("stages", "Time constants and steady states of the model",
-                     "With the model substituted, per variable:", rows)
+                     "Per variable, in terms of the model's subexpressions (the generated "
+                     "code substitutes them):", rows,
+                     assumption="over one step the other variables (and t) are frozen "
+                     "at their values at the start of the step, so tau and x_inf are "
+                     "constants: exact for one linear equation, first order in general.")
         return Scheme([], updates, notes)
 
 

@@ -64,8 +64,9 @@ def test_renders_as_text_markdown_and_latex():
     text, markdown, latex = str(derivation), derivation.to_markdown(), derivation.to_latex()
     assert "k_2 = f(dt/2 + t, dt*k_1/2 + x)" in text
     assert "dv/dt = " in text
-    assert markdown.startswith("### Derivation") and "$$" in markdown and "```c" in markdown
-    assert r"\begin{align*}" in latex and r"\frac{d}{d t} v" in latex
+    # no heading of its own: a model page (or a notebook cell) puts it under its own
+    assert markdown.startswith("Derivation of the state update (method: `rk2`).") and "$$" in markdown and "```c" in markdown
+    assert r"\begin{align*}" in latex and r"\frac{\mathrm{d} v}{\mathrm{d} t}" in latex
     assert derivation._repr_latex_().startswith("$$") and derivation._repr_markdown_() == markdown
 
 
