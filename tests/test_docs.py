@@ -34,6 +34,12 @@ def test_mkdocs_builds_strict(tmp_path):
     for page in ("getting-started", "guide", "equations", "errors", "units", "methods",
                  "codegen", "plasticity", "plotting", "examples", "brian2", "models"):
         assert (site / page / "index.html").exists(), page
+    # Offline: the math renderer ships with the site, no page loads anything from a CDN.
+    assert (site / "assets" / "katex" / "katex.min.js").exists()
+    for html in site.rglob("*.html"):
+        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"',
+                            html.read_text())
+        assert not remote, f"{html.relative_to(site)} loads {remote}"
 
 
 def test_every_built_in_model_has_its_page_in_the_nav():
