@@ -18,13 +18,17 @@ __all__ = ["template_dir", "template_digest", "update_with_files"]
 @functools.lru_cache(maxsize=1)
 def template_dir() -> str:
     """The folder of templates and ``eqsnn_support.h``, installed or in the checkout."""
+    package = Path(__file__).resolve().parent
     try:
-        installed = Path(str(resources.files("eqsnn.templates")))
-        if (installed / "eqsnn_support.h").is_file():
+        installed = Path(str(resources.files("eqsnn.templates"))).resolve()
+        # only this package's own: an editable install maps eqsnn.templates to ITS
+        # checkout, which is not this one when another checkout (a git worktree) is
+        # imported first
+        if installed.parent == package and (installed / "eqsnn_support.h").is_file():
             return str(installed)
     except ModuleNotFoundError:
         pass
-    checkout = Path(__file__).resolve().parent.parent / "templates"
+    checkout = package.parent / "templates"
     if (checkout / "eqsnn_support.h").is_file():
         return str(checkout)
     raise FileNotFoundError(
