@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["eqsnn_mix64", "_eqsnn_uniform", "_eqsnn_normal", "eqsnn_exprel", "eqsnn_clip"]
+__all__ = ["eqsnn_mix64", "_eqsnn_uniform", "_eqsnn_normal", "eqsnn_exprel", "eqsnn_clip",
+           "numpy_callable"]
 
 _U64 = np.uint64
 _GOLDEN = _U64(0x9E3779B97F4A7C15)
@@ -87,3 +88,14 @@ def eqsnn_clip(x, low, high):
     """``x`` limited to ``[low, high]``; NaN propagates (as in the C version)."""
     x = np.where(x < low, low, x)
     return np.where(x > high, high, x)
+
+
+def numpy_callable(callee: str):
+    """The function a callee of the table of functions names (its ``numpy`` or
+    ``evaluate`` spelling): ``"np.exp"`` → ``numpy.exp``, ``"eqsnn_exprel"`` → this
+    module's."""
+    if callee.startswith("np."):
+        return getattr(np, callee[3:])
+    if callee.startswith("eqsnn_"):
+        return globals()[callee]
+    raise KeyError(f"eqsnn internal error: no numpy function {callee!r}")

@@ -42,26 +42,22 @@ from eqsnn.equations import functions as fn
 from eqsnn.errors import UnsupportedFunctionError
 
 __all__ = ["CCodePrinter", "NumpyCodePrinter", "c_statements", "c_expression",
-           "numpy_statements", "numpy_expression", "temporaries", "SUPPORTED_FUNCTIONS",
+           "numpy_statements", "numpy_expression", "temporaries",
            "MAX_EXPANDED_POWER"]
 
-#: SymPy function class name → (C name, numpy name). Only functions both backends have.
-SUPPORTED_FUNCTIONS: dict[str, tuple[str, str]] = {
-    "exp": ("exp", "np.exp"), "log": ("log", "np.log"),
-    "sin": ("sin", "np.sin"), "cos": ("cos", "np.cos"), "tan": ("tan", "np.tan"),
-    "sinh": ("sinh", "np.sinh"), "cosh": ("cosh", "np.cosh"), "tanh": ("tanh", "np.tanh"),
-    "asin": ("asin", "np.arcsin"), "acos": ("acos", "np.arccos"),
-    "atan": ("atan", "np.arctan"), "atan2": ("atan2", "np.arctan2"),
-    "Abs": ("fabs", "np.abs"), "floor": ("floor", "np.floor"), "ceiling": ("ceil", "np.ceil"),
-    # produced by SymPy's rewriting passes (sympy.codegen.rewriting: expm1_opt, log1p_opt)
-    "expm1": ("expm1", "np.expm1"), "log1p": ("log1p", "np.log1p"),
-}
 #: x**n with |n| up to this is printed as n-1 multiplications (exact and fast); larger
 #: powers call pow.
 MAX_EXPANDED_POWER = 4
 
-#: Function subclasses printed by methods of their own, not through the table
+#: Function subclasses printed by methods of their own (with the table's spellings where
+#: it has one), not as a plain call
 _HANDLED = (fn.exprel, fn.clip, fn.rand, fn.randn, sympy.Piecewise, sympy.sign, sympy.Mod)
+_OWN_METHODS = {cls.__name__ for cls in _HANDLED} | {"Min", "Max"}
+
+
+def _plain_calls(target: str) -> dict[str, str]:
+    """SymPy class name → callee, for the functions printed as a plain call in ``target``."""
+    return {k: v for k, v in fn.spellings(target).items() if k not in _OWN_METHODS}
 
 
 def _is_condition(expr) -> bool:
@@ -71,17 +67,19 @@ def _is_condition(expr) -> bool:
 class _EqsnnRules:
     """What the C and numpy printers share; see the module docstring.
 
-    Subclasses set the target-specific spellings: ``_SQRT``, ``_POW`` (``None`` → ``**``),
-    ``_TRUE``/``_FALSE``, ``_AND``/``_OR``/``_NOT``, ``_UNIFORM``/``_NORMAL``/``_EXPREL``/
-    ``_CLIP``, ``_FMIN``/``_FMAX``, and ``_select(cond, a, b)`` / ``_number(cond)``.
+    Subclasses set the target (``_TARGET``, the column of the table of functions
+    :data:`eqsnn.equations.functions.TABLE` they print with) and its spellings:
+    ``_SQRT``, ``_POW`` (``None`` → ``**``), ``_TRUE``/``_FALSE``, ``_AND``/``_OR``/``_NOT``,
+    ``_UNIFORM``/``_NORMAL``, and ``_select(cond, a, b)`` / ``_number(cond)``.
     """
 
-    _column = 1  # index into SUPPORTED_FUNCTIONS' pairs
+    _TARGET = "numpy"
 
     def _init_rules(self, names, user_functions) -> None:
         self._names = dict(names or {})
         self._user_functions = dict(user_functions or {})
-        self.known_functions = {k: v[self._column] for k, v in SUPPORTED_FUNCTIONS.items()}
+        self._callee = fn.spellings(self._TARGET)
+        self.known_functions = _plain_calls(self._TARGET)
 
     # --- refusal --------------------------------------------------------------------
     def _refuse(self, expr):
@@ -168,13 +166,12 @@ class _EqsnnRules:
         return self._print(x - y * sympy.floor(x / y, evaluate=False))
 
     def _print_Min(self, expr):
-        return self._nest(self._FMIN, expr.args)
+        return self._nest(self._callee["Min"], expr.args)
 
     def _print_Max(self, expr):
-        return self._nest(self._FMAX, expr.args)
+        return self._nest(self._callee["Max"], expr.args)
 
     def _nest(self, function, args):
-        # fmin/fmax (C) and np.fmin/np.fmax agree, including on NaN
         text = self._print_number(args[-1])
         for arg in reversed(args[:-1]):
             text = f"{function}({self._print_number(arg)}, {text})"
@@ -186,11 +183,11 @@ class _EqsnnRules:
 
     # --- eqsnn's functions ----------------------------------------------------------
     def _print_exprel(self, expr):
-        return f"{self._EXPREL}({self._print_number(expr.args[0])})"
+        return f"{self._callee['exprel']}({self._print_number(expr.args[0])})"
 
     def _print_clip(self, expr):
         args = ", ".join(self._print_number(a) for a in expr.args)
-        return f"{self._CLIP}({args})"
+        return f"{self._callee['clip']}({args})"
 
     def _random(self, function, expr):
         k = expr.args[0]
@@ -254,11 +251,10 @@ class CCodePrinter(_EqsnnRules, C99CodePrinter):
     """
 
     language = "C"
-    _column = 0
+    _TARGET = "c"
     _SQRT, _POW, _TRUE, _FALSE = "sqrt", "pow", "1", "0"
     _AND, _OR, _NOT = "&&", "||", "!"
-    _UNIFORM, _NORMAL, _EXPREL, _CLIP = "eqsnn_uniform", "eqsnn_normal", "eqsnn_exprel", "eqsnn_clip"
-    _FMIN, _FMAX = "fmin", "fmax"
+    _UNIFORM, _NORMAL = "eqsnn_uniform", "eqsnn_normal"
 
     def __init__(self, names: Mapping[str, str] | None = None,
                  user_functions: Mapping[str, str] | None = None):
@@ -293,11 +289,10 @@ class NumpyCodePrinter(_EqsnnRules, NumPyPrinter):
     """
 
     language = "numpy"
-    _column = 1
+    _TARGET = "numpy"
     _SQRT, _POW, _TRUE, _FALSE = "np.sqrt", None, "True", "False"
     _AND, _OR, _NOT = "&", "|", "~"
-    _UNIFORM, _NORMAL, _EXPREL, _CLIP = "_eqsnn_uniform", "_eqsnn_normal", "eqsnn_exprel", "eqsnn_clip"
-    _FMIN, _FMAX = "np.fmin", "np.fmax"
+    _UNIFORM, _NORMAL = "_eqsnn_uniform", "_eqsnn_normal"
 
     def __init__(self, names: Mapping[str, str] | None = None,
                  user_functions: Mapping[str, str] | None = None):
@@ -335,8 +330,8 @@ class NumpyCodePrinter(_EqsnnRules, NumPyPrinter):
 
 
 # numpy's printer registers _print_<name> per known function at import; route every
-# supported function through the one method that honours the restricted table
-for _name in SUPPORTED_FUNCTIONS:
+# function of the table through the one method that honours it
+for _name in _plain_calls("numpy"):
     setattr(NumpyCodePrinter, f"_print_{_name}", NumpyCodePrinter._print_known_func)
 
 

@@ -1,4 +1,6 @@
-"""The functions allowed inside equation strings, as SymPy objects.
+"""The functions allowed inside equation strings: one table (:data:`TABLE`) that every
+stage reads — the parser (name → SymPy), the unit checker, the C and numpy printers and
+the evaluator of initialisers.
 
 Standard functions map to SymPy's own (``exp`` → ``sympy.exp``). The few that SymPy lacks
 are defined here as ``sympy.Function`` subclasses so every later stage (integrators,
@@ -15,10 +17,15 @@ printers) can recognise them by class:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import sympy
 from sympy import S
 
-__all__ = ["exprel", "clip", "rand", "randn", "FUNCTIONS", "RANDOM_FUNCTIONS"]
+__all__ = ["exprel", "clip", "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME",
+           "FUNCTIONS", "RANDOM_FUNCTIONS", "spellings",
+           "DIMENSIONLESS", "SAME", "RATIO", "ANY"]
 
 
 class exprel(sympy.Function):
@@ -95,15 +102,110 @@ class randn(sympy.Function):
         return r"\operatorname{randn}()"
 
 
+# --- the one table of functions -----------------------------------------------------------
+#: How a function's units work (read by :func:`eqsnn.equations.check_dimensions`).
+DIMENSIONLESS = "dimensionless"   # dimensionless arguments, dimensionless result
+SAME = "same"                     # arguments share one unit; the result has it
+RATIO = "ratio"                   # arguments share one unit; the result is dimensionless
+ANY = "any"                       # any unit in, dimensionless out (sign)
+
+
+@dataclass(frozen=True)
+class MathFunction:
+    """One built-in function and how every stage spells it.
+
+    Attributes
+    ----------
+    name
+        Its name in equation strings; ``None`` for functions only SymPy's rewriting
+        passes produce (``expm1``, ``log1p``, ``atan2``) or SymPy's own (``Min``, ``Mod``).
+    sympy_name
+        Class name of the SymPy function the later stages see; ``None`` where the parser
+        builds something else (``sqrt(x)`` is ``x**(1/2)``, ``log10(x)`` is
+        ``log(x)/log(10)``).
+    nargs
+        Number of arguments.
+    c, numpy
+        The callee in generated C and numpy code; ``None`` where a printer method
+        writes it (``sign`` as a selection, ``Mod`` through ``floor``; see
+        :mod:`eqsnn.codegen.printing`). ``eqsnn_*`` functions are in
+        ``templates/eqsnn_support.h`` and its twin :mod:`eqsnn.codegen.numpy_support`.
+    evaluate
+        The numpy callee of the initialisers' evaluator (:mod:`eqsnn.runtime.evaluate`),
+        resolved by :func:`eqsnn.codegen.numpy_support.numpy_callable`.
+    units
+        :data:`DIMENSIONLESS`, :data:`SAME`, :data:`RATIO` or :data:`ANY`; ``None`` where
+        the units are those of what the parser builds (a power, a logarithm).
+    build
+        What the parser calls with the arguments; default ``getattr(sympy, sympy_name)``
+        (or this module's class of that name).
+    """
+
+    name: str | None
+    sympy_name: str | None
+    nargs: int
+    c: str | None
+    numpy: str | None
+    evaluate: str | None
+    units: str | None
+    build: Callable | None = None
+
+
+def _row(name, sympy_name, nargs, c, numpy, units, *, evaluate="", build=None):
+    return MathFunction(name, sympy_name, nargs, c, numpy,
+                        numpy if evaluate == "" else evaluate, units, build)
+
+
+#: Every built-in function, once. ``rand``/``randn`` are apart (:data:`RANDOM_FUNCTIONS`):
+#: they are not functions of their arguments.
+TABLE: tuple[MathFunction, ...] = (
+    _row("exp", "exp", 1, "exp", "np.exp", DIMENSIONLESS),
+    _row("log", "log", 1, "log", "np.log", DIMENSIONLESS),
+    _row("log10", None, 1, None, None, None, build=lambda x: sympy.log(x, 10)),
+    _row("sqrt", None, 1, None, None, None, build=sympy.sqrt),  # a power: x**(1/2)
+    _row("sin", "sin", 1, "sin", "np.sin", DIMENSIONLESS),
+    _row("cos", "cos", 1, "cos", "np.cos", DIMENSIONLESS),
+    _row("tan", "tan", 1, "tan", "np.tan", DIMENSIONLESS),
+    _row("sinh", "sinh", 1, "sinh", "np.sinh", DIMENSIONLESS),
+    _row("cosh", "cosh", 1, "cosh", "np.cosh", DIMENSIONLESS),
+    _row("tanh", "tanh", 1, "tanh", "np.tanh", DIMENSIONLESS),
+    _row("arcsin", "asin", 1, "asin", "np.arcsin", DIMENSIONLESS),
+    _row("arccos", "acos", 1, "acos", "np.arccos", DIMENSIONLESS),
+    _row("arctan", "atan", 1, "atan", "np.arctan", DIMENSIONLESS),
+    _row("abs", "Abs", 1, "fabs", "np.abs", SAME),
+    _row("floor", "floor", 1, "floor", "np.floor", SAME),
+    _row("ceil", "ceiling", 1, "ceil", "np.ceil", SAME),
+    _row("sign", "sign", 1, None, None, ANY, evaluate="np.sign"),
+    _row("clip", "clip", 3, "eqsnn_clip", "eqsnn_clip", SAME),
+    _row("exprel", "exprel", 1, "eqsnn_exprel", "eqsnn_exprel", DIMENSIONLESS),
+    # produced by SymPy (sympy.codegen.rewriting's expm1_opt, log1p_opt; simplification)
+    _row(None, "expm1", 1, "expm1", "np.expm1", DIMENSIONLESS),
+    _row(None, "log1p", 1, "log1p", "np.log1p", DIMENSIONLESS),
+    _row(None, "atan2", 2, "atan2", "np.arctan2", RATIO),
+    # fmin/fmax (C) and np.fmin/np.fmax agree, including on NaN; n arguments are nested
+    _row(None, "Min", 2, "fmin", "np.fmin", SAME),
+    _row(None, "Max", 2, "fmax", "np.fmax", SAME),
+    # floored modulo (Python's %): printed as x - y*floor(x/y) on both backends
+    _row(None, "Mod", 2, None, None, SAME, evaluate="np.mod"),
+)
+
+#: By SymPy class name: what the printers, the evaluator and the unit checker look up.
+BY_SYMPY_NAME: dict[str, MathFunction] = {f.sympy_name: f for f in TABLE if f.sympy_name}
+
+
+def _builder(function: MathFunction) -> Callable:
+    return function.build or globals().get(function.sympy_name) or getattr(sympy, function.sympy_name)
+
+
 #: name in the equation language → SymPy callable, and the number of arguments.
-FUNCTIONS: dict[str, tuple[object, int]] = {
-    "exp": (sympy.exp, 1), "log": (sympy.log, 1),
-    "log10": (lambda x: sympy.log(x, 10), 1), "sqrt": (sympy.sqrt, 1),
-    "sin": (sympy.sin, 1), "cos": (sympy.cos, 1), "tan": (sympy.tan, 1),
-    "tanh": (sympy.tanh, 1), "sinh": (sympy.sinh, 1), "cosh": (sympy.cosh, 1),
-    "arcsin": (sympy.asin, 1), "arccos": (sympy.acos, 1), "arctan": (sympy.atan, 1),
-    "abs": (sympy.Abs, 1), "floor": (sympy.floor, 1), "ceil": (sympy.ceiling, 1),
-    "sign": (sympy.sign, 1), "clip": (clip, 3), "exprel": (exprel, 1),
-}
+FUNCTIONS: dict[str, tuple[Callable, int]] = {
+    f.name: (_builder(f), f.nargs) for f in TABLE if f.name is not None}
 #: Functions that take no user arguments and draw random numbers.
 RANDOM_FUNCTIONS = {"rand": rand, "randn": randn}
+
+
+def spellings(target: str) -> dict[str, str]:
+    """SymPy class name → callee in ``target``'s code (``"c"``, ``"numpy"`` or
+    ``"evaluate"``), for the functions that have one."""
+    return {f.sympy_name: getattr(f, target) for f in TABLE
+            if f.sympy_name and getattr(f, target)}

@@ -25,6 +25,8 @@ import numpy as np
 import sympy
 
 from eqsnn import units
+from eqsnn.codegen.numpy_support import numpy_callable
+from eqsnn.equations import functions as fn
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import InvalidValueError, UnsupportedEquationsError
 
@@ -141,14 +143,12 @@ def _system(model, params: Mapping[str, Any]):
 
 def _numeric(expr, args):
     """A numpy function of ``args`` (eqsnn's own functions mapped to numpy)."""
-    return sympy.lambdify(args, expr, modules=[{"exprel": _exprel, "clip": np.clip}, "numpy"])
+    return sympy.lambdify(args, expr, modules=[_EQSNN_FUNCTIONS, "numpy"])
 
 
-def _exprel(x):
-    x = np.asarray(x, dtype=float)
-    small = np.abs(x) < 1e-8
-    safe = np.where(small, 1.0, x)
-    return np.where(small, 1.0 + x / 2, np.expm1(safe) / safe)
+#: eqsnn's own functions as the generated numpy code computes them
+_EQSNN_FUNCTIONS = {name: numpy_callable(callee) for name, callee in fn.spellings("numpy").items()
+                    if callee.startswith("eqsnn_")}
 
 
 # --- steady states ----------------------------------------------------------------------

@@ -12,16 +12,19 @@ importing SymPy, and cold and warm runs evaluate the very same tree, draw for dr
 
 Tree nodes (JSON lists): ``["s", name]`` symbol, ``["n", x]`` number, ``["rand"]``,
 ``["randn"]``, ``["+", *args]``, ``["*", *args]``, ``["**", base, exp]``,
-``["f", name, *args]`` built-in function, ``["u", name, *args]`` user function
+``["f", callee, *args]`` built-in function (its ``evaluate`` spelling in the table of
+functions, :data:`eqsnn.equations.functions.TABLE`), ``["u", name, *args]`` user function
 (a TimedArray), ``["pw", [value, condition], ...]``, ``["rel", op, a, b]``,
 ``["and", *args]``, ``["or", *args]``, ``["not", a]``.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from eqsnn.codegen.numpy_support import numpy_callable
 from eqsnn.errors import UnsupportedEquationsError
 
 __all__ = ["LazyValues", "evaluate", "evaluate_tree", "to_tree"]
@@ -47,30 +50,6 @@ class LazyValues(dict):
         return value
 
 
-def _exprel(x):
-    x = np.asarray(x, dtype=np.float64)
-    small = np.abs(x) < 1e-6
-    safe = np.where(small, 1.0, x)
-    return np.where(small, 1.0 + x / 2.0 + x * x / 6.0, np.expm1(safe) / safe)
-
-
-def _reduce(op):
-    def apply(*args):
-        result = args[0]
-        for arg in args[1:]:
-            result = op(result, arg)
-        return result
-    return apply
-
-
-#: built-in functions of the tree: name -> numpy implementation
-_FUNCTIONS: dict[str, Callable] = {
-    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan,
-    "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "asin": np.arcsin,
-    "acos": np.arccos, "atan": np.arctan, "Abs": np.abs, "floor": np.floor,
-    "ceiling": np.ceil, "sign": np.sign, "exprel": _exprel, "clip": np.clip,
-    "Min": _reduce(np.minimum), "Max": _reduce(np.maximum),
-}
 _RELATIONS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal,
               "==": np.equal, "!=": np.not_equal}
 
@@ -78,6 +57,8 @@ _RELATIONS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.le
 def to_tree(expr) -> list:
     """A SymPy expression as a tree of plain lists (see the module docstring)."""
     import sympy
+    from sympy.core.function import AppliedUndef
+
     from eqsnn.equations import functions as fn
 
     def walk(node) -> list:
@@ -105,13 +86,24 @@ def to_tree(expr) -> list:
         if isinstance(node, sympy.Not):
             return ["not", walk(node.args[0])]
         name = type(node).__name__
-        if name in _FUNCTIONS:
-            return ["f", name, *[walk(arg) for arg in node.args]]
+        known = fn.BY_SYMPY_NAME.get(name)
+        if known is not None and known.evaluate and not isinstance(node, AppliedUndef):
+            return _call(known, [walk(arg) for arg in node.args])
         if isinstance(node, sympy.Function):
             return ["u", name, *[walk(arg) for arg in node.args]]
         raise UnsupportedEquationsError(f"cannot evaluate {node} here (function {name!r})")
 
     return walk(expr)
+
+
+def _call(function, args: list) -> list:
+    """``["f", callee, *args]``; Min/Max of n arguments nest, as the printers write them."""
+    if len(args) <= function.nargs:
+        return ["f", function.evaluate, *args]
+    tree = args[-1]
+    for arg in reversed(args[:-1]):
+        tree = ["f", function.evaluate, arg, tree]
+    return tree
 
 
 def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
@@ -141,7 +133,7 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
             return _RELATIONS[node[1]](walk(node[2]), walk(node[3]))
         if kind in ("f", "u"):
             args = [walk(arg) for arg in node[2:]]
-            function = _FUNCTIONS[node[1]] if kind == "f" else functions.get(node[1])
+            function = numpy_callable(node[1]) if kind == "f" else functions.get(node[1])
             if function is None:
                 raise UnsupportedEquationsError(f"cannot evaluate the function {node[1]!r} here")
             return function(*args)
@@ -149,7 +141,7 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
         if kind == "+":
             return sum(args[1:], args[0])
         if kind == "*":
-            return _reduce(np.multiply)(*args) if len(args) > 1 else args[0]
+            return functools.reduce(np.multiply, args)
         if kind == "**":
             return np.power(np.asarray(args[0], dtype=np.float64), args[1])
         if kind == "and":
