@@ -14,10 +14,12 @@ from __future__ import annotations
 from typing import Mapping
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
+from eqsnn.equations import functions as fn
 from eqsnn.equations.expressions import did_you_mean
-from eqsnn.equations.functions import clip, exprel, rand, randn
+from eqsnn.equations.functions import rand, randn
 from eqsnn.equations.symbols import is_noise_name
 from eqsnn.errors import DimensionMismatchError, SourceSpan, UnknownNameError
 from eqsnn.units import DIMENSIONLESS, Dimension, format_dimension, ureg
@@ -35,13 +37,6 @@ BUILTIN_DIMENSIONS: dict[str, Dimension] = {
     "not_refractory": DIMENSIONLESS, "t_in_timesteps": DIMENSIONLESS,
 }
 
-# Functions of a dimensionless argument with a dimensionless result.
-_DIMENSIONLESS_FUNCTIONS = (
-    sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh,
-    sympy.tanh, sympy.asin, sympy.acos, sympy.atan, exprel,
-)
-# Functions whose result has the dimension of their (single) argument.
-_SAME_DIMENSION = (sympy.Abs, sympy.floor, sympy.ceiling)
 
 
 def check_dimensions(expr: sympy.Basic, dims: Mapping[str, Dimension], *,
@@ -162,7 +157,9 @@ class _Checker:
         args = expr.args
         if isinstance(expr, (rand, randn)):
             return DIMENSIONLESS
-        if isinstance(expr, _DIMENSIONLESS_FUNCTIONS):
+        known = None if isinstance(expr, AppliedUndef) else fn.BY_SYMPY_NAME.get(type(expr).__name__)
+        units = known.units if known is not None else None
+        if units == fn.DIMENSIONLESS:
             for arg in args:
                 d = self.dim(arg)
                 if d not in (None, DIMENSIONLESS):
@@ -170,16 +167,14 @@ class _Checker:
                               f"but '{_show(arg)}' has unit {format_dimension(d)}",
                               hint="divide by a reference value with the same unit")
             return DIMENSIONLESS
-        if isinstance(expr, _SAME_DIMENSION):
-            return self.dim(args[0])
-        if isinstance(expr, sympy.sign):
+        if units == fn.ANY:
             self.dim(args[0])
             return DIMENSIONLESS
-        if isinstance(expr, (clip, sympy.Min, sympy.Max)):
-            return self.same([(a, self.dim(a)) for a in args],
-                             f"given to {_function_name(expr)}()")
-        if isinstance(expr, sympy.Mod):
-            return self.same([(a, self.dim(a)) for a in args], "combined by %")
+        if units in (fn.SAME, fn.RATIO):
+            combined = "combined by %" if isinstance(expr, sympy.Mod) else \
+                f"given to {_function_name(expr)}()"
+            same = self.same([(a, self.dim(a)) for a in args], combined)
+            return same if units == fn.SAME else DIMENSIONLESS
         # A user function (TimedArray …): its arguments must make sense on their own.
         for arg in args:
             self.dim(arg)
