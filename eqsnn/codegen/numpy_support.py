@@ -75,13 +75,15 @@ def _eqsnn_normal(seed, stream, counter):
 
 
 def eqsnn_exprel(x):
-    """``(exp(x) - 1)/x`` with the value 1 at 0; the same two branches as the C version."""
+    """``(exp(x) - 1)/x`` with the value 1 at 0; the formula of ``eqsnn_exprel`` in C
+    (documented in ``templates/eqsnn_support.h``)."""
     x = np.asarray(x, dtype=np.float64)
     small = np.abs(x) < 1e-5
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # x is replaced by 1 where small so the unused branch never divides by zero
         safe = np.where(small, 1.0, x)
-        return np.where(small, 1.0 + x * (0.5 + x * (1.0 / 6.0)), np.expm1(safe) / safe)
+        half = np.expm1(0.5 * safe)
+        return np.where(small, 1.0 + x * (0.5 + x * (1.0 / 6.0)), half * ((half + 2.0) / safe))
 
 
 def eqsnn_clip(x, low, high):

@@ -97,7 +97,15 @@ def test_seed_changes_everything():
 
 EXPREL_POINTS = [0.0, 1e-300, -1e-20, 1e-12, -3e-8, 9.99e-6, -9.99e-6, 1e-5, -1.0001e-5,
                  3e-5, 1e-3, -0.5, 0.5, 1.0, -1.0, 10.0, -10.0, 100.0, -100.0, 700.0,
-                 -745.0, -1e6]
+                 -745.0, -1e6,
+                 # where expm1(x) overflows but exprel(x) = (e^x - 1)/x is still finite
+                 709.5, 709.8, 710.0, 712.5, 715.0, 716.0]
+#: and a dense sweep of both signs, from subnormal magnitudes to 1e3
+EXPREL_SWEEP = np.concatenate([-np.logspace(-320, 3, 1500), np.logspace(-320, 3, 1500)])
+#: The bound eqsnn promises for exprel on both backends (relative, against 50 digits):
+#: ~2 ulp from the formula with a correctly rounded expm1, plus libmvec's 4-ulp expm1
+#: in vectorised C loops.
+EXPREL_RTOL = 1e-15
 
 
 def _exprel_reference(x: float) -> float:
@@ -114,18 +122,35 @@ def _exprel_c(harness, xs):
     return harness.c("fn_exprel", points)
 
 
-def test_exprel_accuracy():
-    xs = np.array(EXPREL_POINTS)
+def _finite_reference(xs):
+    xs = np.asarray(xs, dtype=np.float64)
     expected = np.array([_exprel_reference(x) for x in xs])
-    np.testing.assert_allclose(eqsnn_exprel(xs), expected, rtol=2e-15, atol=0)
+    keep = np.isfinite(expected)
+    return xs[keep], expected[keep]
+
+
+def test_exprel_accuracy():
+    xs = np.concatenate([EXPREL_POINTS, EXPREL_SWEEP])
+    xs, expected = _finite_reference(xs)
+    np.testing.assert_allclose(eqsnn_exprel(xs), expected, rtol=EXPREL_RTOL, atol=0)
     assert eqsnn_exprel(0.0) == 1.0
     assert np.isinf(eqsnn_exprel(800.0))
+    assert np.isnan(eqsnn_exprel(np.nan))
 
 
 def test_exprel_accuracy_in_c(harness):
-    xs = [x for x in EXPREL_POINTS if abs(x / 4.0) * 4.0 == abs(x)]
-    expected = np.array([_exprel_reference(x) for x in xs])
-    np.testing.assert_allclose(_exprel_c(harness, xs), expected, rtol=2e-15, atol=0)
+    xs = np.concatenate([EXPREL_POINTS, EXPREL_SWEEP])
+    xs = xs[np.abs(xs / 4.0) * 4.0 == np.abs(xs)]  # y = x/4 is exact
+    xs, expected = _finite_reference(xs)
+    np.testing.assert_allclose(_exprel_c(harness, xs), expected, rtol=EXPREL_RTOL, atol=0)
+    assert np.isinf(_exprel_c(harness, [800.0])[0])
+
+
+def test_exprel_backends_agree_to_rounding(harness):
+    """The C loop and its numpy twin compute the same formula (libm vs libmvec may differ
+    in the last bits of expm1)."""
+    xs = EXPREL_SWEEP[np.abs(EXPREL_SWEEP / 4.0) * 4.0 == np.abs(EXPREL_SWEEP)]
+    np.testing.assert_allclose(_exprel_c(harness, xs), eqsnn_exprel(xs), rtol=1e-15, atol=0)
 
 
 def test_clip_limits_and_propagates_nan():
