@@ -10,17 +10,28 @@ It is first order in general (the freezing), but unconditionally stable for the 
 gating variables and exact for a single linear equation. A variable whose equation does
 not depend on itself (``A == 0``) cannot be written that way; it is integrated with
 forward Euler, and the :class:`~eqsnn.integrators.base.StateUpdate` says so in its notes.
+
+Asked for explicitly, the method also takes what Brian2's ``exponential_euler`` takes:
+equations whose coefficient depends on the variable itself through a subexpression
+(Wang–Buzsáki's ``m = alpha_m/(alpha_m + beta_m)`` of v, Morris–Lecar's ``m_inf(V)``).
+Brian2 expands the right-hand side and splits it by the powers of ``x``: the terms
+with the factor ``x`` give ``A`` (which may still contain ``x`` inside functions), the
+others ``B``; any other power of ``x``, or ``x`` only inside functions, is refused. Both
+are evaluated at the start of the step, and the update is the same formula — still first
+order, no longer exact for the variable's own decay. :func:`brian2_split` is that split;
+the automatic choice keeps to the strict form (Brian2 never chooses this method itself).
 """
 from __future__ import annotations
 
 import sympy
 
 from eqsnn.equations.symbols import DT, symbol
+from eqsnn.errors import UnsupportedEquationsError
 from eqsnn.integrators.base import Integrator, Scheme, register, unsupported
 from eqsnn.integrators.derivation import DerivationRecorder, ddt, standard_form_rows
 from eqsnn.integrators.system import OdeSystem
 
-__all__ = ["ExponentialEuler", "conditionally_linear"]
+__all__ = ["ExponentialEuler", "conditionally_linear", "brian2_split"]
 
 
 def conditionally_linear(system: OdeSystem, x: sympy.Symbol, method="exponential_euler"):
@@ -36,6 +47,39 @@ def conditionally_linear(system: OdeSystem, x: sympy.Symbol, method="exponential
     return A, f.xreplace({x: 0})
 
 
+def brian2_split(system: OdeSystem, x: sympy.Symbol, method="exponential_euler"):
+    """``(A, B)`` with ``drift[x] = A*x + B`` as Brian2 splits it, or raise.
+
+    The expanded right-hand side is collected by powers of ``x``: ``A`` is the
+    coefficient of ``x`` and ``B`` the rest; both may contain ``x`` inside functions
+    (``exp``, ``tanh``, ``exprel`` of ``x`` …), which stay unexpanded.
+    """
+    f = system.drift[x]
+    if not f.has(x):
+        return sympy.S.Zero, f
+    parts = sympy.collect(sympy.expand(f), x, evaluate=False)
+    powers = set(parts) - {sympy.S.One}
+    if powers != {x}:
+        others = sorted(powers - {x}, key=str)
+        found = (f"the term {parts[others[0]] * others[0]} has {x} as {others[0]}" if others
+                 else f"{x} appears only inside functions ({f})")
+        raise unsupported(
+            method, f"the equation for {x} is not linear in {x}: after expanding it, "
+            f"{found}, so it has no form dx/dt = A*{x} + B",
+            span=system.span(x), hint="use method='rk4' or 'rk2'")
+    return parts[x], parts.get(sympy.S.One, sympy.S.Zero)
+
+
+def _coefficients(system: OdeSystem, x: sympy.Symbol, method: str):
+    """``(A, B, strict)``: the strict split if it exists, else Brian2's (strict False)."""
+    try:
+        A, B = conditionally_linear(system, x, method)
+        return A, B, True
+    except UnsupportedEquationsError:
+        A, B = brian2_split(system, x, method)  # raises with its own, wider reason
+        return A, B, False
+
+
 class ExponentialEuler(Integrator):
     name = "exponential_euler"
     order = 1
@@ -47,7 +91,7 @@ class ExponentialEuler(Integrator):
                               hint="use method='euler' (additive noise) or "
                                    "'heun'/'milstein' (multiplicative noise)")
         for x in system.states:
-            conditionally_linear(system, x, self.name)
+            _coefficients(system, x, self.name)
 
     def build(self, system: OdeSystem, recorder: DerivationRecorder) -> Scheme:
         x, x_inf, tau = sympy.symbols("x x_inf tau_x", real=True)
@@ -60,7 +104,11 @@ class ExponentialEuler(Integrator):
                       (sympy.Symbol("x_new"), x_inf + (x - x_inf) * sympy.exp(-DT / tau))])
         rows, updates, notes = [], {}, []
         for v in system.states:
-            A, B = conditionally_linear(system, v, self.name)
+            A, B, strict = _coefficients(system, v, self.name)
+            if not strict:
+                notes.append(f"exponential_euler: the coefficient of {v} in its equation "
+                             f"depends on {v} itself; as in Brian2 it is evaluated at the "
+                             f"start of the step (first order, not exact for {v}'s decay)")
             if A == 0:
                 updates[v] = v + DT * system.drift[v]
                 notes.append(f"exponential_euler: the equation for {v} does not depend on "
