@@ -1,0 +1,54 @@
+"""Port of Brian2's examples/frompapers/Brunel_2000.py (Fig. 8 of Brunel 2000): 10 000
+excitatory and 2500 inhibitory IF neurons, sparse (10%) with a 1.5 ms delay, driven by
+external Poisson input; the four panels A-D are the synchronous-regular,
+asynchronous-irregular and synchronous-irregular states for (g, nu_ext/nu_thr).
+
+Features: ``PoissonInput(target, "v", N=C_ext, rate=nu_ext, weight=J)`` (the external
+input, 1000 Poisson sources per neuron drawn as one binomial per step), synapses from
+subgroups, ``(unless refractory)``, ``exact``, ``PopulationRateMonitor``.
+Reference: Brian2 2.9.0 running the original (all four panels, references.json
+"Brunel_2000"): per panel, the mean population rate and its standard deviation over
+time must lie within 4 s.d. of Brian2's spread across seeds (plus 10% of the mean:
+only two Brian2 seeds were affordable — each panel simulates 15.6 million synapses).
+"""
+import numpy as np
+import pytest
+
+import eqsnn as es
+from eqsnn.units import mV, ms
+
+from _gallery import assert_in_spread
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skip(reason="needs PoissonInput(target, var, N, rate, weight) "
+                                      "(issue 15)")]
+
+PANELS = {"A": (3, 2, 600), "B": (6, 4, 1200), "C": (5, 2, 1200), "D": (4.5, 0.9, 1200)}
+
+
+@pytest.mark.parametrize("panel", PANELS)
+def test_population_rate_within_brian2s_spread(panel):
+    g, nu_ext_over_nu_thr, duration = PANELS[panel]
+    N_E = 10000
+    N_I = round(0.25 * N_E)
+    epsilon, tau, theta, J = 0.1, 20 * ms, 20 * mV, 0.1 * mV
+    C_E = epsilon * N_E
+    nu_thr = theta / (J * C_E * tau)
+    namespace = {"tau": tau, "theta": theta, "V_r": 10 * mV, "J": J, "g": g}
+    neurons = es.NeuronGroup(N_E + N_I, "dv/dt = -v/tau : volt (unless refractory)",
+                             threshold="v > theta", reset="v = V_r", refractory=2 * ms,
+                             method="exact", namespace=namespace)
+    exc = es.Synapses(neurons[:N_E], neurons, on_pre="v += J", delay=1.5 * ms,
+                      namespace=namespace, seed=1)
+    exc.connect(p=epsilon)
+    inh = es.Synapses(neurons[N_E:], neurons, on_pre="v += -g*J", delay=1.5 * ms,
+                      namespace=namespace, seed=2)
+    inh.connect(p=epsilon)
+    external = es.PoissonInput(target=neurons, target_var="v", N=int(C_E),
+                               rate=nu_ext_over_nu_thr * nu_thr, weight=J)
+    rate = es.PopulationRateMonitor(neurons)
+    es.Network(neurons, exc, inh, external, rate, dt=0.1 * ms, seed=1).run(duration * ms)
+    mean = float(np.mean(rate.rate_))
+    assert_in_spread(mean, "Brunel_2000", f"rate_{panel}", floor=0.1 * mean)
+    assert_in_spread(float(np.std(rate.rate_)), "Brunel_2000", f"rate_sd_{panel}",
+                     floor=0.1 * mean)
