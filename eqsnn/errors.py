@@ -23,6 +23,7 @@ __all__ = [
     "UnsupportedEquationsError",
     "CompilationError",
     "UnsupportedFunctionError",
+    "SymbolicTimeoutError",
     "CompilerNotFoundWarning",
     "InvalidValueError",
     "NumericalInstabilityError",
@@ -120,6 +121,11 @@ class UnsupportedEquationsError(EqsnnError):
 
 class UnsupportedFunctionError(UnsupportedEquationsError):
     """An expression calls a function the code generators cannot print for both backends."""
+
+
+class SymbolicTimeoutError(UnsupportedEquationsError):
+    """Symbolic work on a definition (parsing, simplifying, solving) ran over its time
+    budget (``EQSNN_SYMBOLIC_SECONDS``)."""
 
 
 class CompilationError(EqsnnError):

@@ -18,6 +18,9 @@ from typing import Callable
 
 import sympy
 
+from eqsnn.equations.budget import within_budget
+from eqsnn.equations.conditions import as_number as _as_number
+from eqsnn.equations.conditions import flatten_condition, is_condition
 from eqsnn.equations.functions import FUNCTIONS, RANDOM_FUNCTIONS
 from eqsnn.equations.lines import Definition
 from eqsnn.equations.symbols import is_noise_name, symbol
@@ -133,13 +136,13 @@ class ExpressionConverter:
     names: set = field(default_factory=set)
 
     # --- entry -------------------------------------------------------------------------
-    def _as_float64(self, node: ast.AST, value: sympy.Float) -> sympy.Float:
+    def _as_float64(self, node: ast.AST, value: sympy.Rational | sympy.Float):
         """A folded constant as the compiled code will hold it: an overflow is an
         error; a value below the smallest normal float64 is 0, as the code flushes it."""
-        number = float(value)
+        number = float(value)  # (an exact Rational too: 10**300*10**300 is no float)
         if not math.isfinite(number):
             raise self.error(node, f"this part of the {self.what} evaluates to "
-                                   f"{value:.3e}, beyond the range of a 64-bit float",
+                                   f"{sympy.Float(value, 4)}, beyond the range of a 64-bit float",
                              hint="check the constants and units for a mistake")
         if abs(number) < sys.float_info.min and not value.is_zero:
             return sympy.Float(0)
@@ -156,7 +159,7 @@ class ExpressionConverter:
                              hint=_refused_hint(node))
         try:
             result = method(node, depth + 1)
-            if isinstance(result, sympy.Float):
+            if isinstance(result, (sympy.Float, sympy.Rational)):
                 result = self._as_float64(node, result)
             elif isinstance(result, sympy.Expr) and result.is_number \
                     and result.is_real is False:
@@ -210,6 +213,10 @@ class ExpressionConverter:
         if isinstance(value, bool):
             return sympy.true if value else sympy.false
         if isinstance(value, int):
+            if abs(value) > sys.float_info.max:  # compiled code holds it as a double
+                raise self.error(node, "this number is beyond the range of a 64-bit "
+                                       "float (about 1.8e308)",
+                                 hint="write inf for infinity, or check the number")
             return sympy.Integer(value)
         if isinstance(value, float):
             if not math.isfinite(value):
@@ -292,7 +299,12 @@ class ExpressionConverter:
                 if is_condition(side):
                     raise self.error(node, "cannot compare a condition with a value",
                                      hint="combine conditions with 'and'/'or'")
-            parts.append(_COMPARE[type(op)](left, right, evaluate=False))
+            # Kept as written (0 < v stays 0 < v), except between two numbers: SymPy
+            # would take an unevaluated Ne(0, 0) for true inside a Piecewise.
+            numbers = left.is_number and right.is_number
+            comparison = _COMPARE[type(op)](left, right, evaluate=numbers)
+            # A side may hold a condition used as a number: ((x > 1)*x > 0).
+            parts.append(flatten_condition(comparison))
         return parts[0] if len(parts) == 1 else sympy.And(*parts)
 
     # --- calls -------------------------------------------------------------------------
@@ -345,32 +357,6 @@ class ExpressionConverter:
         if not self.allow_random:
             raise self.error(node, f"{name}() is not allowed in a {self.what}")
         return RANDOM_FUNCTIONS[name](self.random_ids.take())
-
-
-def is_condition(value) -> bool:
-    """True for comparisons, and/or/not and True/False (SymPy's Symbol is a Boolean too,
-    so ``isinstance(x, Boolean)`` cannot tell)."""
-    return isinstance(value, (sympy.core.relational.Relational,
-                              sympy.logic.boolalg.BooleanFunction,
-                              sympy.logic.boolalg.BooleanAtom))
-
-
-def _is_bool_literal(value) -> bool:
-    return value is sympy.true or value is sympy.false
-
-
-def _as_number(value):
-    """A condition as 1 where it holds and 0 elsewhere, where a number is needed.
-
-    SymPy cannot multiply a relation, so ``(v > 0)*x`` becomes ``Piecewise((1, v > 0),
-    (0, True))*x``, which both printers turn into branch-free code."""
-    if value is sympy.true:
-        return sympy.Integer(1)
-    if value is sympy.false:
-        return sympy.Integer(0)
-    if is_condition(value):
-        return sympy.Piecewise((sympy.Integer(1), value), (sympy.Integer(0), True))
-    return value
 
 
 def _as_condition(converter: ExpressionConverter, node: ast.AST, value):
@@ -438,7 +424,9 @@ def convert_definition(definition: Definition, *, what: str = "expression",
                                     allow_noise=allow_noise, allow_random=allow_random,
                                     what=what)
     refuse_dunders(tree, definition)
-    expr = converter.convert(tree.body)
+    expr = within_budget(lambda: converter.convert(tree.body), what=f"building this {what}",
+                         span=definition.span(0, len(text)),
+                         hint="split it into shorter subexpressions")
     if isinstance(expr, sympy.Basic) and expr.has(sympy.zoo, sympy.nan):
         raise EquationSyntaxError(f"the {what} is undefined (a division by zero?)",
                                   span=definition.span(0, len(text)))

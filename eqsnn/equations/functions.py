@@ -75,6 +75,10 @@ class rand(sympy.Function):
     """Uniform random number in [0, 1); the argument is the call-site id."""
 
     nargs = 1
+    # Not a constant: with its numeric call-site id SymPy would take rand(0) for a
+    # number and try to decide comparisons such as rand(0) < 1 numerically, which never
+    # ends (Piecewise construction hung on '(1 > rand())*1').
+    is_number = False
 
     def _eval_is_real(self):
         return True
@@ -91,6 +95,7 @@ class randn(sympy.Function):
     """Standard normal random number; the argument is the call-site id."""
 
     nargs = 1
+    is_number = False  # see rand
 
     def _eval_is_real(self):
         return True

@@ -5,6 +5,8 @@ from typing import Mapping
 
 import sympy
 
+from eqsnn.equations.budget import within_budget
+from eqsnn.equations.conditions import substitute
 from eqsnn.equations.definitions import EquationEntry, parse_definition
 from eqsnn.equations.dimensions import BUILTIN_DIMENSIONS, check_dimensions
 from eqsnn.equations.expressions import RandomIds, did_you_mean
@@ -48,8 +50,12 @@ class Equations:
         if not isinstance(source, str):
             raise EquationSyntaxError(
                 f"equations must be given as a string, not {type(source).__name__}")
-        set_ = object.__setattr__
-        set_(self, "source", source)
+        object.__setattr__(self, "source", source)
+        # One clock for the whole model; each definition's own budget names its line.
+        within_budget(self._build, what="checking the equations")
+
+    def _build(self) -> None:
+        set_, source = object.__setattr__, self.source
         ids = RandomIds()
         entries: list[EquationEntry] = []
         seen: dict[str, EquationEntry] = {}
@@ -77,7 +83,7 @@ class Equations:
              frozenset().union(*(e.functions for e in entries)) if entries else frozenset())
         substitutions: dict[sympy.Symbol, sympy.Basic] = {}
         for name, entry in self.subexpressions.items():
-            substitutions[symbol(name)] = entry.expr.xreplace(substitutions)
+            substitutions[symbol(name)] = substitute(entry.expr, substitutions)
         set_(self, "_substitutions", substitutions)
         self._check_internal_units()
 
@@ -94,7 +100,7 @@ class Equations:
 
     def substitute(self, expr: sympy.Basic) -> sympy.Basic:
         """``expr`` with every subexpression replaced by its (substituted) definition."""
-        return expr.xreplace(self._substitutions)
+        return substitute(expr, self._substitutions)
 
     @property
     def names(self) -> tuple[str, ...]:

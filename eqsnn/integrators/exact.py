@@ -25,7 +25,9 @@ from itertools import combinations
 
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.core.relational import Relational
 
+from eqsnn.equations.budget import within_budget
 from eqsnn.equations.functions import exprel, rand, randn
 from eqsnn.equations.symbols import DT, TIME, symbol
 from eqsnn.integrators.base import Integrator, Scheme, register, unsupported
@@ -41,6 +43,12 @@ def linear_form(system: OdeSystem, method: str = "exact"):
     rows, constants = [], []
     for x in states:
         f = system.drift[x]
+        condition = _condition_on_states(f, states)
+        if condition is not None:
+            raise unsupported(
+                method, f"the equation for {x} switches on the condition {condition}, "
+                f"which depends on the state variables, so it is not linear in them",
+                span=system.span(x), hint=_nonlinear_hint(method))
         row = [sympy.diff(f, y) for y in states]
         if any(coefficient.free_symbols & set(states) for coefficient in row):
             term, y, bad = _nonlinear_term(f, states)
@@ -49,7 +57,14 @@ def linear_form(system: OdeSystem, method: str = "exact"):
                 f"the term {term} is nonlinear (its derivative with respect to {y} still "
                 f"depends on {', '.join(sorted(map(str, bad)))})",
                 span=system.span(x), hint=_nonlinear_hint(method))
-        b = f.xreplace({y: 0 for y in states})
+        try:
+            b = f.xreplace({y: 0 for y in states})
+        except (TypeError, ValueError, ArithmeticError):  # SymPy refusing e.g. zoo > 1
+            b = sympy.nan
+        if b.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise unsupported(method, f"the equation for {x} is undefined where the state "
+                              f"variables are 0, so it has no linear form A x + b",
+                              span=system.span(x), hint=_nonlinear_hint(method))
         for part in row + [b]:
             if _time_dependent(part, system.step_constant_functions):
                 raise unsupported(
@@ -76,9 +91,14 @@ class Exact(Integrator):
             raise unsupported(self.name, "they contain noise; the exact propagator is "
                               "implemented for deterministic linear systems only",
                               hint="use method='euler' (additive noise) or 'heun'/'milstein'")
-        linear_form(system, self.name)
+        _within_budget(system, "checking that the equations are linear",
+                       lambda: linear_form(system, self.name))
 
     def build(self, system: OdeSystem, recorder: DerivationRecorder) -> Scheme:
+        return _within_budget(system, "solving the equations exactly",
+                              lambda: self._build(system, recorder))
+
+    def _build(self, system: OdeSystem, recorder: DerivationRecorder) -> Scheme:
         A, b = linear_form(system, self.name)
         states = sympy.ImmutableMatrix(system.states)
         notes: list[str] = []
@@ -104,6 +124,14 @@ class Exact(Integrator):
                      "the last column for the constant input):",
                      [(symbol(f"{x.name}_new"), updates[x]) for x in system.states])
         return Scheme([], updates, notes)
+
+
+def _within_budget(system: OdeSystem, what: str, work):
+    """``work()`` under the symbolic time budget; the error points at the first equation
+    (the work is on the whole system)."""
+    first = system.span(system.states[0]) if system.states else None
+    return within_budget(work, what=f"method 'exact': {what}", span=first,
+                         hint="use method='rk4' (or let eqsnn choose with method=None)")
 
 
 def _augmented_exponential(A, b):
@@ -224,6 +252,14 @@ def _nonlinear_term(f, states):
             if bad:
                 return term, y, bad
     return f, states[0], set(states)
+
+
+def _condition_on_states(f, states):
+    """The first comparison in ``f`` that involves a state variable, or None."""
+    for condition in sorted(f.atoms(Relational), key=sympy.default_sort_key):
+        if condition.free_symbols & set(states):
+            return condition
+    return None
 
 
 def _time_dependent(expr, step_constant: frozenset[str] = frozenset()) -> bool:

@@ -14,6 +14,7 @@ import random
 
 import sympy
 
+from eqsnn.equations.budget import within_budget
 from eqsnn.equations.functions import exprel
 
 __all__ = ["remove_singularities"]
@@ -22,7 +23,9 @@ __all__ = ["remove_singularities"]
 def remove_singularities(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, sympy.Expr]]]:
     """``expr`` with every ``w/(exp(w) - 1)``-type product rewritten, and the rewrites."""
     rewrites: list[tuple[sympy.Expr, sympy.Expr]] = []
-    return _walk(expr, rewrites), rewrites
+    rewritten = within_budget(lambda: _walk(expr, rewrites),
+                              what="looking for removable singularities in a rate function")
+    return rewritten, rewrites
 
 
 def _walk(expr, rewrites):

@@ -1,0 +1,152 @@
+"""A time budget on symbolic work, so that no equation can hang the program.
+
+SymPy is pure Python and has corners where a small input takes minutes or never ends
+(``Piecewise`` canonicalisation of ``rand() < 1`` did, before :mod:`functions` told SymPy
+that ``rand()`` is not a number). Every known case is fixed at its cause; this is the net
+for the unknown ones. :func:`within_budget` runs a piece of symbolic work in the calling
+thread; if it is still running after :func:`budget_seconds`, a watchdog thread raises
+:class:`_OutOfTime` *inside* the working thread (``PyThreadState_SetAsyncExc``, the
+mechanism behind ``KeyboardInterrupt`` for threads), the nearest enclosing
+:func:`within_budget` catches it and raises an :class:`~eqsnn.errors.SymbolicTimeoutError`
+naming the line being worked on. This works in any thread (a signal would only work in
+the main one) and costs one dictionary entry per call: one shared watchdog thread sleeps
+until the earliest deadline.
+
+Calls nest: only the outermost call starts the clock, and the innermost one, which knows
+the most precise place, reports. The limit is ``EQSNN_SYMBOLIC_SECONDS`` (seconds,
+default 30; the machine running CI may be slow and busy).
+"""
+from __future__ import annotations
+
+import ctypes
+import itertools
+import math
+import os
+import threading
+import time
+from typing import Callable, TypeVar
+
+from eqsnn.errors import InvalidValueError, SourceSpan, SymbolicTimeoutError
+
+__all__ = ["within_budget", "budget_seconds", "DEFAULT_SECONDS", "ENVIRONMENT_VARIABLE"]
+
+DEFAULT_SECONDS = 30.0
+ENVIRONMENT_VARIABLE = "EQSNN_SYMBOLIC_SECONDS"
+T = TypeVar("T")
+
+
+class _OutOfTime(BaseException):
+    """Raised asynchronously in a thread whose symbolic work ran over its budget.
+
+    A BaseException, so that SymPy's ``except Exception`` clauses cannot swallow it."""
+
+
+def budget_seconds() -> float:
+    """The limit on one piece of symbolic work, from ``EQSNN_SYMBOLIC_SECONDS``."""
+    text = os.environ.get(ENVIRONMENT_VARIABLE)
+    if text is None or not text.strip():
+        return DEFAULT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0:  # also NaN
+        raise InvalidValueError(f"{ENVIRONMENT_VARIABLE}={text!r} is not a positive number "
+                                f"of seconds", hint=f"e.g. {ENVIRONMENT_VARIABLE}=60, or unset "
+                                                    f"it for the default of {DEFAULT_SECONDS:g} s")
+    return seconds
+
+
+class _Watchdog:
+    """One daemon thread that interrupts threads whose deadline has passed."""
+
+    def __init__(self):
+        self._wake = threading.Condition()
+        self._deadlines: dict[int, tuple[float, int]] = {}  # token → (deadline, thread id)
+        self._fired: set[int] = set()
+        self._tokens = itertools.count()
+        self._thread: threading.Thread | None = None
+        self._sleeps_until = math.inf  # when the watchdog wakes next by itself
+
+    def start(self, seconds: float) -> int:
+        with self._wake:
+            token = next(self._tokens)
+            deadline = time.monotonic() + seconds
+            self._deadlines[token] = (deadline, threading.get_ident())
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, daemon=True,
+                                                name="eqsnn-symbolic-budget")
+                self._thread.start()
+            if deadline < self._sleeps_until:  # (waking it costs a switch of threads)
+                self._wake.notify()
+            return token
+
+    def stop(self, token: int) -> None:
+        """Forget ``token``; an interruption sent but not yet delivered is withdrawn."""
+        with self._wake:
+            entry = self._deadlines.pop(token, None)
+            if token in self._fired:
+                self._fired.discard(token)
+                if entry is not None:
+                    _set_async_exception(entry[1], None)
+
+    def _watch(self) -> None:
+        with self._wake:
+            while True:
+                now = time.monotonic()
+                for token, (deadline, thread) in list(self._deadlines.items()):
+                    if deadline <= now and token not in self._fired:
+                        self._fired.add(token)
+                        _set_async_exception(thread, _OutOfTime)
+                waiting = [d for t, (d, _) in self._deadlines.items() if t not in self._fired]
+                self._sleeps_until = min(waiting, default=math.inf)
+                self._wake.wait(timeout=max(self._sleeps_until - now, 0.0)
+                                if waiting else None)
+
+
+def _set_async_exception(thread_id: int, exception) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None)
+
+
+_WATCHDOG = _Watchdog()
+_local = threading.local()
+
+
+def within_budget(work: Callable[[], T], *, what: str, span: SourceSpan | None = None,
+                  hint: str | None = None) -> T:
+    """``work()``, or a :class:`SymbolicTimeoutError` about ``what`` at ``span`` if it
+    runs over the budget.
+
+    Parameters
+    ----------
+    work
+        The symbolic work (a function without arguments).
+    what
+        What is being done, for the message: ``"parsing this definition"``.
+    span
+        Where in the user's text, if known.
+    hint
+        How to avoid the work, if there is a better way than a longer budget.
+    """
+    depth = getattr(_local, "depth", 0)
+    if depth == 0:
+        _local.seconds = budget_seconds()
+    token = _WATCHDOG.start(_local.seconds) if depth == 0 else None
+    _local.depth = depth + 1
+    try:
+        try:
+            return work()
+        finally:
+            _local.depth = depth
+            if token is not None:
+                _WATCHDOG.stop(token)
+    except _OutOfTime:
+        _local.depth = depth  # (the interruption may have arrived inside 'finally')
+        if token is not None:
+            _WATCHDOG.stop(token)
+        raise SymbolicTimeoutError(
+            f"{what} took longer than {_local.seconds:g} s, the limit on symbolic work",
+            span=span, hint=(hint + "; or " if hint else "") +
+            f"raise the limit with the environment variable {ENVIRONMENT_VARIABLE}"
+        ) from None
