@@ -91,6 +91,7 @@ class _Context:
                  prefix: str, each_step: str):
         self.lib, self.rtype, self.component = lib, rtype, component
         self.prefix, self.each_step = prefix, each_step
+        self.time_shift = False
         self.requirements = requirements
         self.sums = sums
         self.per_item_properties = per_item_properties
@@ -104,11 +105,15 @@ class _Context:
             raise self.lib.error(where, f"unknown dimension {name!r}")
         return pint_dimension(self.lib.dimensions[name])
 
-    def expression(self, text: str | None, where) -> str:
+    def expression(self, text: str | None, where, *, end_of_step: bool = False) -> str:
+        """``text`` in eqsnn syntax. ``end_of_step``: the expression is evaluated on the
+        state at the end of a step (conditions, their assignments), whose time is
+        ``t + dt`` in eqsnn, which checks thresholds before it advances ``t``."""
         if text is None:
             raise self.lib.error(where, f"{local_name(where.tag)} has no value")
+        time = "(t + dt)" if end_of_step or self.time_shift else "t"
         try:
-            return translate(text, self.rename)
+            return translate(text, lambda name: time if name == "t" else self.rename(name))
         except ExpressionError as exc:
             raise self.lib.error(where, str(exc)) from None
 
@@ -130,7 +135,7 @@ def translate_component(lib: Library, component: Component, *,
                         requirements: dict[str, str] | None = None,
                         sums: Callable | None = None,
                         per_item_properties: bool = False, prefix: str = "",
-                        each_step: str = "euler") -> Translated:
+                        each_step: str = "euler", end_of_step_time: bool = False) -> Translated:
     """Translate ``component``'s ComponentType dynamics, with its parameter values.
 
     Parameters
@@ -150,10 +155,14 @@ def translate_component(lib: Library, component: Component, *,
         ``"expression"``, a subexpression: the value of the last condition that holds
         (else its ``OnStart`` value, else 0) — for inputs whose state is a function of
         time only (``pulseGenerator``).
+    end_of_step_time
+        Read LEMS's ``t`` as ``t + dt`` everywhere: an input that jNeuroML updates at
+        the end of a step, before the cell that reads it.
     """
     rtype = lib.resolve(component.type, component.element)
     ctx = _Context(lib, rtype, component, dict(requirements or {}),
                    sums or (lambda *_: []), per_item_properties, prefix, each_step)
+    ctx.time_shift = end_of_step_time
     _constants(ctx)
     if rtype.structure is not None and len(rtype.structure):
         raise ctx.unsupported(rtype.structure, "a <Structure> (child instances, event "
@@ -229,6 +238,7 @@ class _Dynamics:
         self.starts: list = []
         self.regimes: list = []
         self.assigned_each_step: dict[str, list[tuple[str, str]]] = {}  # var -> (test, value)
+        self.regime_spike = None   # the spiking OnCondition of the refractory regime pair
 
     def translate(self) -> None:
         self._collect()
@@ -311,6 +321,7 @@ class _Dynamics:
                                   "a time derivative both inside and outside the regimes")
         self.derivatives.update(active_derivatives)
         self.conditions.insert(0, spike)
+        self.regime_spike = spike
         return frozen, period, entry_assignments
 
     def _regime_spike(self, active, resting):
@@ -408,13 +419,14 @@ class _Dynamics:
             result = f"({condition})*({value}) + (not ({condition}))*{result}"
         return result
 
-    def _assignment(self, element) -> str:
+    def _assignment(self, element, end_of_step: bool = False) -> str:
         variable = element.get("variable")
         target = self.ctx.out.names.get(variable)
         if variable not in self.states:
             raise self.ctx.lib.error(element, f"assignment to {variable!r}, which is not a "
                                               f"StateVariable of {self.ctx.rtype.name!r}")
-        return f"{target} = {self.ctx.expression(element.get('value'), element)}"
+        value = self.ctx.expression(element.get("value"), element, end_of_step=end_of_step)
+        return f"{target} = {value}"
 
     def _write_events(self, regime_reset: list[str]) -> None:
         ctx, out = self.ctx, self.ctx.out
@@ -432,8 +444,17 @@ class _Dynamics:
                 tag = local_name(child.tag) if isinstance(child.tag, str) else ""
                 if tag not in ("StateAssignment", "EventOut", "Transition", ""):
                     raise ctx.unsupported(child, f"<{tag}> in an <OnCondition>")
-            test = ctx.expression(condition.get("test"), condition)
-            statements = [self._assignment(a) for a in _children(condition, "StateAssignment")]
+            # jNeuroML checks a condition on the state at the end of a step (time t + dt);
+            # inside the refractory regime pair its clock is the step's start (measured).
+            # An input's conditions become a subexpression: its time is the caller's.
+            late = condition is not self.regime_spike and ctx.each_step != "expression"
+            test = ctx.expression(condition.get("test"), condition, end_of_step=late)
+            statements = [self._assignment(a, late)
+                          for a in _children(condition, "StateAssignment")]
+            if condition is self.regime_spike:
+                # jNeuroML does not test a regime's conditions in the step that enters
+                # it; the initial regime is entered in the first step (measured).
+                test = f"t > 0 and ({test})"
             if condition in spiking:
                 out.threshold = test
                 out.reset = statements + regime_reset

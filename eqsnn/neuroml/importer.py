@@ -337,7 +337,13 @@ class _Importer:
         subexpression of the target, scaled by each neuron's summed input weight."""
         rtype = self.lib.resolve(component.type, component.element)
         prefix = f"{label}_"
-        tr = translate_component(self.lib, component, prefix=prefix, each_step="expression")
+        # jNeuroML advances a cell's inputs before the cell, to the end of the step
+        # (t + dt); a cell with regimes reads them as they were at the step's start.
+        cell_type = self.lib.resolve(self.populations[pop].type)
+        has_regimes = cell_type.dynamics is not None and any(
+            getattr(e, "tag", "").endswith("Regime") for e in cell_type.dynamics)
+        tr = translate_component(self.lib, component, prefix=prefix, each_step="expression",
+                                 end_of_step_time=not has_regimes)
         if tr.states or rtype.requirements:
             raise self.lib.error(
                 rtype.dynamics if rtype.dynamics is not None else component.element,
@@ -545,9 +551,16 @@ def _summed_exposures(cell_type) -> list[str]:
 
 
 def _initialise(obj, tr: Translated) -> None:
-    """``OnStart``: each assignment in order, as a string initialiser."""
+    """``OnStart``: each assignment in order, as a string initialiser. A bare number is
+    an SI value, as LEMS reads it (``u = 0`` for a current)."""
+    from eqsnn.neuroml.dimensions import si_quantity
     for variable, value in tr.initial:
-        setattr(obj, variable, value)
+        try:
+            number = float(value)
+        except ValueError:
+            setattr(obj, variable, value)
+        else:
+            setattr(obj, variable, si_quantity(number, tr.dims[variable]))
 
 
 def _descendants(component: Component, types: tuple[str, ...]) -> list[Component]:
