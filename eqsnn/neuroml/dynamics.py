@@ -150,7 +150,7 @@ def translate_component(lib: Library, component: Component, *,
     prefix
         Put before every name of the component (an input's names inside its target).
     each_step
-        How a variable set by ``OnCondition``\ s without events is written:
+        How a variable set by ``OnCondition`` elements without events is written:
         ``"euler"``, an equation whose forward-Euler step is the assignment; or
         ``"expression"``, a subexpression: the value of the last condition that holds
         (else its ``OnStart`` value, else 0) — for inputs whose state is a function of

@@ -286,9 +286,9 @@ class _Importer:
                                 reset="\n".join(tr.reset) or None,
                                 refractory=self._refractory(tr), method=self.method,
                                 namespace=namespace, name=pop_id)
+            _initialise(group, tr)
         except EqsnnError as exc:
             raise self._translation_error(component, exc) from None
-        _initialise(group, tr)
         for name, values in self.extra_values[pop_id].items():
             setattr(group, name, values)
         self.model.groups[pop_id] = group
