@@ -14,10 +14,20 @@ import specs
 
 FIELDS = ("whole", "cpu", "import", "prep", "loop", "run", "rss_mb", "spikes", "rate")
 #: the compiled simulators of the cost-per-unit table
-_COMPILED = ("eqsnn-cython", "brian2-cpp", "nest", "handc")
+_COMPILED = ("eqsnn-c", "brian2-cpp", "nest", "handc")
 #: models whose spike monitor records the senders of all synaptic events
 _EVENTS_SEEN = {"cuba", "cobahh", "izhikevich", "hh", "cuba-neurons", "izhikevich-neurons"}
 _UNIT_SECONDS = {"ms": 1e-3, "second": 1.0, "us": 1e-6}
+
+
+#: simulators saved under an older name (eqsnn's compiled backend was "cython")
+_OLD_NAMES = {"eqsnn-cython": "eqsnn-c"}
+
+
+def renamed(run: dict) -> dict:
+    """A saved run with its simulator under today's name."""
+    name = run["simulator"]
+    return {**run, "simulator": _OLD_NAMES[name]} if name in _OLD_NAMES else run
 
 
 def key(run: dict) -> tuple:
@@ -25,7 +35,7 @@ def key(run: dict) -> tuple:
 
 
 def summarise(runs: list[dict]) -> list[dict]:
-    """Medians per (model, size, simulator, cache, threads), with ratios to eqsnn-cython
+    """Medians per (model, size, simulator, cache, threads), with ratios to eqsnn-c
     at the same thread count."""
     groups: dict[tuple, list[dict]] = {}
     for r in runs:
@@ -69,14 +79,14 @@ def _work(model: str, size: int, members: list[dict]) -> dict:
 
 
 def _reference(rows: list[dict], row: dict) -> dict | None:
-    """The eqsnn-cython row the given row is compared with: same model, size and thread
+    """The eqsnn-c row the given row is compared with: same model, size and thread
     count; cold rows and C++ standalone (which always compiles) against eqsnn cold, the
     rest against eqsnn warm."""
     wanted = row["cache"] if row["cache"] in ("cold", "warm") else (
         "cold" if row["simulator"] == "brian2-cpp" else "warm")
     for other in rows:
         if (other["model"], other["size"], other["simulator"], other["cache"],
-                other["threads"]) == (row["model"], row["size"], "eqsnn-cython", wanted,
+                other["threads"]) == (row["model"], row["size"], "eqsnn-c", wanted,
                                       row["threads"]):
             return other
     return None

@@ -9,8 +9,8 @@ imports, building, compiling, running — what a user feels running ``python scr
 and reporting its stages from inside. Configurations:
 
 ====================  ======================================================
-eqsnn-cython cold     empty compile cache (a new ``EQSNN_CACHE_DIR`` per run)
-eqsnn-cython warm     the same cache, after one untimed run that filled it
+eqsnn-c cold     empty compile cache (a new ``EQSNN_CACHE_DIR`` per run)
+eqsnn-c warm     the same cache, after one untimed run that filled it
 eqsnn-numpy           the numpy backend
 brian2-numpy          Brian2's numpy target
 brian2-cython cold    Brian2's Cython target, empty extension cache per run
@@ -25,7 +25,7 @@ handc                 the hand-written C of ``shared/reference/handc`` (one thre
 (eqsnn once ``Network`` takes ``threads=``; Brian2 C++ standalone, NEST); the others run
 at 1. Repetitions are interleaved across configurations (see :func:`_measure`). Brian2
 and NEST run in their own venvs (see :mod:`venvs`), created on first use. The tables
-(see :mod:`report`) show medians; "÷eqsnn" columns divide a row's time by eqsnn-cython's
+(see :mod:`report`) show medians; "÷eqsnn" columns divide a row's time by eqsnn-c's
 at the same thread count and cache state (cold rows and C++ standalone by eqsnn cold,
 the rest by eqsnn warm). Results are also written as JSON (``--json``, default
 ``benchmarks/results/``).
@@ -64,7 +64,7 @@ class Simulator:
 
 
 CONFIGS = {
-    "eqsnn-cython": Simulator("eqsnn", "cython", ("cold", "warm"), threaded=True),
+    "eqsnn-c": Simulator("eqsnn", "c", ("cold", "warm"), threaded=True),
     "eqsnn-numpy": Simulator("eqsnn", "numpy", ("-",)),
     "brian2-numpy": Simulator("brian2", "numpy", ("-",)),
     "brian2-cython": Simulator("brian2", "cython", ("cold", "warm")),
@@ -73,7 +73,7 @@ CONFIGS = {
                       models=frozenset({"cuba", "cuba-neurons"})),
     "handc": Simulator("handc", "-", ("-",), models=frozenset(handc.PROGRAMS)),
 }
-DEFAULT_SIMULATORS = ("eqsnn-cython", "eqsnn-numpy", "brian2-numpy", "brian2-cython",
+DEFAULT_SIMULATORS = ("eqsnn-c", "eqsnn-numpy", "brian2-numpy", "brian2-cython",
                       "brian2-cpp")
 #: numpy runs left out unless --all-numpy: a second of Hodgkin–Huxley cells on a numpy
 #: target takes many minutes (Brian2 numpy: 152 s for 0.05 s of ``hh``, 15 s for 0.05 s
@@ -89,16 +89,17 @@ PLANS = {
     # benchmark's network at 4000 (see handc.py)
     "threads": ({"cuba": (4000, 16000, 100000), "cobahh": (4000, 16000),
                  "izhikevich": (1000,), "hh": (1000,)},
-                "eqsnn-cython,brian2-cpp,nest,handc", "1,2"),
+                "eqsnn-c,brian2-cpp,nest,handc", "1,2"),
     # cost per neuron-step and synaptic event from 10^3 to 10^6 neurons
-    "growth": ({"cuba": (1000, 4000, 16000, 100000, 1000000)}, "eqsnn-cython", "1,2"),
+    "growth": ({"cuba": (1000, 4000, 16000, 100000, 1000000)}, "eqsnn-c", "1,2"),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     if args.report:
-        runs = [r for path in args.report for r in json.loads(Path(path).read_text())["runs"]]
+        runs = [report.renamed(r) for path in args.report
+                for r in json.loads(Path(path).read_text())["runs"]]
         print(report.format_all(report.summarise(runs)))
         return 0
     runs: list[dict] = []
@@ -150,7 +151,7 @@ def _parse(argv) -> argparse.Namespace:
                              f"{QUICK_DURATION} s, once")
     args = parser.parse_args(argv)
     if args.quick:
-        args.models, args.simulators = ",".join(QUICK_MODELS), "eqsnn-cython,eqsnn-numpy"
+        args.models, args.simulators = ",".join(QUICK_MODELS), "eqsnn-c,eqsnn-numpy"
         args.sizes, args.repeat, args.caches = str(QUICK_SIZE), 1, "warm,-"
         args.duration = QUICK_DURATION if args.duration is None else args.duration
     simulators, threads = ",".join(DEFAULT_SIMULATORS), "1"

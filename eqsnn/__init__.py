@@ -27,6 +27,7 @@ _PUBLIC = {
     "SpikeGeneratorGroup": "eqsnn.runtime",
     "TimedArray": "eqsnn.runtime",
     "EqsnnError": "eqsnn.errors",
+    "CompilerOptions": "eqsnn.compiler",
     "sweep": "eqsnn.sweeps",
 }
 _SUBMODULES = {"units", "errors", "models", "plot", "equations", "integrators", "codegen",

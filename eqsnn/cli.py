@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from eqsnn.codegen.targets import BACKENDS, DEPRECATED_NAMES
+
 __all__ = ["main", "UsageError"]
 
 _FORMATS = ("text", "markdown", "latex")
@@ -70,8 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="simulated time in seconds (default 1)")
     demo.add_argument("--output", "-o", default="eqsnn-demo.png", metavar="FILE",
                       help="figure file, .png/.svg/.pdf (default eqsnn-demo.png)")
-    demo.add_argument("--backend", choices=["cython", "numpy"], default=None,
-                      help="code backend (default: cython if a C compiler works)")
+    demo.add_argument("--backend", choices=[*BACKENDS, *DEPRECATED_NAMES], default=None,
+                      help="code backend: c or numpy (default: c if a C compiler works; "
+                           "cython is the old name of c)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.set_defaults(handler=_demo)
 
@@ -128,8 +131,13 @@ def _demo(args) -> int:
     if not output.parent.exists():
         raise UsageError(f"--output: the folder {str(output.parent)!r} does not exist; "
                          f"create it or choose another path")
+    backend = args.backend
+    if backend in DEPRECATED_NAMES:
+        backend = DEPRECATED_NAMES[backend]
+        print(f"eqsnn: --backend {args.backend} is now called --backend {backend}",
+              file=sys.stderr)
     started = time.perf_counter()
-    result = DEMOS[name][1](args.duration, args.backend, args.seed)
+    result = DEMOS[name][1](args.duration, backend, args.seed)
     import matplotlib
     matplotlib.use("Agg")
     from eqsnn.plot import demo_figure

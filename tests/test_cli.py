@@ -76,7 +76,7 @@ def test_demo_list_names_the_default(capsys):
      "end it with one of .png"),
     (["demo", "--output", "/no/such/folder/x.png"], "the folder '/no/such/folder' does not exist",
      "create it or choose another path"),
-    (["demo", "--backend", "cuda"], "invalid choice: 'cuda'", "choose from 'cython', 'numpy'"),
+    (["demo", "--backend", "cuda"], "invalid choice: 'cuda'", "choose from 'c', 'numpy', 'cython'"),
     (["derive", "Izhikevic"], "'Izhikevic' is neither a file nor a built-in model",
      "(did you mean 'Izhikevich'?); 'eqsnn models' lists them"),
     (["derive", "model.txt"], "no file 'model.txt'", "give an existing file of equations"),

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from eqsnn import __version__
+from eqsnn.codegen.targets import COMPILED
 from eqsnn.resources import template_digest
 
 __all__ = ["SLOTS", "ArraySlot", "ModuleBuilder", "ModuleSource"]
@@ -54,7 +55,7 @@ class ModuleSource:
 class ModuleBuilder:
     """Collects what each object needs and renders the network module."""
 
-    backend: str  # "cython" or "numpy"
+    backend: str  # one of eqsnn.codegen.targets.BACKENDS
     arrays: list[ArraySlot] = field(default_factory=list)
     scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
     int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
@@ -105,7 +106,7 @@ class ModuleBuilder:
     # --- code -----------------------------------------------------------------------
     @property
     def is_c(self) -> bool:
-        return self.backend == "cython"
+        return self.backend == COMPILED
 
     def index_name(self) -> str:
         """How the per-neuron index ``i`` is written in expressions."""

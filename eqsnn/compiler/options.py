@@ -38,9 +38,10 @@ Linking is a separate compiler call *without* ``-ffast-math``: gcc < 13 links
 flush-to-zero for the whole Python process when the module is imported (and so changes
 numpy's results elsewhere).
 
-``EQSNN_CFLAGS`` (a shell-quoted string) replaces the default compile flags; ``CC``
-replaces the compiler. Both are read by :meth:`CompilerOptions.from_environment`, the
-default; an explicit :class:`CompilerOptions` ignores the environment.
+:class:`CompilerOptions` passes compiler and flags explicitly (``Network(...,
+compiler=CompilerOptions(cflags=...))``). The environment only supplies defaults, for
+the fields not given: ``CC`` the compiler, ``EQSNN_CFLAGS`` (a shell-quoted string) the
+compile flags.
 """
 from __future__ import annotations
 
@@ -49,9 +50,11 @@ import platform
 import shlex
 import sys
 import sysconfig
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Sequence
 
 from eqsnn.compiler.identity import compiler_identity  # the cached --version banner
+from eqsnn.errors import InvalidValueError
 
 __all__ = ["DEFAULT_CFLAGS", "CompilerOptions"]
 
@@ -62,11 +65,6 @@ DEFAULT_CFLAGS: tuple[str, ...] = (
 _GCC_ONLY = ("--param=",)
 
 
-def _default_cc() -> tuple[str, ...]:
-    # sysconfig's CC may carry options ("gcc -pthread"); keep them
-    return tuple(shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"))
-
-
 def _default_ldflags() -> tuple[str, ...]:
     # must match the condition in eqsnn_support.h that declares the SIMD functions
     if (sys.platform.startswith("linux") and platform.machine() == "x86_64"
@@ -75,34 +73,102 @@ def _default_ldflags() -> tuple[str, ...]:
     return ("-lm",)
 
 
+#: Where each field's default comes from: the environment variable, else eqsnn's choice.
+_ENVIRONMENT = {"cc": "CC", "cflags": "EQSNN_CFLAGS"}
+
+
 @dataclass(frozen=True)
 class CompilerOptions:
-    """How to turn a ``.pyx`` into an extension module.
+    """How eqsnn compiles generated code: compiler, compile flags, link flags.
+
+    Pass one to :class:`~eqsnn.Network` (``Network(..., compiler=CompilerOptions(...))``)
+    to choose them for that network. A field left out takes its default from the
+    environment, then from eqsnn; a field given is used as given (the environment is not
+    read for it). Options are frozen and compared by value: networks built with equal
+    options share compiled modules.
 
     Parameters
     ----------
     cc
-        The C compiler command, possibly with options (``("gcc", "-pthread")``).
+        The C compiler command, possibly with options: ``"clang"``, ``("gcc", "-pthread")``
+        or a shell-quoted string. Default: ``CC``, else the compiler Python was built
+        with.
     cflags
-        Compile flags (optimisation, target CPU, warnings).
+        Compile flags (optimisation, target CPU, warnings), replacing eqsnn's
+        (:data:`DEFAULT_CFLAGS`, see the module documentation): a sequence of strings or
+        one shell-quoted string. Default: ``EQSNN_CFLAGS``, else :data:`DEFAULT_CFLAGS`
+        (without the gcc-only ``--param`` for clang).
     ldflags
-        Extra link flags (``-shared`` is always added).
+        Extra link flags (``-shared`` is always added). Default: ``-lm`` (and ``-lmvec``
+        on x86-64 glibc).
+
+    Raises
+    ------
+    InvalidValueError
+        For a field (or the environment variable supplying it) that is not a command or
+        a list of flags, e.g. an ``EQSNN_CFLAGS`` with an unclosed quote.
     """
 
-    cc: tuple[str, ...] = field(default_factory=_default_cc)
-    cflags: tuple[str, ...] = DEFAULT_CFLAGS
-    ldflags: tuple[str, ...] = field(default_factory=_default_ldflags)
+    # given as a string, a sequence or None; always a tuple of strings once constructed
+    cc: Sequence[str] | str | None = None
+    cflags: Sequence[str] | str | None = None
+    ldflags: Sequence[str] | str | None = None
+
+    def __post_init__(self) -> None:
+        cc = _words("cc", self.cc) if self.cc is not None else _default_cc()
+        if not cc:
+            raise InvalidValueError("CompilerOptions(cc=...) is empty",
+                                    hint='name a C compiler, e.g. cc="gcc"')
+        if self.cflags is not None:
+            cflags = _words("cflags", self.cflags)
+        else:
+            cflags = _from_environment("cflags")
+            if cflags is None:
+                cflags = DEFAULT_CFLAGS if not _is_clang(cc) else tuple(
+                    f for f in DEFAULT_CFLAGS if not f.startswith(_GCC_ONLY))
+        ldflags = _words("ldflags", self.ldflags) if self.ldflags is not None else \
+            _default_ldflags()
+        object.__setattr__(self, "cc", cc)
+        object.__setattr__(self, "cflags", cflags)
+        object.__setattr__(self, "ldflags", ldflags)
 
     @classmethod
     def from_environment(cls) -> "CompilerOptions":
-        """The defaults, with ``CC`` and ``EQSNN_CFLAGS`` from the environment applied."""
-        env_flags = os.environ.get("EQSNN_CFLAGS")
-        if env_flags is not None:
-            return cls(cflags=tuple(shlex.split(env_flags)))
-        options = cls()
-        if _is_clang(options.cc):  # clang has no such --param
-            options = cls(cflags=tuple(f for f in DEFAULT_CFLAGS if not f.startswith(_GCC_ONLY)))
-        return options
+        """Every field from its default: ``CC`` and ``EQSNN_CFLAGS`` where set, else
+        eqsnn's. The same as ``CompilerOptions()``, read afresh at each call."""
+        return cls()
+
+
+def _words(field: str, value, *, variable: str | None = None) -> tuple[str, ...]:
+    """A command or flags as a tuple of strings, from a sequence or a shell-quoted string."""
+    where = f"the environment variable {variable}" if variable else f"CompilerOptions({field}=...)"
+    if isinstance(value, str):
+        try:
+            return tuple(shlex.split(value))
+        except ValueError as exc:  # "No closing quotation", "No escaped character"
+            raise InvalidValueError(
+                f"{where} is not a valid shell-quoted list ({exc}): {value!r}",
+                hint="close the quote or escape it with a backslash"
+                     + (f", or unset {variable}" if variable else "")) from None
+    if isinstance(value, (list, tuple)) and all(isinstance(word, str) for word in value):
+        if any("\0" in word for word in value):
+            raise InvalidValueError(f"{where} contains a NUL character")
+        return tuple(value)
+    raise InvalidValueError(f"{where} must be a string or a sequence of strings, not "
+                            f"{value!r}", hint='e.g. cflags=("-O2", "-march=native")')
+
+
+def _from_environment(field: str) -> tuple[str, ...] | None:
+    """The field from its environment variable; ``None`` if it is unset (set but empty
+    means no words: ``EQSNN_CFLAGS=""`` compiles without flags)."""
+    variable = _ENVIRONMENT[field]
+    value = os.environ.get(variable)
+    return None if value is None else _words(field, value, variable=variable)
+
+
+def _default_cc() -> tuple[str, ...]:
+    # sysconfig's CC may carry options ("gcc -pthread"); keep them
+    return _from_environment("cc") or tuple(shlex.split(sysconfig.get_config_var("CC") or "cc"))
 
 
 def _is_clang(cc: tuple[str, ...]) -> bool:

@@ -15,13 +15,15 @@ from types import ModuleType
 __all__ = ["runner"]
 
 
-def runner() -> ModuleType:
-    """The loaded runner module, providing :class:`NetworkLoop`."""
+def runner(options=None) -> ModuleType:
+    """The loaded runner module, providing :class:`NetworkLoop`; built with the
+    :class:`~eqsnn.compiler.CompilerOptions` ``options`` (default: from the environment)
+    if it has to be built."""
     installed = _installed()
     if installed is not None:
         return installed
     from eqsnn.compiler.cache import cache_dir
-    return _built_in_cache(str(cache_dir()))
+    return _built_in_cache(str(cache_dir()), options)
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,13 +36,13 @@ def _installed() -> ModuleType | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _built_in_cache(directory: str) -> ModuleType:
+def _built_in_cache(directory: str, options) -> ModuleType:
     # one per cache directory: processes started with this cache (sweep workers) load it
     from eqsnn.compiler.cache import compile_module
     from eqsnn.compiler.stats import stats
     source = (Path(__file__).resolve().parent / "_runner.pyx").read_text(encoding="utf-8")
     before = stats.compilations
-    module = compile_module(source, name_hint="runner")
+    module = compile_module(source, name_hint="runner", options=options)
     built = stats.compilations - before
     stats.compilations -= built
     stats.runner_compilations += built

@@ -3,7 +3,7 @@
 Both receive the same arrays in the same order; only how they are handed over differs
 (raw addresses for the compiled loop, the arrays themselves for numpy).
 
-The compiled backend (``"cython"``): each network's loop is a plain C library of its own,
+The compiled backend (``"c"``): each network's loop is a plain C library of its own,
 and one Cython module, the same for every network (:mod:`eqsnn.compiler.runner`),
 calls it with the GIL released. Wrapping each network in its own Cython module instead
 added ~1 s of Cython translation and ~1 s of compiling Cython's boilerplate to every
@@ -22,21 +22,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from eqsnn.codegen.network import ModuleSource
-from eqsnn.codegen.targets import BACKENDS, COMPILED, NUMPY
-from eqsnn.errors import InvalidValueError
+from eqsnn.codegen.targets import COMPILED, NUMPY, backend_name
 
 __all__ = ["choose_backend", "load_backend", "Program"]
 
 
-def choose_backend(requested: str | None) -> str:
-    """``None`` → the compiled backend when a C compiler works, else numpy (with one
-    warning)."""
+def choose_backend(requested: str | None, compiler=None, *, stacklevel: int = 2) -> str:
+    """``None`` → the compiled backend when a C compiler works (with the
+    :class:`~eqsnn.compiler.CompilerOptions` ``compiler``, default from the environment),
+    else numpy (with one warning). A deprecated name warns ``stacklevel`` frames up."""
     if requested is not None:
-        if requested not in BACKENDS:
-            raise InvalidValueError(f"unknown backend {requested!r}; choose one of {BACKENDS}")
-        return requested
+        return backend_name(requested, stacklevel=stacklevel + 1)
     from eqsnn.compiler import compiler_available, warn_no_compiler
-    if compiler_available():
+    if compiler_available(compiler):
         return COMPILED
     warn_no_compiler()
     return NUMPY
@@ -64,7 +62,7 @@ class CompiledLoop:
     """``eqsnn_run`` of a network's C library, called like the numpy twin's ``run``
     through the Cython runner."""
 
-    def __init__(self, library, source: ModuleSource):
+    def __init__(self, library, source: ModuleSource, compiler=None):
         import ctypes
         from eqsnn.compiler.runner import runner
         self._n_arrays = len(source.arrays)
@@ -76,17 +74,19 @@ class CompiledLoop:
                                f"{found} arrays/doubles/integers, not {expected}")
         # ctypes only finds the symbol; the Cython runner makes the call (GIL released)
         address = ctypes.cast(library.eqsnn_run, ctypes.c_void_p).value
-        self._loop = runner().NetworkLoop(address, self._n_arrays)
+        self._loop = runner(compiler).NetworkLoop(address, self._n_arrays)
 
     def run(self, start_step: int, n_steps: int, dt: float, seed: int, addresses,
             scalars: int, iscalars: int) -> int:
         return self._loop.run(start_step, n_steps, dt, seed, addresses, scalars, iscalars)
 
 
-def load_backend(source: ModuleSource) -> Program:
+def load_backend(source: ModuleSource, compiler=None) -> Program:
+    """Compile (with ``compiler``, default from the environment) or import ``source``."""
     if source.backend == COMPILED:
         from eqsnn.compiler import compile_library
-        module = CompiledLoop(compile_library(source.source, name_hint="network"), source)
+        library = compile_library(source.source, name_hint="network", options=compiler)
+        module = CompiledLoop(library, source, compiler)
     else:
         module = load_python_module(source.source, name_hint="network")
     return Program(source, module)

@@ -39,15 +39,21 @@ class Network:
         inputs). Same seed, same results, on both backends. ``None``: a fresh seed,
         readable afterwards as ``net.seed``.
     backend
-        ``"cython"`` (compiled; the default when a C compiler works) or ``"numpy"``.
+        ``"c"`` (compiled; the default when a C compiler works) or ``"numpy"``.
+        ``"cython"`` is the old name of ``"c"`` (deprecated).
+    compiler
+        A :class:`~eqsnn.compiler.CompilerOptions`: the C compiler and flags for this
+        network. Default: ``CompilerOptions()``, from ``CC`` and ``EQSNN_CFLAGS`` where
+        set, else eqsnn's defaults.
     """
 
     def __init__(self, *objects: Any, dt: Any = 0.1 * units.ureg.ms, seed: int | None = None,
-                 backend: str | None = None):
+                 backend: str | None = None, compiler: Any = None):
         self.objects: list[Any] = []
         self.dt = dt
         self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
-        self.backend = choose_backend(backend)
+        self.compiler = _compiler_options(compiler)
+        self._backend = choose_backend(backend, self.compiler, stacklevel=2)
         self._step = 0
         self._runs = 0
         self._program = None
@@ -80,6 +86,16 @@ class Network:
                         f"{obj.name!r} uses {dependency.name!r}, which is not in this network",
                         hint=f"add it: Network({dependency.name}, {obj.name}, ...)")
         return groups, synapses, monitors
+
+    @property
+    def backend(self) -> str:
+        """``"c"`` or ``"numpy"``; set it to switch (the next run builds again)."""
+        return self._backend
+
+    @backend.setter
+    def backend(self, value: str) -> None:
+        self._backend = choose_backend(value, self.compiler, stacklevel=2)
+        self._program = None
 
     # --- time -------------------------------------------------------------------------
     @property
@@ -114,7 +130,7 @@ class Network:
         started = time.perf_counter()
         source = _build_source(self._builder())
         generated = time.perf_counter()
-        self._program = load_backend(source)
+        self._program = load_backend(source, self.compiler)
         self.timing["codegen_seconds"] = generated - started
         self.timing["compile_seconds"] = time.perf_counter() - generated
         return self._program
@@ -312,3 +328,15 @@ def _mix_seed(seed: int, run: int) -> int:
     x = (seed * 0x9E3779B97F4A7C15 + run * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
     x ^= x >> 31
     return (x * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+
+
+def _compiler_options(compiler: Any):
+    """``compiler`` checked: ``None`` (the defaults, read when first needed) or options."""
+    if compiler is None:
+        return None
+    from eqsnn.compiler.options import CompilerOptions
+    if not isinstance(compiler, CompilerOptions):
+        raise InvalidValueError(
+            f"compiler must be an eqsnn CompilerOptions, not {type(compiler).__name__}",
+            hint='e.g. Network(..., compiler=CompilerOptions(cflags="-O2 -march=native"))')
+    return compiler

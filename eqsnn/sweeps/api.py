@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from eqsnn import units
+from eqsnn.codegen.targets import backend_name
 from eqsnn.errors import InvalidValueError
 from eqsnn.sweeps import executors
 from eqsnn.sweeps.params import expand_params, plan_runs, root_sequence
@@ -67,7 +68,7 @@ def sweep(build: Callable[..., Any],
     client
         A ``dask.distributed.Client``: run on its cluster instead (``workers`` ignored).
     backend
-        Force ``"cython"`` or ``"numpy"`` for every run; default: what ``build`` chose.
+        Force ``"c"`` or ``"numpy"`` for every run; default: what ``build`` chose.
         A worker that cannot compile runs on numpy and says so in the ``note`` column.
     progress
         Show a progress bar over runs.
@@ -99,6 +100,7 @@ def sweep(build: Callable[..., Any],
     n_workers = _check_workers(workers, len(plans))
     parallel = client is not None or n_workers > 1
     pass_seed = _check_build(build, sets)
+    backend = _check_backend(backend)
     if collect is not None and not callable(collect):
         raise InvalidValueError(f"collect must be a function of the network, not "
                                 f"{type(collect).__name__}")
@@ -107,7 +109,7 @@ def sweep(build: Callable[..., Any],
         if collect is not None:
             check_picklable(collect, "collect")
     jobs = [Job(plan.index, encode(dict(plan.params)), plan.seed, encode(_duration(duration)),
-                build, collect, _check_backend(backend), pass_seed) for plan in plans]
+                build, collect, backend, pass_seed) for plan in plans]
 
     # one compile for the whole sweep: the parent fills the cache, workers load from it
     compiled, warm_error, info = 0, None, {}
@@ -181,10 +183,8 @@ def _check_workers(workers: int | None, runs: int) -> int:
 
 
 def _check_backend(backend: str | None) -> str | None:
-    if backend not in (None, "cython", "numpy"):
-        raise InvalidValueError(f"unknown backend {backend!r}; choose 'cython', 'numpy' "
-                                f"or None (what build() chose)")
-    return backend
+    """``None`` (what build() chose) or a backend's name (an old name warns)."""
+    return None if backend is None else backend_name(backend, stacklevel=3)
 
 
 def _duration(duration: Any) -> Any:

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from eqsnn.codegen.targets import COMPILED, NUMPY
 from eqsnn.sweeps.params import RESERVED_COLUMNS
 from eqsnn.sweeps.transport import decode, encode
 
@@ -77,7 +78,7 @@ def warm_cache(job: Job) -> tuple[int, str | None]:
     error = None
     try:
         net, backend, _ = _network(job)
-        if backend == "cython":
+        if backend == COMPILED:
             net._build()  # renders and compiles (or loads) the module; no step is run
     except Exception as exc:  # noqa: BLE001 — reported in the table's attrs
         error = f"{type(exc).__name__}: {exc}"
@@ -96,20 +97,20 @@ def _network(job: Job):
         raise TypeError(f"build() must return an eqsnn Network, not "
                         f"{type(net).__name__}")
     net.seed = job.seed
-    backend, note = _backend(job.backend or net.backend, job.backend)
+    backend, note = _backend(job.backend or net.backend, job.backend, net.compiler)
     net.backend = backend
     return net, backend, note
 
 
-def _backend(wanted: str, requested: str | None) -> tuple[str, str | None]:
-    """``wanted``, or numpy with a note when this machine cannot compile."""
-    if requested == "numpy":
-        return "numpy", None
-    from eqsnn.compiler import CompilerOptions, compiler_available
-    # explicit options: the answer is cached per compiler, and CC may differ per worker
-    if compiler_available(CompilerOptions.from_environment()):
+def _backend(wanted: str, requested: str | None, compiler) -> tuple[str, str | None]:
+    """``wanted``, or numpy with a note when this machine cannot compile with the
+    network's ``compiler`` options (``None``: from this worker's environment)."""
+    if requested == NUMPY:
+        return NUMPY, None
+    from eqsnn.compiler import compiler_available
+    if compiler_available(compiler):
         return wanted, None
-    return "numpy", (f"no working C compiler on {socket.gethostname()}: ran on the numpy "
+    return NUMPY, (f"no working C compiler on {socket.gethostname()}: ran on the numpy "
                      f"backend")
 
 

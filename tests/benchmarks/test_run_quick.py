@@ -20,12 +20,12 @@ def test_quick_benchmark_prints_a_table_and_writes_json(tmp_path):
                            "--json", str(out)], capture_output=True, text=True, env=env,
                           timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "| cuba-neurons | 50 | eqsnn-cython | warm |" in done.stdout
+    assert "| cuba-neurons | 50 | eqsnn-c | warm |" in done.stdout
     assert "| cuba-neurons | 50 | eqsnn-numpy | - |" in done.stdout
     results = json.loads(out.read_text())
     runs = {(r["simulator"], r["cache"]): r for r in results["runs"]}
-    assert set(runs) == {("eqsnn-cython", "warm"), ("eqsnn-numpy", "-")}
-    compiled, numpy = runs["eqsnn-cython", "warm"], runs["eqsnn-numpy", "-"]
+    assert set(runs) == {("eqsnn-c", "warm"), ("eqsnn-numpy", "-")}
+    compiled, numpy = runs["eqsnn-c", "warm"], runs["eqsnn-numpy", "-"]
     assert compiled["spikes"] == numpy["spikes"] > 0   # the same work on both backends
     assert compiled["sympy_imported"] is False          # the warm run skipped SymPy
     for run in results["runs"]:

@@ -13,7 +13,7 @@ from eqsnn.runtime import network as runtime_network
 from eqsnn.units import ms
 
 
-def _builder(lines=("_g0_v[_i] = 1.0;",), label="G", backend="cython"):
+def _builder(lines=("_g0_v[_i] = 1.0;",), label="G", backend="c"):
     builder = ModuleBuilder(backend)
     v = builder.array("_g0_v", lambda: np.zeros(3))
     builder.add("groups", "stateupdate", op=builder.next_op(),
@@ -47,7 +47,7 @@ def _network(backend):
                       backend=backend)
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_a_stored_source_is_the_rendered_source(backend, monkeypatch):
     builder = _network(backend)._builder()
     rendered = builder.build().source

@@ -80,7 +80,7 @@ COLD_RUN = textwrap.dedent("""
     import eqsnn as es
     from eqsnn.units import ms
     g = es.NeuronGroup(5, "dv/dt = (1.1 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0")
-    net = es.Network(g, backend="cython")
+    net = es.Network(g, backend="c")
     net.run(20*ms)
     print(json.dumps({"cython": "Cython.Compiler.Main" in sys.modules, "v": g.v.tolist()}))
 """)

@@ -15,7 +15,7 @@ def _network(N: int = 2000):
                            namespace={"El": -70 * mV, "R": 10 * Mohm, "tau": 10 * ms})
     group.v = -70 * mV
     group.I = "1.6*nA + 0.5*nA*i/N"
-    return es.Network(group, backend="cython")
+    return es.Network(group, backend="c")
 
 
 def test_networks_run_through_the_cython_runner():

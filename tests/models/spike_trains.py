@@ -8,7 +8,7 @@ import numpy as np
 import eqsnn as es
 from eqsnn.units import ms
 
-BACKENDS = ["cython", "numpy"]
+BACKENDS = ["c", "numpy"]
 
 
 def step_response(model, currents, duration, *, backend, dt=0.1 * ms):

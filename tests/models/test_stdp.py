@@ -12,7 +12,7 @@ import eqsnn as es
 from eqsnn.models import stdp, synapses
 from eqsnn.units import mV, ms, pA, second
 
-BACKENDS = ["cython", "numpy"]
+BACKENDS = ["c", "numpy"]
 DT = 1e-4
 
 

@@ -8,7 +8,7 @@ from eqsnn import models
 from eqsnn.models import synapses as kernels
 from eqsnn.units import mV, ms, nS, pA, second
 
-BACKENDS = ["cython", "numpy"]
+BACKENDS = ["c", "numpy"]
 DT = 1e-4
 SPIKES = np.array([2.0, 9.0]) * 1e-3    # presynaptic spike times
 DELAY = 1.5e-3

@@ -37,7 +37,7 @@ def _simulate(model, backend: str, duration_ms: float = 60.0):
 @pytest.mark.parametrize("name", BASE_MODELS)
 def test_builtin_model_agrees_between_backends(name):
     model = get(name)
-    compiled = _simulate(model, "cython")
+    compiled = _simulate(model, "c")
     reference = _simulate(model, "numpy")
     group_c, spikes_c, state_c = compiled
     group_n, spikes_n, state_n = reference

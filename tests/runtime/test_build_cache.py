@@ -61,7 +61,7 @@ def _run(cache: str, backend: str) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_warm_process_skips_sympy_and_matches_cold(tmp_path, backend):
     cold = _run(str(tmp_path), backend)
     warm = _run(str(tmp_path), backend)

@@ -50,7 +50,7 @@ SCRIPT = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend,size,duration", [("cython", 4000, 60.0), ("numpy", 20, 10.0)])
+@pytest.mark.parametrize("backend,size,duration", [("c", 4000, 60.0), ("numpy", 20, 10.0)])
 def test_ctrl_c_stops_at_a_step_boundary_and_run_continues(tmp_path, backend, size, duration):
     script = tmp_path / "interrupted.py"
     script.write_text(SCRIPT)

@@ -48,7 +48,7 @@ def test_synaptic_variables_take_lists_of_quantities():
     np.testing.assert_allclose(syn.post.delay_, [5e-4, 5e-4, 1e-3], rtol=1e-15)
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_a_list_of_delays_delivers_each_spike_that_much_later(backend):
     source = es.SpikeGeneratorGroup(1, [0], [1 * ms])   # a list of quantities too
     target = es.NeuronGroup(3, "arrived : second")

@@ -5,7 +5,7 @@ import pytest
 import eqsnn as es
 from eqsnn.units import Hz, mV, ms, nA, Mohm, second
 
-BACKENDS = ["cython", "numpy"]
+BACKENDS = ["c", "numpy"]
 
 LIF = """
 dv/dt = (El - v + R*I) / tau : volt (unless refractory)
@@ -140,8 +140,8 @@ def test_same_seed_same_spikes_on_both_backends():
         es.Network(inputs, spikes, seed=seed, backend=backend).run(100 * ms)
         return spikes.i, spikes.t_
 
-    c1, c2, n1 = simulate("cython", 7), simulate("cython", 7), simulate("numpy", 7)
-    other = simulate("cython", 8)
+    c1, c2, n1 = simulate("c", 7), simulate("c", 7), simulate("numpy", 7)
+    other = simulate("c", 8)
     np.testing.assert_array_equal(c1[0], c2[0])
     np.testing.assert_array_equal(c1[0], n1[0])
     np.testing.assert_array_equal(c1[1], n1[1])
@@ -180,7 +180,7 @@ def test_changing_a_parameter_between_runs_does_not_recompile():
     group = es.NeuronGroup(5, LIF, threshold="v > -55*mV", reset="v = El", method="exact",
                            namespace=LIF_NS)
     group.v = -70 * mV
-    net = es.Network(group, backend="cython")
+    net = es.Network(group, backend="c")
     net.run(1 * ms)
     before = stats.compilations
     group.I = 3 * nA
@@ -188,7 +188,7 @@ def test_changing_a_parameter_between_runs_does_not_recompile():
     net.run(1 * ms)
     other = es.NeuronGroup(7, LIF, threshold="v > -55*mV", reset="v = El", method="exact",
                            namespace={**LIF_NS, "tau": 20 * ms})
-    es.Network(other, backend="cython").run(1 * ms)
+    es.Network(other, backend="c").run(1 * ms)
     assert stats.compilations == before
 
 

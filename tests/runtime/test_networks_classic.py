@@ -31,7 +31,7 @@ COBAHH_REFERENCE = {"all": (35.515, 3.322), "exc": (35.483, 3.746), "inh": (35.6
 COBAHH_REFERENCE_SEEDS = 24
 
 
-def cuba(seed: int, backend: str = "cython", duration=1 * second):
+def cuba(seed: int, backend: str = "c", duration=1 * second):
     """Brian2's CUBA example: 4000 LIF neurons, exponential currents, p = 0.02."""
     namespace = {"taum": 20 * ms, "taue": 5 * ms, "taui": 10 * ms, "Vt": -50 * mV,
                  "Vr": -60 * mV, "El": -49 * mV}
@@ -54,7 +54,7 @@ def cuba(seed: int, backend: str = "cython", duration=1 * second):
     return _rates(spikes.i, 3200, 800, duration)
 
 
-def izhikevich_2003(seed: int, backend: str = "cython", duration=1 * second):
+def izhikevich_2003(seed: int, backend: str = "c", duration=1 * second):
     """Izhikevich (2003): 800 regular-spiking-to-chattering excitatory and 200
     fast-spiking-to-low-threshold inhibitory neurons, all-to-all voltage jumps, random
     thalamic input (here white noise of the same size per millisecond)."""
@@ -86,7 +86,7 @@ def izhikevich_2003(seed: int, backend: str = "cython", duration=1 * second):
     return _rates(spikes.i, n_exc, n_inh, duration)
 
 
-def cobahh(seed: int, backend: str = "cython", duration=1 * second):
+def cobahh(seed: int, backend: str = "c", duration=1 * second):
     """Brette et al. (2007) COBAHH as Brian2's example writes it: 4000 built-in Traub-Miles
     cells, 3200 excitatory (6 nS) and 800 inhibitory (67 nS) conductance synapses with
     p = 0.02, exponential Euler at dt = 0.1 ms; gates start at 0 and v, ge, gi at
@@ -134,9 +134,9 @@ def test_izhikevich_2003_rates_match_brian2():
 
 def test_cuba_short_run_agrees_between_backends():
     """A tenth of CUBA on both backends: the same spikes (and so the same rates)."""
-    rates = {backend: cuba(0, backend, duration=50 * ms) for backend in ("cython", "numpy")}
-    assert rates["cython"] == rates["numpy"]
-    assert rates["cython"]["all"] > 1
+    rates = {backend: cuba(0, backend, duration=50 * ms) for backend in ("c", "numpy")}
+    assert rates["c"] == rates["numpy"]
+    assert rates["c"]["all"] > 1
 
 
 def test_cobahh_rates_match_brian2():
@@ -146,6 +146,6 @@ def test_cobahh_rates_match_brian2():
 
 def test_cobahh_short_run_agrees_between_backends():
     """20 ms of COBAHH on both backends: the same spikes, so the same rates."""
-    rates = {backend: cobahh(0, backend, duration=20 * ms) for backend in ("cython", "numpy")}
-    assert rates["cython"] == rates["numpy"]
-    assert rates["cython"]["all"] > 10
+    rates = {backend: cobahh(0, backend, duration=20 * ms) for backend in ("c", "numpy")}
+    assert rates["c"] == rates["numpy"]
+    assert rates["c"]["all"] > 10

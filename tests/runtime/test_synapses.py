@@ -6,7 +6,7 @@ import pytest
 import eqsnn as es
 from eqsnn.units import Hz, Mohm, ms, mV, nA, pA, second
 
-BACKENDS = ["cython", "numpy"]
+BACKENDS = ["c", "numpy"]
 DT = 0.1e-3
 
 
@@ -109,7 +109,7 @@ def test_both_backends_agree_on_a_network_with_every_synapse_feature():
         results[backend] = dict(i=spikes.i, t=spikes.t_, v=cells.v_, x=cells.x_,
                                 I=cells.I_syn_, w=plastic.w_, g=plastic.g_,
                                 apre=plastic.apre_, apost=plastic.apost_)
-    compiled, reference = results["cython"], results["numpy"]
+    compiled, reference = results["c"], results["numpy"]
     assert len(reference["i"]) > 50  # the network is active, plasticity has work to do
     np.testing.assert_array_equal(compiled["i"], reference["i"])
     np.testing.assert_array_equal(compiled["t"], reference["t"])

@@ -8,7 +8,7 @@ import eqsnn as es
 from eqsnn.errors import InvalidValueError
 from eqsnn.units import Hz, ms, mV
 
-BACKENDS = ["cython", "numpy"]
+BACKENDS = ["c", "numpy"]
 DT = 0.1e-3
 
 SPIKE_I = [0, 1, 2, 0, 2]
@@ -76,7 +76,7 @@ def test_recorded_subexpression_reads_the_target_neuron(backend):
 
 
 def test_both_backends_record_the_same_values():
-    _, compiled, _, _ = _plastic("cython", record=[5, 0, 3], dt=0.5 * ms)
+    _, compiled, _, _ = _plastic("c", record=[5, 0, 3], dt=0.5 * ms)
     _, reference, _, _ = _plastic("numpy", record=[5, 0, 3], dt=0.5 * ms)
     assert compiled.w_.shape == (3, 20)
     np.testing.assert_allclose(compiled.t_, np.arange(20) * 5e-4, rtol=0, atol=1e-15)

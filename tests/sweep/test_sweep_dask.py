@@ -49,7 +49,7 @@ def test_dask_cluster_gives_the_serial_tables_with_one_compile_each(tmp_path, mo
         # the parent compiled before submitting; the Dask workers loaded its module
         assert table.attrs["compilations"] == 1 and table["compilations"].sum() == 0
         assert serial[name].attrs["compilations"] == 0  # the serial sweep found it cached
-    assert np.all(on_dask["hh"]["backend"] == "cython")
+    assert np.all(on_dask["hh"]["backend"] == "c")
 
 
 def monkeypatch_worker_cache(directory):
