@@ -21,7 +21,7 @@ from eqsnn.errors import (EqsnnError, EquationSyntaxError, InvalidValueError,
                           SymbolicTimeoutError, UnsupportedEquationsError)
 from eqsnn.units import ms
 
-BACKENDS = ["numpy", "cython"]
+BACKENDS = ["numpy", "c"]
 HUGE = "1" + "0" * 400
 
 
