@@ -507,6 +507,8 @@ class _Importer:
         wanted: dict[str, dict[str, list[int]]] = {}
         columns: list[tuple[str, str, str, int]] = []
         for element in _descendants(self.simulation, ("OutputColumn", "Line")):
+            if "/" not in element.attrs.get("quantity", ""):
+                continue   # the time column
             pop, index, variable = self._quantity_path(element)
             columns.append((element.id, pop, variable, index))
             record = wanted.setdefault(pop, {}).setdefault(variable, [])
