@@ -1,9 +1,9 @@
-"""Adaptive exponential integrate-and-fire (AdEx) neurons: the Neurapse seed's RS, IB
-and CH cells at three input currents, and the eight firing patterns of Naud et al.
-(2008).
+"""Adaptive exponential integrate-and-fire (AdEx) neurons: regular-spiking (RS),
+intrinsically bursting (IB) and chattering (CH) cells at three input currents, and the
+eight firing patterns of Naud et al. (2008).
 
-What: two figures. ``adex_neurapse.png``: rows RS, IB, CH (the seed's AEF parameter
-sets), columns a step current of 250, 350 and 450 pA. ``adex_naud_patterns.png``: the
+What: two figures. ``adex_cell_types.png``: rows RS, IB, CH (three of Naud's
+parameter sets, named by cell type), columns a step current of 250, 350 and 450 pA. ``adex_naud_patterns.png``: the
 eight patterns of Naud, Marcille, Clopath & Gerstner (2008), each preset driven by the
 step current the paper uses for it (``model.stimulus``).
 
@@ -45,7 +45,7 @@ def simulate(model, currents):
 
 
 numbers = {}
-# --- Figure 1: Neurapse's RS, IB, CH at three currents --------------------------------
+# --- Figure 1: RS, IB, CH cells at three currents ----- --------------------------------
 currents = [250, 350, 450] * pA
 figure, axes = plt.subplots(3, 3, figsize=(11, 7), sharex=True, sharey=True)
 for row, cell in enumerate(["RS", "IB", "CH"]):
@@ -59,9 +59,10 @@ for row, cell in enumerate(["RS", "IB", "CH"]):
     axes[row, 0].set_ylabel("v (mV)")
 for ax in axes[-1]:
     ax.set_xlabel("time (ms)")
-figure.suptitle("AdEx RS / IB / CH cells (Neurapse seed's values), step current from 20 ms")
+figure.suptitle("AdEx regular-spiking, intrinsically bursting and chattering cells, "
+                "step current from 20 ms")
 figure.tight_layout()
-save(figure, "adex_neurapse")
+save(figure, "adex_cell_types")
 
 # --- Figure 2: Naud et al. (2008) -----------------------------------------------------
 figure, axes = plt.subplots(4, 2, figsize=(11, 9), sharex=True)

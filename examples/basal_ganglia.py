@@ -1,4 +1,4 @@
-"""A seven-population model of the basal ganglia loop (the SNN seed's example): cortex,
+"""A seven-population model of the basal ganglia loop: cortex,
 striatum D1 and D2, external globus pallidus (GPe), subthalamic nucleus (STN), internal
 globus pallidus / substantia nigra reticulata (GPi), and thalamus.
 

@@ -42,12 +42,13 @@ qif = Model(
     initial={"v": -65 * mV, "w": 0 * pA, "I_syn": 0 * pA})
 print(qif)
 print()
-# How the update of one time step is derived: the scheme, its stages with the model put
-# in, and the simplified statements the code generator receives.
-print(es.derive(qif, method="rk2").to_text())
-print()
 
 cells = qif.group(20)
+# How the update of one time step is derived, with the method these neurons are
+# simulated with (chosen by capability; the reason is printed after the run): the
+# scheme, its stages with the model put in, and the statements the code generator gets.
+print(cells.state_update.derivation.to_text())
+print()
 cells.I = "100*pA + 10*pA*i"
 inputs = es.PoissonGroup(20, 20 * Hz)
 spikes = es.SpikeMonitor(cells)

@@ -1,6 +1,5 @@
 """A random network of excitatory and inhibitory neurons whose excitatory synapses
-learn by STDP (the Neurapse seed's dynamic random network: raster and mean excitatory
-weight over time).
+learn by STDP: raster and mean excitatory weight over time.
 
 What: 400 excitatory and 100 inhibitory leaky integrate-and-fire neurons, connected at
 random (p = 0.1) with exponentially decaying currents, driven by 200 Poisson inputs.

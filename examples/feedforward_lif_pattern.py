@@ -1,9 +1,8 @@
 """A feed-forward network of leaky integrate-and-fire neurons that detects a spike
-pattern through its synaptic delays (the Neurapse seed's feed-forward network: 3 inputs,
-2 outputs, weights and delays).
+pattern through its synaptic delays (3 inputs, 2 outputs, weights and delays).
 
 What: three input neurons fire one spike each, in a given temporal order. Each of the
-two output neurons receives all three inputs through Neurapse's double-exponential
+two output neurons receives all three inputs through a double-exponential
 synapse, with delays chosen so that one particular order makes the three currents
 arrive together: output 0 is tuned to the order 0-1-2 (10 ms apart), output 1 to the
 reverse order 2-1-0. One input spike alone, or three that arrive spread out, stay below
@@ -38,7 +37,7 @@ for start, order, gap in PATTERNS.values():
         times.append(start + rank * gap)
 inputs = es.SpikeGeneratorGroup(3, indices, np.array(times) * ms)
 
-# Outputs: LIF in the capacitance form with the Neurapse seed's C and gL.
+# Outputs: LIF in the capacitance form (C = 300 pF, gL = 30 nS).
 outputs = es.NeuronGroup(2, """
     dv/dt = (gL*(El - v) + I_syn) / C : volt (unless refractory)
     I_syn : amp

@@ -1,9 +1,9 @@
 """Hodgkin–Huxley under a square current pulse, with its sodium, potassium and leak
 currents.
 
-What: the squid axon model of Hodgkin & Huxley (1952), with the Neurapse seed's values
-(rest near -65 mV), receives a 15 µA/cm² pulse from 60 to 90 ms in a 150 ms run — the
-seed's first figure. The top panel shows the membrane potential, the middle one the
+What: the squid axon model of Hodgkin & Huxley (1952), in the shifted voltage
+convention (rest near -65 mV), receives a 15 µA/cm² pulse from 60 to 90 ms in a 150 ms
+run. The top panel shows the membrane potential, the middle one the
 three ionic currents, the bottom one the gates m, h, n.
 
 Why: it shows how a built-in model is just equation strings. The currents are not part
@@ -60,7 +60,7 @@ bottom.set_ylabel("gate (open fraction)")
 bottom.legend(loc="upper right", ncol=3)
 for ax in (top, middle):
     ax.set_xlabel("")
-figure.suptitle("Hodgkin–Huxley neuron, square current pulse (Neurapse seed)")
+figure.suptitle("Hodgkin–Huxley neuron, square current pulse of 15 µA/cm²")
 figure.tight_layout()
 
 during = spikes.t_[(spikes.t_ >= 0.060) & (spikes.t_ < 0.090)]

@@ -1,14 +1,14 @@
 """1000 Izhikevich neurons, all-to-all, with random normal weights, decaying synaptic
-currents and constant input (the SNN seed's main example).
+currents and constant input.
 
-What: the SNN seed's README builds 1000 regular-spiking Izhikevich neurons, fully
+What: a classic teaching network: 1000 regular-spiking Izhikevich neurons, fully
 interconnected, with a synaptic decay kernel ``exp(-t/20)`` and a constant external
 input of 5. Here the kernel is a synaptic current that jumps at each spike and decays
 with tau = 20 ms, the weights are drawn from a normal distribution (mean 0: as much
 inhibition as excitation on average), and every neuron gets I = 5 (in the model's mV
 units). The figure shows the raster, two neurons and the population rate.
 
-Why: the seed computed the kernel's sum over the last 50 ms of spikes at every step
+Why: a direct implementation computes the kernel's sum over the last 50 ms of spikes at every step
 (``howfar = 50``); as an equation, the same current costs one multiplication per neuron
 per step and has no cut-off. The weights are per-synapse data set with a string.
 
@@ -33,7 +33,7 @@ cells = es.NeuronGroup(N, model.equations.replace("+ I)", "+ I + I_syn)") + """
     """, threshold=model.threshold, reset=model.reset, method="euler",
     namespace={**model.namespace, "tau_syn": 20 * ms}, seed=4)
 model.initialise(cells)
-cells.I = 5 * mV                                 # the seed's external_input = 5
+cells.I = 5 * mV                                 # a constant input of 5 (mV units)
 cells.v = "-65*mV + 10*mV*rand()"                # start unsynchronised
 
 synapses = es.Synapses(cells, cells, "w : volt", on_pre="I_syn_post += w", seed=4)
@@ -56,7 +56,7 @@ plot.rate(rate, axes[3], color="k")
 for ax in axes[:3]:
     ax.set_xlabel("")
 figure.suptitle("1000 Izhikevich RS neurons, all-to-all, normal weights, decaying "
-                "synaptic current (SNN seed)")
+                "synaptic current")
 figure.tight_layout()
 seconds = float(DURATION.to("second").magnitude)
 counts = spikes.count

@@ -1,5 +1,5 @@
 """Phase planes of FitzHugh–Nagumo and Izhikevich neurons, with nullclines, fixed
-points and trajectories (the SNN seed's phase-plane figures).
+points and trajectories.
 
 What: four panels. FitzHugh–Nagumo at I = 0 (one stable fixed point: the neuron is
 excitable, a large kick makes one spike) and at I = 0.5 (the fixed point has lost

@@ -1,9 +1,8 @@
-"""Two populations of Izhikevich neurons joined by decaying-kernel synapses with delays
-(the SNN seed's two-population example).
+"""Two populations of Izhikevich neurons joined by decaying-kernel synapses with delays.
 
 What: population A (200 regular-spiking cells) receives three 50 ms pulses of input;
 population B (200 cells, no input of its own) listens to A through synapses whose
-current jumps at each spike and decays with tau = 10 ms (the seed's decay kernel
+current jumps at each spike and decays with tau = 10 ms (a decay kernel
 ``exp(-t/tau)``), after a conduction delay of 10 to 20 ms drawn per synapse. B answers
 each volley of A, later by the delay plus the time the current needs to build up.
 

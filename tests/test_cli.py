@@ -161,10 +161,11 @@ def test_derive_an_stdp_rule_shows_its_exact_event_driven_advance(capsys):
 
 
 def test_derive_a_synapse_model_with_both_kinds_of_equations(capsys):
-    status, out, err = run(capsys, "derive", "NeurapseA", "--method", "euler")
+    name = "MultiplicativeDoubleExponential"
+    status, out, err = run(capsys, "derive", name, "--method", "euler")
     assert status == 0, err
-    clock, event = out.split("NeurapseA: event-driven equations")
-    assert clock.startswith("NeurapseA: clock-driven equations, integrated every time step")
+    clock, event = out.split(f"{name}: event-driven equations")
+    assert clock.startswith(f"{name}: clock-driven equations, integrated every time step")
     # --method applies to the clock-driven part; event-driven ones are always exact
     assert "method: euler" in clock and "s_slow" in clock and "p_slow" not in clock
     assert "method: exact" in event and "p_slow = p_slow*exp(-dt/tau)" in event

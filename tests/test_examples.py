@@ -39,7 +39,7 @@ def check_hh_square_pulse(tmp_path, out):
 
 
 def check_adex_firing_patterns(tmp_path, out):
-    numbers(tmp_path, "adex_neurapse")
+    numbers(tmp_path, "adex_cell_types")
     n = numbers(tmp_path, "adex_naud_patterns")
     for cell in ("RS", "IB", "CH"):                 # more current, more spikes
         counts = [n[f"{cell}_{i}pA_spikes"] for i in (250, 350, 450)]
@@ -58,8 +58,9 @@ def check_phase_planes(tmp_path, out):
 
 def check_custom_model(tmp_path, out):
     n = numbers(tmp_path, "custom_model")
-    assert "Derivation of the state update (method: rk2)" in out
+    # the derivation printed is that of the method the neurons are simulated with
     assert n["method"] == "rk4" and "'exact' rejected" in out
+    assert "Derivation of the state update (method: rk4)" in out and "(method: rk2)" not in out
     assert 1 < n["mean_rate_hz"] < 100
     rates = n["fi_rates_hz"]
     assert rates[0] == 0 and rates[-1] > 20 and rates == sorted(rates)

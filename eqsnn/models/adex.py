@@ -20,8 +20,8 @@ _CITATION = ("Brette R, Gerstner W (2005) Adaptive exponential integrate-and-fir
              "the adaptive exponential integrate-and-fire model. Biol Cybern 99:335-347, "
              "Table 1 and Fig. 4, with the values adjusted to reproduce the paper's figures by "
              "P. Müller (Kirchhoff-Institut für Physik, Heidelberg), the set also used by "
-             "Brian2's example of this paper; RS/IB/CH: the Neurapse seed project's AEF "
-             "parameter sets.")
+             "Brian2's example of this paper; RS/IB/CH: three of those sets named by "
+             "the cell type they model.")
 
 _EQUATIONS = """
 dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) - w + I) / C : volt
@@ -53,9 +53,11 @@ NAUD_PATTERNS = {
     "transient": "transient spiking: a few spikes at onset, then silence",
     "irregular": "irregular spiking: intervals vary without a pattern",
 }
-# The Neurapse seed's AEF cells: regular spiking, intrinsically bursting, chattering
-# (the same values as Naud's tonic, initial burst and regular bursting sets).
-_NEURAPSE = {"RS": "tonic", "IB": "initial_burst", "CH": "bursting"}
+# Cortical cell types by their usual names: regular spiking, intrinsically bursting,
+# chattering (the values of Naud's tonic, initial burst and regular bursting sets).
+_CELL_TYPES = {"RS": ("regular-spiking", "tonic"),
+               "IB": ("intrinsically bursting", "initial_burst"),
+               "CH": ("chattering", "bursting")}
 
 
 def _preset(values: tuple, description: str) -> dict[str, Any]:
@@ -67,9 +69,9 @@ def _preset(values: tuple, description: str) -> dict[str, Any]:
 
 def _presets() -> dict[str, dict[str, Any]]:
     presets = {name: _preset(values, NAUD_PATTERNS[name]) for name, values in _NAUD.items()}
-    for name, naud in _NEURAPSE.items():
+    for name, (cell, naud) in _CELL_TYPES.items():
         values = dict(presets[naud])
-        values["description"] = f"Neurapse {name} cell (= Naud et al. '{naud}')"
+        values["description"] = f"{cell} ({name}) cell: Naud et al.'s '{naud}' values"
         presets[name] = values
     return presets
 
@@ -82,8 +84,8 @@ def AdEx(preset: str | None = None, **overrides: Any) -> Model:
     preset
         A firing pattern of Naud et al. (2008): ``"tonic"``, ``"adapting"``,
         ``"initial_burst"``, ``"bursting"``, ``"delayed_accelerating"``,
-        ``"delayed_bursting"``, ``"transient"``, ``"irregular"``; or the Neurapse seed's
-        ``"RS"``, ``"IB"``, ``"CH"``. ``None``: tonic values. The preset's step current
+        ``"delayed_bursting"``, ``"transient"``, ``"irregular"``; or the cell types
+        ``"RS"``, ``"IB"``, ``"CH"`` (regular spiking, intrinsically bursting, chattering). ``None``: tonic values. The preset's step current
         is ``model.stimulus``.
     **overrides
         Parameter values replacing the preset's (``b=80*pA``).

@@ -26,7 +26,8 @@ ms, pA, nA = units.ureg.ms, units.ureg.pA, units.ureg.nA
 FIGURE_CURRENTS = {
     "LIF": 2.5 * nA, "LIF-conductance": 2.5 * nA,
     "LIF-capacitance": 1 * nA, "LIF-capacitance-conductance": 1 * nA,
-    "LIF-capacitance:neurapse": 3.5 * nA, "LIF-capacitance-conductance:neurapse": 3.5 * nA,
+    "LIF-capacitance:high_threshold": 3.5 * nA,
+    "LIF-capacitance-conductance:high_threshold": 3.5 * nA,
     "Izhikevich2007:RS": 100 * pA, "Izhikevich2007:IB": 600 * pA,
     "Izhikevich2007:CH": 400 * pA, "TraubMiles": 0.2 * nA,
 }
@@ -76,7 +77,7 @@ def slug(name: str) -> str:
 def figure_panels(model: Model) -> list[Panel]:
     """The traces of a family's figure: the base model, or each distinct preset.
 
-    Presets that repeat another's values (AdEx's Neurapse RS/IB/CH are Naud's tonic,
+    Presets that repeat another's values (AdEx's RS/IB/CH are Naud's tonic,
     initial burst and bursting sets) are drawn once.
     """
     family = model.name.split(":")[0]

@@ -3,7 +3,7 @@
 ``tau v' = v - v³/3 - w + I`` (fast, cubic nullcline), ``tau_w w' = v + a - b w`` (slow
 recovery). Dimensionless, with ``tau`` setting the time scale. Excitability, a Hopf
 bifurcation to oscillations as ``I`` grows, and a phase plane with two nullclines make it
-the standard teaching example (and it is one of the SNN seed project's ``ddt`` models).
+the standard teaching example.
 """
 from __future__ import annotations
 

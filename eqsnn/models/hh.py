@@ -1,7 +1,7 @@
 """Hodgkin–Huxley conductance-based neurons.
 
 * :func:`HodgkinHuxley`: the squid giant axon (Hodgkin & Huxley 1952) per unit membrane
-  area, with the seeds' parameter values (voltage convention: rest near -65 mV).
+  area, in the shifted voltage convention (rest near -65 mV).
 * :func:`TraubMiles`: the Traub & Miles (1991) cortical cell used in the COBAHH
   benchmark of Brette et al. (2007), with conductance synapses.
 
@@ -20,8 +20,8 @@ __all__ = ["HodgkinHuxley", "TraubMiles"]
 
 _CITATION_1952 = ("Hodgkin AL, Huxley AF (1952) A quantitative description of membrane "
                   "current and its application to conduction and excitation in nerve. "
-                  "J Physiol 117:500-544. Parameters and the shifted voltage convention "
-                  "(rest near -65 mV) as in the Neurapse and SNN seed projects.")
+                  "J Physiol 117:500-544. Parameters in the shifted voltage convention "
+                  "(rest near -65 mV) of many textbook codes.")
 _CITATION_TM = ("Traub RD, Miles R (1991) Neuronal Networks of the Hippocampus. Cambridge "
                 "University Press; in the form and with the values of the COBAHH benchmark, "
                 "Brette R et al. (2007) Simulation of networks of spiking neurons: a review "
@@ -62,9 +62,9 @@ I : amp
 def HodgkinHuxley(preset: str | None = None, **overrides: Any) -> Model:
     """The Hodgkin–Huxley (1952) squid giant axon, per unit membrane area.
 
-    Parameters (seed values): ``C = 1 uF/cm²``, ``g_Na = 120 mS/cm²``,
+    Parameters: ``C = 1 uF/cm²``, ``g_Na = 120 mS/cm²``,
     ``g_K = 36 mS/cm²``, ``g_l = 0.3 mS/cm²``, ``E_Na = 50 mV``, ``E_K = -77 mV``,
-    ``E_l = -55 mV``. The input ``I`` is a current density; the seeds stimulate with
+    ``E_l = -55 mV``. The input ``I`` is a current density; the usual stimulus is
     ``15 uA/cm²`` (``model.stimulus``). A spike is counted when ``v`` crosses -20 mV;
     the 3 ms refractory period only stops one action potential counting twice (the
     membrane equations keep running).

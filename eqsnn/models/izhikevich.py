@@ -5,7 +5,7 @@ Two published forms:
 * 2003, normalised: ``v' = 0.04 v² + 5 v + 140 - u + I``, ``u' = a (b v - u)`` with
   ``v`` in mV and time in ms; the classic presets RS, IB, CH, FS, LTS, TC, RZ.
 * 2007, dimensional: ``C v' = k (v - v_r)(v - v_t) - u + I``, ``u' = a (b (v - v_r) - u)``
-  (the form the Neurapse seed uses), with the book's RS, IB and CH cells.
+  with the book's RS, IB and CH cells.
 
 Both reset ``v = c; u += d`` when ``v`` reaches the spike peak.
 """
@@ -24,7 +24,7 @@ _CITATION_2003 = ("Izhikevich EM (2003) Simple model of spiking neurons. IEEE Tr
                   "(2004) IEEE Trans Neural Netw 15(5):1063-1070, Fig. 1).")
 _CITATION_2007 = ("Izhikevich EM (2007) Dynamical Systems in Neuroscience: The Geometry of "
                   "Excitability and Bursting, ch. 8 (RS: Fig. 8.12, IB: Fig. 8.19, CH: "
-                  "Fig. 8.23). MIT Press. As used by the Neurapse seed project.")
+                  "Fig. 8.23). MIT Press.")
 
 # The paper's equation with units made explicit: v and u in mV, time in ms. I is a
 # "current" in mV/ms units times ms, i.e. a voltage, as in the paper (I = 10 there).

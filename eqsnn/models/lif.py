@@ -2,7 +2,7 @@
 
 * ``form="tau"``: ``tau dv/dt = El - v + R I`` (membrane time constant and resistance);
 * ``form="capacitance"``: ``C dv/dt = gL (El - v) + I`` (capacitance and leak
-  conductance), the form of the Neurapse seed project.
+  conductance), the form of the membrane as an RC circuit.
 
 Each with current input only (``synapses="current"``: synapses add to ``v`` or ``I``)
 or with exponentially decaying excitatory and inhibitory conductances
@@ -48,11 +48,12 @@ _PARAMETERS = {
 _SPIKE = {"V_thresh": -50 * mV, "V_reset": -70 * mV}
 _CONDUCTANCE_PARAMETERS = {"Ee": 0 * mV, "Ei": -80 * mV, "tau_e": 5 * ms, "tau_i": 10 * ms}
 
-# Neurapse's LIF example (seed project): C = 300 pF, gL = 30 nS, El = -70 mV, a
-# threshold of +20 mV and a 2 ms refractory period.
-_PRESETS = {"capacitance": {"neurapse": {
+# A threshold far above the usual -50 mV: the cell needs a strong input to fire (the
+# feed-forward example's outputs use it).
+_PRESETS = {"capacitance": {"high_threshold": {
     "V_thresh": 20 * mV,
-    "description": "LIF with the Neurapse seed's values (C 300 pF, gL 30 nS, threshold +20 mV)"}},
+    "description": "LIF with a high threshold, +20 mV (C 300 pF, gL 30 nS): fires only "
+                   "under strong input"}},
     "tau": {}}
 
 
@@ -63,7 +64,7 @@ def LIF(preset: str | None = None, *, form: str = "tau", synapses: str = "curren
     Parameters
     ----------
     preset
-        ``"neurapse"`` (capacitance form only): the seed project's values.
+        ``"high_threshold"`` (capacitance form only): a threshold of +20 mV.
     form
         ``"tau"`` (``tau``, ``R``) or ``"capacitance"`` (``C``, ``gL``).
     synapses

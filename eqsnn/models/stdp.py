@@ -26,8 +26,9 @@ from eqsnn import units
 from eqsnn.models.synapses import SynapseModel, _no_presets, make
 from eqsnn.units import ms, pA
 
-__all__ = ["PairAdditive", "PairMultiplicative", "NearestSpike", "Triplet", "NeurapseA",
-           "NeurapseB", "pair_window", "RULES"]
+__all__ = ["PairAdditive", "PairMultiplicative", "NearestSpike", "Triplet",
+           "MultiplicativeDoubleExponential", "MultiplicativeExponential", "pair_window",
+           "RULES"]
 
 
 def _unit(value: float, unit: str):
@@ -169,29 +170,29 @@ def Triplet(preset: str | None = None, *, target: str | None = "ge", unit: str =
     return make(template, preset, overrides)
 
 
-_NEURAPSE = ("Neurapse (seed project): PLASTIC_SYNAPSE_A and PLASTIC_SYNAPSE_B, with the "
-             "double-exponential current of its CONST_SYNAPSE (I0 = 1 pA, tau = 15 ms, "
-             "tau_s = tau/4). Here every earlier spike of the other side counts "
-             "(all-to-all traces).")
-_NEURAPSE_CURRENT = """
+_MULTIPLICATIVE = ("Weight-proportional (multiplicative) STDP with the double-exponential "
+                   "current of Gerstner W, Kistler WM, Naud R, Paninski L (2014) Neuronal "
+                   "Dynamics, ch. 3.1 (I0 = 1 pA, tau = 15 ms, tau_s = tau/4); every "
+                   "earlier spike of the other side counts (all-to-all traces).")
+_DOUBLE_EXPONENTIAL_CURRENT = """
         w : 1
         ds_slow/dt = -s_slow/tau : 1
         ds_fast/dt = -s_fast/tau_s : 1
         {target}_post = I0*w*(s_slow - s_fast) : amp (summed)"""
 
 
-def NeurapseA(preset: str | None = None, *, target: str = "I_syn",
-              **overrides: Any) -> SynapseModel:
-    """Neurapse's first plastic synapse: the double-exponential current
+def MultiplicativeDoubleExponential(preset: str | None = None, *, target: str = "I_syn",
+                                    **overrides: Any) -> SynapseModel:
+    """Weight-proportional STDP with a double-exponential window: the current
     ``I0*w*(s_slow - s_fast)``, and weight-proportional updates with the same window:
     a postsynaptic spike adds ``gamma*w*(exp(-dt/tau) - exp(-dt/tau_s))`` for every
     earlier presynaptic arrival, a presynaptic arrival removes the same expression of
-    the earlier postsynaptic spikes; ``w`` stays in ``[wmin, wmax]`` (1 and 500 in
-    Neurapse)."""
-    _no_presets("NeurapseA", preset)
+    the earlier postsynaptic spikes; ``w`` stays in ``[wmin, wmax]`` (1 and 500)."""
+    _no_presets("MultiplicativeDoubleExponential", preset)
     template = SynapseModel(
-        name="NeurapseA", family="NeurapseA", method="exact",
-        equations=_NEURAPSE_CURRENT.format(target=target) + """
+        name="MultiplicativeDoubleExponential", family="MultiplicativeDoubleExponential",
+        method="exact",
+        equations=_DOUBLE_EXPONENTIAL_CURRENT.format(target=target) + """
         dp_slow/dt = -p_slow/tau : 1 (event-driven)
         dp_fast/dt = -p_fast/tau_s : 1 (event-driven)
         """,
@@ -199,22 +200,24 @@ def NeurapseA(preset: str | None = None, *, target: str = "I_syn",
         on_post="p_slow += 1; p_fast += 1; w = clip(w + gamma*w*(s_slow - s_fast), wmin, wmax)",
         namespace={"I0": 1 * pA, "tau": 15 * ms, "tau_s": 3.75 * ms, "gamma": 1.0,
                    "wmin": 1.0, "wmax": 500.0},
-        initial={"w": 50.0}, citation=_NEURAPSE,
-        description="Neurapse plastic synapse A: weight-proportional, double-exponential window")
+        initial={"w": 50.0}, citation=_MULTIPLICATIVE,
+        description="weight-proportional STDP, double-exponential window and current")
     return make(template, None, overrides)
 
 
-def NeurapseB(preset: str | None = None, *, target: str = "I_syn",
-              **overrides: Any) -> SynapseModel:
-    """Neurapse's second plastic synapse: the same current, and asymmetric
+def MultiplicativeExponential(preset: str | None = None, *, target: str = "I_syn",
+                              **overrides: Any) -> SynapseModel:
+    """Weight-proportional STDP with an exponential window: the double-exponential
+    current of :func:`MultiplicativeDoubleExponential`, and asymmetric
     weight-proportional updates with one time constant ``tau_l``: ``w += A_up*w*exp(-dt/tau_l)``
     when the presynaptic spike came first (upstream), ``w += A_dn*w*exp(-dt/tau_l)``
-    (``A_dn < 0``) when the postsynaptic spike came first. Neurapse takes ``A_up``,
-    ``A_dn`` and ``tau_l`` as arguments; the defaults here are illustrative."""
-    _no_presets("NeurapseB", preset)
+    (``A_dn < 0``) when the postsynaptic spike came first. The defaults of ``A_up``,
+    ``A_dn`` and ``tau_l`` are illustrative."""
+    _no_presets("MultiplicativeExponential", preset)
     template = SynapseModel(
-        name="NeurapseB", family="NeurapseB", method="exact",
-        equations=_NEURAPSE_CURRENT.format(target=target) + """
+        name="MultiplicativeExponential", family="MultiplicativeExponential",
+        method="exact",
+        equations=_DOUBLE_EXPONENTIAL_CURRENT.format(target=target) + """
         dx_up/dt = -x_up/tau_l : 1 (event-driven)
         dx_dn/dt = -x_dn/tau_l : 1 (event-driven)
         """,
@@ -223,12 +226,13 @@ def NeurapseB(preset: str | None = None, *, target: str = "I_syn",
         on_post="x_dn += 1; w = clip(w + A_up*w*x_up, wmin, wmax)",
         namespace={"I0": 1 * pA, "tau": 15 * ms, "tau_s": 3.75 * ms, "tau_l": 20 * ms,
                    "A_up": 0.01, "A_dn": -0.02, "wmin": 1.0, "wmax": 500.0},
-        initial={"w": 50.0}, citation=_NEURAPSE,
-        description="Neurapse plastic synapse B: asymmetric A_up/A_dn window with tau_l")
+        initial={"w": 50.0}, citation=_MULTIPLICATIVE,
+        description="weight-proportional STDP, asymmetric A_up/A_dn exponential window")
     return make(template, None, overrides)
 
 
 #: Name → constructor of every STDP rule.
 RULES = {"PairAdditive": PairAdditive, "PairMultiplicative": PairMultiplicative,
-         "NearestSpike": NearestSpike, "Triplet": Triplet, "NeurapseA": NeurapseA,
-         "NeurapseB": NeurapseB}
+         "NearestSpike": NearestSpike, "Triplet": Triplet,
+         "MultiplicativeDoubleExponential": MultiplicativeDoubleExponential,
+         "MultiplicativeExponential": MultiplicativeExponential}

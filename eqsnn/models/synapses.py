@@ -1,4 +1,4 @@
-"""Built-in synapse models: the postsynaptic kernels of the seed projects, as strings.
+"""Built-in synapse models: the common postsynaptic kernels, as strings.
 
 A synapse model is what :class:`~eqsnn.Synapses` takes as ``model``: the synaptic
 equations, ``on_pre`` / ``on_post`` statements, default constants and initial values.
@@ -185,7 +185,7 @@ def _no_presets(family: str, preset: str | None) -> None:
 # --- kernels -------------------------------------------------------------------------------
 def VoltageJump(preset: str | None = None, *, target: str = "v", **overrides: Any) -> SynapseModel:
     """Each arriving spike moves the target's ``target`` (a voltage) by ``w`` at once —
-    the synapse of the SNN seed's Izhikevich networks and of Izhikevich (2003)."""
+    the synapse of the network of Izhikevich (2003)."""
     _no_presets("VoltageJump", preset)
     template = SynapseModel(
         name="VoltageJump", family="VoltageJump", equations="w : volt",
@@ -249,14 +249,14 @@ def AlphaCurrent(preset: str | None = None, *, target: str = "I_syn",
     return make(template, None, overrides)
 
 
-_NEURAPSE = ("Neurapse (seed project): CONST_SYNAPSE with I0 = 1 pA, tau = 15 ms, "
-             "tau_s = tau/4; the kernel is the difference of exponentials of Gerstner W, "
-             "Kistler WM, Naud R, Paninski L (2014) Neuronal Dynamics, ch. 3.1.")
+_DOUBLE_EXPONENTIAL = ("The difference of exponentials of Gerstner W, Kistler WM, Naud R, "
+                       "Paninski L (2014) Neuronal Dynamics, ch. 3.1, with I0 = 1 pA, "
+                       "tau = 15 ms, tau_s = tau/4.")
 
 
 def DoubleExponential(preset: str | None = None, *, target: str = "I_syn",
                       **overrides: Any) -> SynapseModel:
-    """Neurapse's synapse: ``I = I0 w sum_k [exp(-(t - t_k)/tau) - exp(-(t - t_k)/tau_s)]``
+    """A double-exponential current: ``I = I0 w sum_k [exp(-(t - t_k)/tau) - exp(-(t - t_k)/tau_s)]``
     over the (delayed) presynaptic spikes ``t_k``, with a dimensionless weight ``w``."""
     _no_presets("DoubleExponential", preset)
     template = SynapseModel(
@@ -268,8 +268,8 @@ def DoubleExponential(preset: str | None = None, *, target: str = "I_syn",
         {target}_post = I0*w*(s_slow - s_fast) : amp (summed)
         """, on_pre="s_slow += 1; s_fast += 1", on_post=None,
         namespace={"I0": 1 * pA, "tau": 15 * ms, "tau_s": 3.75 * ms}, initial={"w": 500},
-        description="difference of exponentials I0*w*(exp(-t/tau) - exp(-t/tau_s)) (Neurapse)",
-        citation=_NEURAPSE)
+        description="difference of exponentials I0*w*(exp(-t/tau) - exp(-t/tau_s))",
+        citation=_DOUBLE_EXPONENTIAL)
     return make(template, None, overrides)
 
 

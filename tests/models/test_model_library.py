@@ -53,7 +53,7 @@ def test_adex_naud_presets_carry_their_step_current():
     assert AdEx("bursting").stimulus == 210 * pA
     assert AdEx("tonic").stimulus == 500 * pA
     assert AdEx("delayed_bursting").namespace["a"].to("nS").magnitude == -10
-    # The Neurapse seed's sets are Naud's tonic / initial burst / bursting.
+    # The RS/IB/CH cell types are Naud's tonic / initial burst / bursting.
     for seed, naud in [("RS", "tonic"), ("IB", "initial_burst"), ("CH", "bursting")]:
         assert dict(AdEx(seed).namespace) == dict(AdEx(naud).namespace)
 

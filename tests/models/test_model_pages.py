@@ -68,7 +68,7 @@ def test_every_page_shows_its_figure_and_citation():
 
 def test_figure_panels_cover_every_distinct_preset():
     adex = figure_panels(models.get("AdEx"))
-    # The eight Naud patterns; the Neurapse RS/IB/CH repeat three of them.
+    # The eight Naud patterns; the RS/IB/CH cell types repeat three of them.
     assert [p.model.preset for p in adex] == list(models.NAUD_PATTERNS)
     assert [p.current for p in adex] == [models.AdEx(p).stimulus for p in models.NAUD_PATTERNS]
     assert len(figure_panels(models.get("Izhikevich"))) == 7

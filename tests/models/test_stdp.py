@@ -146,7 +146,7 @@ def test_multiplicative_rule_depresses_in_proportion_to_the_weight(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_neurapse_rules_follow_their_windows_and_bounds(backend):
+def test_multiplicative_rules_follow_their_windows_and_bounds(backend):
     pres, posts = _random_trains(5, 3, 40), _random_trains(6, 3, 40)
     tau, tau_s, tau_l = 0.015, 0.00375, 0.02
 
@@ -169,16 +169,17 @@ def test_neurapse_rules_follow_their_windows_and_bounds(backend):
     # current kernel (exact per step, so equal to the sum up to rounding).
     for which, on_pre, on_post, rtol in (("A", a_pre, a_post, 1e-9),
                                          ("B", b_pre, b_post, 1e-12)):
-        syn, w0 = run_pairs(_neurapse_without_current(which), pres, posts, backend)
+        syn, w0 = run_pairs(_multiplicative_without_current(which), pres, posts, backend)
         for k in range(3):
             expected = replay(pres[k], posts[k], on_pre, on_post, w0[k])
             assert syn.w_[k] == pytest.approx(expected, rel=rtol), (which, k)
         assert np.any(np.abs(syn.w_ - w0) > 1), which
 
 
-def _neurapse_without_current(which):
-    """The Neurapse rule with its current sent nowhere (the targets here only spike)."""
-    model = stdp.NeurapseA(gamma=0.5, w=100.0) if which == "A" else stdp.NeurapseB(w=100.0)
+def _multiplicative_without_current(which):
+    """The rule with its current sent nowhere (the targets here only spike)."""
+    model = (stdp.MultiplicativeDoubleExponential(gamma=0.5, w=100.0) if which == "A"
+             else stdp.MultiplicativeExponential(w=100.0))
     lines = [line for line in model.equations.splitlines() if "(summed)" not in line]
     namespace = {k: v for k, v in model.namespace.items() if k != "I0"}
     return es.models.SynapseModel(name=model.name, equations="\n".join(lines),

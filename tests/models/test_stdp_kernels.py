@@ -1,4 +1,4 @@
-"""The synaptic kernels (voltage jump, exponential, alpha, Neurapse's double exponential)
+"""The synaptic kernels (voltage jump, exponential, alpha, double exponential)
 against their closed forms, with a delay; every built-in synapse model runs."""
 import numpy as np
 import pytest
@@ -37,7 +37,7 @@ def _superpose(kernel, t):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_double_exponential_is_neurapses_kernel(backend):
+def test_double_exponential_kernel(backend):
     model = kernels.DoubleExponential(w=300)
     t, current, _ = _response(model, backend)
     expected = _superpose(lambda s: 1e-12 * 300 * (np.exp(-s / 15e-3) - np.exp(-s / 3.75e-3)), t)
