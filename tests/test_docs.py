@@ -58,7 +58,7 @@ def test_error_catalogue_is_up_to_date():
         "an error message changed: run python docs/scripts/errors.py"
 
 
-@pytest.mark.parametrize("name", ["getting-started.md", "guide.md"])
+@pytest.mark.parametrize("name", ["getting-started.md", "guide.md", "plotting.md"])
 def test_code_on_the_page_runs(name, tmp_path, monkeypatch):
     import matplotlib
     matplotlib.use("Agg")
@@ -77,3 +77,15 @@ def test_readme_commands_and_links():
         assert target.exists(), f"README points at {target}, which does not exist"
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme):
         assert (ROOT / image).exists(), image
+
+
+def test_every_example_has_its_figure_in_the_gallery():
+    # docs/scripts/example_figures.py writes them; each script saves at least one figure
+    gallery = (DOCS / "examples.md").read_text()
+    shown = set(re.findall(r"\(img/examples/([\w-]+)\.png\)", gallery))
+    for name in shown:
+        assert (DOCS / "img" / "examples" / f"{name}.png").exists(), name
+    for script in sorted((ROOT / "examples").glob("[a-z]*.py")):
+        saved = set(re.findall(r'save\(figure, "([\w-]+)"', script.read_text()))
+        assert saved, f"{script.name} saves no figure"
+        assert saved <= shown, f"{script.name}: {saved - shown} not in docs/examples.md"
