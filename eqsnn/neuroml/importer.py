@@ -279,16 +279,19 @@ class _Importer:
                 f"{component.type} sets variables by conditions checked every step, which "
                 f"eqsnn reproduces with the 'euler' method only (asked: {self.method!r})",
                 hint="load(..., method='euler')", cls=UnsupportedNeuroMLError)
-        equations = "\n".join(tr.lines + self.extra_lines[pop_id])
+        lines = tr.lines + self.extra_lines[pop_id]
         namespace = {**tr.namespace, **self.extra_namespace[pop_id]}
-        try:
-            group = NeuronGroup(self.sizes[pop_id], equations, threshold=tr.threshold,
-                                reset="\n".join(tr.reset) or None,
-                                refractory=self._refractory(tr), method=self.method,
-                                namespace=namespace, name=pop_id)
-            _initialise(group, tr)
-        except EqsnnError as exc:
-            raise self._translation_error(component, exc) from None
+        for _ in range(len(lines) + 1):
+            try:
+                group = NeuronGroup(self.sizes[pop_id], "\n".join(lines),
+                                    threshold=tr.threshold, reset="\n".join(tr.reset) or None,
+                                    refractory=self._refractory(tr), method=self.method,
+                                    namespace=namespace, name=pop_id)
+                _initialise(group, tr)
+                break
+            except EqsnnError as exc:
+                if not _per_second(lines, exc, component):
+                    raise self._translation_error(component, exc) from None
         for name, values in self.extra_values[pop_id].items():
             setattr(group, name, values)
         self.model.groups[pop_id] = group
@@ -538,6 +541,36 @@ class _Importer:
             raise self.lib.error(element.element, f"{quantity!r}: the cells of {pop!r} have no "
                                                   f"variable {variable!r}")
         return pop, index, tr.names[variable]
+
+
+def _per_second(lines: list[str], exc: EqsnnError, component: Component) -> bool:
+    """jNeuroML computes on SI numbers and does not insist that a time derivative be a
+    rate: ``dx/dt = -x/150`` (pinskyRinzelCA3Cell) is read as per second. Where eqsnn
+    refuses exactly that (the right-hand side has the variable's own unit), the line is
+    rewritten to say so, ``dx/dt = (-x/150)/second``, with a warning."""
+    import warnings
+
+    from eqsnn.errors import DimensionMismatchError
+    match = re.search(r"the right-hand side of d(\w+)/dt has unit (.+?), but \1 has unit "
+                      r"(.+?), so it must be", exc.message)
+    if not isinstance(exc, DimensionMismatchError) or not match \
+            or match.group(2) != match.group(3):
+        return False
+    variable = match.group(1)
+    for k, line in enumerate(lines):
+        head, _, rest = line.partition(" = ")
+        if head == f"d{variable}/dt":
+            expression, _, unit = rest.rpartition(" : ")
+            lines[k] = f"{head} = ({expression})/second : {unit}"
+            warnings.warn(f"{component.type} {component.id!r}: the time derivative of "
+                          f"{variable} is not a rate; read, as jNeuroML does, per second",
+                          NeuroMLWarning, stacklevel=4)
+            return True
+    return False
+
+
+class NeuroMLWarning(UserWarning):
+    """Something eqsnn imported as jNeuroML reads it, though the document is loose."""
 
 
 def _summed_exposures(cell_type) -> list[str]:

@@ -23,7 +23,7 @@ DT = 1e-5
 # column of the output file -> what the trajectory is compared with
 EXACT = ["iafTau", "iafTauRef", "iaf", "iafRef0", "iafRef1", "iz2003", "iz2003U", "iz2007",
          "iz2007u", "fnV", "fnW", "fn1969V", "hr", "hrz", "qif", "qifw", "exp1b", "exp2a",
-         "alphaa", "alphab", "alphaIb", "sine"]
+         "alphaa", "alphab", "alphaIb", "sine", "prVs", "prVd", "prCad"]
 # synapses with no delay: jNeuroML lets an event act on a cell advanced after its source
 # in the same step; in eqsnn (as in Brian2) it acts from the next step on
 ONE_STEP_LATER = ["exp1a", "exp2b", "alphaIa"]
@@ -33,6 +33,16 @@ SPIKES = {"0": ("iafTauPop", 0, 1), "1": ("iafTauRefPop", 0, 0), "2": ("iafPop",
           "3": ("iafRefPop", 0, 0), "4": ("iafRefPop", 1, 0), "5": ("iz2003Pop", 0, 1),
           "6": ("iz2007Pop", 0, 1), "8": ("hrPop", 0, 1),
           "9": ("clockPop", 0, 1), "10": ("exp1Pop", 1, 1), "12": ("qifPop", 0, 1)}
+
+
+def test_pinsky_rinzel_spikes_like_jneuroml(core_reference, core_model):
+    """The two-compartment CA3 cell of Pinsky & Rinzel (1994) at Fig. 2A's somatic
+    current: the somatic spikes (upward crossings of 0 mV) are jNeuroML's."""
+    def crossings(vs):
+        return np.flatnonzero((vs[:-1] < 0) & (vs[1:] >= 0))
+    ours = crossings(_trace(core_model, "prVs"))
+    assert len(ours) >= 1
+    np.testing.assert_array_equal(ours, crossings(core_reference.traces["prVs"][:-1]))
 
 
 def _trace(model, column):
