@@ -128,6 +128,15 @@ def check_basal_ganglia(tmp_path, out):
     assert n["GPi_before_hz"] > 20 and n["GPe_before_hz"] > 20        # tonic pallidum
 
 
+def check_neuroml_round_trip(tmp_path, out):
+    pytest.importorskip("lxml")
+    pytest.importorskip("pynwb")
+    n = numbers(tmp_path, "neuroml_round_trip")
+    assert n["ca3_somatic_spikes"] >= 2             # Pinsky-Rinzel Fig. 2A bursts
+    assert n["round_trip_identical"] and n["round_trip_spikes"] > 20
+    assert n["nwb_samples"] == 15000 and n["neo_spiketrains"] == 3
+
+
 CHECKS = {
     "hh_square_pulse.py": check_hh_square_pulse,
     "adex_firing_patterns.py": check_adex_firing_patterns,
@@ -141,11 +150,12 @@ CHECKS = {
     "cuba_cobahh.py": check_cuba_cobahh,
     "two_populations_delays.py": check_two_populations_delays,
     "basal_ganglia.py": check_basal_ganglia,
+    "neuroml_round_trip.py": check_neuroml_round_trip,
 }
 # Over ~10 s with a cold compile cache (CI): still run, marked slow.
 SLOW = {"adex_firing_patterns.py", "phase_planes.py", "hh_square_pulse.py", "ei_network_stdp.py",
         "izhikevich_2003_network.py", "izhikevich_normal_weights.py", "feedforward_lif_pattern.py",
-        "stdp_song_miller_abbott.py", "cuba_cobahh.py"}
+        "stdp_song_miller_abbott.py", "cuba_cobahh.py", "neuroml_round_trip.py"}
 
 
 def test_every_example_is_checked():

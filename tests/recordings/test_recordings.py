@@ -157,3 +157,16 @@ def test_without_the_extra_the_error_names_it(ran, monkeypatch):
     assert "needs the package 'pynwb'" in str(caught.value)
     assert 'pip install "eqsnn[recordings]"' in str(caught.value)
     assert isinstance(caught.value, ImportError)
+
+
+def test_code_on_the_page_runs(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+    monkeypatch.chdir(tmp_path)
+    page = (Path(__file__).resolve().parents[2] / "docs" / "recordings.md").read_text()
+    scope: dict = {}
+    for block in re.findall(r"```python\n(.*?)```", page, re.S):
+        exec(compile(block, "docs/recordings.md", "exec"), scope)  # noqa: S102
+    assert scope["train"].annotations["index"] == 2
+    assert scope["v"].shape == (600, 2)
+    assert set(scope["back"]["spikes"]["lif"]) == {0, 1, 2, 3}
