@@ -80,7 +80,8 @@ def main():
     bursts = int(np.sum((vs[:-1] < 0) & (vs[1:] >= 0)))
 
     net, spikes = small_network()
-    folder = Path(tempfile.mkdtemp(prefix="eqsnn-neuroml-"))
+    scratch = tempfile.TemporaryDirectory(prefix="eqsnn-neuroml-")
+    folder = Path(scratch.name)
     files = write(net, folder, name="small", duration=DURATION)
     print(f"exported: {files.types.name}, {files.network.name}, {files.simulation.name}")
     net.run(DURATION)
@@ -114,6 +115,7 @@ def main():
          round_trip_spikes=int(spikes.num_spikes), round_trip_identical=same,
          nwb_samples=int(stored["data"].shape[0]),
          neo_spiketrains=len(block.segments[0].spiketrains))
+    scratch.cleanup()
 
 
 if __name__ == "__main__":
