@@ -13,7 +13,7 @@ import eqsnn
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["describe_network", "monitors_of", "unit_name", "group_of"]
+__all__ = ["describe_network", "monitors_of", "unit_name"]
 
 
 def unit_name(dim) -> str:
@@ -31,11 +31,6 @@ def monitors_of(net) -> list:
             f"{type(net).__name__}", hint="pass the network you ran: to_neo(net)")
     kinds = (eqsnn.SpikeMonitor, eqsnn.StateMonitor, eqsnn.PopulationRateMonitor)
     return [obj for obj in net.objects if isinstance(obj, kinds)]
-
-
-def group_of(monitor) -> Any:
-    """The whole group (not the subgroup) a monitor reads."""
-    return monitor.group
 
 
 def describe_network(net) -> dict:
