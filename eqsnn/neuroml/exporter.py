@@ -108,11 +108,17 @@ class _Writer:
         self.extra_dimensions: dict[str, dict] = {}
         self.extra_units: dict[str, str] = {}
         self.weights: dict[str, np.ndarray] = {}   # synapses -> NeuroML weight per synapse
+        # target group -> {variable: its equation}: linear decaying variables that
+        # synapses increment (ge_post += w), moved into the synapses (see _classify)
+        self.kernel_variables: dict[str, dict] = {}
+        self.kernels: dict[str, list] = {}          # synapses -> [(variable, increment)]
 
     # --- dimensions and values ---------------------------------------------------------
     def dimension(self, dim) -> str:
         """The LEMS dimension name of a pint dimension (NeuroML's own if it has one)."""
         exponents = _exponents(dim)
+        if not exponents:
+            return "none"
         for name, known in self.core.dimensions.items():
             if known == exponents:
                 return name
@@ -136,7 +142,7 @@ class _Writer:
     def write(self, folder: Path, duration: float) -> Exported:
         etree = require("lxml.etree", extra="neuroml", feature="eqsnn.neuroml.write")
         for syn in self.synapses:
-            self._summed_target(syn)
+            self._classify(syn)
         root = etree.Element("Lems", nsmap={None: _LEMS_NS})
         root.append(etree.Comment(f" eqsnn {eqsnn.__version__}: the models of network "
                                   f"{self.name!r} as LEMS ComponentTypes "))
@@ -182,7 +188,8 @@ class _Writer:
                                   type=f"eqsnn_{group.name}")
         self._constants(ctype, component, group.namespace, group.name)
         target = self.summed_targets.get(group.name)
-        if target is not None:
+        kernels = self.kernel_variables.get(group.name, {})
+        if target is not None or kernels:
             etree.SubElement(ctype, "Attachments", name="synapses", type="basePointCurrent")
         for entry in equations.entries:
             if not (base == "baseCellMembPot" and entry.name == "v"):
@@ -193,6 +200,12 @@ class _Writer:
             if entry.kind == "subexpression" or entry.name == target:
                 continue
             values = np.asarray(getattr(group, entry.name + "_"), dtype=float)
+            if entry.name in kernels:
+                if np.any(values != 0):
+                    raise UnsupportedNeuroMLError(
+                        f"{group.name}.{entry.name} starts away from 0; as the sum of its "
+                        f"synapses' states in NeuroML it starts at 0")
+                continue
             if values.size and np.ptp(values) > 1e-12 * max(np.max(np.abs(values)), 1e-300):
                 raise UnsupportedNeuroMLError(
                     f"{group.name}.{entry.name} differs between neurons; a NeuroML "
@@ -207,10 +220,11 @@ class _Writer:
         refractory = group.refractory is not None
         for entry in equations.entries:
             where = f"{group.name}: {entry.name}"
-            if entry.name == target:
+            if entry.name == target or entry.name in kernels:
+                exposure = "i" if entry.name == target else entry.name
                 etree.SubElement(dynamics, "DerivedVariable", name=entry.name,
                                  dimension=self.dimension(entry.dim), exposure=entry.name,
-                                 select="synapses[*]/i", reduce="add")
+                                 select=f"synapses[*]/{exposure}", reduce="add")
             elif entry.kind == "subexpression":
                 etree.SubElement(dynamics, "DerivedVariable", name=entry.name,
                                  dimension=self.dimension(entry.dim), exposure=entry.name,
@@ -223,7 +237,8 @@ class _Writer:
         start = etree.SubElement(dynamics, "OnStart")
         for variable, parameter in initial.items():
             etree.SubElement(start, "StateAssignment", variable=variable, value=parameter)
-        derivatives = [e for e in equations.entries if e.kind == "differential"]
+        derivatives = [e for e in equations.entries
+                       if e.kind == "differential" and e.name not in kernels]
         if not refractory:
             for entry in derivatives:
                 etree.SubElement(dynamics, "TimeDerivative", variable=entry.name,
@@ -297,29 +312,78 @@ class _Writer:
             raise UnsupportedNeuroMLError(f"{where}: {exc}") from None
 
     # --- synapses -------------------------------------------------------------------------
-    def _summed_target(self, syn) -> None:
-        summed = [e for e in syn.equations.entries if "summed" in e.flags]
-        if len(summed) != 1:
-            raise UnsupportedNeuroMLError(
-                f"{syn.name!r}: NeuroML synapses act through the current they expose; "
-                f"eqsnn exports synapses with exactly one (summed) variable, this one has "
-                f"{len(summed)}",
-                hint="write the synaptic current as I_syn_post = ... : amp (summed)")
-        target = summed[0].name[:-len("_post")]
+    def _classify(self, syn) -> None:
+        """How ``syn`` reaches its target: through one ``(summed)`` current, and/or by
+        incrementing variables of the target that decay linearly (``ge_post += w`` with
+        ``dge/dt = -ge/tau``). Such a variable is the sum of one copy per synapse, so in
+        NeuroML each synapse keeps its copy and the cell sums them."""
         post = syn.post_group.name
-        if summed[0].dim != units.ureg.ampere.dimensionality:
+        summed = [e for e in syn.equations.entries if "summed" in e.flags]
+        if len(summed) > 1:
             raise UnsupportedNeuroMLError(
-                f"{syn.name!r} sums {summed[0].name} in {units.format_dimension(summed[0].dim)}"
-                f"; NeuroML synapses deliver a current (amp)")
-        if self.summed_targets.setdefault(post, target) != target:
+                f"{syn.name!r} has {len(summed)} (summed) variables; NeuroML sums the "
+                f"synapses of a cell into one current")
+        if summed:
+            target = summed[0].name[:-len("_post")]
+            if summed[0].dim != units.ureg.ampere.dimensionality:
+                raise UnsupportedNeuroMLError(
+                    f"{syn.name!r} sums {summed[0].name} in "
+                    f"{units.format_dimension(summed[0].dim)}; NeuroML synapses deliver a "
+                    f"current (amp)")
+            if self.summed_targets.setdefault(post, target) != target:
+                raise UnsupportedNeuroMLError(
+                    f"{syn.name!r} sums into {post}.{target}, other synapses into "
+                    f"{post}.{self.summed_targets[post]}; NeuroML sums every synapse of a "
+                    f"cell into one current")
+        kernels = []
+        if syn.pre.has_code:
+            for statement in syn.pre.statements:
+                name = str(statement.lhs)
+                if name.endswith("_post"):
+                    kernels.append((name[:-5], self._increment(syn, name[:-5], statement)))
+        if not summed and not kernels:
             raise UnsupportedNeuroMLError(
-                f"{syn.name!r} sums into {post}.{target}, other synapses into "
-                f"{post}.{self.summed_targets[post]}; NeuroML sums every synapse of a cell "
-                f"into one current")
+                f"{syn.name!r} neither sums a current into its target nor increments a "
+                f"decaying variable of it; a NeuroML synapse acts through one of these")
+        self.kernels[syn.name] = kernels
+        equations = syn.post_group.equations
+        for name, _ in kernels:
+            self.kernel_variables.setdefault(post, {})[name] = equations[name]
+
+    def _increment(self, syn, name: str, statement):
+        """``x_post += e`` → ``e``, if ``x`` decays linearly and nothing else sets it."""
+        import sympy
+        group = syn.post_group
+        equations = group.equations
+        hint = ("NeuroML synapses change only their own state; a variable of the target "
+                "they increment must decay linearly (dge/dt = -ge/tau), as eqsnn's kernels "
+                "ExponentialCurrent / ExponentialConductance do")
+        if name not in equations.differential:
+            raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre changes {name}_post, which "
+                                          f"has no differential equation", hint=hint)
+        entry = equations[name]
+        rhs = equations.rhs(name)
+        x = entry.symbol
+        slope = sympy.diff(rhs, x)
+        variables = set(equations.names)
+        if {s.name for s in slope.free_symbols} & variables \
+                or sympy.simplify(rhs - slope * x) != 0:
+            raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre changes {name}_post, whose "
+                                          f"equation is not a linear decay", hint=hint)
+        if "unless refractory" in entry.flags or any(str(a.lhs) == name for a in group.reset):
+            raise UnsupportedNeuroMLError(f"{syn.name!r}: {group.name}.{name} is also changed "
+                                          f"by the cell (reset or refractoriness)", hint=hint)
+        increment = sympy.expand(statement.rhs - statement.lhs)
+        if statement.lhs in increment.free_symbols:
+            raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre scales {name}_post; only "
+                                          f"increments add up over synapses", hint=hint)
+        return increment
 
     def _synapse_type(self, etree, syn):
         equations = syn.equations
-        summed = next(e for e in equations.entries if "summed" in e.flags)
+        summed = next((e for e in equations.entries if "summed" in e.flags), None)
+        kernels = dict(self.kernels[syn.name])
+        post_kernels = self.kernel_variables.get(syn.post_group.name, {})
         post_names = set()
 
         def rename(name: str) -> str:
@@ -330,7 +394,8 @@ class _Writer:
                 raise UnsupportedExport(f"{name}: a NeuroML synapse cannot read its source")
             return name
 
-        self._lems(summed.expr, f"{syn.name}: {summed.name}", rename)   # which _post names
+        if summed is not None:
+            self._lems(summed.expr, f"{syn.name}: {summed.name}", rename)   # the _post names
         voltage = post_names == {"v"}
         if post_names - {"v"}:
             raise UnsupportedNeuroMLError(
@@ -342,9 +407,28 @@ class _Writer:
                                           f"{_one_line(equations.source)}")
         component = etree.Element("Component", id=f"{syn.name}_synapse",
                                   type=f"eqsnn_{syn.name}")
-        self._constants(ctype, component, syn._constants, syn.name)  # noqa: SLF001
+        constants = dict(syn._constants)  # noqa: SLF001 - Synapses has no public namespace
+        for name in kernels:   # the target's constants in the moved equations
+            for symbol in syn.post_group.equations.rhs(name).free_symbols:
+                if symbol.name in syn.post_group.namespace:
+                    value = syn.post_group.namespace[symbol.name]
+                    if symbol.name in constants and constants[symbol.name].value != value.value:
+                        raise UnsupportedNeuroMLError(
+                            f"{syn.name!r} and its target both define {symbol.name!r}, "
+                            f"differently")
+                    constants[symbol.name] = value
+        self._constants(ctype, component, constants, syn.name)
+        for name, entry in post_kernels.items():
+            etree.SubElement(ctype, "Exposure", name=name, dimension=self.dimension(entry.dim))
         weight = self._weight(etree, ctype, component, syn)
         dynamics = etree.SubElement(ctype, "Dynamics")
+        for name, entry in post_kernels.items():
+            if name in kernels:
+                etree.SubElement(dynamics, "StateVariable", name=name, exposure=name,
+                                 dimension=self.dimension(entry.dim))
+            else:
+                etree.SubElement(dynamics, "DerivedVariable", name=name, exposure=name,
+                                 dimension=self.dimension(entry.dim), value="0")
         for entry in equations.entries:
             if entry is summed:
                 continue
@@ -359,10 +443,17 @@ class _Writer:
                                        dimension=self.dimension(entry.dim))
             if tag == "DerivedVariable":
                 element.set("value", self._lems(entry.expr, f"{syn.name}: {entry.name}", rename))
+        current = "0" if summed is None else \
+            self._lems(summed.expr, f"{syn.name}: {summed.name}", rename)
         etree.SubElement(dynamics, "DerivedVariable", name="i", dimension="current",
-                         exposure="i",
-                         value=self._lems(summed.expr, f"{syn.name}: {summed.name}", rename))
+                         exposure="i", value=current)
         start = etree.SubElement(dynamics, "OnStart")
+        for name, entry in post_kernels.items():
+            if name in kernels:
+                etree.SubElement(start, "StateAssignment", variable=name, value="0")
+                rhs = syn.post_group.equations.rhs(name)
+                etree.SubElement(dynamics, "TimeDerivative", variable=name,
+                                 value=self._lems(rhs, f"{syn.name}: d{name}/dt"))
         for entry in equations.entries:
             if entry.kind == "differential":
                 values = np.asarray(getattr(syn, entry.name + "_"))
@@ -378,11 +469,15 @@ class _Writer:
             event = etree.SubElement(dynamics, "OnEvent", port="in")
             for statement in syn.pre.statements:
                 target = str(statement.lhs)
-                if target.endswith("_post") or target.startswith("_"):
-                    raise UnsupportedNeuroMLError(
-                        f"{syn.name!r}: on_pre changes {target}; a NeuroML synapse changes "
-                        f"only its own state", hint="move the kernel into the synapse: "
-                                                     "eqsnn.models ExponentialCurrent etc.")
+                if target.endswith("_post"):
+                    name = target[:-5]
+                    increment = self._lems(kernels[name], f"{syn.name}: on_pre", rename)
+                    etree.SubElement(event, "StateAssignment", variable=name,
+                                     value=f"{name} + {increment}")
+                    continue
+                if target.startswith("_"):
+                    raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre uses {target}, "
+                                                  f"which has no NeuroML export")
                 etree.SubElement(event, "StateAssignment", variable=target,
                                  value=self._lems(statement.rhs, f"{syn.name}: on_pre",
                                                   rename))

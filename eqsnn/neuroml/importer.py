@@ -208,7 +208,8 @@ class _Importer:
                          child, child.attrs.get("population"))
         projections = self._projection_plans()
         for plan in projections:
-            self._contribute(plan["post"], plan["exposure"], plan["name"], plan["unit"])
+            for exposure, name, unit in plan["sums"]:
+                self._contribute(plan["post"], exposure, name, unit)
         for pop_id in self.populations:
             self._group(pop_id)
         for plan in projections:
@@ -388,12 +389,13 @@ class _Importer:
         source = PoissonGroup(targets.size, rates, namespace=namespace, name=f"{label}_spikes")
         self.model.inputs[source.name] = source
         synapse = self.component(component.attrs.get("synapse"), component.element)
-        plan = {"name": f"i_{label}", "kind": "poisson", "pre": None, "post": pop,
+        plan = {"name": label, "kind": "poisson", "pre": None, "post": pop,
                 "synapse": synapse, "pairs": (np.arange(targets.size), targets),
                 "weights": None, "delays": None, "input_weights": weights[targets],
                 "element": where.element, "source": source}
-        plan.update(self._synapse_exposure(synapse, pop, where.element))
-        self._contribute(pop, plan["exposure"], plan["name"], plan["unit"])
+        plan["sums"] = self._synapse_sums(synapse, pop, label, where.element)
+        for exposure, name, unit in plan["sums"]:
+            self._contribute(pop, exposure, name, unit)
         self.later.append(lambda plan=plan: self._synapses(plan))
 
     # --- projections ------------------------------------------------------------------
@@ -431,28 +433,32 @@ class _Importer:
         weights = [float(c.attrs.get("weight", 1.0)) for c in connections]
         delays = [lib.quantity(c.attrs["delay"], "time", c.element)[0]
                   if "delay" in c.attrs else 0.0 for c in connections]
-        plan = {"name": f"i_{_identifier(name)}", "kind": "projection", "id": name,
+        plan = {"name": _identifier(name), "kind": "projection", "id": name,
                 "pre": pre, "post": post, "synapse": synapse,
                 "pairs": (np.array([p for p, _ in pairs], dtype=np.int64),
                           np.array([q for _, q in pairs], dtype=np.int64)),
                 "weights": np.array(weights), "delays": np.array(delays),
                 "input_weights": None, "element": element}
-        plan.update(self._synapse_exposure(synapse, post, element))
+        plan["sums"] = self._synapse_sums(synapse, post, _identifier(name), element)
         return plan
 
-    def _synapse_exposure(self, synapse: Component, post: str, where) -> dict:
-        """Which of the synapse's exposures the target cell sums (``i``, or ``I`` for
-        the dimensionless cells), and its unit."""
+    def _synapse_sums(self, synapse: Component, post: str, label: str, where) -> list:
+        """``(exposure, target parameter, unit)`` for each exposure of the synapse that
+        the target cell sums (``select="synapses[*]/i"``: ``i``; ``I`` for the
+        dimensionless cells; any other name a user's cell sums)."""
         rtype = self.lib.resolve(synapse.type, synapse.element)
         cell_type = self.lib.resolve(self.populations[post].type)
         wanted = _summed_exposures(cell_type)
+        sums = []
         for exposure in wanted:
             if exposure in rtype.exposures:
                 dim = pint_dimension(self.lib.dimensions.get(rtype.exposures[exposure], {}))
-                return {"exposure": exposure, "unit": unit_string(dim)}
-        raise self.lib.error(where, f"the synapse {synapse.id!r} ({synapse.type}) exposes none "
-                                    f"of {sorted(wanted) or ['i']}, which the cells of "
-                                    f"{post!r} ({cell_type.name}) sum")
+                sums.append((exposure, f"{exposure}_{label}", unit_string(dim)))
+        if not sums:
+            raise self.lib.error(where, f"the synapse {synapse.id!r} ({synapse.type}) exposes "
+                                        f"none of {sorted(wanted) or ['i']}, which the cells "
+                                        f"of {post!r} ({cell_type.name}) sum")
+        return sums
 
     def _synapses(self, plan: dict) -> None:
         from eqsnn import Synapses
@@ -466,13 +472,13 @@ class _Importer:
             raise self.lib.error(rtype.dynamics, f"the synapse {synapse.type} has conditions "
                                                  f"of its own, which eqsnn synapses cannot check",
                                  cls=UnsupportedNeuroMLError)
-        exposure = tr.names[plan["exposure"]]
-        current = exposure
         lines = list(tr.lines)
+        scale = ""
         if plan["input_weights"] is not None:
             lines.append("input_weight : 1")
-            current = f"input_weight*{exposure}"
-        lines.append(f"{plan['name']}_post = {current} : {plan['unit']} (summed)")
+            scale = "input_weight*"
+        for exposure, name, unit in plan["sums"]:
+            lines.append(f"{name}_post = {scale}{tr.names[exposure]} : {unit} (summed)")
         pre_group = plan.get("source") or self.model.groups[plan["pre"]]
         try:
             syn = Synapses(pre_group, self.model.groups[post], "\n".join(lines),

@@ -126,12 +126,42 @@ def test_jneuroml_runs_the_export_to_eqsnns_numbers(java, exported):
             np.testing.assert_allclose(ours + dt, theirs, atol=4.5 * dt)
 
 
+def test_increments_of_decaying_variables_move_into_the_synapses(tmp_path):
+    """CUBA/COBA style: on_pre="ge_post += w" with dge/dt = -ge/taue in the cell. In
+    NeuroML each synapse keeps its own ge and the cell sums them; imported back, the
+    spikes are the same."""
+    cells = es.NeuronGroup(4, """
+    dv/dt = (El - v + ge*(Ee - v) + R*I)/tau : volt (unless refractory)
+    dge/dt = -ge/taue : 1
+    I : amp
+    """, threshold="v > V_th", reset="v = V_reset", refractory=3 * ms, method="euler",
+        namespace={**LIF_NAMESPACE, "Ee": 0 * mV, "taue": 5 * ms}, name="cells")
+    cells.v = -70 * mV
+    cells.I = 0.25 * nA
+    exc = es.Synapses(cells, cells, "w : 1", on_pre="ge_post += w", name="exc",
+                      method="euler")
+    exc.connect(i=[0, 1, 2, 3], j=[1, 2, 3, 0])
+    exc.w = [0.1, 0.2, 0.3, 0.15]
+    exc.delay = 1.5 * ms
+    spikes = es.SpikeMonitor(cells, name="spikes")
+    net = es.Network(cells, exc, spikes, dt=DT)
+    files = write(net, tmp_path, name="coba", duration=100 * ms)
+    assert 'select="synapses[*]/ge" reduce="add"' in files.types.read_text()
+    net.run(100 * ms)
+    back = load(files.simulation)
+    back.network().run(100 * ms)
+    again = back.monitors["cells.spikes"]
+    assert spikes.num_spikes > 10
+    np.testing.assert_array_equal(again.i, spikes.i)
+    np.testing.assert_array_equal(again.t_, spikes.t_)
+
+
 def test_what_cannot_be_exported_is_named(tmp_path):
     group = es.NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
                            reset="v = 0*mV", name="cells")
     jump = es.Synapses(group, group, "w : volt", on_pre="v_post += w", name="jump")
     jump.connect(i=[0], j=[1])
-    with pytest.raises(UnsupportedNeuroMLError, match="exactly one \\(summed\\) variable"):
+    with pytest.raises(UnsupportedNeuroMLError, match="cells.v is also changed by the cell"):
         write(es.Network(group, jump), tmp_path)
     group.v = [0, 1] * mV
     with pytest.raises(UnsupportedNeuroMLError, match="cells.v differs between neurons"):
