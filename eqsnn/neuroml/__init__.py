@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 
 _PUBLIC = {
-    "load": "importer", "NeuroMLModel": "importer",
+    "load": "importer", "NeuroMLModel": "model", "NeuroMLWarning": "model",
     "write": "exporter",
     "run_jneuroml": "reference", "JNeuroMLResult": "reference",
     "NeuroMLError": "errors", "UnsupportedNeuroMLError": "errors",

@@ -22,7 +22,6 @@ NeuroML                                   eqsnn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,78 +31,14 @@ from eqsnn.neuroml.dimensions import pint_dimension, unit_string
 from eqsnn.neuroml.dynamics import Translated, translate_component
 from eqsnn.neuroml.errors import NeuroMLError, UnsupportedNeuroMLError
 from eqsnn.neuroml.lems import Component, Library
+from eqsnn.neuroml.model import (NeuroMLModel, NeuroMLWarning, descendants, identifier,
+                                 initialise, per_second, summed_exposures, unit_quantity)
 
-__all__ = ["NeuroMLModel", "load"]
+__all__ = ["NeuroMLModel", "NeuroMLWarning", "load"]
 
 _CELL_REFERENCE = re.compile(r"^(?:\.\./)?(\w+)(?:\[(\d+)\]|/(\d+)(?:/\w+)?)?$")
 _POISSON_INPUTS = ("poissonFiringSynapse", "transientPoissonFiringSynapse")
 _UNSUPPORTED_NETWORK = ("electricalProjection", "continuousProjection", "region")
-
-
-@dataclass
-class NeuroMLModel:
-    """The eqsnn objects of an imported network.
-
-    Attributes
-    ----------
-    groups
-        Population id → :class:`~eqsnn.NeuronGroup`.
-    synapses
-        Projection id (or ``from->to``) → :class:`~eqsnn.Synapses`.
-    inputs
-        Objects made for Poisson inputs (their PoissonGroups and Synapses).
-    monitors
-        Monitors for the LEMS ``<Simulation>``'s outputs: ``"<population>.spikes"`` and
-        ``"<population>.state"``.
-    columns
-        Output column / line id → ``(StateMonitor, variable, row)`` of the recording.
-    translations
-        Population or projection id → what its ComponentType became
-        (:class:`~eqsnn.neuroml.dynamics.Translated`: equations, namespace, …).
-    dt, duration
-        The ``<Simulation>``'s ``step`` and ``length`` in seconds (``None`` without one).
-    """
-
-    groups: dict = field(default_factory=dict)
-    synapses: dict = field(default_factory=dict)
-    inputs: dict = field(default_factory=dict)
-    monitors: dict = field(default_factory=dict)
-    columns: dict = field(default_factory=dict)
-    translations: dict = field(default_factory=dict)
-    dt: float | None = None
-    duration: float | None = None
-
-    @property
-    def objects(self) -> list:
-        """Everything a network of this model runs."""
-        return [*self.groups.values(), *self.inputs.values(), *self.synapses.values(),
-                *self.monitors.values()]
-
-    def network(self, *more: Any, dt: Any = None, seed: int | None = None,
-                backend: str | None = None):
-        """A :class:`~eqsnn.Network` of all objects (plus ``more``); ``dt`` defaults to
-        the simulation's step."""
-        from eqsnn import Network
-        from eqsnn.units import second
-        if dt is None:
-            if self.dt is None:
-                raise NeuroMLError("the document has no <Simulation step=...>",
-                                   hint="give the step: model.network(dt=0.01*ms)")
-            dt = self.dt * second
-        return Network(*self.objects, *more, dt=dt, seed=seed, backend=backend)
-
-    def run(self, duration: Any = None, **network_options):
-        """Build the network, run it for ``duration`` (default: the simulation's
-        length) and return it."""
-        from eqsnn.units import second
-        net = self.network(**network_options)
-        if duration is None:
-            if self.duration is None:
-                raise NeuroMLError("the document has no <Simulation length=...>",
-                                   hint="give the duration: model.run(100*ms)")
-            duration = self.duration * second
-        net.run(duration)
-        return net
 
 
 def load(path, *, method: str = "euler", dt: Any = None, network: str | None = None,
@@ -288,10 +223,10 @@ class _Importer:
                                     threshold=tr.threshold, reset="\n".join(tr.reset) or None,
                                     refractory=self._refractory(tr), method=self.method,
                                     namespace=namespace, name=pop_id)
-                _initialise(group, tr)
+                initialise(group, tr)
                 break
             except EqsnnError as exc:
-                if not _per_second(lines, exc, component):
+                if not per_second(lines, exc, component):
                     raise self._translation_error(component, exc) from None
         for name, values in self.extra_values[pop_id].items():
             setattr(group, name, values)
@@ -331,7 +266,7 @@ class _Importer:
             for pop, weights in targets.items():
                 self._poisson_input(component, pop, weights, where)
             return
-        label = _identifier(where.id or input_id)
+        label = identifier(where.id or input_id)
         for pop, weights in targets.items():
             self._time_input(component, pop, weights, label, where)
 
@@ -377,14 +312,14 @@ class _Importer:
         lib = self.lib
         rate = lib.quantity(component.attrs.get("averageRate"), "per_time", component.element)[0]
         targets = np.flatnonzero(weights)
-        label = _identifier(f"{where.id or component.id}_{pop}")
-        namespace = {"rate": rate * _unit("hertz")}
+        label = identifier(f"{where.id or component.id}_{pop}")
+        namespace = {"rate": rate * unit_quantity("hertz")}
         rates = "rate"
         if component.type == "transientPoissonFiringSynapse":
             delay = lib.quantity(component.attrs.get("delay"), "time", component.element)[0]
             duration = lib.quantity(component.attrs.get("duration"), "time",
                                     component.element)[0]
-            namespace.update(delay=delay * _unit("second"), duration=duration * _unit("second"))
+            namespace.update(delay=delay * unit_quantity("second"), duration=duration * unit_quantity("second"))
             rates = "rate*(t >= delay and t < delay + duration)"
         source = PoissonGroup(targets.size, rates, namespace=namespace, name=f"{label}_spikes")
         self.model.inputs[source.name] = source
@@ -433,13 +368,13 @@ class _Importer:
         weights = [float(c.attrs.get("weight", 1.0)) for c in connections]
         delays = [lib.quantity(c.attrs["delay"], "time", c.element)[0]
                   if "delay" in c.attrs else 0.0 for c in connections]
-        plan = {"name": _identifier(name), "kind": "projection", "id": name,
+        plan = {"name": identifier(name), "kind": "projection", "id": name,
                 "pre": pre, "post": post, "synapse": synapse,
                 "pairs": (np.array([p for p, _ in pairs], dtype=np.int64),
                           np.array([q for _, q in pairs], dtype=np.int64)),
                 "weights": np.array(weights), "delays": np.array(delays),
                 "input_weights": None, "element": element}
-        plan["sums"] = self._synapse_sums(synapse, post, _identifier(name), element)
+        plan["sums"] = self._synapse_sums(synapse, post, identifier(name), element)
         return plan
 
     def _synapse_sums(self, synapse: Component, post: str, label: str, where) -> list:
@@ -448,7 +383,7 @@ class _Importer:
         dimensionless cells; any other name a user's cell sums)."""
         rtype = self.lib.resolve(synapse.type, synapse.element)
         cell_type = self.lib.resolve(self.populations[post].type)
-        wanted = _summed_exposures(cell_type)
+        wanted = summed_exposures(cell_type)
         sums = []
         for exposure in wanted:
             if exposure in rtype.exposures:
@@ -484,11 +419,11 @@ class _Importer:
             syn = Synapses(pre_group, self.model.groups[post], "\n".join(lines),
                            on_pre="\n".join(tr.on_event.get("in", [])) or None,
                            method=self.method, namespace=tr.namespace,
-                           name=_identifier(plan.get("id") or plan["name"]))
+                           name=identifier(plan.get("id") or plan["name"]))
             i, j = plan["pairs"]
             if i.size:
                 syn.connect(i=i, j=j)
-                _initialise(syn, tr)
+                initialise(syn, tr)
                 for name, value in tr.properties.items():
                     setattr(syn, name, value)
                 if plan["weights"] is not None and "weight" in tr.names:
@@ -515,7 +450,7 @@ class _Importer:
         from eqsnn import SpikeMonitor, StateMonitor
         wanted: dict[str, dict[str, list[int]]] = {}
         columns: list[tuple[str, str, str, int]] = []
-        for element in _descendants(self.simulation, ("OutputColumn", "Line")):
+        for element in descendants(self.simulation, ("OutputColumn", "Line")):
             if "/" not in element.attrs.get("quantity", ""):
                 continue   # the time column
             pop, index, variable = self._quantity_path(element)
@@ -532,7 +467,7 @@ class _Importer:
             monitor = self.model.monitors[f"{pop}.state"]
             self.model.columns[column_id] = (monitor, variable,
                                              int(np.searchsorted(monitor.record, index)))
-        for element in _descendants(self.simulation, ("EventSelection",)):
+        for element in descendants(self.simulation, ("EventSelection",)):
             pop, _ = self.cell(element.attrs.get("select"), element.element)
             name = f"{pop}.spikes"
             if name not in self.model.monitors:
@@ -547,76 +482,3 @@ class _Importer:
             raise self.lib.error(element.element, f"{quantity!r}: the cells of {pop!r} have no "
                                                   f"variable {variable!r}")
         return pop, index, tr.names[variable]
-
-
-def _per_second(lines: list[str], exc: EqsnnError, component: Component) -> bool:
-    """jNeuroML computes on SI numbers and does not insist that a time derivative be a
-    rate: ``dx/dt = -x/150`` (pinskyRinzelCA3Cell) is read as per second. Where eqsnn
-    refuses exactly that (the right-hand side has the variable's own unit), the line is
-    rewritten to say so, ``dx/dt = (-x/150)/second``, with a warning."""
-    import warnings
-
-    from eqsnn.errors import DimensionMismatchError
-    match = re.search(r"the right-hand side of d(\w+)/dt has unit (.+?), but \1 has unit "
-                      r"(.+?), so it must be", exc.message)
-    if not isinstance(exc, DimensionMismatchError) or not match \
-            or match.group(2) != match.group(3):
-        return False
-    variable = match.group(1)
-    for k, line in enumerate(lines):
-        head, _, rest = line.partition(" = ")
-        if head == f"d{variable}/dt":
-            expression, _, unit = rest.rpartition(" : ")
-            lines[k] = f"{head} = ({expression})/second : {unit}"
-            warnings.warn(f"{component.type} {component.id!r}: the time derivative of "
-                          f"{variable} is not a rate; read, as jNeuroML does, per second",
-                          NeuroMLWarning, stacklevel=4)
-            return True
-    return False
-
-
-class NeuroMLWarning(UserWarning):
-    """Something eqsnn imported as jNeuroML reads it, though the document is loose."""
-
-
-def _summed_exposures(cell_type) -> list[str]:
-    """The exposures a cell's ``select="synapses[*]/x"`` sums (``x``)."""
-    names = []
-    if cell_type.dynamics is not None:
-        for element in cell_type.dynamics.iter():
-            select = element.get("select") if isinstance(element.tag, str) else None
-            match = re.fullmatch(r"synapses\[\*\]/(\w+)", select or "")
-            if match:
-                names.append(match.group(1))
-    return names
-
-
-def _initialise(obj, tr: Translated) -> None:
-    """``OnStart``: each assignment in order, as a string initialiser. A bare number is
-    an SI value, as LEMS reads it (``u = 0`` for a current)."""
-    from eqsnn.neuroml.dimensions import si_quantity
-    for variable, value in tr.initial:
-        try:
-            number = float(value)
-        except ValueError:
-            setattr(obj, variable, value)
-        else:
-            setattr(obj, variable, si_quantity(number, tr.dims[variable]))
-
-
-def _descendants(component: Component, types: tuple[str, ...]) -> list[Component]:
-    found = []
-    for child in component.children:
-        if child.type in types:
-            found.append(child)
-        found.extend(_descendants(child, types))
-    return found
-
-
-def _identifier(text: str) -> str:
-    return re.sub(r"\W", "_", str(text))
-
-
-def _unit(name: str):
-    from eqsnn import units
-    return units.ureg.Quantity(1.0, name)
