@@ -10,8 +10,9 @@ Three files, written side by side:
     the constants' values in SI units.
 ``<name>.net.nml`` (NeuroML 2, written with libNeuroML)
     The network: a population per group (a ``PoissonGroup`` becomes a population of
-    ``spikeGeneratorPoisson``), a projection per ``Synapses`` with one ``connectionWD``
-    per synapse (its weight and delay).
+    ``spikeGeneratorPoisson``, a ``SpikeGeneratorGroup`` one ``spikeArray`` population
+    per neuron), a projection per ``Synapses`` (per source neuron of a
+    SpikeGeneratorGroup) with one ``connectionWD`` per synapse (weight and delay).
 ``LEMS_<name>.xml`` (LEMS, written with pyNeuroML)
     A ``<Simulation>`` of the network at the network's ``dt`` with an output column per
     recorded neuron and variable of each StateMonitor, and an event selection per neuron
@@ -98,11 +99,8 @@ class _Writer:
         self.synapses = [o for o in net.objects if isinstance(o, eqsnn.Synapses)]
         self.monitors = [o for o in net.objects if isinstance(
             o, (eqsnn.SpikeMonitor, eqsnn.StateMonitor))]
-        for obj in net.objects:
-            if isinstance(obj, eqsnn.SpikeGeneratorGroup):
-                raise UnsupportedNeuroMLError(
-                    f"{obj.name!r}: a SpikeGeneratorGroup has no NeuroML export yet",
-                    hint="use a PoissonGroup, or export the rest of the network")
+        # a NeuroML spikeArray is one spike train: one population of one per neuron
+        self.generators = [o for o in net.objects if isinstance(o, eqsnn.SpikeGeneratorGroup)]
         # target group -> the parameter its synapses' (summed) currents set
         self.summed_targets: dict[str, str] = {}
         self.extra_dimensions: dict[str, dict] = {}
@@ -532,21 +530,59 @@ class _Writer:
                     id=component, average_rate=f"{_number(rates[0])} Hz"))
             network.populations.append(neuroml.Population(id=group.name, component=component,
                                                           size=group.N))
+        for generator in self.generators:
+            self._spike_arrays(neuroml, document, network, generator)
         for syn in self.synapses:
-            projection = neuroml.Projection(
-                id=syn.name, presynaptic_population=syn.pre_group.name,
-                postsynaptic_population=syn.post_group.name, synapse=f"{syn.name}_synapse")
-            weights = self.weights.get(syn.name, np.ones(syn.N))
-            delays = np.asarray(syn.delay_, dtype=float) * np.ones(syn.N)
-            pre = syn.i + syn.pre_start
-            post = syn.j + syn.post_start
-            for k in range(syn.N):
-                projection.connection_wds.append(neuroml.ConnectionWD(
-                    id=k, pre_cell_id=f"../{syn.pre_group.name}[{pre[k]}]",
-                    post_cell_id=f"../{syn.post_group.name}[{post[k]}]",
-                    weight=_number(weights[k]), delay=f"{_number(delays[k] * 1e3)} ms"))
-            network.projections.append(projection)
+            self._projections(neuroml, network, syn)
         writers.NeuroMLWriter.write(document, str(path))
+
+    def _spike_arrays(self, neuroml, document, network, generator) -> None:
+        """One spikeArray and population per neuron. jNeuroML emits a spike in the step
+        whose end reaches its time: times are written mid-step, so that this is the
+        step in which eqsnn fires it."""
+        steps = np.round(generator._times / self.dt)  # noqa: SLF001 - no public accessor
+        for k in range(generator.N):
+            spikes = [neuroml.Spike(id=n, time=f"{_number((step + 0.5) * self.dt)} s")
+                      for n, step in enumerate(np.sort(steps[generator._indices == k]))]  # noqa: SLF001
+            document.spike_arrays.append(neuroml.SpikeArray(id=f"{generator.name}_{k}_spikes",
+                                                            spikes=spikes))
+            network.populations.append(neuroml.Population(
+                id=self._population(generator, k), component=f"{generator.name}_{k}_spikes",
+                size=1))
+
+    def _population(self, group, index: int) -> str:
+        """The population of neuron ``index`` of ``group``, and its cell reference."""
+        if isinstance(group, eqsnn.SpikeGeneratorGroup):
+            return f"{group.name}_{index}"
+        return group.name
+
+    def _cell(self, group, index: int) -> str:
+        if isinstance(group, eqsnn.SpikeGeneratorGroup):
+            return f"{group.name}_{index}[0]"
+        return f"{group.name}[{index}]"
+
+    def _projections(self, neuroml, network, syn) -> None:
+        """A projection per Synapses (per source neuron of a SpikeGeneratorGroup), a
+        connectionWD per synapse with its weight and delay."""
+        weights = self.weights.get(syn.name, np.ones(syn.N))
+        delays = np.asarray(syn.delay_, dtype=float) * np.ones(syn.N)
+        pre = syn.i + syn.pre_start
+        post = syn.j + syn.post_start
+        split = isinstance(syn.pre_group, eqsnn.SpikeGeneratorGroup)
+        projections: dict[str, object] = {}
+        for k in range(syn.N):
+            source = self._population(syn.pre_group, pre[k])
+            key = f"{syn.name}_{pre[k]}" if split else syn.name
+            if key not in projections:
+                projections[key] = neuroml.Projection(
+                    id=key, presynaptic_population=source,
+                    postsynaptic_population=syn.post_group.name, synapse=f"{syn.name}_synapse")
+                network.projections.append(projections[key])
+            projections[key].connection_wds.append(neuroml.ConnectionWD(
+                id=len(projections[key].connection_wds),
+                pre_cell_id=f"../{self._cell(syn.pre_group, pre[k])}",
+                post_cell_id=f"../{self._cell(syn.post_group, post[k])}",
+                weight=_number(weights[k]), delay=f"{_number(delays[k] * 1e3)} ms"))
 
     def _simulation(self, exported: Exported, duration: float) -> None:
         lems = require("pyneuroml.lems", extra="neuroml", feature="eqsnn.neuroml.write")
@@ -571,7 +607,7 @@ class _Writer:
             else:
                 for index in range(monitor.start, monitor.stop):
                     simulation.add_selection_to_event_output_file(
-                        "events", str(selection), f"{group.name}[{index}]", "spike")
+                        "events", str(selection), self._cell(group, index), "spike")
                     exported.events[str(selection)] = (monitor.name, index)
                     selection += 1
         if not exported.columns:

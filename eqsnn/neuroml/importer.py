@@ -85,6 +85,7 @@ class _Importer:
         self.extra_namespace: dict[str, dict] = {}
         self.extra_values: dict[str, dict[str, np.ndarray]] = {}
         self.later: list = []      # (callable) run once the groups exist
+        self.spike_arrays: dict[str, list[float]] = {}   # population -> spike times
 
     # --- the document ---------------------------------------------------------------
     def _simulation(self) -> Component | None:
@@ -169,6 +170,10 @@ class _Importer:
             raise self.lib.error(pop.element, f"the population {pop.id!r} is empty")
         self.populations[pop.id] = component
         self.sizes[pop.id] = size
+        if self.lib.resolve(component.type, component.element).is_a("spikeArray"):
+            self.spike_arrays[pop.id] = [
+                self.lib.quantity(spike.attrs.get("time"), "time", spike.element)[0]
+                for spike in component.children_of("spike")]
         self.contributions[pop.id] = {}
         self.extra_lines[pop.id] = []
         self.extra_namespace[pop.id] = {}
@@ -203,6 +208,9 @@ class _Importer:
     def _group(self, pop_id: str) -> None:
         from eqsnn import NeuronGroup
         component = self.populations[pop_id]
+        if pop_id in self.spike_arrays:
+            self.model.groups[pop_id] = self._spike_array(pop_id)
+            return
         contributions = self.contributions[pop_id]
 
         def sums(attachment: str, exposure: str, element) -> list[str]:
@@ -232,6 +240,18 @@ class _Importer:
             setattr(group, name, values)
         self.model.groups[pop_id] = group
         self.model.translations[pop_id] = tr
+
+    def _spike_array(self, pop_id: str):
+        """A population of ``spikeArray``: every cell emits the component's spikes.
+        jNeuroML emits a spike in the step whose end reaches its time; eqsnn's
+        SpikeGeneratorGroup fires in the step it is given, so that step is given."""
+        from eqsnn import SpikeGeneratorGroup
+        from eqsnn.units import second
+        times = np.asarray(self.spike_arrays[pop_id], dtype=float)
+        steps = np.maximum(np.ceil(times / self.dt - 1e-9) - 1, 0)
+        size = self.sizes[pop_id]
+        return SpikeGeneratorGroup(size, np.repeat(np.arange(size), steps.size),
+                                   np.tile(steps * self.dt, size) * second, name=pop_id)
 
     def _refractory(self, tr: Translated):
         """jNeuroML holds the reset value for floor(refract/dt) + 2 steps (it leaves the

@@ -156,6 +156,51 @@ def test_increments_of_decaying_variables_move_into_the_synapses(tmp_path):
     np.testing.assert_array_equal(again.t_, spikes.t_)
 
 
+def _player(tmp_path):
+    source = es.SpikeGeneratorGroup(2, [0, 1, 0, 1], [5, 7.5, 20, 30.004] * ms, name="player")
+    target = es.NeuronGroup(2, LIF, threshold="v > V_th", reset="v = V_reset",
+                            namespace=LIF_NAMESPACE, name="cell", method="euler")
+    target.v = -70 * mV
+    syn = es.Synapses(source, target, models.get("ExponentialCurrent"), name="input",
+                      method="euler")
+    syn.connect(i=[0, 1, 1], j=[0, 1, 0])
+    syn.w = [2, 3, 1] * nA
+    syn.delay = 1 * ms
+    monitors = [es.StateMonitor(target, "v", record=True, name="v"),
+                es.SpikeMonitor(source, name="played")]
+    net = es.Network(source, target, syn, *monitors, dt=DT)
+    files = write(net, tmp_path, name="player", duration=40 * ms)
+    net.run(40 * ms)
+    return files, monitors
+
+
+@pytest.mark.slow
+def test_jneuroml_plays_the_spike_generators(java, tmp_path):
+    files, (trace, played) = _player(tmp_path)
+    result = run_jneuroml(files.simulation)
+    dt = float(DT.to("second").magnitude)
+    for selection, (_, k) in files.events.items():
+        np.testing.assert_allclose(played.t_[played.i == k] + dt, result.spikes[selection],
+                                   atol=dt / 10)
+    for column, (_, _, k) in files.columns.items():
+        theirs = result.traces[column][:-1]
+        assert np.max(np.abs(trace.v_[k] - theirs)) < 1e-6 * np.ptp(theirs)
+
+
+def test_spike_generators_round_trip(tmp_path):
+    """A SpikeGeneratorGroup becomes one spikeArray population per neuron; imported
+    back, each is a SpikeGeneratorGroup firing in the same steps."""
+    files, monitors = _player(tmp_path)
+    assert files.network.read_text().count("<spikeArray") == 2
+    back = load(files.simulation)
+    assert set(back.synapses) == {"input_0", "input_1"}
+    back.network().run(40 * ms)
+    for k in (0, 1):
+        played = back.monitors[f"player_{k}.spikes"]
+        np.testing.assert_allclose(played.t_, monitors[1].t_[monitors[1].i == k], atol=1e-12)
+    np.testing.assert_allclose(back.monitors["cell.state"].v_, monitors[0].v_, atol=1e-12)
+
+
 def test_what_cannot_be_exported_is_named(tmp_path):
     group = es.NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
                            reset="v = 0*mV", name="cells")
