@@ -9,7 +9,8 @@ Three files, written side by side:
     refractory ``Regime`` pair of NeuroML's own cells), and one component of each with
     the constants' values in SI units.
 ``<name>.net.nml`` (NeuroML 2, written with libNeuroML)
-    The network: a population per group (a ``PoissonGroup`` becomes a population of
+    The network: a population per group (per distinct set of initial values: a
+    NeuroML population has one component; a ``PoissonGroup`` becomes a population of
     ``spikeGeneratorPoisson``, a ``SpikeGeneratorGroup`` one ``spikeArray`` population
     per neuron), a projection per ``Synapses`` (per source neuron of a
     SpikeGeneratorGroup) with one ``connectionWD`` per synapse (weight and delay).
@@ -18,7 +19,8 @@ Three files, written side by side:
     recorded neuron and variable of each StateMonitor, and an event selection per neuron
     of each SpikeMonitor.
 
-What translates: any group model with uniform initial values and constants; synapses
+What translates: any group model (neurons that start differently go to populations of
+their own); synapses
 whose current reaches the target through one ``(summed)`` variable (eqsnn's kernels
 ``ExponentialCurrent``, ``ExponentialConductance``, ``AlphaCurrent``…), with at most
 one per-synapse parameter that differs between synapses (it becomes NeuroML's
@@ -52,13 +54,16 @@ _UNIT_CONSTANTS = set(units.UNIT_NAMES)
 class Exported:
     """The files written, and where each monitor's recordings are in jNeuroML's output:
     ``columns[column id] = (monitor name, variable, neuron)``, ``events[selection id] =
-    (monitor name, neuron)``."""
+    (monitor name, neuron)``; ``cells[group][k] = (population, index)``: where neuron
+    ``k`` of a group is (a group whose neurons start differently is one population per
+    distinct start, a NeuroML population having one component)."""
 
     types: Path
     network: Path
     simulation: Path
     columns: dict = field(default_factory=dict)
     events: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
     output_file: str = ""
     event_file: str = ""
 
@@ -110,6 +115,9 @@ class _Writer:
         # synapses increment (ge_post += w), moved into the synapses (see _classify)
         self.kernel_variables: dict[str, dict] = {}
         self.kernels: dict[str, list] = {}          # synapses -> [(variable, increment)]
+        # group -> per neuron (population, index); population -> (component, size)
+        self.cells: dict[str, list] = {}
+        self.populations: dict[str, tuple[str, int]] = {}
 
     # --- dimensions and values ---------------------------------------------------------
     def dimension(self, dim) -> str:
@@ -150,9 +158,9 @@ class _Writer:
         for group in self.groups:
             if isinstance(group, eqsnn.PoissonGroup):
                 continue
-            ctype, component = self._cell_type(etree, group)
+            ctype, cells = self._cell_type(etree, group)
             types.append(ctype)
-            components.append(component)
+            components.extend(cells)
         for syn in self.synapses:
             ctype, component = self._synapse_type(etree, syn)
             types.append(ctype)
@@ -168,7 +176,8 @@ class _Writer:
                                               xml_declaration=True, encoding="UTF-8"))
         network_path = folder / f"{self.name}.net.nml"
         self._network_document(network_path)
-        exported = Exported(types_path, network_path, folder / f"LEMS_{self.name}.xml")
+        exported = Exported(types_path, network_path, folder / f"LEMS_{self.name}.xml",
+                            cells=self.cells)
         self._simulation(exported, duration)
         return exported
 
@@ -193,7 +202,7 @@ class _Writer:
             if not (base == "baseCellMembPot" and entry.name == "v"):
                 etree.SubElement(ctype, "Exposure", name=entry.name,
                                  dimension=self.dimension(entry.dim))
-        initial = {}
+        initial, columns = {}, []
         for entry in equations.entries:
             if entry.kind == "subexpression" or entry.name == target:
                 continue
@@ -204,16 +213,12 @@ class _Writer:
                         f"{group.name}.{entry.name} starts away from 0; as the sum of its "
                         f"synapses' states in NeuroML it starts at 0")
                 continue
-            if values.size and np.ptp(values) > 1e-12 * max(np.max(np.abs(values)), 1e-300):
-                raise UnsupportedNeuroMLError(
-                    f"{group.name}.{entry.name} differs between neurons; a NeuroML "
-                    f"population has one component, so one value",
-                    hint="export groups whose neurons start alike (or split the group)")
             parameter = f"{entry.name}_init"
             etree.SubElement(ctype, "Parameter", name=parameter,
                              dimension=self.dimension(entry.dim))
-            component.set(parameter, self.value(values[0] if values.size else 0.0, entry.dim))
             initial[entry.name] = parameter
+            columns.append((parameter, entry.dim, np.broadcast_to(values, (group.N,))))
+        components = self._split(group, component, columns)
         dynamics = etree.SubElement(ctype, "Dynamics")
         refractory = group.refractory is not None
         for entry in equations.entries:
@@ -247,10 +252,34 @@ class _Writer:
                 self._assignments(etree, condition, group.reset, group.name)
                 etree.SubElement(condition, "EventOut", port="spike")
         else:
-            self._refractory_regimes(etree, ctype, component, dynamics, group, derivatives)
-        return ctype, component
+            self._refractory_regimes(etree, ctype, components, dynamics, group, derivatives)
+        return ctype, components
 
-    def _refractory_regimes(self, etree, ctype, component, dynamics, group, derivatives):
+    def _split(self, group, template, columns) -> list:
+        """One component per distinct set of initial values (a NeuroML population has
+        one component): neuron k of the group becomes ``self.cells[group][k]`` =
+        (population, index in it)."""
+        import copy
+        table = np.stack([values for _, _, values in columns], axis=1) if columns \
+            else np.zeros((group.N, 0))
+        rows, inverse = np.unique(table, axis=0, return_inverse=True)
+        inverse = np.ravel(inverse)
+        components, cells = [], [None] * group.N
+        for c, row in enumerate(rows):
+            component = copy.deepcopy(template)
+            population = group.name if len(rows) == 1 else f"{group.name}_{c}"
+            component.set("id", f"{population}_cell")
+            for (parameter, dim, _), value in zip(columns, row):
+                component.set(parameter, self.value(value, dim))
+            components.append(component)
+            members = np.flatnonzero(inverse == c)
+            self.populations[population] = (component.get("id"), members.size)
+            for position, k in enumerate(members):
+                cells[k] = (population, position)
+        self.cells[group.name] = cells
+        return components
+
+    def _refractory_regimes(self, etree, ctype, components, dynamics, group, derivatives):
         """eqsnn's refractory period as NeuroML's integrating/refractory regime pair.
         jNeuroML holds the reset for floor(refract/dt) + 2 steps (see the importer);
         ``refract`` is chosen mid-step so that this is eqsnn's number of steps."""
@@ -260,7 +289,8 @@ class _Writer:
                 f"{group.name!r}: a refractory period of {steps} step(s) is shorter than "
                 f"jNeuroML's shortest (2 steps)", hint="use refractory >= 2*dt")
         etree.SubElement(ctype, "Parameter", name="refract", dimension="time")
-        component.set("refract", f"{_number((steps - 1.5) * self.dt)} s")
+        for component in components:
+            component.set("refract", f"{_number((steps - 1.5) * self.dt)} s")
         refractory = etree.SubElement(dynamics, "Regime", name="refractory")
         integrating = etree.SubElement(dynamics, "Regime", name="integrating", initial="true")
         for entry in derivatives:
@@ -519,7 +549,6 @@ class _Writer:
         network = neuroml.Network(id=self.name)
         document.networks.append(network)
         for group in self.groups:
-            component = f"{group.name}_cell"
             if isinstance(group, eqsnn.PoissonGroup):
                 rates = np.asarray(group.rates_)
                 if np.ptp(rates) > 0:
@@ -528,8 +557,11 @@ class _Writer:
                 component = f"{group.name}_poisson"
                 document.spike_generator_poissons.append(neuroml.SpikeGeneratorPoisson(
                     id=component, average_rate=f"{_number(rates[0])} Hz"))
-            network.populations.append(neuroml.Population(id=group.name, component=component,
-                                                          size=group.N))
+                self.populations[group.name] = (component, group.N)
+                self.cells[group.name] = [(group.name, k) for k in range(group.N)]
+        for population, (component, size) in self.populations.items():
+            network.populations.append(neuroml.Population(id=population, component=component,
+                                                          size=size))
         for generator in self.generators:
             self._spike_arrays(neuroml, document, network, generator)
         for syn in self.synapses:
@@ -551,15 +583,17 @@ class _Writer:
                 size=1))
 
     def _population(self, group, index: int) -> str:
-        """The population of neuron ``index`` of ``group``, and its cell reference."""
+        """The population of neuron ``index`` of ``group``."""
         if isinstance(group, eqsnn.SpikeGeneratorGroup):
             return f"{group.name}_{index}"
-        return group.name
+        return self.cells[group.name][index][0]
 
     def _cell(self, group, index: int) -> str:
+        """NeuroML's reference to neuron ``index`` of ``group``: ``population[k]``."""
         if isinstance(group, eqsnn.SpikeGeneratorGroup):
             return f"{group.name}_{index}[0]"
-        return f"{group.name}[{index}]"
+        population, position = self.cells[group.name][index]
+        return f"{population}[{position}]"
 
     def _projections(self, neuroml, network, syn) -> None:
         """A projection per Synapses (per source neuron of a SpikeGeneratorGroup), a
@@ -568,16 +602,20 @@ class _Writer:
         delays = np.asarray(syn.delay_, dtype=float) * np.ones(syn.N)
         pre = syn.i + syn.pre_start
         post = syn.j + syn.post_start
-        split = isinstance(syn.pre_group, eqsnn.SpikeGeneratorGroup)
-        projections: dict[str, object] = {}
+        sources = {self._population(syn.pre_group, k) for k in set(pre.tolist())}
+        targets = {self._population(syn.post_group, k) for k in set(post.tolist())}
+        projections: dict[tuple, object] = {}
         for k in range(syn.N):
             source = self._population(syn.pre_group, pre[k])
-            key = f"{syn.name}_{pre[k]}" if split else syn.name
-            if key not in projections:
-                projections[key] = neuroml.Projection(
-                    id=key, presynaptic_population=source,
-                    postsynaptic_population=syn.post_group.name, synapse=f"{syn.name}_synapse")
-                network.projections.append(projections[key])
+            target = self._population(syn.post_group, post[k])
+            if (source, target) not in projections:
+                key = syn.name if len(sources) == len(targets) == 1 else \
+                    f"{syn.name}_{source}_{target}"
+                projections[source, target] = neuroml.Projection(
+                    id=key, presynaptic_population=source, postsynaptic_population=target,
+                    synapse=f"{syn.name}_synapse")
+                network.projections.append(projections[source, target])
+            key = (source, target)
             projections[key].connection_wds.append(neuroml.ConnectionWD(
                 id=len(projections[key].connection_wds),
                 pre_cell_id=f"../{self._cell(syn.pre_group, pre[k])}",
@@ -602,7 +640,7 @@ class _Writer:
                     for index in np.asarray(monitor.record) + monitor.start:
                         column = f"{monitor.name}_{variable}_{index}"
                         simulation.add_column_to_output_file(
-                            "traces", column, f"{group.name}[{index}]/{variable}")
+                            "traces", column, f"{self._cell(group, index)}/{variable}")
                         exported.columns[column] = (monitor.name, variable, int(index))
             else:
                 for index in range(monitor.start, monitor.stop):

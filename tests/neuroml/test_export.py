@@ -193,12 +193,40 @@ def test_spike_generators_round_trip(tmp_path):
     files, monitors = _player(tmp_path)
     assert files.network.read_text().count("<spikeArray") == 2
     back = load(files.simulation)
-    assert set(back.synapses) == {"input_0", "input_1"}
+    assert set(back.synapses) == {"input_player_0_cell", "input_player_1_cell"}
     back.network().run(40 * ms)
     for k in (0, 1):
         played = back.monitors[f"player_{k}.spikes"]
         np.testing.assert_allclose(played.t_, monitors[1].t_[monitors[1].i == k], atol=1e-12)
     np.testing.assert_allclose(back.monitors["cell.state"].v_, monitors[0].v_, atol=1e-12)
+
+
+def test_neurons_that_start_differently_become_populations(tmp_path):
+    """A NeuroML population has one component: neurons with their own initial values
+    go to populations of their own (Exported.cells says where), and come back with the
+    same spikes."""
+    cells = es.NeuronGroup(5, LIF, threshold="v > V_th", reset="v = V_reset",
+                           refractory=2 * ms, method="euler", namespace=LIF_NAMESPACE,
+                           name="cells")
+    cells.v = [-70, -60, -70, -55, -60] * mV
+    cells.I = [0.25, 0.3, 0.25, 0.3, 0.3] * nA
+    recurrent = es.Synapses(cells, cells, models.get("ExponentialCurrent"), method="euler",
+                            name="rec")
+    recurrent.connect(i=[0, 1, 2, 3, 4], j=[1, 2, 3, 4, 0])
+    recurrent.w = 0.3 * nA
+    recurrent.delay = 1 * ms
+    spikes = es.SpikeMonitor(cells, name="spikes")
+    net = es.Network(cells, recurrent, spikes, dt=DT)
+    files = write(net, tmp_path, name="mixed", duration=80 * ms)
+    assert files.cells["cells"][0][0] == files.cells["cells"][2][0]   # same start
+    assert len({population for population, _ in files.cells["cells"]}) == 3
+    net.run(80 * ms)
+    back = load(files.simulation)
+    back.network().run(80 * ms)
+    for k, (population, index) in enumerate(files.cells["cells"]):
+        again = back.monitors[f"{population}.spikes"]
+        np.testing.assert_array_equal(again.t_[again.i == index], spikes.t_[spikes.i == k])
+    assert spikes.num_spikes > 10
 
 
 def test_what_cannot_be_exported_is_named(tmp_path):
@@ -208,9 +236,6 @@ def test_what_cannot_be_exported_is_named(tmp_path):
     jump.connect(i=[0], j=[1])
     with pytest.raises(UnsupportedNeuroMLError, match="cells.v is also changed by the cell"):
         write(es.Network(group, jump), tmp_path)
-    group.v = [0, 1] * mV
-    with pytest.raises(UnsupportedNeuroMLError, match="cells.v differs between neurons"):
-        write(es.Network(group), tmp_path)
     noisy = es.NeuronGroup(1, "dv/dt = -v/(10*ms) + rand()*mV/ms : volt", name="noisy")
     with pytest.raises(UnsupportedNeuroMLError, match="rand\\(\\) has no LEMS equivalent"):
         write(es.Network(noisy), tmp_path)
