@@ -213,10 +213,22 @@ class _Importer:
             return
         contributions = self.contributions[pop_id]
 
+        used = set()
+
         def sums(attachment: str, exposure: str, element) -> list[str]:
+            used.add((attachment, exposure))
             return contributions.get((attachment, exposure), [])
 
         tr = translate_component(self.lib, component, sums=sums)
+        unheard = {k: v for k, v in contributions.items() if k not in used}
+        if unheard:
+            (attachment, exposure), names = next(iter(unheard.items()))
+            raise self.lib.error(
+                component.element,
+                f"{', '.join(names)} cannot reach the cells of {pop_id!r}: {component.type} "
+                f"sums no {attachment}[*]/{exposure} (it has no inputs of that kind)",
+                hint="target a cell type with synaptic inputs (iafCell rather than "
+                     "iafTauCell)")
         if tr.per_step and self.method != "euler":
             raise self.lib.error(
                 self.lib.resolve(component.type).dynamics,

@@ -168,6 +168,17 @@ def test_bad_values_and_references(tmp_path):
     assert "gives no value for its parameter 'thresh'" in message
 
 
+def test_an_input_to_a_cell_without_inputs_is_refused(tmp_path):
+    message = _refusal(tmp_path, """
+  <iafTauCell id="c" leakReversal="-50mV" thresh="-55mV" reset="-70mV" tau="30ms"/>
+  <pulseGenerator id="pulse" delay="10ms" duration="20ms" amplitude="3pA"/>
+  <network id="net">
+    <population id="p" component="c" size="1"/>
+    <explicitInput target="p[0]" input="pulse"/>
+  </network>""")
+    assert "cannot reach the cells of 'p': iafTauCell sums no synapses[*]/i" in message
+
+
 def test_unsupported_network_elements(tmp_path):
     message = _refusal(tmp_path, """
   <iafCell id="c" leakConductance="0.2nS" leakReversal="-60mV" thresh="-55mV" reset="-70mV"
