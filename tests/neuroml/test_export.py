@@ -64,7 +64,9 @@ def _monitor(net, name):
     return next(o for o in net.objects if getattr(o, "name", None) == name)
 
 
-def test_files_are_neuroml_and_lems(exported):
+@pytest.mark.slow
+def test_files_are_neuroml_and_lems(java, exported):
+    """pyNeuroML validates with jNeuroML (two JVM starts)."""
     _, files = exported
     from pyneuroml import pynml
     ok, report = pynml.validate_neuroml2(str(files.network), return_string=True)
