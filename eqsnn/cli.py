@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from eqsnn.codegen.targets import BACKENDS, DEPRECATED_NAMES
+from eqsnn.targets import BACKENDS, DEPRECATED_NAMES
 
 __all__ = ["main", "UsageError"]
 

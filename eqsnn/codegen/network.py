@@ -1,14 +1,16 @@
 """Assembling one network module from the operations of a network's objects.
 
-Runtime objects (groups, monitors, inputs, synapses) describe what they need — arrays,
-scalars, counters and operations in a schedule slot — to a :class:`ModuleBuilder`. The
-builder names everything by position (``_g0_v``, ``_m1_buf``) rather than by the user's
-names, so two networks with the same structure produce the same source and share one
-compiled module. It renders the source for one backend: a plain C library, or
-its numpy twin.
+Runtime objects (groups, monitors, inputs, synapses) each describe what they need —
+arrays, scalars, counters and operations in a schedule slot — as a
+:class:`Contribution`; the :class:`ModuleBuilder` puts them together and renders the
+source for one backend: a plain C library, or its numpy twin. Everything is named by
+position (``_g0_v_v``, ``_m1_buf``) rather than by the user's names, so two networks with
+the same structure produce the same source and share one compiled module; inside an
+operation, its template binds those names to the model's own (``v``, ``tau``).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Callable, Sequence
@@ -16,10 +18,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from eqsnn import __version__
-from eqsnn.codegen.targets import COMPILED
 from eqsnn.resources import template_digest
+from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "ArraySlot", "ModuleBuilder", "ModuleSource"]
+__all__ = ["SLOTS", "ArraySlot", "CapacityCheck", "Contribution", "ModuleBuilder",
+           "ModuleSource", "Operation", "TimedFunction"]
 
 #: The schedule of one time step, in order (Brian2's default schedule). Summed synaptic
 #: variables are computed in "start" (before the state monitors record them), the
@@ -52,36 +55,116 @@ class ModuleSource:
 
 
 @dataclass
-class ModuleBuilder:
-    """Collects what each object needs and renders the network module."""
+class Operation:
+    """One operation: a template (``"stateupdate"`` → ``stateupdate.c.j2`` /
+    ``numpy/stateupdate.py.j2``) with its inputs, in a schedule slot. ``numbered``: it
+    draws random numbers from a stream of its own, so the module builder gives it a
+    number ``op`` (the stream of operation k is ``k << 32``)."""
 
-    backend: str  # one of eqsnn.codegen.targets.BACKENDS
+    slot: str
+    template: str
+    context: dict
+    numbered: bool = False
+
+
+@dataclass
+class CapacityCheck:
+    """A recording buffer must have room for ``needed`` more entries before a step:
+    ``capacity - count < needed`` stops the loop (Python grows it and calls again)."""
+
+    capacity: str
+    count: str
+    needed: str
+
+
+@dataclass
+class TimedFunction:
+    """A function of time sampled every ``dt`` (a TimedArray), declared once per module."""
+
+    name: str
+    values: str
+    n: str
+    dt: str
+
+
+@dataclass
+class Contribution:
+    """What one object needs in the network module: arrays, scalars, operations in
+    schedule slots, capacity checks. An object builds it from its own state and the
+    network's :class:`~eqsnn.runtime.layout.Layout` only; the network puts the
+    contributions together, so none depends on another having contributed first."""
+
     arrays: list[ArraySlot] = field(default_factory=list)
     scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
     int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
-    functions: list[str] = field(default_factory=list)
-    capacity_checks: list[str] = field(default_factory=list)
-    blocks: dict[str, list[str]] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
-    #: per-build memo for objects declared once however often they are used (timed arrays)
-    memo: dict = field(default_factory=dict)
-    _n_ops: int = 0
-    _names: set = field(default_factory=set)
+    operations: list[Operation] = field(default_factory=list)
+    capacity_checks: list[CapacityCheck] = field(default_factory=list)
+    functions: list[TimedFunction] = field(default_factory=list)
 
-    # --- naming ---------------------------------------------------------------------
     def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
-        self._claim(cname)
         self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
         return cname
 
     def scalar(self, cname: str, get: Callable[[], float]) -> str:
-        self._claim(cname)
         self.scalars.append((cname, get))
         return cname
 
     def int_scalar(self, cname: str, get: Callable[[], int]) -> str:
-        self._claim(cname)
         self.int_scalars.append((cname, get))
         return cname
+
+    def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
+        """A persistent int64 counter: a one-element array owned by an object (templates
+        read and write it as ``name[0]``)."""
+        return self.array(cname, get, np.int64)
+
+    def add(self, slot: str, template: str, *, numbered: bool = False, **context) -> None:
+        if slot not in SLOTS:
+            raise ValueError(f"unknown schedule slot {slot!r}")
+        self.operations.append(Operation(slot, template, context, numbered))
+
+    def add_capacity_check(self, capacity: str, count: str, needed: str) -> None:
+        self.capacity_checks.append(CapacityCheck(capacity, count, needed))
+
+    def add_function(self, function: TimedFunction) -> None:
+        self.functions.append(function)
+
+
+@dataclass
+class ModuleBuilder:
+    """Puts the contributions of a network's objects together and renders the module."""
+
+    backend: str  # one of eqsnn.targets.BACKENDS
+    arrays: list[ArraySlot] = field(default_factory=list)
+    scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
+    int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+    functions: list[TimedFunction] = field(default_factory=list)
+    capacity_checks: list[CapacityCheck] = field(default_factory=list)
+    blocks: dict[str, list] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
+    _n_ops: int = 0
+    _names: set = field(default_factory=set)
+
+    def include(self, contribution: Contribution) -> None:
+        """Add one object's contribution; operations keep their order within a slot."""
+        for slot in contribution.arrays:
+            self._claim(slot.cname)
+            self.arrays.append(slot)
+        for name, get in contribution.scalars:
+            self._claim(name)
+            self.scalars.append((name, get))
+        for name, get in contribution.int_scalars:
+            self._claim(name)
+            self.int_scalars.append((name, get))
+        self.capacity_checks.extend(contribution.capacity_checks)
+        self.functions.extend(contribution.functions)
+        for operation in contribution.operations:
+            context = dict(operation.context)
+            if operation.numbered:
+                self._n_ops += 1
+                context["op"] = self._n_ops
+            name = f"{operation.template}.c.j2" if self.is_c else \
+                f"numpy/{operation.template}.py.j2"
+            self.blocks[operation.slot].append((name, context))
 
     def _claim(self, cname: str) -> None:
         """Two objects (or a user variable and an internal array) must never share a
@@ -91,55 +174,9 @@ class ModuleBuilder:
                                f"twice in one network module")
         self._names.add(cname)
 
-    def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
-        """A persistent int64 counter: a one-element array owned by an object.
-
-        Returns the lvalue to use in templates (the same text in C and Python)."""
-        self.array(cname, get, np.int64)
-        return f"{cname}[0]"
-
-    def next_op(self) -> int:
-        """A new operation id: the random stream of operation k is ``k << 32``."""
-        self._n_ops += 1
-        return self._n_ops
-
-    # --- code -----------------------------------------------------------------------
     @property
     def is_c(self) -> bool:
         return self.backend == COMPILED
-
-    def index_name(self) -> str:
-        """How the per-neuron index ``i`` is written in expressions."""
-        return "((double)_i)" if self.is_c else "_i"
-
-    def as_double(self, int_expr: str) -> str:
-        return f"((double){int_expr})" if self.is_c else int_expr
-
-    def statements(self, statements: Sequence, names: dict[str, str],
-                   user_functions: dict[str, str] | None = None) -> list[str]:
-        from eqsnn.codegen import printing
-        if self.is_c:
-            return printing.c_statements(statements, names=names, user_functions=user_functions)
-        return printing.numpy_statements(statements, names=names, user_functions=user_functions)
-
-    def expression(self, expr, names: dict[str, str],
-                   user_functions: dict[str, str] | None = None) -> str:
-        from eqsnn.codegen import printing
-        if self.is_c:
-            return printing.c_expression(expr, names=names, user_functions=user_functions)
-        return printing.numpy_expression(expr, names=names, user_functions=user_functions)
-
-    def add(self, slot: str, template: str, **context) -> None:
-        """Put one operation (a template and its inputs) into a schedule slot; it is
-        rendered by :meth:`build`."""
-        name = f"{template}.c.j2" if self.is_c else f"numpy/{template}.py.j2"
-        self.blocks[slot].append((name, context))
-
-    def add_function(self, c_line: str, numpy_line: str) -> None:
-        self.functions.append(c_line if self.is_c else numpy_line)
-
-    def add_capacity_check(self, condition: str) -> None:
-        self.capacity_checks.append(condition)
 
     # --- result ---------------------------------------------------------------------
     def _module_context(self) -> dict:
@@ -193,4 +230,9 @@ def _describe(value):
         return {"__namespace__": _describe(vars(value))}
     if isinstance(value, ArraySlot):
         return {"__array__": [value.cname, value.ctype]}
+    if hasattr(value, "to_json"):  # a record of the build stage (frozen, plain data)
+        return {f"__{type(value).__name__}__": value.to_json()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f"__{type(value).__name__}__": _describe(
+            {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})}
     raise _Indescribable(type(value).__name__)

@@ -17,20 +17,24 @@ __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 
 # One template per operation; the same operation exists for both backends
 # (``.c.j2``: C inside the network's library; ``numpy/….py.j2``: vectorised numpy) with the
-# same inputs.
+# same inputs. An operation's record code uses the model's own names (``v[_i]``, ``tau``);
+# the template opens by binding them to the module's arrays, scalars and functions
+# (``arrays``: [local, module name] pairs …), and defines the built-in names the code
+# ``reads`` (``i``, ``N`` …). Macros shared by templates live in ``_names.c.j2`` and
+# ``numpy/_names.py.j2``.
+_BINDINGS = {"arrays", "scalars", "functions", "reads"}  # model names → module names
 _OPERATION_INPUTS = {
-    "stateupdate": {"op", "group", "lines", "temporaries", "uses_random", "refractory"},
-    "threshold": {"op", "group", "condition", "uses_random", "refractory", "spikes"},
-    "reset": {"op", "group", "lines", "temporaries", "uses_random", "spikes"},
+    "stateupdate": {"op", "group", "code", "refractory"} | _BINDINGS,
+    "threshold": {"op", "group", "condition", "refractory", "spikes"} | _BINDINGS,
+    "reset": {"op", "group", "code", "spikes"} | _BINDINGS,
     "spikegenerator": {"group", "spikes"},
     "spikemonitor": {"spikes", "start", "stop", "buf_i", "buf_step", "count"},
     "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count",
-                     "synapses"},
-    "ratemonitor": {"spikes", "size", "buf", "count"},
-    "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "lines", "temporaries",
-                         "uses_random"},
-    "synapses_update": {"op", "syn", "lines", "temporaries", "uses_random"},
-    "summed": {"syn", "target", "zero", "start", "stop", "expression"},
+                     "synapses", "source"} | _BINDINGS,
+    "ratemonitor": {"spikes", "start", "stop", "buf", "count"},
+    "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "code"} | _BINDINGS,
+    "synapses_update": {"op", "syn", "code"} | _BINDINGS,
+    "summed": {"syn", "target", "zero", "start", "stop", "expression"} | _BINDINGS,
 }
 TEMPLATE_INPUTS: dict[str, set[str]] = {}
 for _name, _inputs in _OPERATION_INPUTS.items():

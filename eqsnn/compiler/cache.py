@@ -10,7 +10,7 @@ Layout of the cache directory (``EQSNN_CACHE_DIR`` or the platform's user cache 
     _eqsnn_*_<key16>.lock              the build lock
     failed/_eqsnn_*_<key16>/           sources of a failed build
     derived/, jinja2/                  SymPy derivations, compiled templates (not here:
-                                       runtime/build_cache.py, codegen/templates.py)
+                                       lowering/cache.py, codegen/templates.py)
 
 Concurrency: a module file appears only by ``os.replace`` of a finished build (atomic on
 POSIX and Windows), so a reader sees a whole module or none. Builders of one key take a

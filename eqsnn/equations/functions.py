@@ -133,7 +133,7 @@ class MathFunction:
     c, numpy
         The callee in generated C and numpy code; ``None`` where a printer method
         writes it (``sign`` as a selection, ``Mod`` through ``floor``; see
-        :mod:`eqsnn.codegen.printing`). ``eqsnn_*`` functions are in
+        :mod:`eqsnn.printers.code`). ``eqsnn_*`` functions are in
         ``templates/eqsnn_support.h`` and its twin :mod:`eqsnn.codegen.numpy_support`.
     evaluate
         The numpy callee of the initialisers' evaluator (:mod:`eqsnn.runtime.evaluate`),

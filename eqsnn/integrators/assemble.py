@@ -19,6 +19,7 @@ from eqsnn.errors import EqsnnError
 from eqsnn.integrators.base import Scheme
 from eqsnn.integrators.derivation import DerivationRecorder
 from eqsnn.integrators.system import OdeSystem
+from eqsnn.printers import c_statements
 
 __all__ = ["assemble", "code_lines"]
 
@@ -131,16 +132,12 @@ def _state_assignments(states, finals, unless_refractory, body) -> list[Assignme
 
 
 def code_lines(statements) -> list[str]:
-    """C code of the statements, printed by the code generator's own printer.
+    """C code of the statements, printed by the printer the build stage uses for the
+    network's code (:mod:`eqsnn.printers`, a library below this stage).
 
-    User functions (``stim(t)``) are printed under their own names here; the runtime
-    maps them to its implementations when it generates the real module.
+    User functions (``stim(t)``) print under their own names, as in the network's code.
     """
     user = sorted({call.func.__name__ for s in statements for call in s.rhs.atoms(AppliedUndef)})
-    try:
-        from eqsnn.codegen.printing import c_statements
-    except ImportError:  # codegen not installed in this checkout: SymPy's own printer
-        return _sympy_code(statements)
     try:
         return list(c_statements(statements, user_functions={n: n for n in user}))
     except EqsnnError:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from eqsnn.codegen.network import ModuleSource
-from eqsnn.codegen.targets import COMPILED, NUMPY, backend_name
+from eqsnn.targets import COMPILED, NUMPY, backend_name
 
 __all__ = ["choose_backend", "load_backend", "Program"]
 

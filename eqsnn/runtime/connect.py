@@ -18,7 +18,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["pairs"]
+__all__ = ["pairs", "pair_values"]
 
 _BLOCK_PAIRS = 2_000_000  # candidate pairs evaluated at once for a condition
 
@@ -206,9 +206,39 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
     """Evaluate a string over candidate pairs (``i``, ``j``, ``x_pre``, ``x_post``);
     parsed and checked with SymPy once, then its tree comes from the build cache."""
     from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
-    from eqsnn.runtime.synapses import pair_values
     derived = syn._derived_string(text, label, boolean=boolean, pairs=True)
     values = {name: constant.value for name, constant in syn._constants.items()}
     values.update(syn._extra(derived))
     values = LazyValues(values, pair_values(syn, pre, post, relative=True))
-    return evaluate_tree(derived["tree"], values, size=pre.size, rng=syn._rng)
+    return evaluate_tree(derived.tree, values, size=pre.size, rng=syn._rng)
+
+
+def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> dict:
+    """How to compute, for each pair (``pre[k]``, ``post[k]``), the symbols a synapse
+    string may use: ``i``, ``j``, ``N_pre``, ``N_post`` and every neuron variable as
+    ``x_pre`` / ``x_post``. Functions, not arrays, for :class:`LazyValues`: a string
+    reads only a few of them, and each would be a full-length gather.
+
+    ``relative``: ``pre`` and ``post`` count from the start of the source and target
+    (sub)groups, as ``i`` and ``j`` do (connect's candidate pairs); otherwise they
+    index the whole groups' arrays (the synapses' own ``_pre`` and ``_post``)."""
+    lazy = {"N_pre": lambda: float(syn.pre_stop - syn.pre_start),
+            "N_post": lambda: float(syn.post_stop - syn.post_start)}
+    for index_name, suffix, group, index, start in (
+            ("i", "_pre", syn.pre_group, pre, syn.pre_start),
+            ("j", "_post", syn.post_group, post, syn.post_start)):
+        offset = start if relative else 0   # relative index + offset = array index
+        lazy[index_name] = _shifted(index, offset - start)
+        shared = getattr(group, "_shared", ())
+        for name, array in getattr(group, "_arrays", {}).items():  # none: spikes only
+            lazy[name + suffix] = (lambda a=array: a[0]) if name in shared \
+                else _gather(array, index, offset)
+    return lazy
+
+
+def _shifted(index: np.ndarray, shift: int):
+    return lambda: (index + shift).astype(np.float64)
+
+
+def _gather(array: np.ndarray, index: np.ndarray, shift: int):
+    return lambda: array[index + shift] if shift else array[index]

@@ -1,13 +1,14 @@
 """Evaluating expressions over numpy arrays, for initialisers and read-outs.
 
 ``group.v = "El + rand()*5*mV"`` is parsed (never eval-ed) into SymPy, turned into a
-small tree of plain lists (:func:`to_tree`) and evaluated by walking that tree with
+small tree of plain lists by the build stage (:func:`eqsnn.lowering.trees.to_tree`) and
+evaluated by walking that tree with
 numpy functions (:func:`evaluate_tree`). The simulation loop never uses this: it runs
 generated code. This is for the one-off work around it, where a tree walk is simple,
 safe and fast enough.
 
 The tree is plain data so that it can be stored with a group's other derivation
-results (:mod:`eqsnn.runtime.build_cache`): a warm run evaluates initialisers without
+results (:mod:`eqsnn.lowering.cache`): a warm run evaluates initialisers without
 importing SymPy, and cold and warm runs evaluate the very same tree, draw for draw.
 
 Tree nodes (JSON lists): ``["s", name]`` symbol, ``["n", x]`` number, ``["rand"]``,
@@ -27,7 +28,7 @@ import numpy as np
 from eqsnn.codegen.numpy_support import numpy_callable
 from eqsnn.errors import UnsupportedEquationsError
 
-__all__ = ["LazyValues", "evaluate", "evaluate_tree", "to_tree"]
+__all__ = ["LazyValues", "evaluate_tree"]
 
 
 class LazyValues(dict):
@@ -52,58 +53,6 @@ class LazyValues(dict):
 
 _RELATIONS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal,
               "==": np.equal, "!=": np.not_equal}
-
-
-def to_tree(expr) -> list:
-    """A SymPy expression as a tree of plain lists (see the module docstring)."""
-    import sympy
-    from sympy.core.function import AppliedUndef
-
-    from eqsnn.equations import functions as fn
-
-    def walk(node) -> list:
-        if node.is_Symbol:
-            return ["s", node.name]
-        if isinstance(node, (fn.rand, fn.randn)):
-            return ["rand" if isinstance(node, fn.rand) else "randn"]
-        if node is sympy.true or node is sympy.false:
-            return ["n", 1.0 if node is sympy.true else 0.0]
-        if node.is_Number or node is sympy.pi or node is sympy.E:
-            return ["n", float(node)]
-        if node.is_Add:
-            return ["+", *[walk(arg) for arg in node.args]]
-        if node.is_Mul:
-            return ["*", *[walk(arg) for arg in node.args]]
-        if node.is_Pow:
-            return ["**", walk(node.args[0]), walk(node.args[1])]
-        if isinstance(node, sympy.Piecewise):
-            return ["pw", *[[walk(value), walk(condition)] for value, condition in node.args]]
-        if isinstance(node, sympy.core.relational.Relational):
-            return ["rel", node.rel_op, walk(node.args[0]), walk(node.args[1])]
-        if isinstance(node, (sympy.And, sympy.Or)):
-            return ["and" if isinstance(node, sympy.And) else "or",
-                    *[walk(arg) for arg in node.args]]
-        if isinstance(node, sympy.Not):
-            return ["not", walk(node.args[0])]
-        name = type(node).__name__
-        known = fn.BY_SYMPY_NAME.get(name)
-        if known is not None and known.evaluate and not isinstance(node, AppliedUndef):
-            return _call(known, [walk(arg) for arg in node.args])
-        if isinstance(node, sympy.Function):
-            return ["u", name, *[walk(arg) for arg in node.args]]
-        raise UnsupportedEquationsError(f"cannot evaluate {node} here (function {name!r})")
-
-    return walk(expr)
-
-
-def _call(function, args: list) -> list:
-    """``["f", callee, *args]``; Min/Max of n arguments nest, as the printers write them."""
-    if len(args) <= function.nargs:
-        return ["f", function.evaluate, *args]
-    tree = args[-1]
-    for arg in reversed(args[:-1]):
-        tree = ["f", function.evaluate, arg, tree]
-    return tree
 
 
 def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
@@ -155,10 +104,3 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
     with np.errstate(all="ignore"):
         result = walk(tree)
     return np.broadcast_to(np.asarray(result, dtype=np.float64), (size,)).copy()
-
-
-def evaluate(expr, values: Mapping[str, Any], *, size: int,
-             rng: np.random.Generator | None = None,
-             functions: Mapping[str, Callable] | None = None) -> np.ndarray:
-    """Evaluate the SymPy expression ``expr`` (see :func:`evaluate_tree`)."""
-    return evaluate_tree(to_tree(expr), values, size=size, rng=rng, functions=functions)

@@ -1,59 +1,53 @@
 """Neuron groups: a model's equations, threshold, reset and refractoriness for N neurons.
 
-A group turns its strings into SymPy once, at creation (parse, resolve names, check
-units, discretise), so every mistake is reported where the user wrote it; that cold
-path is :mod:`eqsnn.runtime.neuron_derivation`. What the runtime needs from it is a
-plain record, stored in :mod:`eqsnn.runtime.build_cache`: the next process that builds
-the same model loads the record and never imports SymPy (it is imported on demand if
-the SymPy objects — ``group.equations``, ``group.state_update`` … — are asked for). At
-run time a group only describes its arrays and operations to the network's module
-builder.
+A group hands its strings to the build stage once, at creation
+(:class:`eqsnn.lowering.neurons.NeuronLowering`: parse, resolve names, check units,
+discretise, print), so every mistake is reported where the user wrote it. What comes
+back is a :class:`~eqsnn.lowering.records.GroupRecord`, stored in the build cache: the
+next process that builds the same model loads the record and never imports SymPy (it is
+imported on demand if the SymPy objects — ``group.equations``, ``group.threshold`` … —
+are asked for). At run time a group describes its arrays and operations to the network
+(:mod:`eqsnn.runtime.group_code`).
 """
 from __future__ import annotations
 
 import sys
 import time
-from types import SimpleNamespace
 from typing import Any, Mapping
 
 import numpy as np
 
 from eqsnn import units
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
-from eqsnn.runtime import build_cache
+from eqsnn.lowering import cache
+from eqsnn.lowering.names import BUILTIN_DIMS
+from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
 from eqsnn.runtime.evaluate import evaluate_tree
-from eqsnn.runtime.namespace import Constant, resolve_names
 from eqsnn.runtime.variables import VariableAccess, convert_value
 
-__all__ = ["NeuronGroup", "Subgroup"]
+__all__ = ["NeuronGroup", "Subgroup", "StateUpdateView"]
 
 _NEVER = -(2**62)  # "last spike" of a neuron that never spiked, in steps
-BUILTIN_NAMES = {"t", "dt", "i", "N", "not_refractory"}
-BUILTIN_DIMS = {"t": (1 * units.ureg.second).dimensionality,
-                "dt": (1 * units.ureg.second).dimensionality,
-                "i": units.DIMENSIONLESS, "N": units.DIMENSIONLESS,
-                "not_refractory": units.DIMENSIONLESS}
-_BUILTIN_NAMES, _BUILTIN_DIMS = BUILTIN_NAMES, BUILTIN_DIMS  # older spellings
-
-# Placeholders in a record's printed code, filled in by NeuronGroup._contribute: the
-# group's prefix (its position in the network), the refractoriness flag, and the k-th
-# user function. '@' never occurs in printed C or Python otherwise.
-PREFIX = "@G@"
-NOT_REFRACTORY = "@NR@"
+_SECOND = BUILTIN_DIMS["t"]
 
 
-def function_token(k: int) -> str:
-    return f"@F{k}@"
+class StateUpdateView:
+    """``group.state_update``: the method, its reason and notes straight from the
+    record (no SymPy on a warm start); anything else (``statements``, ``derivation``)
+    from the SymPy objects, derived again on demand."""
 
+    def __init__(self, method, derive):
+        self.method, self.reason, self.notes = method.name, method.reason, method.notes
+        self._derive = derive
 
-# User names get an infix (v_ for variables, c_ for constants) that no internal array
-# uses, so a variable called 'n' or 'spikes' cannot clash with one.
-def variable_cname(prefix: str, var: str) -> str:
-    return f"{prefix}_v_{var}"
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._derive(), name)
 
-
-def constant_cname(prefix: str, name: str) -> str:
-    return f"{prefix}_c_{name}"
+    def __repr__(self) -> str:
+        return f"StateUpdate(method={self.method!r})"
 
 
 _group_counter = 0
@@ -111,14 +105,15 @@ class NeuronGroup(VariableAccess):
         self.method_requested = method
         self._sources = (model, threshold, reset, method, dict(namespace or {}))
         self._build_key = _build_key(*self._sources)
-        record = build_cache.load(self._build_key) if self._build_key else None
+        record = cache.load_record(self._build_key, GroupRecord)
         self._derivation = None
         if record is None:  # the cold path: SymPy, and every error the strings can cause
             self._derivation = self._derive(lambda: _check_refractory(refractory))
-            record = self._derivation.record()
-            if self._build_key:
-                build_cache.store(self._build_key, record)
-        self._record = record
+            record = self._derivation.record(Inputs(
+                model if isinstance(model, str) else None,
+                {"threshold": threshold, "reset": reset}, method))
+            cache.store_record(self._build_key, record)
+        self._record: GroupRecord = record
         self._init_storage()
         self._resolve()
         self.refractory = _check_refractory(refractory)
@@ -132,10 +127,10 @@ class NeuronGroup(VariableAccess):
 
     # --- construction ---------------------------------------------------------------
     def _derive(self, check_refractory=lambda: None):
-        from eqsnn.runtime.neuron_derivation import NeuronDerivation
+        from eqsnn.lowering.neurons import NeuronLowering
         model, threshold, reset, method, namespace = self._sources
-        return NeuronDerivation(self.name, model, threshold, reset, method, namespace,
-                                check_refractory)
+        return NeuronLowering(self.name, model, threshold, reset, method, namespace,
+                              check_refractory)
 
     def _symbolic(self):
         """The SymPy side of the group, derived again on demand after a warm start."""
@@ -160,21 +155,18 @@ class NeuronGroup(VariableAccess):
 
     @property
     def state_update(self):
-        """The discretised update (``.method``, ``.reason``, ``.statements``), or ``None``."""
-        return self._symbolic().state_update
+        """The discretised update (``.method``, ``.reason``, ``.statements``), or ``None``;
+        method, reason and notes come from the record, without SymPy."""
+        if self._record.method is None:
+            return None
+        return StateUpdateView(self._record.method, lambda: self._symbolic().state_update)
 
     def _init_storage(self) -> None:
-        record = self._record
-        self._dims: dict[str, Any] = {}
-        self._arrays: dict[str, np.ndarray] = {}
-        self._shared: set[str] = set()
-        for name, dim, shared in record["variables"]:
-            if shared:
-                self._shared.add(name)
-            self._arrays[name] = np.zeros(1 if shared else self.N, dtype=np.float64)
-            self._dims[name] = build_cache.dimension_from_json(dim)
-        for name, dim in record["subexpressions"]:
-            self._dims[name] = build_cache.dimension_from_json(dim)
+        self._dims: dict[str, Any] = {v.name: v.dim for v in self._record.variables}
+        self._shared = {v.name for v in self._record.variables if v.shared}
+        self._arrays: dict[str, np.ndarray] = {
+            v.name: np.zeros(1 if v.shared else self.N, dtype=np.float64)
+            for v in self._record.state}
         self._lastspike = np.full(self.N, _NEVER, dtype=np.int64)
         self._spikes = np.zeros(self.N, dtype=np.int32)
         self._nspikes = np.zeros(1, dtype=np.int64)
@@ -184,9 +176,9 @@ class NeuronGroup(VariableAccess):
         model, threshold, reset, _, namespace = self._sources
         source = "\n".join(filter(None, [model if isinstance(model, str) else "",
                                          threshold, reset]))
-        resolved = resolve_names(self._record["external"], namespace, source=source,
+        resolved = resolve_names(self._record.constants, namespace, source=source,
                                  label="model", known=list(self._dims))
-        resolved.update({name: namespace[name] for name in self._record["functions"]})
+        resolved.update({name: namespace[name] for name in self._record.functions})
         self.namespace = resolved
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self._functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
@@ -199,7 +191,7 @@ class NeuronGroup(VariableAccess):
         if var in self._arrays:
             array = self._arrays[var]
             return array if var in self._shared else array[part]
-        return self._evaluate(self._record["subexpression_trees"][var], part)
+        return self._evaluate(self._record.trees[var], part)
 
     def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
         array = self._arrays[var]
@@ -211,18 +203,17 @@ class NeuronGroup(VariableAccess):
 
     def _evaluate_string(self, text: str, var: str, part: slice) -> np.ndarray:
         """``group.var = text``: parsed and checked once per model, then from the cache."""
-        key = build_cache.key("initialiser", [self._build_key, var, text]) \
+        key = cache.key("initialiser", [self._build_key, var, text]) \
             if self._build_key else None
-        derived = build_cache.load(key) if key else None
+        derived = cache.load_record(key, ValueRecord)
         if derived is None:
-            from eqsnn.runtime.neuron_derivation import derive_initialiser
-            derived = derive_initialiser(self.equations, text, var, self._dims[var],
-                                         self._all_dims, self._sources[4], list(self._dims))
-            if key:
-                build_cache.store(key, derived)
-        extra = resolve_names(derived["extra"], self._sources[4], source=text,
+            from eqsnn.lowering.neurons import lower_initialiser
+            derived = lower_initialiser(self.equations, text, var, self._dims[var],
+                                        self._all_dims, self._sources[4], list(self._dims))
+            cache.store_record(key, derived)
+        extra = resolve_names(derived.extra, self._sources[4], source=text,
                               label=f"value of {var}", known=list(self._dims))
-        return self._evaluate(derived["tree"], part, extra)
+        return self._evaluate(derived.tree, part, extra)
 
     def _evaluate(self, tree, part: slice, extra: Mapping[str, Any] = ()) -> np.ndarray:
         index = np.arange(self.N)[part]
@@ -253,14 +244,15 @@ class NeuronGroup(VariableAccess):
 
     @property
     def method(self) -> str | None:
-        return self._record["method"]
+        method = self._record.method
+        return None if method is None else method.name
 
     @property
     def lastspike(self):
         """Time of each neuron's last spike (-inf if none); valid after a run."""
         steps = self._lastspike.astype(np.float64)
         steps[self._lastspike == _NEVER] = -np.inf
-        return units.from_si(steps * getattr(self, "_dt", np.nan), _BUILTIN_DIMS["t"])
+        return units.from_si(steps * getattr(self, "_dt", np.nan), _SECOND)
 
     # --- state for store()/restore() -----------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
@@ -276,81 +268,21 @@ class NeuronGroup(VariableAccess):
         self._spikes[:] = state["spikes"]
         self._nspikes[:] = state["nspikes"]
 
-    # --- code generation ------------------------------------------------------------
-    def _contribute(self, builder, index: int, dt: float) -> None:
-        """Describe arrays and operations to the network's module builder."""
-        self._dt = dt
-        self._check_held_functions(dt)
-        prefix = f"_g{index}"
-        names = self._declare_variables(builder, prefix)
-        group = SimpleNamespace(
-            # The label names the type and slot, never the user's name: a comment that
-            # changed with the name would change the source and force a recompile.
-            label=f"{type(self).__name__} {prefix}", N=f"{prefix}_N",
-            lastspike=builder.array(f"{prefix}_lastspike", lambda: self._lastspike, np.int64),
-            refsteps=builder.int_scalar(f"{prefix}_refsteps", lambda: self._refractory_steps()))
-        spikes = SimpleNamespace(
-            array=builder.array(f"{prefix}_spikes", lambda: self._spikes, np.int32),
-            count=builder.counter(f"{prefix}_nspikes", lambda: self._nspikes))
-        user_functions = self._declare_functions(builder)
-        refractory = self.refractory is not None
-        if not refractory:
-            names["not_refractory"] = "1.0"
-        fill = _filler(prefix, refractory, [user_functions[name]
-                                            for name in self._record["functions"]])
-        self._code = SimpleNamespace(prefix=prefix, spikes=spikes, names=names, group=group,
-                                     user_functions=user_functions, fill=fill)
-        code = self._record["code"][builder.backend]
-        update = code["stateupdate"]
-        if update is not None:
-            builder.add("groups", "stateupdate", op=builder.next_op(), group=group,
-                        lines=[fill(line) for line in update["lines"]],
-                        temporaries=update["temporaries"], uses_random=update["uses_random"],
-                        refractory=refractory)
-        if code["threshold"] is not None:
-            builder.add("thresholds", "threshold", op=builder.next_op(), group=group,
-                        condition=fill(code["threshold"]["condition"]),
-                        uses_random=code["threshold"]["uses_random"],
-                        refractory=refractory, spikes=spikes)
-        if code["reset"] is not None:
-            builder.add("resets", "reset", op=builder.next_op(), group=group,
-                        lines=[fill(line) for line in code["reset"]["lines"]],
-                        temporaries=code["reset"]["temporaries"],
-                        uses_random=code["reset"]["uses_random"], spikes=spikes)
+    # --- running ----------------------------------------------------------------------
+    def _contribution(self, layout, backend: str, dt: float):
+        from eqsnn.runtime.group_code import contribution
+        return contribution(self, layout, backend, dt)
 
-    def _monitor_expression(self, var: str, builder) -> str:
-        """How ``var`` of neuron ``_i`` is written in the module (after ``_contribute``)."""
-        return self._code.fill(self._record["code"][builder.backend]["records"][var])
+    def _bindings(self, layout, backend: str, reads) -> dict:
+        from eqsnn.runtime.group_code import bindings
+        return bindings(self, layout, backend, reads)
 
-    def _declare_variables(self, builder, prefix: str) -> dict[str, str]:
-        names: dict[str, str] = {}
-        for var in self._arrays:
-            cname = builder.array(variable_cname(prefix, var), lambda var=var: self._arrays[var])
-            names[var] = f"{cname}[0]" if var in self._shared else f"{cname}[_i]"
-        for const in self._constants.values():
-            names[const.name] = builder.scalar(constant_cname(prefix, const.name),
-                                               lambda c=const: c.value)
-        builder.int_scalar(f"{prefix}_N", lambda: self.N)
-        names["N"] = builder.as_double(f"{prefix}_N")
-        names["i"] = builder.index_name()
-        return names
+    def _names(self, layout):
+        from eqsnn.runtime.group_code import names
+        return names(self, layout)
 
-    def _check_held_functions(self, dt: float) -> None:
-        """``exact`` took each TimedArray as constant over a step: true only on its grid."""
-        if self.method != "exact":
-            return
-        for name, function in self._functions.items():
-            if hasattr(function, "holds_over_step") and not function.holds_over_step(dt):
-                raise InvalidValueError(
-                    f"{self.name!r} is integrated with method 'exact', which takes "
-                    f"{name}(t) as constant over each step, but {name} changes every "
-                    f"{function.dt * 1e3:g} ms, which is not a multiple of dt = "
-                    f"{dt * 1e3:g} ms",
-                    hint=f"give {name} a dt that is a multiple of the simulation's dt, or "
-                         f"use method='rk4'")
-
-    def _declare_functions(self, builder) -> dict[str, str]:
-        return {name: function._declare(builder) for name, function in self._functions.items()}
+    def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
+        self._dt = dt  # the clock of the coming run, for lastspike and refractoriness
 
     def _refractory_steps(self) -> int:
         if self.refractory is None:
@@ -358,7 +290,7 @@ class NeuronGroup(VariableAccess):
         return int(round(self.refractory / self._dt))
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        differential = self._record["differential"]
+        differential = self._record.differential
         return {name: array for name, array in self._arrays.items() if name in differential}
 
 
@@ -404,7 +336,7 @@ def _check_refractory(refractory: Any) -> float | None:
         raise InvalidValueError("refractory must be a duration such as 2*ms; conditions as "
                                 "strings are not supported yet")
     value, dim = units.to_si(refractory)
-    if dim != _BUILTIN_DIMS["t"]:
+    if dim != _SECOND:
         raise DimensionMismatchError(
             f"refractory must be a time, but has unit {units.format_dimension(dim)}",
             hint="write it like refractory=2*ms")
@@ -441,43 +373,10 @@ def _build_key(model, threshold, reset, method, namespace) -> str | None:
     """The build-cache entry of a group made from these strings (``None``: not cached,
     e.g. for an :class:`~eqsnn.equations.Equations` object, which holds SymPy already).
 
-    The refractory period is not part of it: it only decides how ``@NR@`` is filled.
+    The refractory period is not part of it: it is data (the templates test it).
     """
     if not isinstance(model, str) or not all(
             x is None or isinstance(x, str) for x in (threshold, reset, method)):
         return None
-    return build_cache.key("NeuronGroup", [model, threshold, reset, method,
-                                           build_cache.namespace_signature(namespace)])
-
-
-def _filler(prefix: str, refractory: bool, function_names: list[str]):
-    """Fill the placeholders of a record's printed code (see the module header)."""
-    replacements = [(PREFIX, prefix), (NOT_REFRACTORY, "not_refractory" if refractory else "1.0")]
-    replacements += [(function_token(k), name) for k, name in enumerate(function_names)]
-
-    def fill(text: str) -> str:
-        if "@" in text:
-            for token, value in replacements:
-                text = text.replace(token, value)
-        return text
-    return fill
-
-
-# --- SymPy helpers, kept here for the synapses (they import SymPy only when called) ---
-def _free_names(expr) -> set[str]:
-    return {s.name for s in expr.free_symbols}
-
-
-def _resolve_functions(equations, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    from eqsnn.runtime.neuron_derivation import resolve_functions
-    return resolve_functions(equations, namespace)
-
-
-def _temporaries(statements) -> list[str]:
-    from eqsnn.runtime.neuron_derivation import temporaries
-    return temporaries(statements)
-
-
-def _uses_random(exprs) -> bool:
-    from eqsnn.runtime.neuron_derivation import uses_random
-    return uses_random(exprs)
+    return cache.key("NeuronGroup", [model, threshold, reset, method,
+                                     cache.namespace_signature(namespace)])

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from eqsnn import units
+from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.groups import NeuronGroup, _check_size, _default_name
 
@@ -98,23 +99,30 @@ class SpikeGeneratorGroup:
                 f"t = {steps[k] * dt} s", hint="use a smaller dt or remove the duplicate")
         return steps, indices
 
-    def _contribute(self, builder, index: int, dt: float) -> None:
-        self._dt = dt
-        self._event_step, self._event_index = self._events(dt)
-        p = f"_g{index}"
-        builder.int_scalar(f"{p}_N", lambda: self.N)
-        spikes = SimpleNamespace(
-            array=builder.array(f"{p}_spikes", lambda: self._spikes, np.int32),
-            count=builder.counter(f"{p}_nspikes", lambda: self._nspikes))
+    def _events_for(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        """``_events(dt)``, computed once per dt (the loop reads them at every chunk)."""
+        cached = self.__dict__.get("_events_cache")
+        if cached is None or cached[0] != dt:
+            cached = self._events_cache = (dt, *self._events(dt))
+        return cached[1], cached[2]
+
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        self._events_for(dt)  # errors (two spikes in one step) before the compile
+        c = Contribution()
+        p = layout.prefix(self)
+        c.int_scalar(f"{p}_N", lambda: self.N)
+        spikes = layout.spikes(self)
+        c.array(spikes.array, lambda: self._spikes, np.int32)
+        c.counter(spikes.count, lambda: self._nspikes)
         group = SimpleNamespace(
             label=f"SpikeGeneratorGroup {p}",
-            position=builder.counter(f"{p}_position", lambda: self._position),
-            n_events=builder.int_scalar(f"{p}_n_events", lambda: self._event_step.size),
-            event_step=builder.array(f"{p}_event_step", lambda: self._event_step, np.int64),
-            event_index=builder.array(f"{p}_event_index", lambda: self._event_index, np.int32))
-        self._code = SimpleNamespace(prefix=p, spikes=spikes, names={}, group=group,
-                                     user_functions={})
-        builder.add("thresholds", "spikegenerator", group=group, spikes=spikes)
+            position=c.counter(f"{p}_position", lambda: self._position),
+            n_events=c.int_scalar(f"{p}_n_events", lambda: self._events_for(dt)[0].size),
+            event_step=c.array(f"{p}_event_step", lambda: self._events_for(dt)[0], np.int64),
+            event_index=c.array(f"{p}_event_index", lambda: self._events_for(dt)[1],
+                                np.int32))
+        c.add("thresholds", "spikegenerator", group=group, spikes=spikes)
+        return c
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"position": self._position, "spikes": self._spikes, "nspikes": self._nspikes}
@@ -182,21 +190,14 @@ class TimedArray:
             raise DimensionMismatchError("a TimedArray is called with a time, e.g. stim(5*ms)")
         return units.from_si(self.evaluate(magnitude), self.dim)
 
-    def _declare(self, builder) -> str:
-        """Declare this array to the module builder once; return the function's name."""
-        memo = builder.memo.setdefault("timed_arrays", {})
-        if id(self) in memo:
-            return memo[id(self)]
-        k = len(memo)
-        fname = f"_ta{k}"
-        values = builder.array(f"{fname}_values", lambda: self.values)
-        n = builder.int_scalar(f"{fname}_n", lambda: self.values.size)
-        dt = builder.scalar(f"{fname}_dt", lambda: self.dt)
-        builder.add_function(
-            f"#define {fname}(t) eqsnn_timed_1d({values}, {n}, {dt}, (t))",
-            f"{fname} = lambda t: eqsnn_timed_1d({values}, {n}, {dt}, t)")
-        memo[id(self)] = fname
-        return fname
+    def _contribution(self, name: str) -> Contribution:
+        """Declare this array once per network, as the module's function ``name``."""
+        c = Contribution()
+        c.add_function(TimedFunction(
+            name, values=c.array(f"{name}_values", lambda: self.values),
+            n=c.int_scalar(f"{name}_n", lambda: self.values.size),
+            dt=c.scalar(f"{name}_dt", lambda: self.dt)))
+        return c
 
     def __repr__(self) -> str:
         return f"TimedArray({self.values.size} values, dt={self.dt} s)"

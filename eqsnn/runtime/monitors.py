@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from eqsnn import units
+from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.groups import source_range
 
@@ -38,7 +39,7 @@ class _Monitor:
     _kind = "monitor"
 
     def __init__(self, source: Any, name: str | None):
-        if not hasattr(source, "N") or not (hasattr(source, "_contribute")
+        if not hasattr(source, "N") or not (hasattr(source, "_contribution")
                                              or hasattr(source, "parent")):
             raise InvalidValueError(
                 f"{type(self).__name__} needs a group to monitor, not {type(source).__name__}")
@@ -64,6 +65,10 @@ class _Monitor:
     def _dependencies(self):
         return [self.group]
 
+    def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
+        self._dt = dt  # the clock of the coming run: steps → times
+        self._make_room_for(start_step, n_steps)
+
 
 class SpikeMonitor(_Monitor):
     """Records the index and time of every spike of a group (or subgroup).
@@ -78,21 +83,21 @@ class SpikeMonitor(_Monitor):
         self._step = np.zeros(1024, dtype=np.int64)
         self._count = np.zeros(1, dtype=np.int64)
 
-    def _contribute(self, builder, index: int, dt: float) -> None:
-        self._dt = dt
-        p = f"_m{index}"
-        count = builder.counter(f"{p}_count", lambda: self._count)
-        capacity = builder.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
-        size = builder.int_scalar(f"{p}_size", lambda: self.stop - self.start)
-        builder.add_capacity_check(f"{capacity} - {count} < {size}")
-        builder.add("thresholds", "spikemonitor", spikes=self.group._code.spikes,
-                    start=builder.int_scalar(f"{p}_start", lambda: self.start),
-                    stop=builder.int_scalar(f"{p}_stop", lambda: self.stop),
-                    buf_i=builder.array(f"{p}_i", lambda: self._i, np.int32),
-                    buf_step=builder.array(f"{p}_step", lambda: self._step, np.int64),
-                    count=count)
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        c = Contribution()
+        p = layout.prefix(self)
+        count = c.counter(f"{p}_count", lambda: self._count)
+        capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
+        size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
+        c.add_capacity_check(capacity, count, size)
+        c.add("thresholds", "spikemonitor", spikes=layout.spikes(self.group),
+              start=c.int_scalar(f"{p}_start", lambda: self.start),
+              stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+              buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
+              buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count)
+        return c
 
-    def _prepare(self, start_step: int, n_steps: int) -> None:
+    def _make_room_for(self, start_step: int, n_steps: int) -> None:
         self._make_room()
 
     def _make_room(self) -> None:
@@ -194,38 +199,41 @@ class StateMonitor(_Monitor):
         self._steps = np.zeros(0, dtype=np.int64)
         self._count = np.zeros(1, dtype=np.int64)
 
-    def _every(self) -> int:
+    def _every(self, dt: float) -> int:
         if self._interval is None:
             return 1
         value, dim = units.to_si(self._interval)
-        every = int(round(value / self._dt))
-        if dim != _SECOND or every < 1 or abs(every * self._dt - value) > 1e-9 * value:
+        every = int(round(value / dt))
+        if dim != _SECOND or every < 1 or abs(every * dt - value) > 1e-9 * value:
             raise InvalidValueError(
                 f"the recording interval of {self.name!r} must be a positive multiple of "
-                f"dt ({self._dt} s), got {self._interval}")
+                f"dt ({dt} s), got {self._interval}")
         return every
 
-    def _contribute(self, builder, index: int, dt: float) -> None:
-        self._dt = dt
-        p = f"_m{index}"
-        every = self._every()
-        count = builder.counter(f"{p}_count", lambda: self._count)
-        capacity = builder.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
-        builder.add_capacity_check(f"{capacity} - {count} < 1")
-        records = []
-        for var in self.variables:
-            cname = builder.array(f"{p}_v_{var}", lambda var=var: self._records[var])
-            records.append((cname, self.group._monitor_expression(var, builder)))
-        # Synaptic expressions are written for synapse _syn, its source _ipre, target _j.
-        synapses = self.group._code.indices if _is_synapses(self.group) else None
-        builder.add("start", "statemonitor", synapses=synapses,
-                    every=builder.int_scalar(f"{p}_every", lambda: every),
-                    indices=builder.array(f"{p}_indices", lambda: self._indices, np.int64),
-                    n_indices=builder.int_scalar(f"{p}_n", lambda: self._indices.size),
-                    buf_step=builder.array(f"{p}_steps", lambda: self._steps, np.int64),
-                    records=records, count=count)
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        c = Contribution()
+        p = layout.prefix(self)
+        every = self._every(dt)
+        count = c.counter(f"{p}_count", lambda: self._count)
+        capacity = c.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
+        c.add_capacity_check(capacity, count, "1")
+        # The source's record says how each variable is computed, in the model's names
+        # (synaptic ones for synapse _syn, its source _ipre and target _j).
+        expressions = self.group._record.code[backend].records
+        records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var]),
+                    expressions[var]] for var in self.variables]
+        reads = sorted({name for _, e in records for name in e.reads})
+        c.add("start", "statemonitor", synapses=_is_synapses(self.group),
+              source=self.group._names(layout),
+              every=c.int_scalar(f"{p}_every", lambda: every),
+              indices=c.array(f"{p}_indices", lambda: self._indices, np.int64),
+              n_indices=c.int_scalar(f"{p}_n", lambda: self._indices.size),
+              buf_step=c.array(f"{p}_steps", lambda: self._steps, np.int64),
+              records=records, count=count,
+              **self.group._bindings(layout, backend, reads))
+        return c
 
-    def _prepare(self, start_step: int, n_steps: int) -> None:
+    def _make_room_for(self, start_step: int, n_steps: int) -> None:
         if _is_synapses(self.group) and self._indices.size \
                 and self._indices.max() >= self.group.N:
             raise InvalidValueError(
@@ -233,7 +241,7 @@ class StateMonitor(_Monitor):
                 f"{self.group.name!r}, which now has only {self.group.N} synapses",
                 hint="a restore() to a state with fewer synapses removed it; create the "
                      "monitor again")
-        every = self._every()
+        every = self._every(self._dt)
         first = -(-start_step // every) * every
         expected = max(0, -(-(start_step + n_steps - first) // every))
         self._make_room(expected)
@@ -287,19 +295,19 @@ class PopulationRateMonitor(_Monitor):
         self._steps_start = 0
         self._count = np.zeros(1, dtype=np.int64)
 
-    def _contribute(self, builder, index: int, dt: float) -> None:
-        self._dt = dt
-        p = f"_m{index}"
-        count = builder.counter(f"{p}_count", lambda: self._count)
-        capacity = builder.int_scalar(f"{p}_capacity", lambda: self._counts.shape[0])
-        builder.add_capacity_check(f"{capacity} - {count} < 1")
-        start = builder.int_scalar(f"{p}_start", lambda: self.start)
-        stop = builder.int_scalar(f"{p}_stop", lambda: self.stop)
-        builder.add("end", "ratemonitor", spikes=self.group._code.spikes,
-                    size=_Range(start, stop),
-                    buf=builder.array(f"{p}_counts", lambda: self._counts), count=count)
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        c = Contribution()
+        p = layout.prefix(self)
+        count = c.counter(f"{p}_count", lambda: self._count)
+        capacity = c.int_scalar(f"{p}_capacity", lambda: self._counts.shape[0])
+        c.add_capacity_check(capacity, count, "1")
+        c.add("end", "ratemonitor", spikes=layout.spikes(self.group),
+              start=c.int_scalar(f"{p}_start", lambda: self.start),
+              stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+              buf=c.array(f"{p}_counts", lambda: self._counts), count=count)
+        return c
 
-    def _prepare(self, start_step: int, n_steps: int) -> None:
+    def _make_room_for(self, start_step: int, n_steps: int) -> None:
         if int(self._count[0]) == 0:
             self._steps_start = start_step
         self._counts = _grow(self._counts, int(self._count[0]) + n_steps)
@@ -340,8 +348,3 @@ class PopulationRateMonitor(_Monitor):
         n = max(1, int(round(value / self._dt)))
         kernel = np.ones(n) / n
         return units.from_si(np.convolve(self.rate_, kernel, mode="same"), _HERTZ)
-
-
-class _Range:
-    def __init__(self, start: str, stop: str):
-        self.start, self.stop = start, stop

@@ -17,6 +17,7 @@ from eqsnn import units
 from eqsnn.codegen.network import ModuleBuilder
 from eqsnn.errors import InvalidValueError, NumericalInstabilityError
 from eqsnn.runtime.backends import load_backend, choose_backend
+from eqsnn.runtime.layout import Layout
 
 __all__ = ["Network"]
 
@@ -67,7 +68,7 @@ class Network:
             if isinstance(obj, (list, tuple)):
                 self.add(*obj)
                 continue
-            if not hasattr(obj, "_contribute"):
+            if not hasattr(obj, "_contribution"):
                 raise InvalidValueError(
                     f"a Network holds groups, synapses and monitors, not {type(obj).__name__}")
             if any(obj is known for known in self.objects):
@@ -136,12 +137,16 @@ class Network:
         return self._program
 
     def _builder(self) -> ModuleBuilder:
-        """Every object's arrays and operations, declared to one module builder
-        (numbered per kind: groups, synapses, monitors)."""
+        """Every object's contribution, put together in one module builder. The layout
+        (every object's prefix, numbered per kind: groups, synapses, monitors) is fixed
+        first, so no contribution depends on another."""
+        groups, synapses, monitors = self._ordered()
+        layout = Layout(groups, synapses, monitors)
         builder = ModuleBuilder(self.backend)
-        for objects in self._ordered():
-            for k, obj in enumerate(objects):
-                obj._contribute(builder, k, self._dt)
+        for name, function in layout.functions:
+            builder.include(function._contribution(name))
+        for obj in groups + synapses + monitors:
+            builder.include(obj._contribution(layout, self.backend, self._dt))
         return builder
 
     # --- running ----------------------------------------------------------------------
@@ -168,7 +173,7 @@ class Network:
         program = self._build()
         for obj in self.objects:
             if hasattr(obj, "_prepare"):
-                obj._prepare(self._step, n_steps)
+                obj._prepare(self._step, n_steps, self._dt)
         loop_started = time.perf_counter()
         self._runs += 1
         self._loop(program, n_steps, progress)
@@ -305,13 +310,13 @@ class _StopAtStepBoundary:
 def _build_source(builder: ModuleBuilder):
     """The builder's module source, rendered once per signature and then read from the
     build cache: a warm run neither imports Jinja2 nor renders a template."""
-    from eqsnn.runtime import build_cache
+    from eqsnn.lowering import cache
     signature = builder.signature()
-    key = build_cache.key("network-source", signature) if signature is not None else None
-    stored = build_cache.load(key) if key is not None else None
+    key = cache.key("network-source", signature) if signature is not None else None
+    stored = cache.load(key) if key is not None else None
     source = builder.build(stored["source"] if stored is not None else None)
     if key is not None and stored is None:
-        build_cache.store(key, {"source": source.source})
+        cache.store(key, {"source": source.source})
     return source
 
 

@@ -21,8 +21,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from eqsnn.codegen.network import Contribution
 
-__all__ = ["contribute", "pathway_structure", "structure_bytes"]
+__all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
 
 
 def pathway_structure(syn, path: str, dt: float) -> SimpleNamespace:
@@ -81,115 +82,97 @@ def structure_bytes(syn, dt: float) -> int:
     return total
 
 
-def contribute(syn, builder, index: int, dt: float) -> None:
-    """Declare the arrays and operations of ``syn`` (the ``index``-th synapses object)."""
-    p = f"_s{index}"
-    syn._dt = dt
-    code = syn._record["code"][builder.backend]
-    info = SimpleNamespace(
-        # Named by slot, never by the user's name: a renamed object must not recompile.
-        label=f"Synapses {p}", n=builder.int_scalar(f"{p}_n", lambda: syn.N),
-        pre=builder.array(f"{p}_pre", lambda: syn._pre, np.int32),
-        post=builder.array(f"{p}_post", lambda: syn._post, np.int32),
-        lastupdate=None)
-    if code["lastupdate"]:
-        info.lastupdate = builder.array(f"{p}_lastupdate", lambda: syn._lastupdate)
-    fill = _declare(syn, builder, p)
-    # for state monitors of synaptic variables (they contribute after the synapses)
-    syn._code = SimpleNamespace(prefix=p, fill=fill, indices=SimpleNamespace(
-        pre=info.pre, post=info.post))
-    _contribute_summed(syn, builder, p, info, code["summed"], fill)
-    if code["update"] is not None:
-        builder.add("synapse_state", "synapses_update", op=builder.next_op(), syn=info,
-                    lines=[fill(line) for line in code["update"]["lines"]],
-                    temporaries=code["update"]["temporaries"],
-                    uses_random=code["update"]["uses_random"])
+def names(syn, layout) -> SimpleNamespace:
+    """The module's names of a Synapses object's own arrays and sizes (for its
+    templates and a StateMonitor's)."""
+    p = layout.prefix(syn)
+    # Named by slot, never by the user's name: a renamed object must not recompile.
+    return SimpleNamespace(
+        label=f"Synapses {p}", n=f"{p}_n", pre=f"{p}_pre", post=f"{p}_post",
+        lastupdate=f"{p}_lastupdate" if syn._record.uses_lastupdate else None,
+        pre_start=f"{p}_pre_start", post_start=f"{p}_post_start", N_pre=f"{p}_N_pre",
+        N_post=f"{p}_N_post")
+
+
+def bindings(syn, layout, backend: str, reads) -> dict:
+    """The bindings of the names in ``reads``: synaptic variables and constants,
+    variables of the source and target neurons (``v_pre``, ``v_post``), functions."""
+    code = syn._record.code[backend]
+    p = layout.prefix(syn)
+    arrays, scalars, functions = [], [], []
+    for name in reads:
+        if name in syn._arrays:
+            arrays.append([code.local(name), f"{p}_v_{name}"])
+        elif name == "lastupdate":
+            arrays.append([name, f"{p}_lastupdate"])
+        elif name in syn._constants:
+            scalars.append([code.local(name), f"{p}_c_{name}"])
+        elif name in syn._functions:
+            functions.append([code.local(name), layout.function(syn._functions[name])])
+        else:
+            for suffix, group in (("_pre", syn.pre_group), ("_post", syn.post_group)):
+                var = name[:-len(suffix)]
+                if name.endswith(suffix) and var in getattr(group, "_arrays", {}):
+                    arrays.append([code.local(name), layout.variable(group, var)])
+                    break
+    return {"arrays": arrays, "scalars": scalars, "functions": functions,
+            "reads": list(reads)}
+
+
+def contribution(syn, layout, backend: str, dt: float) -> Contribution:
+    """Declare the arrays and operations of ``syn``."""
+    c = Contribution()
+    p = layout.prefix(syn)
+    code = syn._record.code[backend]
+    info = names(syn, layout)
+    c.int_scalar(info.n, lambda: syn.N)
+    c.array(info.pre, lambda: syn._pre, np.int32)
+    c.array(info.post, lambda: syn._post, np.int32)
+    if info.lastupdate is not None:
+        c.array(info.lastupdate, lambda: syn._lastupdate)
+    for var in syn._arrays:
+        c.array(f"{p}_v_{var}", lambda var=var: syn._arrays[var])
+    for const in syn._constants.values():
+        c.scalar(f"{p}_c_{const.name}", lambda const=const: const.value)
+    c.int_scalar(info.pre_start, lambda: syn.pre_start)
+    c.int_scalar(info.post_start, lambda: syn.post_start)
+    c.int_scalar(info.N_pre, lambda: syn.pre_stop - syn.pre_start)
+    c.int_scalar(info.N_post, lambda: syn.post_stop - syn.post_start)
+    for summed in code.summed:
+        # In the "start" slot, before the state monitors: a recorded summed value is
+        # computed from the synaptic state recorded at the same t.
+        c.add("start", "summed", syn=info, target=layout.variable(syn.post_group, summed.target),
+              zero=layout.zeroes_summed(syn, summed.target),
+              start=c.int_scalar(f"{p}_{summed.target}_start", lambda: syn.post_start),
+              stop=c.int_scalar(f"{p}_{summed.target}_stop", lambda: syn.post_stop),
+              expression=summed.expression,
+              **bindings(syn, layout, backend, summed.expression.reads))
+    if code.update is not None:
+        c.add("synapse_state", "synapses_update", numbered=True, syn=info, code=code.update,
+              **bindings(syn, layout, backend, code.update.reads))
     for path in ("pre", "post"):
-        if code[path] is not None:
-            _contribute_pathway(syn, builder, p, path, info, code[path], fill, dt)
+        if code.pathway(path) is not None:
+            _pathway(c, syn, layout, backend, path, info, dt)
+    return c
 
 
-def _contribute_pathway(syn, builder, p, path, info, op, fill, dt) -> None:
-    q = f"{p}_{path}"
+def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: float) -> None:
+    q = f"{layout.prefix(syn)}_{path}"
+    code = syn._record.code[backend].pathway(path)
     structure = lambda: pathway_structure(syn, path, dt)  # noqa: E731  (re-read each chunk)
     structure()  # build now: errors surface before the compile
     way = SimpleNamespace(
         name=path,
-        order=builder.array(f"{q}_order", lambda: structure().order, np.int32),
-        ptr=builder.array(f"{q}_ptr", lambda: structure().ptr, np.int64),
-        ring=builder.array(f"{q}_ring", lambda: structure().ring["spikes"], np.int32),
-        ring_n=builder.array(f"{q}_ring_n", lambda: structure().ring["n"], np.int64),
-        D=builder.int_scalar(f"{q}_D", lambda: structure().D),
-        width=builder.int_scalar(f"{q}_width", lambda: structure().width),
-        first_age=builder.int_scalar(f"{q}_first_age", lambda: structure().first_age),
-        n_ages=builder.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
+        order=c.array(f"{q}_order", lambda: structure().order, np.int32),
+        ptr=c.array(f"{q}_ptr", lambda: structure().ptr, np.int64),
+        ring=c.array(f"{q}_ring", lambda: structure().ring["spikes"], np.int32),
+        ring_n=c.array(f"{q}_ring_n", lambda: structure().ring["n"], np.int64),
+        D=c.int_scalar(f"{q}_D", lambda: structure().D),
+        width=c.int_scalar(f"{q}_width", lambda: structure().width),
+        first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
+        n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
     sender = syn.pre_group if path == "pre" else syn.post_group
-    batch = {"post": info.post, "pre": info.pre}.get(op["batch"], op["batch"])
-    builder.add("synapses", "synapses_pathway", op=builder.next_op(), syn=info, path=way,
-                spikes=sender._code.spikes, batch=batch,
-                lines=[fill(line) for line in op["lines"]], temporaries=op["temporaries"],
-                uses_random=op["uses_random"])
-
-
-def _contribute_summed(syn, builder, p, info, summed, fill) -> None:
-    """``x_post = expr : unit (summed)``: zero the target range, then add every synapse.
-
-    Several Synapses may sum into the same variable of the same target range; only the
-    first zeroes it. Ranges that overlap without being equal are refused (their sum
-    would depend on the order of the objects)."""
-    claimed = builder.memo.setdefault("summed_ranges", {})
-    for base, expression in summed:
-        target = neuron_reference(syn.post_group, base, "")[:-2]  # the array itself
-        span = (syn.post_start, syn.post_stop)
-        ranges = claimed.setdefault(target, [])
-        overlapping = [r for r in ranges if r[0] < span[1] and span[0] < r[1]]
-        if any(r != span for r in overlapping):
-            from eqsnn.errors import InvalidValueError
-            raise InvalidValueError(
-                f"{syn.name!r} sums into {base} of {syn.post_group.name!r} over neurons "
-                f"{span[0]}..{span[1] - 1}, which overlaps another summed range of the same "
-                f"variable without being equal", hint="sum over the same (sub)group, or into "
-                "two variables added in the neuron equations")
-        ranges.append(span)
-        # In the "start" slot, before the state monitors: a recorded summed value is
-        # computed from the synaptic state recorded at the same t.
-        builder.add("start", "summed", syn=info, target=target, zero=not overlapping,
-                    start=builder.int_scalar(f"{p}_{base}_start", lambda: syn.post_start),
-                    stop=builder.int_scalar(f"{p}_{base}_stop", lambda: syn.post_stop),
-                    expression=fill(expression))
-
-
-def neuron_reference(group, var: str, index: str) -> str:
-    """How the group's generated code writes variable ``var`` of neuron ``index``: the
-    group's own reference for neuron ``_i``, re-indexed (a shared variable stays [0])."""
-    reference = group._code.names[var]
-    return reference[:-len("[_i]")] + f"[{index}]" if reference.endswith("[_i]") else reference
-
-
-def _declare(syn, builder, p: str):
-    """Declare the synapses' variables, constants, sizes and functions; return the
-    function that fills the placeholders of the record's code (see synapse_derivation)."""
-    from eqsnn.runtime.groups import function_token
-    record = syn._record
-    for var in syn._arrays:
-        builder.array(f"{p}_v_{var}", lambda var=var: syn._arrays[var])
-    for const in syn._constants.values():
-        builder.scalar(f"{p}_c_{const.name}", lambda c=const: c.value)
-    builder.int_scalar(f"{p}_pre_start", lambda: syn.pre_start)
-    builder.int_scalar(f"{p}_post_start", lambda: syn.post_start)
-    builder.int_scalar(f"{p}_N_pre", lambda: syn.pre_stop - syn.pre_start)
-    builder.int_scalar(f"{p}_N_post", lambda: syn.post_stop - syn.post_start)
-    functions = [syn._functions[name]._declare(builder) for name in record["functions"]]
-    replacements = [(f"@PRE{k}@", neuron_reference(syn.pre_group, var, "_ipre"))
-                    for k, var in enumerate(record["pre_vars"])]
-    replacements += [(f"@POST{k}@", neuron_reference(syn.post_group, var, "_j"))
-                     for k, var in enumerate(record["post_vars"])]
-    replacements += [(function_token(k), name) for k, name in enumerate(functions)]
-    replacements.append(("@S@", p))
-
-    def fill(text: str) -> str:
-        if "@" in text:
-            for token, value in replacements:
-                text = text.replace(token, value)
-        return text
-    return fill
+    batch = {"post": info.post, "pre": info.pre}.get(code.batch, code.batch)
+    c.add("synapses", "synapses_pathway", numbered=True, syn=info, path=way,
+          spikes=layout.spikes(sender), batch=batch, code=code,
+          **bindings(syn, layout, backend, code.reads))

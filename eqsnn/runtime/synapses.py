@@ -22,56 +22,18 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
-from eqsnn.runtime import build_cache
+from eqsnn.lowering import cache
+from eqsnn.lowering.names import BUILTIN_DIMS
+from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
-from eqsnn.runtime.groups import BUILTIN_DIMS, _default_name, source_range
-from eqsnn.runtime.namespace import Constant, resolve_names
+from eqsnn.runtime.groups import StateUpdateView, _default_name, source_range
 from eqsnn.runtime.variables import VariableAccess, convert_value
 
 __all__ = ["Synapses", "Pathway"]
 
 _SECOND = BUILTIN_DIMS["t"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
-
-
-def neuron_arrays(group) -> dict[str, np.ndarray]:
-    """State arrays of a group (none for a spike generator)."""
-    return getattr(group, "_arrays", {})
-
-
-def neuron_dims(group) -> dict[str, Any]:
-    return getattr(group, "_dims", {})
-
-
-def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> dict:
-    """How to compute, for each pair (``pre[k]``, ``post[k]``), the symbols a synapse
-    string may use: ``i``, ``j``, ``N_pre``, ``N_post`` and every neuron variable as
-    ``x_pre`` / ``x_post``. Functions, not arrays, for :class:`LazyValues`: a string
-    reads only a few of them, and each would be a full-length gather.
-
-    ``relative``: ``pre`` and ``post`` count from the start of the source and target
-    (sub)groups, as ``i`` and ``j`` do (connect's candidate pairs); otherwise they
-    index the whole groups' arrays (the synapses' own ``_pre`` and ``_post``)."""
-    lazy = {"N_pre": lambda: float(syn.pre_stop - syn.pre_start),
-            "N_post": lambda: float(syn.post_stop - syn.post_start)}
-    for index_name, suffix, group, index, start in (
-            ("i", "_pre", syn.pre_group, pre, syn.pre_start),
-            ("j", "_post", syn.post_group, post, syn.post_start)):
-        offset = start if relative else 0   # relative index + offset = array index
-        lazy[index_name] = _shifted(index, offset - start)
-        shared = getattr(group, "_shared", ())
-        for name, array in neuron_arrays(group).items():
-            lazy[name + suffix] = (lambda a=array: a[0]) if name in shared \
-                else _gather(array, index, offset)
-    return lazy
-
-
-def _shifted(index: np.ndarray, shift: int):
-    return lambda: (index + shift).astype(np.float64)
-
-
-def _gather(array: np.ndarray, index: np.ndarray, shift: int):
-    return lambda: array[index + shift] if shift else array[index]
 
 
 class Pathway:
@@ -102,7 +64,7 @@ class Pathway:
 
     @property
     def has_code(self) -> bool:
-        return self._syn._record["code"]["numpy"][self.name] is not None
+        return next(iter(self._syn._record.code.values())).pathway(self.name) is not None
 
     @property
     def delay(self):
@@ -186,14 +148,15 @@ class Synapses(VariableAccess):
         self._namespace = dict(namespace or {})  # also for initialisers and conditions
         self._sources = (model, on_pre, on_post, method, self._namespace)
         self._build_key = _build_key(self._sources, self.pre_group, self.post_group)
-        record = build_cache.load(self._build_key) if self._build_key else None
+        record = cache.load_record(self._build_key, SynapsesRecord)
         self._derivation = None
         if record is None:  # the cold path: SymPy, and every error the strings can cause
             self._derivation = self._derive()
-            record = self._derivation.record()
-            if self._build_key:
-                build_cache.store(self._build_key, record)
-        self._record = record
+            record = self._derivation.record(Inputs(
+                model if isinstance(model, str) else None,
+                {"on_pre": on_pre, "on_post": on_post}, method))
+            cache.store_record(self._build_key, record)
+        self._record: SynapsesRecord = record
         self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()
@@ -207,10 +170,10 @@ class Synapses(VariableAccess):
 
     # --- construction -------------------------------------------------------------------
     def _derive(self):
-        from eqsnn.runtime.synapse_derivation import SynapseDerivation
+        from eqsnn.lowering.synapses import SynapseLowering
         model, on_pre, on_post, method, namespace = self._sources
-        return SynapseDerivation(self.name, model, on_pre, on_post, method, namespace,
-                                 self.pre_group, self.post_group)
+        return SynapseLowering(self.name, model, on_pre, on_post, method, namespace,
+                               _side(self.pre_group), _side(self.post_group))
 
     def _symbolic(self):
         """The SymPy side of the synapses, derived again on demand after a warm start."""
@@ -225,8 +188,11 @@ class Synapses(VariableAccess):
 
     @property
     def state_update(self):
-        """The discretised clock-driven equations (``.method``, ``.statements``) or ``None``."""
-        return self._symbolic().state_update
+        """The discretised clock-driven equations (``.method``, ``.statements``) or
+        ``None``; method, reason and notes come from the record, without SymPy."""
+        if self._record.method is None:
+            return None
+        return StateUpdateView(self._record.method, lambda: self._symbolic().state_update)
 
     @property
     def summed(self) -> list:
@@ -234,24 +200,19 @@ class Synapses(VariableAccess):
         return self._symbolic().summed
 
     def _init_storage(self) -> None:
-        self._dims: dict[str, Any] = {}
-        self._arrays: dict[str, np.ndarray] = {}
-        for name, dim in self._record["variables"]:
-            self._arrays[name] = np.zeros(0)
-            self._dims[name] = build_cache.dimension_from_json(dim)
-        for name, dim in self._record["subexpressions"]:
-            self._dims[name] = build_cache.dimension_from_json(dim)
+        self._dims: dict[str, Any] = {v.name: v.dim for v in self._record.variables}
+        self._arrays: dict[str, np.ndarray] = {v.name: np.zeros(0) for v in self._record.state}
         self._pre = np.zeros(0, dtype=np.int32)
         self._post = np.zeros(0, dtype=np.int32)
         self._lastupdate = np.zeros(0)
 
     def _resolve(self) -> None:
         """The namespace entries the strings use (their values are read at every run)."""
-        resolved = resolve_names(self._record["external"], self._namespace,
+        resolved = resolve_names(self._record.constants, self._namespace,
                                  source=_source_text(self._sources), label="synapse model",
                                  known=list(self._dims))
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
-        self._functions = {name: self._namespace[name] for name in self._record["functions"]}
+        self._functions = {name: self._namespace[name] for name in self._record.functions}
 
     # --- connecting ---------------------------------------------------------------------
     def connect(self, condition: str | bool | None = None, *, i: Any = None, j: Any = None,
@@ -295,7 +256,7 @@ class Synapses(VariableAccess):
     def _uses_lastupdate(self) -> bool:
         """Whether the loop reads ``lastupdate`` (to advance event-driven variables).
         Otherwise it stays 0 and takes no memory per synapse."""
-        return any(code["lastupdate"] for code in self._record["code"].values())
+        return self._record.uses_lastupdate
 
     def _lastupdate_values(self) -> np.ndarray:
         return self._lastupdate if self._uses_lastupdate else np.zeros(self.N)
@@ -346,7 +307,7 @@ class Synapses(VariableAccess):
     def _read(self, var: str, part: slice) -> np.ndarray:
         if var in self._arrays:
             return self._arrays[var][part]
-        return self._evaluate(self._record["subexpression_trees"][var])[part]
+        return self._evaluate(self._record.trees[var])[part]
 
     def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
         view = self._arrays[var][part]
@@ -358,25 +319,24 @@ class Synapses(VariableAccess):
     def _evaluate_string(self, text: str, var: str, dim) -> np.ndarray:
         """``S.var = text``: parsed and checked once per model, then from the cache."""
         derived = self._derived_string(text, f"value of {var}", want=dim)
-        return self._evaluate(derived["tree"], self._extra(derived))
+        return self._evaluate(derived.tree, self._extra(derived))
 
-    def _derived_string(self, text: str, label: str, **options) -> dict:
+    def _derived_string(self, text: str, label: str, **options) -> ValueRecord:
         """The tree of a string (initialiser, condition, probability): derived with SymPy
         the first time, then loaded from the build cache."""
-        key = build_cache.key("Synapses-string", [self._build_key, label, text, repr(
+        key = cache.key("Synapses-string", [self._build_key, label, text, repr(
             sorted(options.items()))]) if self._build_key else None
-        derived = build_cache.load(key) if key else None
+        derived = cache.load_record(key, ValueRecord)
         if derived is None:
-            from eqsnn.runtime.synapse_derivation import derive_string
-            derived = derive_string(self._symbolic(), text, label, namespace=self._namespace,
-                                    **options)
-            if key:
-                build_cache.store(key, derived)
+            from eqsnn.lowering.synapses import lower_string
+            derived = lower_string(self._symbolic(), text, label, namespace=self._namespace,
+                                   **options)
+            cache.store_record(key, derived)
         return derived
 
-    def _extra(self, derived: dict) -> dict[str, Any]:
+    def _extra(self, derived: ValueRecord) -> dict[str, Any]:
         """Values of the namespace entries and units a string uses beyond the model's."""
-        resolved = resolve_names(derived["extra"], self._namespace, source="", label="value")
+        resolved = resolve_names(derived.extra, self._namespace, source="", label="value")
         return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
 
     def _evaluate(self, tree, extra: Mapping[str, float] = ()) -> np.ndarray:
@@ -385,7 +345,7 @@ class Synapses(VariableAccess):
         values.update(dict(extra))
         values.update(self._arrays)
         values["t"] = 0.0
-        lazy = pair_values(self, self._pre, self._post, relative=False)
+        lazy = connectivity.pair_values(self, self._pre, self._post, relative=False)
         lazy["lastupdate"] = self._lastupdate_values
         values = LazyValues(values, lazy)
         functions = {name: f.evaluate for name, f in self._functions.items()}
@@ -430,7 +390,7 @@ class Synapses(VariableAccess):
         return [self.pre_group, self.post_group]
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        return {name: self._arrays[name] for name in self._record["differential"]}
+        return {name: self._arrays[name] for name in self._record.differential}
 
     def __repr__(self) -> str:
         n = len(self.__dict__.get("_pre", ()))  # safe while __init__ is still running
@@ -438,15 +398,29 @@ class Synapses(VariableAccess):
         return (f"Synapses({getattr(pre, 'name', '?')} → {getattr(post, 'name', '?')}, "
                 f"{n} synapses, name={self.__dict__.get('name')!r})")
 
-    # --- code generation ----------------------------------------------------------------
-    def _contribute(self, builder, index: int, dt: float) -> None:
-        from eqsnn.runtime.synapse_code import contribute
-        contribute(self, builder, index, dt)
+    # --- running ----------------------------------------------------------------------
+    def _contribution(self, layout, backend: str, dt: float):
+        from eqsnn.runtime.synapse_code import contribution
+        return contribution(self, layout, backend, dt)
 
-    def _monitor_expression(self, var: str, builder) -> str:
-        """How ``var`` of synapse ``_syn`` (source ``_ipre``, target ``_j``) is written in
-        the module (after ``_contribute``), for a StateMonitor."""
-        return self._code.fill(self._record["code"][builder.backend]["records"][var])
+    def _bindings(self, layout, backend: str, reads) -> dict:
+        from eqsnn.runtime.synapse_code import bindings
+        return bindings(self, layout, backend, reads)
+
+    def _names(self, layout):
+        from eqsnn.runtime.synapse_code import names
+        return names(self, layout)
+
+    def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
+        self._dt = dt  # the clock of the coming run (memory_bytes reports for it)
+
+
+def _side(group):
+    """A connected group as the build stage sees it: its name and its record's
+    variables (none for a group without a model, such as a SpikeGeneratorGroup)."""
+    from eqsnn.lowering.synapses import Side
+    record = getattr(group, "_record", None)
+    return Side(group.name, record.variables if record is not None else ())
 
 
 def _group_signature(group) -> list | None:
@@ -468,8 +442,8 @@ def _build_key(sources, pre_group, post_group) -> str | None:
     pre, post = _group_signature(pre_group), _group_signature(post_group)
     if pre is None or post is None:
         return None
-    return build_cache.key("Synapses", [model or "", on_pre, on_post, method,
-                                        build_cache.namespace_signature(namespace), pre, post])
+    return cache.key("Synapses", [model or "", on_pre, on_post, method,
+                                  cache.namespace_signature(namespace), pre, post])
 
 
 def _source_text(sources) -> str:

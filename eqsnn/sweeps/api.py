@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from eqsnn import units
-from eqsnn.codegen.targets import backend_name
+from eqsnn.targets import backend_name
 from eqsnn.errors import InvalidValueError
 from eqsnn.sweeps import executors
 from eqsnn.sweeps.params import expand_params, plan_runs, root_sequence

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from eqsnn.codegen.targets import COMPILED, NUMPY
+from eqsnn.targets import COMPILED, NUMPY
 from eqsnn.sweeps.params import RESERVED_COLUMNS
 from eqsnn.sweeps.transport import decode, encode
 

@@ -13,7 +13,7 @@ import pytest
 import sympy
 
 from eqsnn.codegen import numpy_support
-from eqsnn.codegen.printing import c_expression, numpy_expression
+from eqsnn.printers.code import c_expression, numpy_expression
 from eqsnn.equations import functions as fn
 from eqsnn.equations.symbols import symbol
 

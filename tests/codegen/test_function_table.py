@@ -7,10 +7,16 @@ import sympy
 from sympy.codegen import cfunctions
 
 from eqsnn.codegen.numpy_support import eqsnn_exprel, numpy_callable
-from eqsnn.codegen.printing import c_expression, numpy_expression
+from eqsnn.printers.code import c_expression, numpy_expression
 from eqsnn.equations import functions as fn
 from eqsnn.equations.symbols import symbol
-from eqsnn.runtime.evaluate import evaluate, to_tree
+from eqsnn.lowering.trees import to_tree
+from eqsnn.runtime.evaluate import evaluate_tree
+
+
+def evaluate(expr, values, *, size):
+    return evaluate_tree(to_tree(expr), values, size=size)
+
 
 X, Y, Z = symbol("x"), symbol("y"), symbol("z")
 

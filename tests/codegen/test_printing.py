@@ -6,7 +6,7 @@ import pytest
 import sympy
 from sympy.codegen.ast import AddAugmentedAssignment, Assignment
 
-from eqsnn.codegen.printing import (CCodePrinter, NumpyCodePrinter, c_expression,
+from eqsnn.printers.code import (CCodePrinter, NumpyCodePrinter, c_expression,
                                     c_statements, numpy_expression, numpy_statements,
                                     temporaries)
 from eqsnn.equations import functions as fn

@@ -8,24 +8,28 @@ import pytest
 
 import eqsnn as es
 from eqsnn.codegen import network as codegen_network
-from eqsnn.codegen.network import ModuleBuilder
+from eqsnn.codegen.network import Contribution, ModuleBuilder
+from eqsnn.lowering.records import Code
 from eqsnn.runtime import network as runtime_network
 from eqsnn.units import ms
 
 
-def _builder(lines=("_g0_v[_i] = 1.0;",), label="G", backend="c"):
+def _builder(lines=("v[_i] = 1.0;",), label="G", backend="c"):
     builder = ModuleBuilder(backend)
-    v = builder.array("_g0_v", lambda: np.zeros(3))
-    builder.add("groups", "stateupdate", op=builder.next_op(),
-                group=SimpleNamespace(label=label, n="3", v=v),
-                lines=list(lines), temporaries=[], uses_random=False, refractory=None)
+    c = Contribution()
+    v = c.array("_g0_v", lambda: np.zeros(3))
+    c.add("groups", "stateupdate", numbered=True,
+          group=SimpleNamespace(label=label, N="3", lastspike="x", refsteps="0"),
+          code=Code(tuple(lines), reads=("v",)), refractory=None, arrays=[["v", v]],
+          scalars=[], functions=[], reads=["v"])
+    builder.include(c)
     return builder
 
 
 def test_the_signature_follows_every_input_and_the_templates(monkeypatch):
     same = _builder().signature()
     assert same == _builder().signature() and same is not None
-    assert _builder(lines=("_g0_v[_i] = 2.0;",)).signature() != same
+    assert _builder(lines=("v[_i] = 2.0;",)).signature() != same
     assert _builder(label="H").signature() != same
     assert _builder(backend="numpy").signature() != same
     monkeypatch.setattr(codegen_network, "template_digest", lambda: "edited templates")
@@ -34,8 +38,10 @@ def test_the_signature_follows_every_input_and_the_templates(monkeypatch):
 
 def test_an_input_it_cannot_describe_means_no_signature():
     builder = _builder()
-    builder.add("end", "summed", syn=SimpleNamespace(hook=print), target="x", zero=True,
-                start=0, stop=1, expression="0")
+    c = Contribution()
+    c.add("end", "summed", syn=SimpleNamespace(hook=print), target="x", zero=True,
+          start=0, stop=1, expression="0", arrays=[], scalars=[], functions=[], reads=[])
+    builder.include(c)
     assert builder.signature() is None
 
 

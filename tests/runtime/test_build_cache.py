@@ -18,7 +18,7 @@ import pytest
 
 import eqsnn as es
 from eqsnn.errors import DimensionMismatchError, UnknownNameError
-from eqsnn.runtime import build_cache
+from eqsnn.lowering import cache as build_cache
 from eqsnn.units import ms, mV, nA
 
 # A model that uses every part of the record: subexpression (read and monitored),
@@ -126,3 +126,32 @@ def test_initialiser_sees_namespace_and_conditions(tmp_path, monkeypatch):
     group = es.NeuronGroup(4, "I : amp", namespace={"I_max": 0.8 * nA})
     group.I = "I_max*i/N + 1*nA*(i >= 3)"
     np.testing.assert_allclose(group.I_, [0.0, 0.2e-9, 0.4e-9, 1.6e-9])
+
+
+REASON_SCRIPT = textwrap.dedent("""
+    import json, sys
+    import eqsnn as es
+    from eqsnn.units import ms, mV
+    g = es.NeuronGroup(3, "dv/dt = (1*mV - v)/(10*ms) + w/ms : volt\\nw : volt",
+                       threshold="v > 0.5*mV", reset="v = 0*mV")
+    s = es.Synapses(g, g, "dx/dt = -x/(5*ms) : 1 (clock-driven)", on_pre="v_post += 0*mV")
+    print(json.dumps({"method": g.state_update.method, "reason": g.state_update.reason,
+                      "notes": list(g.state_update.notes),
+                      "syn": [s.state_update.method, s.state_update.reason],
+                      "sympy": "sympy" in sys.modules}))
+""")
+
+
+def test_warm_start_answers_method_and_reason_without_sympy(tmp_path):
+    env = dict(os.environ, EQSNN_CACHE_DIR=str(tmp_path))
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", REASON_SCRIPT], capture_output=True,
+                              text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    cold, warm = runs
+    assert cold.pop("sympy") is True and warm.pop("sympy") is False
+    assert warm == cold
+    assert cold["method"] == "exact" and cold["syn"][0] == "exact"
+    assert cold["reason"] and cold["syn"][1]  # the chooser's words, kept in the record

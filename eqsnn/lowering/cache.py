@@ -1,11 +1,10 @@
-"""What objects derive from their strings with SymPy, kept on disk as plain JSON.
+"""The build stage's records, kept on disk as JSON.
 
 A group's strings go through parsing, unit checks, SymPy discretisation and C/numpy
-printing, which needs SymPy (0.3–0.5 s just to import). The results that the runtime
-uses — names and dimensions of variables, the printed update lines, the chosen method
-and why, expression trees for reading subexpressions and for string initialisers — are
-plain data. They are stored here once, keyed by everything that determines them, so a
-later process building the same model loads a small JSON file and never imports SymPy.
+printing, which needs SymPy (0.3–0.5 s just to import). What comes out is a record
+(:mod:`eqsnn.lowering.records`): plain data. It is stored here once, keyed by everything
+that determines it, so a later process building the same model loads a small JSON file
+and never imports SymPy. The network's rendered source is kept here the same way.
 
 The key covers the model's strings and options, the names and dimensions of the
 namespace entries (values are run-time data and never enter a derivation), the digest
@@ -28,11 +27,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["key", "load", "store", "dimension_to_json", "dimension_from_json",
-           "namespace_signature"]
+__all__ = ["key", "load", "store", "load_record", "store_record", "namespace_signature"]
 
 #: Bumped when the layout of stored entries changes.
-FORMAT = 1
+FORMAT = 2
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,19 +89,26 @@ def store(entry: str, data: dict) -> None:
         pass
 
 
-def dimension_to_json(dim) -> list:
-    """A pint dimension as sorted ``[name, power]`` pairs."""
-    return sorted([name, power] for name, power in dict(dim).items())
+def load_record(entry: str | None, record_type):
+    """The record of type ``record_type`` stored for ``entry``, or ``None``."""
+    data = load(entry) if entry is not None else None
+    if data is None:
+        return None
+    try:
+        return record_type.from_json(data)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by another layout: derive again
 
 
-def dimension_from_json(pairs) -> Any:
-    from eqsnn.units import DIMENSIONLESS
-    return type(DIMENSIONLESS)({name: power for name, power in pairs})
+def store_record(entry: str | None, record) -> None:
+    if entry is not None:
+        store(entry, record.to_json())
 
 
 def namespace_signature(namespace) -> list:
     """What a derivation may depend on in a namespace: names, kinds and dimensions."""
     from eqsnn import units
+    from eqsnn.lowering.records import dimension_to_json
     signature = []
     for name in sorted(namespace):
         value = namespace[name]

@@ -1,4 +1,6 @@
-"""The backends eqsnn generates code for: the one list every stage reads.
+"""The backends eqsnn generates code for: the one list every stage reads (a leaf
+module, below every stage: the build stage prints for each backend, the code generator
+renders for one, the runtime chooses one).
 
 ``"c"`` is the compiled backend: a plain C library per network, entered through one
 Cython runner. ``"numpy"`` is its twin in vectorised Python. Code is printed for each of

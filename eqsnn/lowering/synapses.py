@@ -1,52 +1,76 @@
-"""The cold path of a Synapses object: its strings → SymPy objects → a plain record.
+"""A Synapses object's strings → SymPy objects → a :class:`~eqsnn.lowering.records.SynapsesRecord`.
 
-:class:`SynapseDerivation` parses the model and the event statements, resolves and
-checks names and units (``x_pre``/``x_post`` against the groups), derives the exact
-advance of ``(event-driven)`` variables and discretises the clock-driven ones — in that
-order, so the first mistake is reported first. :meth:`SynapseDerivation.record` turns
-what the runtime needs into plain data, stored by :mod:`eqsnn.runtime.build_cache`, so a
-later process building the same synapses never imports SymPy.
+:class:`SynapseLowering` parses the model and the event statements, resolves and checks
+names and units (``x_pre``/``x_post`` against the groups), derives the exact advance of
+``(event-driven)`` variables and discretises the clock-driven ones — in that order, so
+the first mistake is reported first. :meth:`SynapseLowering.record` prints every
+operation with plain local names: ``w[_syn]`` for a synaptic variable, ``v_pre[_ipre]``
+and ``v_post[_j]`` for variables of the source and target neurons.
 
-Printed lines hold placeholders filled in by :mod:`eqsnn.runtime.synapse_code`:
-``@S@`` the synapses' prefix, ``@PRE<k>@`` / ``@POST<k>@`` the k-th variable of the
-source / target group as the group's own code writes it, ``@F<k>@`` the k-th function.
+The groups are seen through their records only (:class:`Side`), never as runtime
+objects.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
+import sympy
 from sympy.codegen.ast import Assignment
 
-from eqsnn import units
-from eqsnn.codegen.targets import BACKENDS
+from eqsnn import printers, units
 from eqsnn.equations import check_dimensions, parse_equations, parse_expression, parse_statements
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
                           UnknownNameError)
-from eqsnn.runtime import build_cache
-from eqsnn.runtime.evaluate import to_tree
-from eqsnn.runtime.groups import _resolve_functions, _temporaries, _uses_random, function_token
-from eqsnn.runtime.namespace import Constant, find_span, resolve_names
+from eqsnn.lowering import printed
+from eqsnn.lowering.names import SYNAPSE_DIMS, local_names
+from eqsnn.lowering.namespace import Constant, find_span, resolve_names
+from eqsnn.lowering.neurons import resolve_functions
+from eqsnn.lowering.records import (Inputs, Method, Summed, SynapseCode, SynapsesRecord,
+                                    ValueRecord, Variable)
+from eqsnn.lowering.trees import to_tree
 
-__all__ = ["SynapseDerivation", "SPECIAL_DIMS", "PREFIX", "derive_string", "check_suffixes"]
+__all__ = ["SynapseLowering", "Side", "lower_string", "check_suffixes"]
 
-PREFIX = "@S@"
-_SECOND = (1 * units.ureg.second).dimensionality
 _ONE = units.DIMENSIONLESS
-SPECIAL_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "j": _ONE, "N_pre": _ONE,
-                "N_post": _ONE, "lastupdate": _SECOND}
+SPECIAL_DIMS = SYNAPSE_DIMS
 # Attribute names of Synapses that a model variable would hide.
 _TAKEN = {"delay", "pre", "post", "lastupdate", "source", "target", "model", "name",
           "equations", "namespace", "summed", "connect"}
 
 
-def neuron_arrays(group) -> list[str]:
-    """Names of a group's state arrays (none for a spike generator)."""
-    return list(getattr(group, "_arrays", {}))
+@dataclass(frozen=True)
+class Side:
+    """The source or target group of a synapse, as its record describes it (a group
+    without a model, such as a SpikeGeneratorGroup, has no variables)."""
+
+    name: str
+    variables: tuple[Variable, ...] = ()
+
+    @property
+    def dims(self) -> dict[str, Any]:
+        return {v.name: v.dim for v in self.variables}
+
+    @property
+    def arrays(self) -> list[str]:
+        return [v.name for v in self.variables if v.is_state]
+
+    @property
+    def shared(self) -> set[str]:
+        return {v.name for v in self.variables if v.shared}
+
+    @property
+    def parameters(self) -> set[str]:
+        return {v.name for v in self.variables if v.kind == "parameter"}
 
 
-def neuron_dims(group) -> dict[str, Any]:
-    return getattr(group, "_dims", {})
+def neuron_arrays(side: Side) -> list[str]:
+    return side.arrays
+
+
+def neuron_dims(side: Side) -> dict[str, Any]:
+    return side.dims
 
 
 def check_suffixes(used, source: str, pre_group, post_group, subexpressions=()) -> None:
@@ -74,7 +98,7 @@ def implicit_post(expr, synaptic, post_dims):
     return expr.xreplace(mapping) if mapping else expr
 
 
-class SynapseDerivation:
+class SynapseLowering:
     """Everything SymPy does for one Synapses object, in the order errors are reported."""
 
     def __init__(self, name: str, model: Any, on_pre: str | None, on_post: str | None,
@@ -147,7 +171,7 @@ class SynapseDerivation:
         self.external = sorted(used - defined)
         resolved = resolve_names(self.external, namespace, source=self.source,
                                  label="synapse model", known=list(self.dims) + list(neuron))
-        resolved.update(_resolve_functions(self.equations, namespace))
+        resolved.update(resolve_functions(self.equations, namespace))
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         self.external = sorted(self.constants)
@@ -229,87 +253,83 @@ class SynapseDerivation:
 
     def _summed_variables(self) -> list[tuple[str, Any]]:
         summed = []
-        post_eqs = getattr(self.post_group, "equations", None)
+        post = self.post_group
         for name, entry in self.equations.subexpressions.items():
             if "summed" not in entry.flags:
                 continue
             base = name[:-5] if name.endswith("_post") else name
             span = self.equations.span(name)
-            if post_eqs is None or base not in post_eqs.parameters \
-                    or base in getattr(self.post_group, "_shared", ()):
+            if base not in post.parameters or base in post.shared:
                 raise InvalidValueError(
                     f"the summed variable {name!r} must name a parameter of the target group "
-                    f"{self.post_group.name!r} with the _post suffix", span=span,
+                    f"{post.name!r} with the _post suffix", span=span,
                     hint=f"declare '{base} : <unit>' in the target's equations and write "
                          f"{base}_post here")
-            if self.post_group._dims[base] != entry.dim:
+            if post.dims[base] != entry.dim:
                 raise DimensionMismatchError(
                     f"{name} has unit {units.format_dimension(entry.dim)} but {base} of the "
-                    f"target has unit {units.format_dimension(self.post_group._dims[base])}",
-                    span=span)
+                    f"target has unit {units.format_dimension(post.dims[base])}", span=span)
             summed.append((base, self.implicit_post(self.equations.substitute(entry.expr))))
         return summed
 
     # --- the record -------------------------------------------------------------------------
-    def record(self) -> dict:
-        """What the runtime needs, as plain JSON-able data."""
-        return {
-            "variables": [[n, build_cache.dimension_to_json(self.dims[n])] for n in self.state],
-            "subexpressions": [[n, build_cache.dimension_to_json(self.dims[n])]
-                               for n in self.subexpressions],
-            "subexpression_trees": {n: to_tree(self.implicit_post(
-                self.equations.substitute(symbol(n)))) for n in self.subexpressions},
-            "differential": list(self.equations.differential),
-            "external": self.external,
-            "functions": sorted(self.functions),
-            "pre_vars": neuron_arrays(self.pre_group),
-            "post_vars": neuron_arrays(self.post_group),
-            "method": self.state_update.method if self.state_update is not None else None,
-            "code": {backend: self._code(backend) for backend in BACKENDS},
-        }
+    def record(self, inputs: Inputs) -> SynapsesRecord:
+        """What the runtime needs, as a frozen record (see :mod:`eqsnn.lowering.records`)."""
+        eqs = self.equations
+        variables = tuple(Variable(n, self.dims[n], "differential" if n in eqs.differential
+                                   else "parameter") for n in self.state)
+        variables += tuple(Variable(n, self.dims[n], "subexpression")
+                           for n in self.subexpressions)
+        su = self.state_update
+        # a recorded subexpression may read lastupdate too
+        events = self.on_pre + self.on_post + tuple(
+            Assignment(symbol(n), eqs.substitute(symbol(n))) for n in self.subexpressions)
+        return SynapsesRecord(
+            inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
+            functions=tuple(sorted(self.functions)),
+            method=None if su is None else Method(su.method, su.reason, tuple(su.notes)),
+            trees={n: to_tree(self.implicit_post(eqs.substitute(symbol(n))))
+                   for n in self.subexpressions},
+            code={backend: self._code(backend) for backend in printers.BACKENDS},
+            uses_lastupdate=any(s.name == "lastupdate" for a in events
+                                for s in a.rhs.free_symbols))
 
-    def _code(self, backend: str) -> dict:
-        from eqsnn.codegen.network import ModuleBuilder
-        builder = ModuleBuilder(backend)
-        names = self.names(builder)
-        functions = {name: function_token(k) for k, name in enumerate(sorted(self.functions))}
+    def _code(self, backend: str) -> SynapseCode:
+        locals_ = local_names(list(self.dims) + list(self.constants) + list(self.functions)
+                              + [f"{v}_pre" for v in self.pre_group.arrays]
+                              + [f"{v}_post" for v in self.post_group.arrays], backend)
+        names = self.names(locals_)
+        functions = {name: locals_.get(name, name) for name in self.functions}
 
         def op(statements):
-            if not statements:
-                return None
-            return {"lines": builder.statements(statements, names, functions),
-                    "temporaries": _temporaries(statements),
-                    "uses_random": _uses_random(statements),
-                    "batch": _batch_kind(statements)}
+            return printed.code(backend, statements, names, functions,
+                                batch=_batch_kind(statements))
 
-        events = self.on_pre + self.on_post
-        # a recorded subexpression may read lastupdate too
-        events += tuple(Assignment(symbol(n), self.equations.substitute(symbol(n)))
-                        for n in self.subexpressions)
-        return {
-            "pre": op(self.on_pre), "post": op(self.on_post),
-            "update": op(self.state_update.statements if self.state_update else ()),
-            "summed": [[base, builder.expression(expr, names, functions)]
-                       for base, expr in self.summed],
-            "lastupdate": any(s.name == "lastupdate" for a in events for s in a.rhs.free_symbols),
+        def expression(expr):
+            return printed.expression(backend, expr, names, functions)
+
+        return SynapseCode(
+            locals=locals_, pre=op(self.on_pre), post=op(self.on_post),
+            update=op(self.state_update.statements if self.state_update else ()),
+            summed=tuple(Summed(base, expression(expr)) for base, expr in self.summed),
             # what a StateMonitor writes for each variable and subexpression
-            "records": {var: builder.expression(self.implicit_post(self.equations.substitute(
-                symbol(var))), names, functions) for var in self.dims},
-        }
+            records={var: expression(self.implicit_post(self.equations.substitute(
+                symbol(var)))) for var in self.dims})
 
-    def names(self, builder) -> dict[str, str]:
-        """How each name of the strings is written in the record's code."""
-        names = {var: f"{PREFIX}_v_{var}[_syn]" for var in self.state}
-        for k, var in enumerate(neuron_arrays(self.pre_group)):
-            names[f"{var}_pre"] = f"@PRE{k}@"
-        for k, var in enumerate(neuron_arrays(self.post_group)):
-            names[f"{var}_post"] = f"@POST{k}@"
-        names.update({name: f"{PREFIX}_c_{name}" for name in self.constants})
-        names["lastupdate"] = f"{PREFIX}_lastupdate[_syn]"
-        names["i"] = builder.as_double(f"(_ipre - {PREFIX}_pre_start)")
-        names["j"] = builder.as_double(f"(_j - {PREFIX}_post_start)")
-        names["N_pre"] = builder.as_double(f"{PREFIX}_N_pre")
-        names["N_post"] = builder.as_double(f"{PREFIX}_N_post")
+    def names(self, locals_: Mapping[str, str]) -> dict[str, str]:
+        """How each name of the strings is written in the record's code: plain local
+        names, indexed by the synapse (``_syn``), its source (``_ipre``) or target (``_j``).
+        The built-in names (``i``, ``j``, ``N_pre``, ``t`` …) print as themselves."""
+        local = lambda name: locals_.get(name, name)  # noqa: E731
+        names = {var: f"{local(var)}[_syn]" for var in self.state}
+        for suffix, side, index in (("_pre", self.pre_group, "_ipre"),
+                                    ("_post", self.post_group, "_j")):
+            for var in side.arrays:
+                name = var + suffix
+                names[name] = f"{local(name)}[0]" if var in side.shared \
+                    else f"{local(name)}[{index}]"
+        names.update({name: local(name) for name in self.constants})
+        names["lastupdate"] = "lastupdate[_syn]"
         return names
 
 
@@ -323,12 +343,12 @@ def _batch_kind(statements) -> str:
     return "single" if post and pre else "post" if post else "pre" if pre else ""
 
 
-def derive_string(syn_derivation: SynapseDerivation, text: str, label: str, *,
-                  want=None, boolean: bool = False, pairs: bool = False,
-                  namespace: Mapping[str, Any] = ()) -> dict:
-    """A string evaluated per synapse, or per candidate pair for ``connect`` (``pairs``),
-    on the cold path → ``{"tree", "extra"}``; ``extra`` lists the namespace entries and
-    units it uses beyond the model's, whose values are read at every use."""
+def lower_string(syn_derivation: SynapseLowering, text: str, label: str, *,
+                 want=None, boolean: bool = False, pairs: bool = False,
+                 namespace: Mapping[str, Any] = ()) -> ValueRecord:
+    """A string evaluated per synapse, or per candidate pair for ``connect`` (``pairs``)
+    → its :class:`ValueRecord`; ``extra`` lists the namespace entries and units it uses
+    beyond the model's, whose values are read at every use."""
     parsed = parse_expression(text, label=label)
     d = syn_derivation
     names = {s.name for s in parsed.expr.free_symbols}
@@ -354,9 +374,8 @@ def derive_string(syn_derivation: SynapseDerivation, text: str, label: str, *,
             f"{label.replace('value of ', '')} has unit {units.format_dimension(want)}, but "
             f"{text!r} has unit {units.format_dimension(got)}", span=span)
     if boolean:
-        import sympy
         if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
             raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
                                     f"{text!r} is a number", span=span,
                                     hint="compare something, e.g. 'abs(i - j) < 10'")
-    return {"tree": to_tree(expr), "extra": sorted(extra)}
+    return ValueRecord(to_tree(expr), tuple(sorted(extra)))

@@ -1,17 +1,9 @@
-"""The cold path of a NeuronGroup: its strings → SymPy objects → a plain record.
+"""A NeuronGroup's strings → SymPy objects → a :class:`~eqsnn.lowering.records.GroupRecord`.
 
-:class:`NeuronDerivation` parses the equations, resolves and checks names and units,
+:class:`NeuronLowering` parses the equations, resolves and checks names and units,
 parses threshold and reset, and discretises — in that order, so a model with several
-mistakes reports the first one first, as it always did. :meth:`NeuronDerivation.record`
-then turns what the runtime needs into plain data (see :mod:`eqsnn.runtime.build_cache`):
-variable names and dimensions, the chosen method and its reason, expression trees of the
-subexpressions, and the generated lines of every operation for both backends.
-
-The printed lines cannot contain the group's final C names, which depend on the group's
-position in a network; they contain placeholders filled in by
-:meth:`~eqsnn.runtime.groups.NeuronGroup._contribute` (``@G@`` the group prefix,
-``@NR@`` the refractoriness flag, ``@F<k>@`` the k-th user function). ``@`` never occurs
-in printed C or Python otherwise, so filling is a plain replacement of whole tokens.
+mistakes reports the first one first. :meth:`NeuronLowering.record` then prints every
+operation for every backend with plain local names and keeps what the runtime needs.
 """
 from __future__ import annotations
 
@@ -20,22 +12,22 @@ from typing import Any, Callable, Mapping
 import sympy
 from sympy.codegen.ast import Assignment
 
-from eqsnn import units
-from eqsnn.codegen.targets import BACKENDS
+from eqsnn import printers, units
 from eqsnn.equations import Equations, parse_equations, parse_expression, parse_statements
-from eqsnn.equations import functions as fn
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
-from eqsnn.runtime import build_cache
-from eqsnn.runtime.evaluate import to_tree
-from eqsnn.runtime.groups import (BUILTIN_DIMS, BUILTIN_NAMES, NOT_REFRACTORY, PREFIX,
-                                  constant_cname, function_token, variable_cname)
-from eqsnn.runtime.namespace import Constant, find_span, resolve_names
+from eqsnn.lowering import printed
+from eqsnn.lowering.names import BUILTIN_DIMS, BUILTIN_NAMES, local_names
+from eqsnn.lowering.namespace import Constant, find_span, resolve_names
+from eqsnn.lowering.printed import free_names
+from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, ValueRecord,
+                                    Variable)
+from eqsnn.lowering.trees import to_tree
 
-__all__ = ["NeuronDerivation", "derive_initialiser"]
+__all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
 
 
-class NeuronDerivation:
+class NeuronLowering:
     """Everything SymPy does for one group, in the order errors must be reported.
 
     Parameters
@@ -143,64 +135,57 @@ class NeuronDerivation:
         return Assignment(lhs, rhs)
 
     def _integrate(self, method):
+        self.held: tuple[str, ...] = ()
         if not self.equations.differential:
             return None
         from eqsnn.integrators import integrate
-        held = [name for name, f in self.functions.items() if hasattr(f, "holds_over_step")]
-        return integrate(self.equations, method, step_constant_functions=held)
+        self.held = tuple(sorted(name for name, f in self.functions.items()
+                                 if hasattr(f, "holds_over_step")))
+        return integrate(self.equations, method, step_constant_functions=self.held)
 
     # --- the record -----------------------------------------------------------------------
-    def record(self) -> dict:
-        """What the runtime needs, as plain JSON-able data."""
+    def record(self, inputs: Inputs) -> GroupRecord:
+        """What the runtime needs, as a frozen record (see :mod:`eqsnn.lowering.records`)."""
+        eqs = self.equations
+        variables = tuple(Variable(name, self.dims[name], "differential"
+                                   if name in eqs.differential else "parameter",
+                                   name in self.shared) for name in self.state)
+        variables += tuple(Variable(name, self.dims[name], "subexpression")
+                           for name in eqs.subexpressions)
         su = self.state_update
-        return {
-            "variables": [[name, build_cache.dimension_to_json(self.dims[name]),
-                           name in self.shared] for name in self.state],
-            "subexpressions": [[name, build_cache.dimension_to_json(self.dims[name])]
-                               for name in self.equations.subexpressions],
-            "differential": list(self.equations.differential),
-            "external": self.external,
-            "functions": sorted(self.functions),
-            "method": su.method if su is not None else None,
-            "subexpression_trees": {
-                name: to_tree(self.equations.substitute(symbol(name)))
-                for name in self.equations.subexpressions},
-            "code": {backend: self._code(backend) for backend in BACKENDS},
-        }
+        method = None if su is None else Method(su.method, su.reason, tuple(su.notes),
+                                                self.held if su.method == "exact" else ())
+        return GroupRecord(
+            inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
+            functions=tuple(sorted(self.functions)), method=method,
+            trees={name: to_tree(eqs.substitute(symbol(name))) for name in eqs.subexpressions},
+            code={backend: self._code(backend) for backend in printers.BACKENDS})
 
-    def _code(self, backend: str) -> dict:
-        from eqsnn.codegen.network import ModuleBuilder
-        builder = ModuleBuilder(backend)
-        names = {var: variable_cname(PREFIX, var) + ("[0]" if var in self.shared else "[_i]")
+    def _code(self, backend: str) -> GroupCode:
+        """Every operation printed with plain local names (``v[_i]``, ``tau``); the
+        templates bind them (see :mod:`eqsnn.lowering.records`)."""
+        locals_ = local_names(list(self.dims) + list(self.constants) + list(self.functions),
+                              backend)
+        local = lambda name: locals_.get(name, name)  # noqa: E731
+        names = {var: local(var) + ("[0]" if var in self.shared else "[_i]")
                  for var in self.state}
-        names.update({name: constant_cname(PREFIX, name) for name in self.constants})
-        names["N"] = builder.as_double(f"{PREFIX}_N")
-        names["i"] = builder.index_name()
-        names["not_refractory"] = NOT_REFRACTORY
-        functions = {name: function_token(k) for k, name in enumerate(sorted(self.functions))}
-        code: dict[str, Any] = {"stateupdate": None, "threshold": None, "reset": None}
-        if self.state_update is not None:
-            statements = self.state_update.statements
-            code["stateupdate"] = {"lines": builder.statements(statements, names, functions),
-                                   "temporaries": temporaries(statements),
-                                   "uses_random": uses_random(statements)}
-        if self.threshold is not None:
-            code["threshold"] = {
-                "condition": builder.expression(self.threshold, names, functions),
-                "uses_random": uses_random([self.threshold])}
-        if self.reset:
-            code["reset"] = {"lines": builder.statements(self.reset, names, functions),
-                             "temporaries": temporaries(self.reset),
-                             "uses_random": uses_random(self.reset)}
-        code["records"] = {
-            var: builder.expression(self.equations.substitute(symbol(var)), names, functions)
-            for var in self.dims}
-        return code
+        names.update({name: local(name) for name in self.constants})
+        functions = {name: local(name) for name in self.functions}
+        update = self.state_update
+        return GroupCode(
+            locals=locals_,
+            stateupdate=printed.code(backend, update.statements if update else (), names,
+                                     functions),
+            threshold=None if self.threshold is None else printed.expression(
+                backend, self.threshold, names, functions),
+            reset=printed.code(backend, self.reset, names, functions),
+            records={var: printed.expression(backend, self.equations.substitute(symbol(var)),
+                                             names, functions) for var in self.dims})
 
 
-def derive_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping[str, Any],
-                       namespace: Mapping[str, Any], known: list[str]) -> dict:
-    """A string initialiser ``group.var = text`` → ``{"tree", "extra"}`` (cold path).
+def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping[str, Any],
+                      namespace: Mapping[str, Any], known: list[str]) -> ValueRecord:
+    """A string initialiser ``group.var = text`` → its :class:`ValueRecord`.
 
     ``extra`` lists the names the text uses beyond the group's own (namespace entries
     and units), resolved again at every use because their values may change.
@@ -218,16 +203,12 @@ def derive_initialiser(equations, text: str, var: str, var_dim, all_dims: Mappin
         raise DimensionMismatchError(
             f"{var} has unit {units.format_dimension(var_dim)}, but {text!r} has "
             f"unit {units.format_dimension(dim)}", span=span)
-    return {"tree": to_tree(expr), "extra": sorted(extra)}
+    return ValueRecord(to_tree(expr), tuple(sorted(extra)))
 
 
-# --- helpers shared with synapses ---------------------------------------------------------
+# --- shared with the synapses ---------------------------------------------------------
 def model_source(equations_source: str, *texts: str | None) -> str:
     return "\n".join(filter(None, [equations_source, *texts]))
-
-
-def free_names(expr) -> set[str]:
-    return {s.name for s in expr.free_symbols}
 
 
 def resolve_functions(equations, namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -241,16 +222,3 @@ def resolve_functions(equations, namespace: Mapping[str, Any]) -> dict[str, Any]
                      f"function (exp, log, sqrt, sin, clip, exprel, …)")
         functions[name] = value
     return functions
-
-
-def temporaries(statements) -> list[str]:
-    seen: list[str] = []
-    for statement in statements:
-        name = statement.lhs.name
-        if name.startswith("_") and name not in seen:
-            seen.append(name)
-    return seen
-
-
-def uses_random(exprs) -> bool:
-    return any(e.has(fn.rand, fn.randn) for e in exprs)

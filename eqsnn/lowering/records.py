@@ -1,0 +1,328 @@
+"""What the build stage hands the runtime: frozen, typed records, kept as JSON.
+
+A record says everything the runtime and the code generator need to know about one
+object's strings, as plain data: the variables and their dimensions, the constants and
+functions the strings use, the method that integrates them and why, trees for reading
+subexpressions, and — for every backend — the printed code of each operation.
+
+Printed code uses plain local names: ``v[_i]`` for variable ``v`` of neuron ``_i``,
+``v_pre[_ipre]`` for a variable of a synapse's source neuron, ``tau`` for a constant,
+``stim(t)`` for a user function, ``i``/``N`` for the index and size. Each operation
+template opens by binding those names to the network's arrays (``double* const
+restrict v = _g0_v_v;``), so a record does not depend on where its object sits in a
+network, and nothing ever rewrites code text. ``reads`` lists the names an operation
+uses: exactly the ones its template binds.
+
+This module does not import SymPy: a warm process reads records from the build cache
+(:mod:`eqsnn.lowering.cache`) with ``from_json``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from eqsnn.units import DIMENSIONLESS, Dimension
+
+__all__ = ["Variable", "Code", "Expression", "Method", "Inputs", "GroupCode", "GroupRecord",
+           "Summed", "SynapseCode", "SynapsesRecord", "ValueRecord", "dimension_to_json",
+           "dimension_from_json"]
+
+
+def dimension_to_json(dim) -> list:
+    """A pint dimension as sorted ``[name, power]`` pairs."""
+    return sorted([name, power] for name, power in dict(dim).items())
+
+
+def dimension_from_json(pairs) -> Dimension:
+    return type(DIMENSIONLESS)({name: power for name, power in pairs})
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A name a model defines: ``kind`` is ``"differential"``, ``"parameter"`` or
+    ``"subexpression"``; ``shared`` means one value for the whole group."""
+
+    name: str
+    dim: Dimension
+    kind: str
+    shared: bool = False
+
+    @property
+    def is_state(self) -> bool:
+        """Stored in an array (subexpressions are computed from the others)."""
+        return self.kind != "subexpression"
+
+    def to_json(self) -> list:
+        return [self.name, dimension_to_json(self.dim), self.kind, self.shared]
+
+    @classmethod
+    def from_json(cls, data) -> "Variable":
+        name, dim, kind, shared = data
+        return cls(name, dimension_from_json(dim), kind, shared)
+
+
+@dataclass(frozen=True)
+class Code:
+    """The printed lines of one operation for one backend.
+
+    ``temporaries`` are the template's to declare (as double in C); ``reads`` are the
+    model names the lines use (variables, constants, functions and the built-in
+    ``i``, ``N``, ``t``, ``dt``, ``not_refractory`` …), sorted; ``batch`` is how the
+    numpy twin splits one step's arriving synapses (synaptic pathways only).
+    """
+
+    lines: tuple[str, ...]
+    temporaries: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    uses_random: bool = False
+    batch: str = ""
+
+    def to_json(self) -> dict:
+        return {"lines": list(self.lines), "temporaries": list(self.temporaries),
+                "reads": list(self.reads), "uses_random": self.uses_random,
+                "batch": self.batch}
+
+    @classmethod
+    def from_json(cls, data) -> "Code":
+        return cls(tuple(data["lines"]), tuple(data["temporaries"]), tuple(data["reads"]),
+                   data["uses_random"], data["batch"])
+
+
+@dataclass(frozen=True)
+class Expression:
+    """One printed expression (a threshold, a recorded value, a summed term)."""
+
+    text: str
+    reads: tuple[str, ...] = ()
+    uses_random: bool = False
+
+    def to_json(self) -> list:
+        return [self.text, list(self.reads), self.uses_random]
+
+    @classmethod
+    def from_json(cls, data) -> "Expression":
+        text, reads, uses_random = data
+        return cls(text, tuple(reads), uses_random)
+
+
+@dataclass(frozen=True)
+class Method:
+    """How the differential equations are integrated, and why (answered on a warm start
+    without SymPy). ``held_functions``: the functions of time the method took as
+    constant over each step (only true if they change on the step grid)."""
+
+    name: str
+    reason: str
+    notes: tuple[str, ...] = ()
+    held_functions: tuple[str, ...] = ()
+
+    def to_json(self) -> list:
+        return [self.name, self.reason, list(self.notes), list(self.held_functions)]
+
+    @classmethod
+    def from_json(cls, data) -> "Method | None":
+        if data is None:
+            return None
+        name, reason, notes, held = data
+        return cls(name, reason, tuple(notes), tuple(held))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The strings a record was derived from (with the method asked for), so a warm
+    object can derive its SymPy side again when someone asks for it."""
+
+    model: str | None
+    statements: Mapping[str, str | None]   # threshold/reset, or on_pre/on_post
+    method: str | None
+
+    def to_json(self) -> list:
+        return [self.model, dict(self.statements), self.method]
+
+    @classmethod
+    def from_json(cls, data) -> "Inputs":
+        model, statements, method = data
+        return cls(model, dict(statements), method)
+
+
+def _optional(value):
+    return None if value is None else value.to_json()
+
+
+def _code_or_none(data):
+    return None if data is None else Code.from_json(data)
+
+
+@dataclass(frozen=True)
+class GroupCode:
+    """A neuron group's operations for one backend. ``locals`` maps a model name to
+    its local name where the two differ (a name that is a keyword or a library name
+    of the target language)."""
+
+    locals: Mapping[str, str]
+    stateupdate: Code | None
+    threshold: Expression | None
+    reset: Code | None
+    records: Mapping[str, Expression]   # how a StateMonitor reads each variable
+
+    def local(self, name: str) -> str:
+        return self.locals.get(name, name)
+
+    def to_json(self) -> dict:
+        return {"locals": dict(self.locals), "stateupdate": _optional(self.stateupdate),
+                "threshold": _optional(self.threshold), "reset": _optional(self.reset),
+                "records": {k: e.to_json() for k, e in self.records.items()}}
+
+    @classmethod
+    def from_json(cls, data) -> "GroupCode":
+        threshold = data["threshold"]
+        return cls(dict(data["locals"]), _code_or_none(data["stateupdate"]),
+                   None if threshold is None else Expression.from_json(threshold),
+                   _code_or_none(data["reset"]),
+                   {k: Expression.from_json(e) for k, e in data["records"].items()})
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """Everything the runtime needs from a NeuronGroup's strings."""
+
+    inputs: Inputs
+    variables: tuple[Variable, ...]     # state variables, then subexpressions
+    constants: tuple[str, ...]          # namespace names read at every run
+    functions: tuple[str, ...]          # user functions (TimedArrays), sorted
+    method: Method | None               # None: no differential equations
+    trees: Mapping[str, Any]            # subexpression → evaluation tree
+    code: Mapping[str, GroupCode]       # backend → code
+
+    @property
+    def state(self) -> tuple[Variable, ...]:
+        return tuple(v for v in self.variables if v.is_state)
+
+    @property
+    def differential(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables if v.kind == "differential")
+
+    def to_json(self) -> dict:
+        return {"inputs": self.inputs.to_json(),
+                "variables": [v.to_json() for v in self.variables],
+                "constants": list(self.constants), "functions": list(self.functions),
+                "method": _optional(self.method), "trees": dict(self.trees),
+                "code": {backend: code.to_json() for backend, code in self.code.items()}}
+
+    @classmethod
+    def from_json(cls, data) -> "GroupRecord":
+        return cls(Inputs.from_json(data["inputs"]),
+                   tuple(Variable.from_json(v) for v in data["variables"]),
+                   tuple(data["constants"]), tuple(data["functions"]),
+                   Method.from_json(data["method"]), dict(data["trees"]),
+                   {backend: GroupCode.from_json(c) for backend, c in data["code"].items()})
+
+
+@dataclass(frozen=True)
+class Summed:
+    """``target_post = expression : unit (summed)``: ``target`` is the target group's
+    variable, set every step to the sum over the synapses."""
+
+    target: str
+    expression: Expression
+
+    def to_json(self) -> list:
+        return [self.target, self.expression.to_json()]
+
+    @classmethod
+    def from_json(cls, data) -> "Summed":
+        return cls(data[0], Expression.from_json(data[1]))
+
+
+@dataclass(frozen=True)
+class SynapseCode:
+    """A Synapses object's operations for one backend (see :class:`GroupCode`)."""
+
+    locals: Mapping[str, str]
+    pre: Code | None          # on_pre, run when a source spike arrives
+    post: Code | None         # on_post, run when a target spike arrives
+    update: Code | None       # clock-driven equations, every step
+    summed: tuple[Summed, ...]
+    records: Mapping[str, Expression]
+
+    def local(self, name: str) -> str:
+        return self.locals.get(name, name)
+
+    def pathway(self, name: str) -> Code | None:
+        return self.pre if name == "pre" else self.post
+
+    def to_json(self) -> dict:
+        return {"locals": dict(self.locals), "pre": _optional(self.pre),
+                "post": _optional(self.post), "update": _optional(self.update),
+                "summed": [s.to_json() for s in self.summed],
+                "records": {k: e.to_json() for k, e in self.records.items()}}
+
+    @classmethod
+    def from_json(cls, data) -> "SynapseCode":
+        return cls(dict(data["locals"]), _code_or_none(data["pre"]),
+                   _code_or_none(data["post"]), _code_or_none(data["update"]),
+                   tuple(Summed.from_json(s) for s in data["summed"]),
+                   {k: Expression.from_json(e) for k, e in data["records"].items()})
+
+
+@dataclass(frozen=True)
+class SynapsesRecord:
+    """Everything the runtime needs from a Synapses object's strings.
+    ``uses_lastupdate``: the code reads each synapse's time of last event (to advance
+    event-driven variables), so it is stored per synapse."""
+
+    inputs: Inputs
+    variables: tuple[Variable, ...]
+    constants: tuple[str, ...]
+    functions: tuple[str, ...]
+    method: Method | None          # of the clock-driven equations
+    trees: Mapping[str, Any]
+    code: Mapping[str, SynapseCode]
+    uses_lastupdate: bool = False
+
+    @property
+    def state(self) -> tuple[Variable, ...]:
+        return tuple(v for v in self.variables if v.is_state)
+
+    @property
+    def differential(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables if v.kind == "differential")
+
+    @property
+    def summed_targets(self) -> tuple[str, ...]:
+        """The target group's variables this object sums into."""
+        return tuple(s.target for s in next(iter(self.code.values())).summed)
+
+    def to_json(self) -> dict:
+        return {"inputs": self.inputs.to_json(),
+                "variables": [v.to_json() for v in self.variables],
+                "constants": list(self.constants), "functions": list(self.functions),
+                "method": _optional(self.method), "trees": dict(self.trees),
+                "code": {backend: code.to_json() for backend, code in self.code.items()},
+                "uses_lastupdate": self.uses_lastupdate}
+
+    @classmethod
+    def from_json(cls, data) -> "SynapsesRecord":
+        return cls(Inputs.from_json(data["inputs"]),
+                   tuple(Variable.from_json(v) for v in data["variables"]),
+                   tuple(data["constants"]), tuple(data["functions"]),
+                   Method.from_json(data["method"]), dict(data["trees"]),
+                   {backend: SynapseCode.from_json(c) for backend, c in data["code"].items()},
+                   data["uses_lastupdate"])
+
+
+@dataclass(frozen=True)
+class ValueRecord:
+    """A string evaluated once (an initialiser ``G.v = "..."``, a connect condition or
+    probability): its tree, and the namespace names it uses beyond its model's
+    (resolved again at every use, since their values may change)."""
+
+    tree: Any
+    extra: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {"tree": self.tree, "extra": list(self.extra)}
+
+    @classmethod
+    def from_json(cls, data) -> "ValueRecord":
+        return cls(data["tree"], tuple(data["extra"]))

@@ -1,0 +1,92 @@
+"""What a :class:`~eqsnn.runtime.groups.NeuronGroup` hands to the network module.
+
+The group's record holds its operations printed with the model's own names (``v[_i]``,
+``tau``, ``stim(t)``). Its contribution declares the arrays and scalars behind those
+names, named by the group's prefix in the network's layout (``_g0_v_v``, ``_g0_c_tau``),
+and gives each operation's template the bindings from one to the other; the template
+writes them (``double* const restrict v = _g0_v_v;``).
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from eqsnn.codegen.network import Contribution
+from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.layout import constant_cname, variable_cname
+
+__all__ = ["contribution", "bindings", "names"]
+
+
+def names(group, layout) -> SimpleNamespace:
+    """The module's names of a group's own arrays and sizes (for its templates and a
+    StateMonitor's)."""
+    p = layout.prefix(group)
+    # The label names the type and slot, never the user's name: a comment that
+    # changed with the name would change the source and force a recompile.
+    return SimpleNamespace(label=f"{type(group).__name__} {p}", N=f"{p}_N",
+                           lastspike=f"{p}_lastspike", refsteps=f"{p}_refsteps")
+
+
+def bindings(group, layout, backend: str, reads) -> dict:
+    """The bindings of the names in ``reads`` that belong to ``group``: its arrays,
+    constants and functions (template inputs ``arrays``, ``scalars``, ``functions``;
+    ``reads`` itself tells the template which built-in names to define)."""
+    code = group._record.code[backend]
+    p = layout.prefix(group)
+    return {
+        "arrays": [[code.local(n), variable_cname(p, n)] for n in reads if n in group._arrays],
+        "scalars": [[code.local(n), constant_cname(p, n)] for n in reads
+                    if n in group._constants],
+        "functions": [[code.local(n), layout.function(group._functions[n])] for n in reads
+                      if n in group._functions],
+        "reads": list(reads)}
+
+
+def contribution(group, layout, backend: str, dt: float) -> Contribution:
+    """Declare the arrays and operations of ``group``."""
+    _check_held_functions(group, dt)
+    c = Contribution()
+    p = layout.prefix(group)
+    for var in group._arrays:
+        c.array(variable_cname(p, var), lambda var=var: group._arrays[var])
+    for const in group._constants.values():
+        c.scalar(constant_cname(p, const.name), lambda const=const: const.value)
+    spikes = layout.spikes(group)
+    c.array(spikes.array, lambda: group._spikes, np.int32)
+    c.counter(spikes.count, lambda: group._nspikes)
+    info = names(group, layout)
+    c.int_scalar(info.N, lambda: group.N)
+    c.array(info.lastspike, lambda: group._lastspike, np.int64)
+    c.int_scalar(info.refsteps, lambda: group._refractory_steps())
+    refractory = group.refractory is not None
+    code = group._record.code[backend]
+    if code.stateupdate is not None:
+        c.add("groups", "stateupdate", numbered=True, group=info, code=code.stateupdate,
+              refractory=refractory,
+              **bindings(group, layout, backend, code.stateupdate.reads))
+    if code.threshold is not None:
+        c.add("thresholds", "threshold", numbered=True, group=info, condition=code.threshold,
+              refractory=refractory, spikes=spikes,
+              **bindings(group, layout, backend, code.threshold.reads))
+    if code.reset is not None:
+        c.add("resets", "reset", numbered=True, group=info, code=code.reset, spikes=spikes,
+              **bindings(group, layout, backend, code.reset.reads))
+    return c
+
+
+def _check_held_functions(group, dt: float) -> None:
+    """A method that took a TimedArray as constant over each step (``exact``) is only
+    right if the array changes on the step grid."""
+    method = group._record.method
+    for name in method.held_functions if method is not None else ():
+        function = group._functions[name]
+        if not function.holds_over_step(dt):
+            raise InvalidValueError(
+                f"{group.name!r} is integrated with method {method.name!r}, which takes "
+                f"{name}(t) as constant over each step, but {name} changes every "
+                f"{function.dt * 1e3:g} ms, which is not a multiple of dt = "
+                f"{dt * 1e3:g} ms",
+                hint=f"give {name} a dt that is a multiple of the simulation's dt, or "
+                     f"use method='rk4'")
