@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from eqsnn import units
 from eqsnn.errors import InvalidValueError
 
 __all__ = ["pairs", "pair_values"]
