@@ -35,7 +35,7 @@ def ddt(x: sympy.Symbol) -> sympy.Derivative:
     return sympy.Derivative(x, TIME, evaluate=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DerivationStep:
     """One step: a kind, a title, a sentence, and the SymPy equations (and/or code).
 
@@ -51,6 +51,18 @@ class DerivationStep:
     code: tuple[str, ...] = ()
     assumption: str = ""
 
+    def to_text(self, number: int | None = None) -> str:
+        """The step as plain text (``number``: its place in the derivation)."""
+        lines = [f"{f'{number}. ' if number else ''}{self.title}", f"   {self.sentence}"]
+        if self.assumption:
+            lines.append(f"   Assumption: {self.assumption}")
+        lines += [f"     {text(lhs)} = {text(rhs)}" for lhs, rhs in self.equations]
+        lines += [f"     {line}" for line in self.code]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
     def rhs(self, lhs: sympy.Expr) -> sympy.Expr:
         """The right-hand side recorded for ``lhs`` (KeyError if there is none)."""
         for left, right in self.equations:
@@ -59,7 +71,7 @@ class DerivationStep:
         raise KeyError(f"no equation for {lhs} in step {self.title!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Derivation:
     """The ordered steps that turned a model into its state-update statements."""
 
@@ -75,14 +87,9 @@ class Derivation:
 
     # --- rendering ----------------------------------------------------------------------
     def to_text(self) -> str:
-        lines = [f"Derivation of the state update (method: {self.method})"]
-        for number, step in enumerate(self.steps, 1):
-            lines += ["", f"{number}. {step.title}", f"   {step.sentence}"]
-            if step.assumption:
-                lines.append(f"   Assumption: {step.assumption}")
-            lines += [f"     {text(lhs)} = {text(rhs)}" for lhs, rhs in step.equations]
-            lines += [f"     {line}" for line in step.code]
-        return "\n".join(lines)
+        parts = [f"Derivation of the state update (method: {self.method})"]
+        parts += [step.to_text(number) for number, step in enumerate(self.steps, 1)]
+        return "\n\n".join(parts)
 
     def to_markdown(self) -> str:
         """Markdown with ``$$…$$`` display math; no heading, so it fits under the
@@ -117,6 +124,8 @@ class Derivation:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    __repr__ = __str__  # typed at a prompt, a derivation reads as mathematics
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

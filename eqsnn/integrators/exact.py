@@ -122,7 +122,8 @@ class Exact(Integrator):
         recorder.add("stages", "Propagator with the model substituted",
                      "The entries of exp(A dt) (columns for each variable's old value, and "
                      "the last column for the constant input):",
-                     [(symbol(f"{x.name}_new"), updates[x]) for x in system.states])
+                     [(symbol(f"{x.name}_new"), updates[x]) for x in system.states],
+                     assumption=_propagator_assumption(A, b, degenerate))
         return Scheme([], updates, notes)
 
 
@@ -132,6 +133,21 @@ def _within_budget(system: OdeSystem, what: str, work):
     first = system.span(system.states[0]) if system.states else None
     return within_budget(work, what=f"method 'exact': {what}", span=first,
                          hint="use method='rk4' (or let eqsnn choose with method=None)")
+
+
+def _propagator_assumption(A, b, degenerate) -> str:
+    """What the closed form needs of the parameters, for the derivation."""
+    n = A.shape[0]
+    if _topological_order(A.row_join(b).col_join(sympy.zeros(1, n + 1))) is not None:
+        return ("none beyond the linear form: equal time constants are covered (the "
+                "divided differences are written with exprel, exact when they coincide)")
+    vanishing = [d for d in degenerate if not isinstance(d, sympy.exp)]  # exp(...) > 0
+    text = ("a feedback loop couples the variables: the exponential comes from the "
+            "eigenvalues of A, complex ones written with exp·cos and exp·sin")
+    if vanishing:
+        text += ("; they must be distinct: the closed form divides by "
+                 + ", ".join(map(str, vanishing)) + ", which must not be zero")
+    return text
 
 
 def _augmented_exponential(A, b):

@@ -56,6 +56,11 @@ def latex_name(name: str) -> str:
 def _latex_name(name: str) -> str:
     if name == "dt":
         return r"\Delta t"
+    if name.endswith("'"):  # a derivative: g' (Milstein's scheme)
+        stripped = name.rstrip("'")
+        return _latex_name(stripped) + "'" * (len(name) - len(stripped))
+    if name == "dW":
+        return r"\Delta W"
     unit = _unit(name)
     if unit is not None:
         return unit

@@ -214,7 +214,12 @@ class RungeKutta(Integrator):
             sentence += (" with noise, each stage also evaluates the noise increment "
                          "g(t, X_i) dW, and dt*k_i becomes dt*k_i + g_i dW "
                          "(dW = sqrt(dt)*randn(), drawn once per step).")
-        recorder.add("scheme", f"The {self.name} scheme", sentence, rows)
+        assumption = (f"the right-hand side is smooth over a step; the error after a time T "
+                      f"then shrinks like dt^{tab.order} (order {tab.order})")
+        if stochastic:
+            assumption += (f"; with noise, strong order {self.strong_order:g} "
+                           f"({self.noise} noise)")
+        recorder.add("scheme", f"The {self.name} scheme", sentence, rows, assumption=assumption)
 
 
 def _q(value: Fraction) -> sympy.Rational:

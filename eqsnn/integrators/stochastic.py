@@ -56,13 +56,16 @@ class Milstein(Integrator):
                              "source per equation")
 
     def build(self, system: OdeSystem, recorder: DerivationRecorder) -> Scheme:
-        x, f, g, Lg, dW = sympy.symbols("x f g L^jg_k dW", real=True)
+        x, f, g, g_prime, dW = sympy.symbols("x f g g' dW", real=True)
         recorder.add("scheme", "The Milstein scheme (Itô)",
                      "For dx = f dt + g dW (one noise source shown), the Euler–Maruyama "
                      "step plus the Itô correction 1/2 g g' (dW^2 - dt), with "
                      "dW = sqrt(dt)*randn() drawn once per step and noise source.",
                      [(sympy.Symbol("x_new"),
-                       x + f * DT + g * dW + Lg / 2 * (dW**2 - DT))])
+                       x + f * DT + g * dW + g * g_prime / 2 * (dW**2 - DT))],
+                     assumption="the noise is commutative (one source per equation, or "
+                     "additive), so no Lévy areas are needed; the equation is read in the "
+                     "Itô sense; strong order 1")
         increments = draw_increments(system)
         temporaries = list(increments.items())
         noise = system.noise_symbols
