@@ -34,7 +34,7 @@ def assemble(system: OdeSystem, scheme: Scheme, recorder: DerivationRecorder
 
     taken = {s.name for e in exprs for s in e.free_symbols} | {n.name for n in names}
     cse_names = (symbol(f"_cse{i}") for i in _count() if f"_cse{i}" not in taken)
-    replacements, reduced = sympy.cse(exprs, symbols=cse_names, order="none")
+    replacements, reduced = _inline_trivial(*sympy.cse(exprs, symbols=cse_names, order="none"))
 
     body = _schedule(list(zip(names, reduced[:len(names)])), replacements)
     finals = dict(zip(states, reduced[len(names):]))
@@ -53,6 +53,29 @@ def assemble(system: OdeSystem, scheme: Scheme, recorder: DerivationRecorder
                  "them (one line per statement, executed for every neuron).",
                  code=code_lines(statements))
     return tuple(statements)
+
+
+def _inline_trivial(replacements, reduced):
+    """Put back CSE temporaries not worth a name (``-w``, ``1/ms``, ``v/10``): they save
+    no work (the compiler folds them) and only make the derivation harder to read."""
+    kept, inlined = [], {}
+    for name, expr in replacements:
+        expr = expr.xreplace(inlined)
+        if _trivial(expr):
+            inlined[name] = expr
+        else:
+            kept.append((name, expr))
+    return kept, [e.xreplace(inlined) for e in reduced]
+
+
+def _trivial(expr) -> bool:
+    if expr.is_Atom:
+        return True
+    if expr.is_Pow:  # 1/ms
+        return expr.base.is_Atom and expr.exp == -1
+    if expr.is_Mul and len(expr.args) == 2:  # -w, 2*x, x/10
+        return any(a.is_Number for a in expr.args) and all(a.is_Atom for a in expr.args)
+    return False
 
 
 def _count():
