@@ -29,6 +29,7 @@ _PUBLIC = {
     "EqsnnError": "eqsnn.errors",
     "CompilerOptions": "eqsnn.compiler",
     "sweep": "eqsnn.sweeps",
+    "explore": "eqsnn.explorer",
 }
 _SUBMODULES = {"units", "errors", "models", "plot", "equations", "integrators", "codegen",
                "compiler", "runtime", "sweeps"}
