@@ -32,13 +32,16 @@ def test_mkdocs_builds_strict(tmp_path):
     # the API page really holds the docstrings, not just headings
     assert "Number of neurons." in api and "Spike raster" in api
     for page in ("getting-started", "guide", "equations", "errors", "units", "methods",
-                 "codegen", "plasticity", "plotting", "examples", "brian2", "models"):
+                 "codegen", "plasticity", "plotting", "examples", "brian2", "models",
+                 "teaching", "notebooks/single-neuron", "notebooks/stdp", "notebooks/network"):
         assert (site / page / "index.html").exists(), page
     # Offline: the math renderer ships with the site, no page loads anything from a CDN.
     assert (site / "assets" / "katex" / "katex.min.js").exists()
     for html in site.rglob("*.html"):
-        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"',
-                            html.read_text())
+        text = html.read_text()
+        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', text)
+        scripts = "".join(re.findall(r"<script[^>]*>(.*?)</script>", text, re.S))
+        remote += re.findall(r"https?://[\w.-]+/[^'\"\s]*\.m?js", scripts)  # loaded by code
         assert not remote, f"{html.relative_to(site)} loads {remote}"
 
 
