@@ -20,7 +20,7 @@ import sympy
 
 from eqsnn.equations.expressions import RandomIds, convert_definition, is_condition, did_you_mean
 from eqsnn.equations.lines import Definition
-from eqsnn.equations.symbols import is_noise_name, is_reserved
+from eqsnn.equations.symbols import GENERATED_PREFIX, is_noise_name, is_reserved, normalise_name
 from eqsnn.equations.unit_strings import parse_unit
 from eqsnn.errors import EquationSyntaxError, ReservedNameError
 from eqsnn.units import Dimension
@@ -38,7 +38,7 @@ FLAGS = {
     "summed": ("subexpression", "parameter"),
 }
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*$")
-_DERIVATIVE = re.compile(r"d\s*([A-Za-z_]\w*)\s*/\s*d\s*(\w+)$")
+_DERIVATIVE = re.compile(r"d\s*([^\W\d]\w*)\s*/\s*d\s*(\w+)$")  # (d<ligature>/dt too)
 _FLAG_GROUP = re.compile(r"\(\s*([\w\s,\-]*)\)\s*$")
 
 
@@ -73,6 +73,14 @@ class EquationEntry:
     line: int = 1
     names: frozenset = field(default=frozenset(), compare=False, repr=False)
     functions: frozenset = field(default=frozenset(), compare=False, repr=False)
+    #: ``expr`` as written, for unit checks (``0*nA`` not folded to ``0``).
+    unit_expr: sympy.Basic | None = field(default=None, compare=False, repr=False)
+    #: Built-in functions and constants the definition uses (``exp``, ``pi``).
+    builtins: frozenset = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.unit_expr is None:
+            object.__setattr__(self, "unit_expr", self.expr)
 
     @property
     def symbol(self) -> sympy.Symbol:
@@ -130,12 +138,13 @@ def parse_definition(definition: Definition, random_ids: RandomIds) -> EquationE
                     hint=f"write d{match.group(1)}/dt")
             kind = "differential"
             name_part = name_part.sub(match.start(1), match.end(1))
-    name = name_part.text
+    name = normalise_name(name_part.text)
     _check_name(name_part, kind)
-    expr, names, functions = None, frozenset(), frozenset()
+    expr = unit_expr = None
+    names = functions = builtins = frozenset()
     if rhs is not None:
         what = "differential equation" if kind == "differential" else "subexpression"
-        expr, names, functions = convert_definition(
+        expr, unit_expr, names, functions, builtins = convert_definition(
             rhs, what=what, random_ids=random_ids, allow_noise=kind == "differential")
         if is_condition(expr) and kind == "differential":
             raise EquationSyntaxError(
@@ -144,7 +153,8 @@ def parse_definition(definition: Definition, random_ids: RandomIds) -> EquationE
     _check_flags(flags, kind, name)
     return EquationEntry(name, kind, expr, unit, unit.dimensionality,
                          frozenset(f for f, _ in flags), definition.line,
-                         frozenset(names), frozenset(functions))
+                         frozenset(names), frozenset(functions), unit_expr,
+                         frozenset(builtins))
 
 
 def _assignment(text: str) -> int | None:
@@ -220,7 +230,7 @@ def _check_flags(flags, kind: str, name: str) -> None:
 
 
 def _check_name(part: Definition, kind: str) -> None:
-    name = part.text
+    name = normalise_name(part.text)
     span = part.span(0, max(len(name), 1))
     if not _IDENTIFIER.match(name):
         hint = ("write a derivative as dv/dt" if "'" in name or "/" in name else
@@ -232,7 +242,8 @@ def _check_name(part: Definition, kind: str) -> None:
         raise ReservedNameError(f"'{name}' is reserved for white noise and cannot be "
                                 f"defined", span=span, hint="choose another name")
     if is_reserved(name):
-        why = ("names starting with '_' are eqsnn's own" if name.startswith("_") else
+        why = (f"names starting with '{GENERATED_PREFIX}' are eqsnn's own, for the names "
+               f"it generates" if name.startswith(GENERATED_PREFIX) else
                f"'{name}' is a Python keyword" if keyword.iskeyword(name) else
                f"'{name}' is provided by eqsnn")
         raise ReservedNameError(f"the name '{name}' is reserved and cannot be defined "

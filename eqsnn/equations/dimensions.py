@@ -5,9 +5,11 @@
 dimensions are added or compared, or where a function that needs a dimensionless argument
 (``exp``, ``log``, ``sin``, ``exprel`` …) gets one with a unit.
 
-Two values are dimension-agnostic: the literal ``0`` (zero volts is zero amps) and the
-result of a user function whose dimension is not in ``dims`` (the runtime knows it
-later). Both are represented by ``None`` while walking.
+Two values are dimension-agnostic: a bare literal ``0`` (``v = 0`` for a voltage is
+allowed, as in Brian2) and the result of a user function whose dimension is not in
+``dims`` (the runtime knows it later). Both are represented by ``None`` while walking.
+A zero that multiplies a unit is not bare: ``0*nA`` is a current. Check the expression
+as written (``unit_expr``), before SymPy folded ``0*nA`` to ``0``.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from eqsnn.equations.symbols import is_noise_name
 from eqsnn.errors import DimensionMismatchError, SourceSpan, UnknownNameError
 from eqsnn.units import DIMENSIONLESS, Dimension, format_dimension, ureg
 
-__all__ = ["check_dimensions", "BUILTIN_DIMENSIONS", "NOISE_DIMENSION"]
+__all__ = ["check_dimensions", "dimension_as_written", "BUILTIN_DIMENSIONS", "NOISE_DIMENSION"]
 
 _SECOND = ureg.second.dimensionality
 #: White noise ``xi`` has unit second**-0.5: ``xi*dt`` is a Wiener increment.
@@ -66,8 +68,20 @@ def check_dimensions(expr: sympy.Basic, dims: Mapping[str, Dimension], *,
     UnknownNameError
         For a name missing from ``dims``.
     """
-    result = _Checker(dims, span).dim(expr)
+    result = dimension_as_written(expr, dims, span=span)
     return DIMENSIONLESS if result is None else result
+
+
+def dimension_as_written(expr: sympy.Basic, dims: Mapping[str, Dimension], *,
+                         span: SourceSpan | None = None) -> Dimension | None:
+    """Like :func:`check_dimensions`, but ``None`` where the value fits any unit: a bare
+    ``0`` (``v = 0`` for a voltage, as in Brian2) or a user function of unknown unit.
+
+    Give it the expression *as written* (``unit_expr`` of a parsed expression or
+    statement): ``0*nA`` has unit amp, like ``2*nA``; only SymPy's folded form of it,
+    ``0``, would fit anything.
+    """
+    return _Checker(dims, span).dim(expr)
 
 
 class _Checker:
@@ -89,7 +103,8 @@ class _Checker:
             result, unknown = DIMENSIONLESS, False
             for factor in expr.args:
                 d = self.dim(factor)
-                unknown = unknown or d is None
+                # A literal zero is a plain number here: 0*nA has the unit of nA.
+                unknown = unknown or (d is None and not factor.is_Number)
                 result = result if d is None else result * d
             return None if unknown else result
         if isinstance(expr, sympy.Pow):

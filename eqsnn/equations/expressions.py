@@ -14,7 +14,7 @@ import math
 import operator
 import sys
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import sympy
 
@@ -23,10 +23,10 @@ from eqsnn.equations.conditions import as_number as _as_number
 from eqsnn.equations.conditions import flatten_condition, is_condition
 from eqsnn.equations.functions import FUNCTIONS, RANDOM_FUNCTIONS
 from eqsnn.equations.lines import Definition
-from eqsnn.equations.symbols import is_noise_name, symbol
-from eqsnn.errors import EqsnnError, EquationSyntaxError, UnknownNameError
+from eqsnn.equations.symbols import GENERATED_PREFIX, is_noise_name, symbol
+from eqsnn.errors import EqsnnError, EquationSyntaxError, ReservedNameError, UnknownNameError
 
-__all__ = ["ExpressionConverter", "RandomIds", "convert_definition", "CONSTANTS",
+__all__ = ["ExpressionConverter", "RandomIds", "convert_definition", "Converted", "CONSTANTS",
            "did_you_mean", "is_condition"]
 
 #: Names that stand for numbers rather than variables.
@@ -134,6 +134,9 @@ class ExpressionConverter:
     what: str = "expression"
     external_functions: set = field(default_factory=set)
     names: set = field(default_factory=set)
+    #: Built-in functions and constants used (``exp``, ``pi`` …): a namespace entry of
+    #: the same name would never be read, so the runtime refuses one.
+    builtins: set = field(default_factory=set)
 
     # --- entry -------------------------------------------------------------------------
     def _as_float64(self, node: ast.AST, value: sympy.Rational | sympy.Float):
@@ -234,10 +237,12 @@ class ExpressionConverter:
         if name.startswith("__"):
             raise self.error(node, f"the name '{name}' is not allowed",
                              hint="names with double underscores are Python internals")
-        if name.startswith("_"):
-            raise self.error(node, f"names starting with '_' are reserved for eqsnn: "
-                                   f"'{name}'", hint="rename it without the underscore")
+        if name.startswith(GENERATED_PREFIX):
+            raise self.error(node, f"names starting with '{GENERATED_PREFIX}' are reserved "
+                                   f"for the names eqsnn generates: '{name}'",
+                             hint="rename it without the underscore", cls=ReservedNameError)
         if name in CONSTANTS:
+            self.builtins.add(name)
             return CONSTANTS[name]
         if name in FUNCTIONS or name in RANDOM_FUNCTIONS:
             raise self.error(node, f"'{name}' is a function, used here as a value",
@@ -325,13 +330,16 @@ class ExpressionConverter:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise self.error(arg, f"starred arguments are not allowed in a {self.what}")
-        if name.startswith("_"):
+        if name.startswith(GENERATED_PREFIX):
             raise self.error(node.func, f"the function '{name}' is not allowed",
-                             hint="names starting with '_' are reserved")
+                             hint=f"names starting with '{GENERATED_PREFIX}' are reserved "
+                                  f"for the names eqsnn generates", cls=ReservedNameError)
         if name in RANDOM_FUNCTIONS:
+            self.builtins.add(name)
             return self._random(node, name)
         args = [_as_number(self.convert(a, depth)) for a in node.args]
         if name in FUNCTIONS:
+            self.builtins.add(name)
             function, nargs = FUNCTIONS[name]
             if len(args) != nargs:
                 raise self.error(node, f"{name}() takes {nargs} argument"
@@ -406,10 +414,25 @@ def _refused_hint(node: ast.AST) -> str | None:
     return None
 
 
+class Converted(NamedTuple):
+    """One converted expression.
+
+    ``unit_expr`` is the expression as written, for unit checks: SymPy folds ``0*nA``
+    to ``0`` and ``El + 0*nA`` to ``El``, which would hide a wrong unit; where folding
+    dropped a name, ``unit_expr`` is the same text converted without evaluation
+    (otherwise it is ``expr`` itself)."""
+
+    expr: sympy.Basic
+    unit_expr: sympy.Basic
+    names: set
+    functions: set
+    builtins: set
+
+
 def convert_definition(definition: Definition, *, what: str = "expression",
                        random_ids: RandomIds | None = None, allow_noise: bool = False,
-                       allow_random: bool = True) -> tuple[sympy.Basic, set, set]:
-    """Parse ``definition.text`` as one expression; return ``(expr, names, functions)``.
+                       allow_random: bool = True) -> Converted:
+    """Parse ``definition.text`` as one expression.
 
     Raises
     ------
@@ -420,9 +443,8 @@ def convert_definition(definition: Definition, *, what: str = "expression",
     if not text.strip():
         raise EquationSyntaxError(f"the {what} is empty", span=definition.span(0))
     tree = parse_python(definition, what=what)
-    converter = ExpressionConverter(definition, random_ids or RandomIds(),
-                                    allow_noise=allow_noise, allow_random=allow_random,
-                                    what=what)
+    options = dict(allow_noise=allow_noise, allow_random=allow_random, what=what)
+    converter = ExpressionConverter(definition, random_ids or RandomIds(), **options)
     refuse_dunders(tree, definition)
     expr = within_budget(lambda: converter.convert(tree.body), what=f"building this {what}",
                          span=definition.span(0, len(text)),
@@ -430,7 +452,23 @@ def convert_definition(definition: Definition, *, what: str = "expression",
     if isinstance(expr, sympy.Basic) and expr.has(sympy.zoo, sympy.nan):
         raise EquationSyntaxError(f"the {what} is undefined (a division by zero?)",
                                   span=definition.span(0, len(text)))
-    return expr, converter.names, converter.external_functions
+    unit_expr = expr
+    kept = {s.name for s in expr.free_symbols} if isinstance(expr, sympy.Basic) else set()
+    if converter.names - kept:
+        written = _as_written(ExpressionConverter(definition, RandomIds(), **options), tree)
+        unit_expr = expr if written is None else written
+    return Converted(expr, unit_expr, converter.names, converter.external_functions,
+                     converter.builtins)
+
+
+def _as_written(converter: ExpressionConverter, tree: ast.Expression):
+    """The expression converted without SymPy's evaluation (``0*nA`` stays a product),
+    or None if SymPy cannot build it that way."""
+    try:
+        with sympy.evaluate(False):
+            return converter.convert(tree.body)
+    except EqsnnError:
+        return None
 
 
 def parse_python(definition: Definition, *, what: str) -> ast.Expression:

@@ -8,11 +8,11 @@ import sympy
 from eqsnn.equations.budget import within_budget
 from eqsnn.equations.conditions import substitute
 from eqsnn.equations.definitions import EquationEntry, parse_definition
-from eqsnn.equations.dimensions import BUILTIN_DIMENSIONS, check_dimensions
+from eqsnn.equations.dimensions import BUILTIN_DIMENSIONS, dimension_as_written
 from eqsnn.equations.expressions import RandomIds, did_you_mean
 from eqsnn.equations.functions import rand, randn
 from eqsnn.equations.lines import split_definitions
-from eqsnn.equations.symbols import RESERVED_NAMES, is_noise_name, symbol
+from eqsnn.equations.symbols import RESERVED_NAMES, is_noise_name, normalise_name, symbol
 from eqsnn.errors import (DimensionMismatchError, EqsnnError, EquationSyntaxError,
                           SourceSpan, UnknownNameError)
 from eqsnn.units import Dimension, ureg
@@ -42,7 +42,8 @@ class Equations:
     """
 
     __slots__ = ("source", "entries", "differential", "subexpressions", "parameters",
-                 "noise_names", "external_names", "external_functions", "_substitutions")
+                 "noise_names", "external_names", "external_functions", "builtin_names",
+                 "_substitutions")
 
     def __init__(self, source: "str | Equations"):
         if isinstance(source, Equations):
@@ -63,9 +64,13 @@ class Equations:
             entry = parse_definition(definition, ids)
             if entry.name in seen:
                 text = definition.text
+                hint = "remove one of the definitions"
+                if not text.isascii():
+                    hint += (f" (names are compared in the NFKC form Python gives them: "
+                             f"both lines define '{entry.name}')")
                 raise EquationSyntaxError(
                     f"'{entry.name}' is defined twice (first on line {seen[entry.name].line})",
-                    span=definition.span(0, len(text)), hint="remove one of the definitions")
+                    span=definition.span(0, len(text)), hint=hint)
             seen[entry.name] = entry
             entries.append(entry)
         set_(self, "entries", tuple(entries))
@@ -79,8 +84,8 @@ class Equations:
         set_(self, "external_names", frozenset(
             n for n in used if n not in seen and n not in RESERVED_NAMES
             and not is_noise_name(n)))
-        set_(self, "external_functions",
-             frozenset().union(*(e.functions for e in entries)) if entries else frozenset())
+        set_(self, "external_functions", frozenset().union(*(e.functions for e in entries)))
+        set_(self, "builtin_names", frozenset().union(*(e.builtins for e in entries)))
         substitutions: dict[sympy.Symbol, sympy.Basic] = {}
         for name, entry in self.subexpressions.items():
             substitutions[symbol(name)] = substitute(entry.expr, substitutions)
@@ -93,6 +98,7 @@ class Equations:
     # --- queries -----------------------------------------------------------------------
     def rhs(self, name: str) -> sympy.Expr:
         """Right-hand side of ``d<name>/dt`` with every subexpression substituted."""
+        name = normalise_name(name)
         if name not in self.differential:
             raise UnknownNameError(f"'{name}' has no differential equation",
                                    hint=did_you_mean(name, self.differential))
@@ -113,12 +119,14 @@ class Equations:
         return {e.name: e.dim for e in self.entries}
 
     def __getitem__(self, name: str) -> EquationEntry:
+        name = normalise_name(name) if isinstance(name, str) else name
         for entry in self.entries:
             if entry.name == name:
                 return entry
         raise KeyError(name)
 
     def __contains__(self, name: object) -> bool:
+        name = normalise_name(name) if isinstance(name, str) else name
         return any(e.name == name for e in self.entries)
 
     def __len__(self) -> int:
@@ -162,7 +170,7 @@ class Equations:
             return
         span = self.span(entry.name)
         try:
-            dim = check_dimensions(entry.expr, dims, span=span)
+            dim = dimension_as_written(entry.unit_expr, dims, span=span)
         except EqsnnError as error:
             if isinstance(error, DimensionMismatchError):
                 raise DimensionMismatchError(
@@ -170,7 +178,7 @@ class Equations:
                     f"{error.message}", span=span, hint=error.hint) from None
             raise
         want = entry.dim * _PER_SECOND if entry.kind == "differential" else entry.dim
-        if dim != want and not _is_agnostic(entry.expr):
+        if dim is not None and dim != want:
             _raise_wrong_unit(entry, dim, want, span)
 
     def span(self, name: str) -> SourceSpan:
@@ -230,10 +238,6 @@ def parse_equations(text: str) -> Equations:
     Equations
     """
     return Equations(text)
-
-
-def _is_agnostic(expr) -> bool:
-    return expr.is_zero is True
 
 
 def _normalise_random(expr):

@@ -15,7 +15,7 @@ import sympy
 
 from eqsnn.equations.expressions import RandomIds, convert_definition, is_condition
 from eqsnn.equations.lines import Definition, split_definitions, split_semicolons
-from eqsnn.equations.symbols import is_reserved
+from eqsnn.equations.symbols import is_reserved, normalise_name
 from eqsnn.errors import EquationSyntaxError, ReservedNameError, SourceSpan
 
 __all__ = ["Statement", "ParsedExpression", "parse_statements", "parse_expression",
@@ -34,6 +34,14 @@ class Statement:
     op: str
     expr: sympy.Basic
     span: SourceSpan
+    #: ``expr`` as written, for unit checks (see :class:`~eqsnn.equations.expressions.Converted`).
+    unit_expr: sympy.Basic | None = None
+    #: Built-in functions and constants it uses (``exp``, ``pi``).
+    builtins: frozenset = frozenset()
+
+    def __post_init__(self):
+        if self.unit_expr is None:
+            object.__setattr__(self, "unit_expr", self.expr)
 
     def __str__(self) -> str:
         from eqsnn.equations.printing import to_text
@@ -49,6 +57,14 @@ class ParsedExpression:
     expr: sympy.Basic
     source: str
     names: frozenset
+    #: ``expr`` as written, for unit checks (see :class:`~eqsnn.equations.expressions.Converted`).
+    unit_expr: sympy.Basic | None = None
+    #: Built-in functions and constants it uses (``exp``, ``pi``).
+    builtins: frozenset = frozenset()
+
+    def __post_init__(self):
+        if self.unit_expr is None:
+            object.__setattr__(self, "unit_expr", self.expr)
 
     @property
     def functions(self) -> frozenset:
@@ -87,9 +103,9 @@ def parse_expression(text: str, *, label: str = "expression",
             hint="join the lines or put the expression in parentheses")
     definition = definitions[0].strip()
     what = "condition" if label in ("threshold", "condition") else label
-    expr, names, _ = convert_definition(definition, what=what,
-                                        random_ids=RandomIds(random_id_start))
-    return ParsedExpression(expr, text, frozenset(names))
+    converted = convert_definition(definition, what=what, random_ids=RandomIds(random_id_start))
+    return ParsedExpression(converted.expr, text, frozenset(converted.names),
+                            converted.unit_expr, frozenset(converted.builtins))
 
 
 def parse_statements(text: str, *, label: str = "reset",
@@ -136,12 +152,13 @@ def _statement(part: Definition, ids: RandomIds, label: str) -> Statement:
             f"a {label} statement must assign to a variable, e.g. 'v = El'",
             span=whole, hint="use =, +=, -=, *= or /=" +
                              ("; == compares, = assigns" if "==" in part.text else ""))
-    target, op = match.group(1).strip(), match.group(2)
-    target_span = part.span(0, max(len(target), 1))
+    written, op = match.group(1).strip(), match.group(2)
+    target = normalise_name(written)
+    target_span = part.span(0, max(len(written), 1))
     if not re.fullmatch(r"[A-Za-z_]\w*", target):
         hint = ("'**=' and other operators are not supported; write v = v**2"
-                if target.endswith(("*", "%", "/")) else "the left-hand side must be a name")
-        raise EquationSyntaxError(f"cannot assign to '{target}'", span=target_span, hint=hint)
+                if written.endswith(("*", "%", "/")) else "the left-hand side must be a name")
+        raise EquationSyntaxError(f"cannot assign to '{written}'", span=target_span, hint=hint)
     if is_reserved(target):
         raise ReservedNameError(f"'{target}' is reserved and cannot be assigned in a {label}",
                                 span=target_span, hint="assign to a state variable")
@@ -150,8 +167,9 @@ def _statement(part: Definition, ids: RandomIds, label: str) -> Statement:
         raise EquationSyntaxError(f"nothing to assign after '{op}'",
                                   span=part.span(match.start(2), match.end(2)),
                                   hint=f"e.g. {target} {op} 0")
-    expr, _, _ = convert_definition(rhs.strip(), what=f"{label} statement", random_ids=ids)
-    if is_condition(expr):
+    converted = convert_definition(rhs.strip(), what=f"{label} statement", random_ids=ids)
+    if is_condition(converted.expr):
         raise EquationSyntaxError(f"cannot assign a condition to '{target}'", span=whole,
                                   hint="== compares; to assign write a single =")
-    return Statement(target, op, expr, whole)
+    return Statement(target, op, converted.expr, whole, converted.unit_expr,
+                     frozenset(converted.builtins))

@@ -1,0 +1,87 @@
+"""Names (issue 19 item 4, parser side): one NFKC form everywhere, a prefix that only
+generated names take, built-ins that a namespace entry cannot silently shadow."""
+import pytest
+
+from eqsnn.equations import Equations, parse_expression, parse_statements
+from eqsnn.equations.shadowing import refuse_shadowed_builtins
+from eqsnn.equations.symbols import GENERATED_PREFIX, generated_name, normalise_name, symbol
+from eqsnn.errors import EquationSyntaxError, InvalidValueError, ReservedNameError
+
+LIGATURE = "a\ufb01"  # 'a' + LATIN SMALL LIGATURE FI: NFKC 'afi'
+
+
+def test_normalise_name_is_pythons_identifier_form():
+    namespace = {}
+    exec(f"{LIGATURE} = 1", namespace)  # Python itself stores the NFKC form
+    assert "afi" in namespace and normalise_name(LIGATURE) == "afi"
+    assert symbol(LIGATURE) == symbol("afi")
+
+
+def test_a_defined_ligature_name_is_the_name_used_in_expressions():
+    eqs = Equations(f"{LIGATURE} : 1\nb = 2*{LIGATURE} : 1")
+    assert eqs.names == ("afi", "b")
+    assert eqs["b"].names == {"afi"} and eqs.external_names == frozenset()
+    assert LIGATURE in eqs and eqs[LIGATURE] is eqs["afi"]
+
+
+def test_two_spellings_of_one_name_are_defined_twice():
+    with pytest.raises(EquationSyntaxError) as info:
+        Equations(f"afi : 1\n{LIGATURE} : 1")
+    assert "'afi' is defined twice (first on line 1)" in info.value.message
+    assert "NFKC" in info.value.hint
+
+
+def test_ligature_in_a_derivative_and_a_statement_target():
+    eqs = Equations(f"d{LIGATURE}/dt = -{LIGATURE}/tau : 1\ntau : second")
+    assert list(eqs.differential) == ["afi"]
+    assert eqs.rhs(LIGATURE) == eqs.rhs("afi")
+    (statement,) = parse_statements(f"{LIGATURE} += 1")
+    assert statement.target == "afi"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Equations("_v : 1"),
+    lambda: Equations("a = _v + 1 : 1"),
+    lambda: Equations("a = _f(1) : 1"),
+    lambda: parse_expression("_v > 1", label="threshold"),
+    lambda: parse_statements("_v = 1"),
+], ids=["definition", "expression", "function", "threshold", "statement-target"])
+def test_the_generated_prefix_is_refused_in_user_names(make):
+    with pytest.raises(ReservedNameError) as info:
+        make()
+    assert f"'{GENERATED_PREFIX}" in str(info.value)
+
+
+def test_generated_names_are_unambiguous():
+    # The two clashes of issue 19: heun's temporaries against group arrays, a summed
+    # target 'pre' against a pathway's own index arrays.
+    assert generated_name("g1", "v_v") != generated_name("g1_v", "v")
+    assert generated_name("s0_start", "pre") != generated_name("s0_pre_start")
+    assert generated_name("g1", "v").startswith(GENERATED_PREFIX)
+    for bad_kind in ["", "_g1", "g1_", "g1__v"]:
+        with pytest.raises(ValueError):
+            generated_name(bad_kind, "v")
+    with pytest.raises(ValueError):
+        generated_name("g1", "_v")
+
+
+def test_builtin_names_are_recorded_everywhere():
+    eqs = Equations("dv/dt = exp(-v)*pi/tau + rand()/tau : 1\ntau : second")
+    assert eqs.builtin_names == {"exp", "pi", "rand"}
+    assert parse_expression("sin(v) > e").builtins == {"sin", "e"}
+    assert parse_statements("v = clip(v, 0, 1)")[0].builtins == {"clip"}
+
+
+@pytest.mark.parametrize("key, kind", [("exp", "function exp()"), ("pi", "constant pi"),
+                                       ("e", "constant e"), ("rand", "random function")])
+def test_a_namespace_entry_shadowing_a_used_builtin_is_refused(key, kind):
+    eqs = Equations("dv/dt = exp(-v)*pi*e/tau + rand()/tau : 1\ntau : second")
+    with pytest.raises(InvalidValueError) as info:
+        refuse_shadowed_builtins({key: 1.0, "tau": 2.0}, eqs.builtin_names)
+    assert f"namespace entry '{key}'" in info.value.message and kind in info.value.message
+    assert "rename the entry" in info.value.hint
+
+
+def test_a_namespace_entry_named_like_an_unused_builtin_is_fine():
+    eqs = Equations("dv/dt = -v/tau : 1\ntau : second")
+    refuse_shadowed_builtins({"exp": 1.0, "tau": 2.0}, eqs.builtin_names)

@@ -1,0 +1,51 @@
+"""A unit check that zero cannot fool (issue 13 item 3), at the level of the parser:
+``0*nA`` is a current like ``2*nA``, although SymPy folds it to ``0``; a bare ``0``
+fits any unit, as in Brian2."""
+import pytest
+
+from eqsnn.equations import Equations, parse_expression, parse_statements
+from eqsnn.equations.dimensions import dimension_as_written
+from eqsnn.errors import DimensionMismatchError
+from eqsnn.units import ureg
+
+VOLT = ureg.volt.dimensionality
+AMP = ureg.ampere.dimensionality
+DIMS = {"v": VOLT, "El": VOLT, "mV": VOLT, "nA": AMP, "ms": ureg.second.dimensionality}
+
+
+@pytest.mark.parametrize("zero, two", [("0*nA", "2*nA"), ("El + 0*nA", "El + 2*nA"),
+                                       ("(nA - nA)*1", "nA*1"), ("0.0*nA/1", "nA/1")])
+def test_a_zero_current_for_a_voltage_fails_like_a_nonzero_one(zero, two):
+    for text in (zero, two):
+        with pytest.raises(DimensionMismatchError) as info:
+            Equations(f"x = {text} : volt").check_units(DIMS)
+        assert "amp" in str(info.value)
+
+
+def test_a_zero_current_in_a_differential_equation_is_caught():
+    with pytest.raises(DimensionMismatchError) as info:
+        Equations("dv/dt = (El - v + 0*nA)/(10*ms) : volt").check_units(DIMS)
+    assert "0*nA  [amp]" in info.value.message
+
+
+@pytest.mark.parametrize("text", ["0", "0.0", "-0", "0*mV", "El + 0*mV"])
+def test_zeros_that_fit_are_accepted(text):
+    Equations(f"x = {text} : volt").check_units(DIMS)
+
+
+def test_statement_and_threshold_keep_the_expression_as_written():
+    (statement,) = parse_statements("v = 0*nA")
+    assert statement.expr == 0
+    assert dimension_as_written(statement.unit_expr, DIMS) == AMP
+    (bare,) = parse_statements("v = 0")
+    assert dimension_as_written(bare.unit_expr, DIMS) is None  # fits any unit
+    threshold = parse_expression("v > 0*nA", label="threshold")
+    with pytest.raises(DimensionMismatchError):
+        dimension_as_written(threshold.unit_expr, DIMS)
+    with pytest.raises(DimensionMismatchError):
+        dimension_as_written(parse_statements("v = El + 0*nA")[0].unit_expr, DIMS)
+
+
+def test_nothing_folded_means_the_same_expression_object():
+    parsed = parse_expression("v > El + 2*mV")
+    assert parsed.unit_expr is parsed.expr
