@@ -222,7 +222,21 @@ def _written_in(system, x: sympy.Symbol) -> sympy.Expr:
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
-    """A short form for reading (``-C/(-g - h)`` → ``C/(g + h)``)."""
-    if sympy.count_ops(expr) > 60:
-        return sympy.factor_terms(sympy.cancel(expr))
-    return sympy.simplify(sympy.factor_terms(expr))
+    """A short form for reading (``-C/(-g - h)`` → ``C/(g + h)``); the expression as it
+    is where SymPy fails or takes long (this is for display only: simplify() raised
+    TypeError on conditions over rand() and ran for minutes on Wang-Buzsaki's rates)."""
+    from eqsnn.equations.budget import within_budget
+    from eqsnn.errors import SymbolicTimeoutError
+
+    def tidied():
+        if sympy.count_ops(expr) > 60:
+            return sympy.factor_terms(sympy.cancel(expr))
+        return sympy.simplify(sympy.factor_terms(expr))
+
+    try:
+        return within_budget(tidied, what="tidying a derivation step", seconds=_TIDY_SECONDS)
+    except (SymbolicTimeoutError, TypeError, ValueError, ArithmeticError, RecursionError):
+        return expr
+
+
+_TIDY_SECONDS = 2.0
