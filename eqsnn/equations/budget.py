@@ -114,7 +114,7 @@ _local = threading.local()
 
 
 def within_budget(work: Callable[[], T], *, what: str, span: SourceSpan | None = None,
-                  hint: str | None = None) -> T:
+                  hint: str | None = None, seconds: float | None = None) -> T:
     """``work()``, or a :class:`SymbolicTimeoutError` about ``what`` at ``span`` if it
     runs over the budget.
 
@@ -123,16 +123,20 @@ def within_budget(work: Callable[[], T], *, what: str, span: SourceSpan | None =
     work
         The symbolic work (a function without arguments).
     what
-        What is being done, for the message: ``"parsing this definition"``.
+        What is being done, for the message: ``"building this subexpression"``.
     span
         Where in the user's text, if known.
     hint
         How to avoid the work, if there is a better way than a longer budget.
+    seconds
+        A limit of this call's own (for optional work with a cheap fallback); by
+        default the outermost call's limit, :func:`budget_seconds`, covers it.
     """
     depth = getattr(_local, "depth", 0)
     if depth == 0:
         _local.seconds = budget_seconds()
-    token = _WATCHDOG.start(_local.seconds) if depth == 0 else None
+    limit = seconds if seconds is not None else _local.seconds
+    token = _WATCHDOG.start(limit) if depth == 0 or seconds is not None else None
     _local.depth = depth + 1
     try:
         try:
@@ -146,7 +150,7 @@ def within_budget(work: Callable[[], T], *, what: str, span: SourceSpan | None =
         if token is not None:
             _WATCHDOG.stop(token)
         raise SymbolicTimeoutError(
-            f"{what} took longer than {_local.seconds:g} s, the limit on symbolic work",
+            f"{what} took longer than {limit:g} s, the limit on symbolic work",
             span=span, hint=(hint + "; or " if hint else "") +
             f"raise the limit with the environment variable {ENVIRONMENT_VARIABLE}"
         ) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy
 
+from eqsnn.equations.budget import within_budget
 from eqsnn.integrators.assemble import assemble
 from eqsnn.integrators.base import Integrator, StateUpdate
 from eqsnn.integrators.derivation import DerivationRecorder, ddt
@@ -19,6 +20,17 @@ __all__ = ["run"]
 
 def run(system: OdeSystem, integrator: Integrator, reason: str, *,
         substitute_subexpressions: bool = False) -> StateUpdate:
+    """The whole pipeline, under the symbolic time budget (the error points at the first
+    equation: the work is on the whole system)."""
+    first = system.span(system.states[0]) if system.states else None
+    return within_budget(
+        lambda: _run(system, integrator, reason, substitute_subexpressions),
+        what=f"integrating the equations with method '{integrator.name}'", span=first,
+        hint="try another method, e.g. method='rk4'")
+
+
+def _run(system: OdeSystem, integrator: Integrator, reason: str,
+         substitute_subexpressions: bool) -> StateUpdate:
     recorder = DerivationRecorder()
     _record_model(system, recorder, substitute_subexpressions)
     system = _remove_singularities(system, recorder)

@@ -188,3 +188,23 @@ def test_many_quick_budgets_leave_no_interruption_behind(monkeypatch):
     time.sleep(0.2)  # any deadline of the calls above has passed: nothing may fire now
     assert Equations("a = 1 : 1")["a"].expr == 1
 
+
+
+def test_a_call_with_its_own_limit_inside_a_longer_budget(monkeypatch):
+    monkeypatch.setenv(budget.ENVIRONMENT_VARIABLE, "20")
+
+    def outer():
+        with pytest.raises(SymbolicTimeoutError, match="took longer than 0.2 s"):
+            budget.within_budget(_spin, what="optional work", seconds=0.2)
+        return "outer work went on"
+
+    assert budget.within_budget(outer, what="outer work") == "outer work went on"
+
+
+def test_a_derivation_that_sympy_cannot_tidy_still_integrates():
+    # exponential_euler's standard form goes through simplify(), which raised TypeError
+    # on conditions over rand() (found by test_fuzz_conditions)
+    from eqsnn.integrators import integrate
+    eqs = Equations("dv/dt = (((v != x) and (x != rand()))*x - v)/tau : 1\n"
+                    "x : 1\ntau : second")
+    assert integrate(eqs).method
