@@ -19,10 +19,10 @@ The language (Brian2's, where it helps users carry habits over)::
 Nothing is ever evaluated: text goes through :mod:`ast` and a whitelist of node types.
 """
 from eqsnn.equations.definitions import EquationEntry
-from eqsnn.equations.dimensions import check_dimensions
+from eqsnn.equations.dimensions import check_dimensions, dimension_as_written
 from eqsnn.equations.model import Equations, parse_equations
 from eqsnn.equations.statements import (ParsedExpression, Statement, parse_expression,
                                         parse_statements)
 
 __all__ = ["parse_equations", "parse_expression", "parse_statements", "check_dimensions",
-           "Equations", "EquationEntry", "Statement", "ParsedExpression"]
+           "dimension_as_written", "Equations", "EquationEntry", "Statement", "ParsedExpression"]

@@ -75,11 +75,11 @@ class NeuronLowering:
         self._reset_parsed = ()
         if threshold is not None:
             self._threshold_parsed = parse_expression(threshold, label="threshold")
-            used |= free_names(self._threshold_parsed.expr) - defined
+            used |= free_names(self._threshold_parsed.unit_expr) - defined
         if reset is not None:
             self._reset_parsed = parse_statements(reset, label="reset")
             for statement in self._reset_parsed:
-                used |= free_names(statement.expr) - defined
+                used |= free_names(statement.unit_expr) - defined  # (0*nA: nA too)
         self.external = sorted(used)
         resolved = resolve_names(used, namespace, source=model_source(
             self.equations.source, threshold, reset), label="model", known=list(self.dims))
@@ -97,10 +97,12 @@ class NeuronLowering:
     def _parse_threshold(self, threshold: str | None):
         if threshold is None:
             return None
-        from eqsnn.equations import check_dimensions
+        from eqsnn.equations import check_dimensions, dimension_as_written
         span = SourceSpan(threshold, 1, 0, len(threshold), "threshold")
         expr = self.equations.substitute(self._threshold_parsed.expr)
         check_dimensions(expr, self.all_dims, span=span)
+        # As written: 'v > 0*nA' compares a voltage with a current, as 'v > 2*nA' does.
+        dimension_as_written(self._threshold_parsed.unit_expr, self.all_dims, span=span)
         if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
             raise InvalidValueError(
                 f"the threshold must be a condition, but {threshold!r} is a number",
@@ -113,7 +115,7 @@ class NeuronLowering:
         return tuple(self._statement_to_assignment(s, "reset") for s in self._reset_parsed)
 
     def _statement_to_assignment(self, statement, label: str) -> Assignment:
-        from eqsnn.equations import check_dimensions
+        from eqsnn.equations import check_dimensions, dimension_as_written
         target = statement.target
         if target not in self.state:
             hint = (f"{target!r} is a subexpression: assign to a state variable instead"
@@ -122,9 +124,11 @@ class NeuronLowering:
                                    f"state variable of {self.name!r}",
                                    span=statement.span, hint=hint)
         expr = self.equations.substitute(statement.expr)
-        dim = check_dimensions(expr, self.all_dims, span=statement.span)
+        check_dimensions(expr, self.all_dims, span=statement.span)
         want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else self.dims[target]
-        if dim != want and not expr.is_zero:  # 0 (also 0*nA, which SymPy makes 0) fits any unit
+        # As written, so that 0*nA is a current; a bare 0 (None) fits any unit.
+        dim = dimension_as_written(statement.unit_expr, self.all_dims, span=statement.span)
+        if dim is not None and dim != want:
             raise DimensionMismatchError(
                 f"the {label} statement '{target} {statement.op} …' needs a value with "
                 f"unit {units.format_dimension(want)}, but the right-hand side has unit "
@@ -190,16 +194,17 @@ def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping
     ``extra`` lists the names the text uses beyond the group's own (namespace entries
     and units), resolved again at every use because their values may change.
     """
-    from eqsnn.equations import check_dimensions
+    from eqsnn.equations import check_dimensions, dimension_as_written
     label = f"value of {var}"
     parsed = parse_expression(text, label=label)
-    names = free_names(parsed.expr) - set(all_dims)
+    names = free_names(parsed.unit_expr) - set(all_dims)
     extra = resolve_names(names, namespace, source=text, label=label, known=known)
     dims = {**all_dims, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
     span = SourceSpan(text, 1, 0, len(text), label)
     expr = equations.substitute(parsed.expr)
-    dim = check_dimensions(expr, dims, span=span)
-    if dim != var_dim:
+    check_dimensions(expr, dims, span=span)
+    dim = dimension_as_written(parsed.unit_expr, dims, span=span)  # a bare '0' fits (None)
+    if dim is not None and dim != var_dim:
         raise DimensionMismatchError(
             f"{var} has unit {units.format_dimension(var_dim)}, but {text!r} has "
             f"unit {units.format_dimension(dim)}", span=span)

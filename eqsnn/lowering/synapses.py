@@ -19,7 +19,8 @@ import sympy
 from sympy.codegen.ast import Assignment
 
 from eqsnn import printers, units
-from eqsnn.equations import check_dimensions, parse_equations, parse_expression, parse_statements
+from eqsnn.equations import (check_dimensions, dimension_as_written, parse_equations,
+                             parse_expression, parse_statements)
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
                           UnknownNameError)
@@ -164,7 +165,7 @@ class SynapseLowering:
             self.parsed_events[label] = parse_statements(text, label=label)
             for statement in self.parsed_events[label]:
                 # (targets are checked by _event_code, with a message of their own)
-                used |= {s.name for s in statement.expr.free_symbols}
+                used |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
                 if statement.target.endswith(("_pre", "_post")):
                     used.add(statement.target)
         check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
@@ -208,9 +209,13 @@ class SynapseLowering:
             if target not in self.state and not target.endswith(("_pre", "_post")):
                 target = f"{target}_post"
             expr = self.equations.substitute(statement.expr)
-            dim = check_dimensions(expr, self.all_dims, span=statement.span)
+            check_dimensions(expr, self.all_dims, span=statement.span)
             want = _ONE if statement.op in ("*=", "/=") else self.all_dims[target]
-            if dim != want and not expr.is_zero:
+            with sympy.evaluate(False):  # (keep 0*nA a product while naming v as v_post)
+                written = self.implicit_post(statement.unit_expr)
+            # As written, so that 0*nA is a current; a bare 0 (None) fits any unit.
+            dim = dimension_as_written(written, self.all_dims, span=statement.span)
+            if dim is not None and dim != want:
                 raise DimensionMismatchError(
                     f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
                     f"{units.format_dimension(want)}, but the right-hand side has unit "

@@ -73,6 +73,8 @@ def convert_value(name: str, value: Any, dim, shape: tuple[int, ...], *,
         magnitude, given = value, dim
     else:
         magnitude, given = units.to_si(value, what=f"the values given for {name}")
+    if given == units.DIMENSIONLESS and _all_zero(magnitude):
+        given = dim  # a plain 0 fits any unit, as in Brian2 (G.v = 0)
     if given != dim:
         if given == units.DIMENSIONLESS:
             raise DimensionMismatchError(
@@ -100,3 +102,11 @@ def _example_unit(dim) -> str:
 
 def string_span(text: str, label: str) -> SourceSpan:
     return SourceSpan(text, 1, 0, len(text), label)
+
+
+def _all_zero(magnitude) -> bool:
+    try:
+        array = np.asarray(magnitude, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return array.size > 0 and not np.any(array)

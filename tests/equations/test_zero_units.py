@@ -49,3 +49,52 @@ def test_statement_and_threshold_keep_the_expression_as_written():
 def test_nothing_folded_means_the_same_expression_object():
     parsed = parse_expression("v > El + 2*mV")
     assert parsed.unit_expr is parsed.expr
+
+
+# --- the same rule where groups and synapses use strings --------------------------------
+import eqsnn as es  # noqa: E402
+from eqsnn.units import mV, ms, nA  # noqa: E402
+
+LIF = "dv/dt = (El - v)/(10*ms) : volt"
+
+
+def _group(**strings):
+    return es.NeuronGroup(1, LIF, namespace={"El": -70 * mV},
+                          **{"threshold": "v > -50*mV", **strings})
+
+
+@pytest.mark.parametrize("strings", [
+    {"reset": "v = 0*nA"}, {"reset": "v = 2*nA"},
+    {"threshold": "v > 0*nA"}, {"threshold": "v > 2*nA"},
+    {"reset": "v = El + 0*nA"}, {"reset": "v = El + 2*nA"},
+], ids=["reset-zero", "reset-two", "threshold-zero", "threshold-two", "reset-sum-zero",
+        "reset-sum-two"])
+def test_zero_current_for_a_voltage_is_refused_like_a_nonzero_one(strings):
+    with pytest.raises(DimensionMismatchError) as info:
+        _group(**strings)
+    assert "amp" in str(info.value) and "volt" in str(info.value)
+
+
+@pytest.mark.parametrize("strings", [{"reset": "v = 0"}, {"reset": "v = 0*mV"},
+                                     {"reset": "v = El + 0"}, {"threshold": "v > 0"}])
+def test_a_bare_zero_fits_a_voltage(strings):
+    _group(**strings)
+
+
+def test_initial_values_of_zero():
+    group = _group()
+    group.v = 0
+    group.v = "0"
+    group.v = "0*mV"
+    with pytest.raises(DimensionMismatchError):
+        group.v = "0*nA"
+
+
+def test_synaptic_statement_with_a_zero_current():
+    source = es.NeuronGroup(1, LIF, namespace={"El": -70 * mV})
+    target = es.NeuronGroup(1, LIF, namespace={"El": -70 * mV})
+    es.Synapses(source, target, on_pre="v_post = 0")
+    with pytest.raises(DimensionMismatchError):
+        es.Synapses(source, target, on_pre="v_post = 0*nA")
+    with pytest.raises(DimensionMismatchError):
+        es.Synapses(source, target, on_pre="v = 0*nA")  # implicitly the target's v
