@@ -38,7 +38,11 @@ class Network:
     seed
         Seed of every random number drawn during runs (``rand()``, noise, Poisson
         inputs). Same seed, same results, on both backends. ``None``: a fresh seed,
-        readable afterwards as ``net.seed``.
+        readable afterwards as ``net.seed``. A random number is a function of the seed,
+        the operation, the time step and the neuron or synapse index only: ``run(100*ms);
+        run(100*ms)``, a run stopped with Ctrl-C and continued, and a run repeated after
+        :meth:`restore` draw the same numbers as one ``run(200*ms)``. To draw fresh
+        numbers after a restore, set ``net.seed`` to another value.
     backend
         ``"c"`` (compiled; the default when a C compiler works) or ``"numpy"``.
         ``"cython"`` is the old name of ``"c"`` (deprecated).
@@ -183,7 +187,7 @@ class Network:
             print(self.timing_report())
 
     def _loop(self, program, n_steps: int, progress: bool | None) -> None:
-        seed = _mix_seed(self.seed, self._runs)
+        seed = self.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
         end = self._step + n_steps
         chunk = min(n_steps, 100)
         bar = None
@@ -264,8 +268,9 @@ class Network:
         }
 
     def restore(self, name: str = "default") -> None:
-        """Go back to the state saved by :meth:`store` (monitors included). Random numbers
-        drawn after a restore differ from the first time (each run has its own stream)."""
+        """Go back to the state saved by :meth:`store` (monitors included). The run
+        that follows draws the same random numbers as the first time (they depend on the
+        seed, the step and the index only); set ``net.seed`` to draw fresh ones."""
         if name not in self._stored:
             raise InvalidValueError(f"nothing was stored under {name!r}",
                                     hint=f"call net.store({name!r}) first; stored: "
@@ -327,12 +332,6 @@ def _next_chunk(chunk: int, done: int, elapsed: float) -> int:
     target = int(done * _CHUNK_SECONDS / elapsed)
     return max(1, min(target, 4 * chunk, 10_000_000))
 
-
-def _mix_seed(seed: int, run: int) -> int:
-    """A distinct 64-bit stream seed for each run() call of one network."""
-    x = (seed * 0x9E3779B97F4A7C15 + run * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    x ^= x >> 31
-    return (x * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
 
 
 def _compiler_options(compiler: Any):
