@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from eqsnn.codegen.network import Contribution
+from eqsnn.runtime.layout import constant_cname, variable_cname
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
 
@@ -102,11 +103,11 @@ def bindings(syn, layout, backend: str, reads) -> dict:
     arrays, scalars, functions = [], [], []
     for name in reads:
         if name in syn._arrays:
-            arrays.append([code.local(name), f"{p}_v_{name}"])
+            arrays.append([code.local(name), variable_cname(p, name)])
         elif name == "lastupdate":
             arrays.append([name, f"{p}_lastupdate"])
         elif name in syn._constants:
-            scalars.append([code.local(name), f"{p}_c_{name}"])
+            scalars.append([code.local(name), constant_cname(p, name)])
         elif name in syn._functions:
             functions.append([code.local(name), layout.function(syn._functions[name])])
         else:
@@ -131,9 +132,9 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     if info.lastupdate is not None:
         c.array(info.lastupdate, lambda: syn._lastupdate)
     for var in syn._arrays:
-        c.array(f"{p}_v_{var}", lambda var=var: syn._arrays[var])
+        c.array(variable_cname(p, var), lambda var=var: syn._arrays[var])
     for const in syn._constants.values():
-        c.scalar(f"{p}_c_{const.name}", lambda const=const: const.value)
+        c.scalar(constant_cname(p, const.name), lambda const=const: const.value)
     c.int_scalar(info.pre_start, lambda: syn.pre_start)
     c.int_scalar(info.post_start, lambda: syn.post_start)
     c.int_scalar(info.N_pre, lambda: syn.pre_stop - syn.pre_start)
