@@ -36,6 +36,8 @@ FLAGS = {
     # The default for synaptic equations; accepted because Brian2 users write it.
     "clock-driven": ("differential",),
     "summed": ("subexpression", "parameter"),
+    # A parameter that reads another group's variable: G.x = linked_var(H, "y").
+    "linked": ("parameter",),
 }
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*$")
 _DERIVATIVE = re.compile(r"d\s*([^\W\d]\w*)\s*/\s*d\s*(\w+)$")  # (d<ligature>/dt too)
