@@ -26,6 +26,7 @@ _PUBLIC = {
     "PoissonGroup": "eqsnn.runtime",
     "SpikeGeneratorGroup": "eqsnn.runtime",
     "TimedArray": "eqsnn.runtime",
+    "linked_var": "eqsnn.runtime",
     "EqsnnError": "eqsnn.errors",
     "CompilerOptions": "eqsnn.compiler",
     "sweep": "eqsnn.sweeps",

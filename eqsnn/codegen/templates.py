@@ -22,7 +22,9 @@ __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 # (``arrays``: [local, module name] pairs …), and defines the built-in names the code
 # ``reads`` (``i``, ``N`` …). Macros shared by templates live in ``_names.c.j2`` and
 # ``numpy/_names.py.j2``.
-_BINDINGS = {"arrays", "scalars", "functions", "reads"}  # model names → module names
+# model names → module names: arrays, scalars, functions, linked variables (loaded per
+# neuron), and the names the code reads
+_BINDINGS = {"arrays", "scalars", "functions", "linked", "reads"}
 _OPERATION_INPUTS = {
     "stateupdate": {"op", "group", "code", "refractory"} | _BINDINGS,
     "threshold": {"op", "group", "condition", "refractory", "spikes"} | _BINDINGS,

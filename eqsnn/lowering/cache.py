@@ -30,7 +30,7 @@ from typing import Any
 __all__ = ["key", "load", "store", "load_record", "store_record", "namespace_signature"]
 
 #: Bumped when the layout of stored entries changes.
-FORMAT = 2
+FORMAT = 3
 
 
 @functools.lru_cache(maxsize=1)

@@ -59,11 +59,15 @@ class NeuronLowering:
         self.dims: dict[str, Any] = {}
         self.state: list[str] = []
         self.shared: set[str] = set()
+        self.linked: list[str] = []
         for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
+            self.dims[entry.name] = entry.dim
+            if "linked" in entry.flags:  # another group's variable, read, never written
+                self.linked.append(entry.name)
+                continue
             if "shared" in entry.flags:
                 self.shared.add(entry.name)
             self.state.append(entry.name)
-            self.dims[entry.name] = entry.dim
         for entry in eqs.subexpressions.values():
             self.dims[entry.name] = entry.dim
 
@@ -118,7 +122,9 @@ class NeuronLowering:
         from eqsnn.equations import check_dimensions, dimension_as_written
         target = statement.target
         if target not in self.state:
-            hint = (f"{target!r} is a subexpression: assign to a state variable instead"
+            hint = (f"{target!r} is linked to another group's variable, which only that "
+                    f"group writes" if target in self.linked else
+                    f"{target!r} is a subexpression: assign to a state variable instead"
                     if target in self.dims else f"the state variables are {sorted(self.state)}")
             raise UnknownNameError(f"the {label} assigns to {target!r}, which is not a "
                                    f"state variable of {self.name!r}",
@@ -154,6 +160,8 @@ class NeuronLowering:
         variables = tuple(Variable(name, self.dims[name], "differential"
                                    if name in eqs.differential else "parameter",
                                    name in self.shared) for name in self.state)
+        variables += tuple(Variable(name, self.dims[name], "parameter", linked=True)
+                           for name in self.linked)
         variables += tuple(Variable(name, self.dims[name], "subexpression")
                            for name in eqs.subexpressions)
         su = self.state_update
@@ -173,6 +181,8 @@ class NeuronLowering:
         local = lambda name: locals_.get(name, name)  # noqa: E731
         names = {var: local(var) + ("[0]" if var in self.shared else "[_i]")
                  for var in self.state}
+        # a linked variable is a value per neuron the template loads from the other group
+        names.update({name: local(name) for name in self.linked})
         names.update({name: local(name) for name in self.constants})
         functions = {name: local(name) for name in self.functions}
         update = self.state_update

@@ -40,25 +40,28 @@ def dimension_from_json(pairs) -> Dimension:
 @dataclass(frozen=True)
 class Variable:
     """A name a model defines: ``kind`` is ``"differential"``, ``"parameter"`` or
-    ``"subexpression"``; ``shared`` means one value for the whole group."""
+    ``"subexpression"``; ``shared`` means one value for the whole group; ``linked``, a
+    parameter that reads another group's variable (``G.x = linked_var(H, "y")``)."""
 
     name: str
     dim: Dimension
     kind: str
     shared: bool = False
+    linked: bool = False
 
     @property
     def is_state(self) -> bool:
-        """Stored in an array (subexpressions are computed from the others)."""
-        return self.kind != "subexpression"
+        """Stored in an array of this object (subexpressions are computed from the
+        others, linked variables are another group's)."""
+        return self.kind != "subexpression" and not self.linked
 
     def to_json(self) -> list:
-        return [self.name, dimension_to_json(self.dim), self.kind, self.shared]
+        return [self.name, dimension_to_json(self.dim), self.kind, self.shared, self.linked]
 
     @classmethod
     def from_json(cls, data) -> "Variable":
-        name, dim, kind, shared = data
-        return cls(name, dimension_from_json(dim), kind, shared)
+        name, dim, kind, shared, linked = data
+        return cls(name, dimension_from_json(dim), kind, shared, linked)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,23 @@ def check_suffixes(used, source: str, pre_group, post_group, subexpressions=()) 
                 f"{group.name!r} has no variables (it only emits spikes)")
 
 
+def _refuse_linked(used, source: str, pre: Side, post: Side) -> None:
+    """A linked variable of a neuron group is another group's; synapses do not read it
+    through the link (yet): read the variable it links to instead."""
+    for suffix, side in (("_pre", pre), ("_post", post)):
+        linked = {v.name for v in side.variables if v.linked}
+        for name in sorted(used):
+            base = name[:-len(suffix)] if name.endswith(suffix) else \
+                (name if suffix == "_post" else None)
+            if base in linked:
+                raise InvalidValueError(
+                    f"{name!r} is the linked variable {base!r} of {side.name!r}; synapses "
+                    f"cannot read a variable through its link",
+                    span=find_span(source, name, "synapse model"),
+                    hint="read the variable it is linked to, from a Synapses object "
+                         "connected to that group")
+
+
 def implicit_post(expr, synaptic, post_dims):
     """Rename unsuffixed names of target variables to their ``_post`` form."""
     mapping = {s: symbol(f"{s.name}_post") for s in expr.free_symbols
@@ -121,12 +138,15 @@ class SynapseLowering:
         self.state: list[str] = []
         self.event_driven = [n for n, e in eqs.differential.items() if "event-driven" in e.flags]
         for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
-            if "shared" in entry.flags or "summed" in entry.flags:
-                flag = "shared" if "shared" in entry.flags else "summed"
+            unsupported = [f for f in ("shared", "summed", "linked") if f in entry.flags]
+            if unsupported:
+                flag = unsupported[0]
                 raise InvalidValueError(
                     f"the flag ({flag}) on the synaptic variable {entry.name!r} is not "
                     f"supported", span=eqs.span(entry.name),
-                    hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'")
+                    hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'"
+                    if flag != "linked" else "link a variable of a neuron group instead, "
+                    "and read it here as x_pre or x_post")
             if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
                 why = ("it is taken by Synapses itself" if entry.name in _TAKEN else
                        "the suffixes _pre and _post refer to neuron variables")
@@ -169,6 +189,7 @@ class SynapseLowering:
                 if statement.target.endswith(("_pre", "_post")):
                     used.add(statement.target)
         check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
+        _refuse_linked(used, self.source, self.pre_group, self.post_group)
         self.external = sorted(used - defined)
         resolved = resolve_names(self.external, namespace, source=self.source,
                                  label="synapse model", known=list(self.dims) + list(neuron))

@@ -13,6 +13,7 @@ _PUBLIC = {
     "PoissonGroup": "inputs", "SpikeGeneratorGroup": "inputs", "TimedArray": "inputs",
     "SpikeMonitor": "monitors", "StateMonitor": "monitors",
     "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
+    "linked_var": "links",
 }
 
 __all__ = list(_PUBLIC)

@@ -37,11 +37,48 @@ def bindings(group, layout, backend: str, reads) -> dict:
     p = layout.prefix(group)
     return {
         "arrays": [[code.local(n), variable_cname(p, n)] for n in reads if n in group._arrays],
+        "linked": [_linked(group, layout, n, code.local(n)) for n in reads
+                   if n in group._linked],
         "scalars": [[code.local(n), constant_cname(p, n)] for n in reads
                     if n in group._constants],
         "functions": [[code.local(n), layout.function(group._functions[n])] for n in reads
                       if n in group._functions],
         "reads": list(reads)}
+
+
+def _linked(group, layout, var: str, local: str) -> list:
+    """``[local, source array, mode, index]`` of a linked variable: the template loads
+    ``array[index]`` (scalar), ``array[_i + index]`` (same) or ``array[index[_i]]``
+    (indexed) into ``local`` for each neuron (see :mod:`eqsnn.runtime.links`)."""
+    from eqsnn.runtime.links import mode
+    link = group._link(var)
+    p = layout.prefix(group)
+    return [local, layout.variable(link.group._owner, link.name), mode(link),
+            f"{p}_li_{var}"]
+
+
+def _declare_links(c: Contribution, group, layout) -> None:
+    """The offset (an integer) or the index array (int64) of each linked variable, read
+    again at every run (a new link of the same kind needs no new code)."""
+    from eqsnn.runtime.links import absolute_index, mode, start
+    p = layout.prefix(group)
+
+    def current(var: str, kind: str):
+        link = group._link(var)
+        if mode(link) != kind:
+            raise InvalidValueError(
+                f"{var!r} of {group.name!r} was linked anew in another way (one value, "
+                f"the same index, an index array) after its network was built",
+                hint="create the Network again after changing the link")
+        return link
+
+    for var in sorted(group._linked):
+        kind = mode(group._link(var))
+        if kind == "indexed":
+            c.array(f"{p}_li_{var}", lambda var=var: absolute_index(current(var, "indexed")),
+                    np.int64)
+        else:
+            c.int_scalar(f"{p}_li_{var}", lambda var=var, kind=kind: start(current(var, kind)))
 
 
 def contribution(group, layout, backend: str, dt: float) -> Contribution:
@@ -53,6 +90,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
         c.array(variable_cname(p, var), lambda var=var: group._arrays[var])
     for const in group._constants.values():
         c.scalar(constant_cname(p, const.name), lambda const=const: const.value)
+    _declare_links(c, group, layout)
     spikes = layout.spikes(group)
     c.array(spikes.array, lambda: group._spikes, np.int32)
     c.counter(spikes.count, lambda: group._nspikes)

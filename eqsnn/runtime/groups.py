@@ -164,6 +164,8 @@ class NeuronGroup(VariableAccess):
     def _init_storage(self) -> None:
         self._dims: dict[str, Any] = {v.name: v.dim for v in self._record.variables}
         self._shared = {v.name for v in self._record.variables if v.shared}
+        self._linked = {v.name for v in self._record.variables if v.linked}
+        self._links: dict[str, Any] = {}   # linked variable → LinkedVariable
         self._arrays: dict[str, np.ndarray] = {
             v.name: np.zeros(1 if v.shared else self.N, dtype=np.float64)
             for v in self._record.state}
@@ -188,6 +190,9 @@ class NeuronGroup(VariableAccess):
 
     # --- variables --------------------------------------------------------------------
     def _read(self, var: str, part: slice) -> np.ndarray:
+        if var in self._linked:
+            from eqsnn.runtime.links import link_values
+            return link_values(self._link(var), part, self.N)
         if var in self._arrays:
             array = self._arrays[var]
             return array if var in self._shared else array[part]
@@ -200,6 +205,26 @@ class NeuronGroup(VariableAccess):
             view[:] = self._evaluate_string(value, var, part)
         else:
             view[:] = convert_value(var, value, self._dims[var], view.shape, raw=raw)
+
+    def _set_link(self, var: str, link: Any, part: slice) -> None:
+        from eqsnn.runtime.links import check_link
+        if part != slice(None):
+            raise InvalidValueError(f"a linked variable is linked for the whole group: "
+                                    f"{self.name}.{var} = linked_var(...)")
+        check_link(self, var, link)
+        self._links[var] = link
+
+    def _link(self, var: str):
+        link = self._links.get(var)
+        if link is None:
+            raise InvalidValueError(
+                f"{var!r} of {self.name!r} is a linked variable that was never linked",
+                hint=f"link it before running: {self.name}.{var} = linked_var(group, 'x')")
+        return link
+
+    def _dependencies(self) -> list:
+        """The groups whose variables this group's linked variables read."""
+        return [self._link(var).group._owner for var in sorted(self._linked)]
 
     def _evaluate_string(self, text: str, var: str, part: slice) -> np.ndarray:
         """``group.var = text``: parsed and checked once per model, then from the cache."""
@@ -222,6 +247,8 @@ class NeuronGroup(VariableAccess):
                        if isinstance(c, Constant)})
         for name, array in self._arrays.items():
             values[name] = array[0] if name in self._shared else array[part]
+        for name in self._links:  # (an initialiser may run before the link is made)
+            values[name] = self._read(name, part)
         values.update(i=index.astype(np.float64), N=float(self.N), t=0.0)
         functions = {name: f.evaluate for name, f in self._functions.items()}
         functions.update({name: f.evaluate for name, f in dict(extra).items()

@@ -84,8 +84,9 @@ class Network:
         groups = [o for o in self.objects if getattr(o, "_kind", "group") == "group"]
         synapses = [o for o in self.objects if getattr(o, "_kind", None) == "synapses"]
         monitors = [o for o in self.objects if getattr(o, "_kind", None) == "monitor"]
-        for obj in synapses + monitors:
-            for dependency in obj._dependencies():  # a monitor may record synapses
+        for obj in groups + synapses + monitors:
+            # a monitor may record synapses; a group may link to another group's variable
+            for dependency in getattr(obj, "_dependencies", list)():
                 if not any(dependency is g for g in groups + synapses):
                     raise InvalidValueError(
                         f"{obj.name!r} uses {dependency.name!r}, which is not in this network",

@@ -116,7 +116,7 @@ def bindings(syn, layout, backend: str, reads) -> dict:
                 if name.endswith(suffix) and var in getattr(group, "_arrays", {}):
                     arrays.append([code.local(name), layout.variable(group, var)])
                     break
-    return {"arrays": arrays, "scalars": scalars, "functions": functions,
+    return {"arrays": arrays, "scalars": scalars, "functions": functions, "linked": [],
             "reads": list(reads)}
 
 

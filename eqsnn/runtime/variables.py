@@ -53,6 +53,9 @@ class VariableAccess:
             object.__setattr__(self, name, value)
             return
         owner = self._owner
+        if name in getattr(owner, "_linked", ()):
+            owner._set_link(name, value, self._slice)
+            return
         raw = name.endswith("_") and name[:-1] in owner._arrays
         var = name[:-1] if raw else name
         if var not in owner._arrays:
