@@ -1,16 +1,21 @@
-"""pint, imported without dask.
+"""pint, imported without dask and scipy.
 
-When dask is installed, ``pint.compat`` imports ``dask.base`` at import time (so that a
-Quantity may wrap a dask array), which pulls in dask's config, YAML, psutil, toolz and
-asyncio: 70–100 ms of a warm ``python script.py`` whose whole budget is a few tenths of
-a second, for a feature eqsnn never uses. While pint is first imported, ``dask`` is
-marked as absent in ``sys.modules``, so ``importlib.util.find_spec("dask")`` answers
-None and pint skips it; the mark is removed right after, and dask itself (for
-``eqsnn.sweep(client=...)``) imports as usual later.
+``pint.compat`` imports, at import time, every optional package it could work with that
+is installed. Two of them cost every eqsnn script time for features eqsnn never uses:
+
+* ``dask.base`` (so that a Quantity may wrap a dask array) pulls in dask's config, YAML,
+  psutil, toolz and asyncio: 70–100 ms;
+* ``scipy`` (only to set ``pint.compat.HAS_SCIPY``; nothing in pint outside its test
+  suite reads it): ~10 ms.
+
+While pint is first imported, those packages are marked as absent in ``sys.modules``, so
+``importlib.util.find_spec`` answers None and an ``import`` raises ImportError, and pint
+skips them; the marks are removed right after, so dask (for ``eqsnn.sweep(client=...)``)
+and scipy import as usual later.
 
 The one effect: in a process where eqsnn imported pint first, pint's Quantity does not
-recognise dask arrays. If dask was already imported, or pint already was, nothing is
-changed.
+recognise dask arrays. A package already imported is left alone; if pint already was,
+nothing is changed.
 """
 from __future__ import annotations
 
@@ -18,17 +23,22 @@ import sys
 
 __all__ = ["pint"]
 
+_SKIPPED = ("dask", "scipy")
+
 
 def _import_pint():
-    if "pint" in sys.modules or "dask" in sys.modules:
+    if "pint" in sys.modules:
         import pint
         return pint
-    sys.modules["dask"] = None  # type: ignore[assignment]  # "not installed" to find_spec
+    marked = [name for name in _SKIPPED if name not in sys.modules]
+    for name in marked:
+        sys.modules[name] = None  # type: ignore[assignment]  # "not installed"
     try:
         import pint
     finally:
-        if "dask" in sys.modules and sys.modules["dask"] is None:
-            del sys.modules["dask"]
+        for name in marked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
     return pint
 
 

@@ -9,10 +9,13 @@ A user who wants no units at all passes plain numbers and writes ``: 1`` in equa
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from eqsnn._pint import pint
+import eqsnn.unit_names as unit_names
+from eqsnn.quantity import Registry
 
 __all__ = [
     "ureg", "Quantity", "Unit", "Dimension", "DIMENSIONLESS",
@@ -23,10 +26,11 @@ __all__ = [
 # One registry for the whole package. ``cache_folder=":auto:"`` keeps pint's parsed
 # definitions in the platform cache dir: it cuts the registry build from ~0.1 s to ~0.015 s,
 # which matters for a warm `python script.py` whose whole budget is well under a second.
+# The registry makes eqsnn's Quantity (eqsnn.quantity): dimensionless results are plain.
 try:
-    ureg = pint.UnitRegistry(cache_folder=":auto:")
+    ureg = Registry(cache_folder=":auto:")
 except Exception:  # read-only home, odd platforms: a slower registry still works
-    ureg = pint.UnitRegistry()
+    ureg = Registry()
 
 # Unpickled quantities attach to pint's application registry: make it this one, so a
 # quantity sent to another process (sweep workers, multiprocessing) comes back usable
@@ -47,50 +51,50 @@ def get_unit(name: str) -> pint.Unit:
 
 
 # --- the names users import: `from eqsnn.units import mV, ms, nA` ------------------------
-_UNIT_NAMES = {
-    # time
-    "second": "second", "ms": "millisecond", "msecond": "millisecond",
-    "us": "microsecond", "usecond": "microsecond", "ns": "nanosecond",
-    "minute": "minute", "hour": "hour",
-    # potential
-    "volt": "volt", "V": "volt", "mV": "millivolt", "mvolt": "millivolt",
-    "uV": "microvolt", "uvolt": "microvolt",
-    # current
-    "amp": "ampere", "A": "ampere", "mA": "milliampere", "mamp": "milliampere",
-    "uA": "microampere", "uamp": "microampere", "nA": "nanoampere", "namp": "nanoampere",
-    "pA": "picoampere", "pamp": "picoampere",
-    # resistance and conductance
-    "ohm": "ohm", "kohm": "kiloohm", "Mohm": "megaohm", "Gohm": "gigaohm",
-    "siemens": "siemens", "S": "siemens", "mS": "millisiemens", "msiemens": "millisiemens",
-    "uS": "microsiemens", "usiemens": "microsiemens", "nS": "nanosiemens",
-    "nsiemens": "nanosiemens", "pS": "picosiemens", "psiemens": "picosiemens",
-    # capacitance
-    "farad": "farad", "F": "farad", "mF": "millifarad", "uF": "microfarad",
-    "ufarad": "microfarad", "nF": "nanofarad", "nfarad": "nanofarad",
-    "pF": "picofarad", "pfarad": "picofarad",
-    # frequency
-    "Hz": "hertz", "hertz": "hertz", "kHz": "kilohertz",
-    # length and area
-    "meter": "meter", "metre": "meter", "m": "meter", "cm": "centimeter",
-    "mm": "millimeter", "um": "micrometer", "umetre": "micrometer", "umeter": "micrometer",
-    "cm2": "centimeter**2", "mm2": "millimeter**2", "um2": "micrometer**2",
-    "meter2": "meter**2", "metre2": "meter**2",
-    # amount
-    "mole": "mole", "mM": "millimolar", "molar": "molar",
-    # charge, temperature
-    "coulomb": "coulomb", "kelvin": "kelvin",
-}
+class _UnitTable(Mapping):
+    """Unit names (eqsnn.unit_names) -> pint units, each made when first looked up."""
 
-_units: dict[str, pint.Unit] = {}
-for _name, _pint_name in _UNIT_NAMES.items():
-    _unit = ureg.Unit(_pint_name) if "**" not in _pint_name else ureg.parse_units(_pint_name)
-    _units[_name] = _unit
-    globals()[_name] = 1 * _unit  # a Quantity, so `-70*mV` is a Quantity
-__all__ += list(_UNIT_NAMES)
+    def __init__(self, expressions: dict[str, str]):
+        self._expressions = expressions
+        self._made: dict[str, pint.Unit] = {}
 
-#: Units a user may write after ``:`` in an equation, by name.
-UNIT_NAMES: dict[str, pint.Unit] = dict(_units)
-UNIT_NAMES.update({"amp": ureg.ampere, "metre": ureg.meter, "radian": ureg.radian})
+    def __getitem__(self, name: str) -> pint.Unit:
+        unit = self._made.get(name)
+        if unit is None:
+            unit = self._made[name] = ureg.parse_units(self._expressions[name])
+        return unit
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._expressions
+
+    def __iter__(self):
+        return iter(self._expressions)
+
+    def __len__(self) -> int:
+        return len(self._expressions)
+
+
+#: Units a user may import from here or write after ``:`` in an equation, by name:
+#: every unit of Brian2 (eqsnn.unit_names).
+UNIT_NAMES: Mapping[str, pint.Unit] = _UnitTable(unit_names.EXPRESSIONS)
+
+__all__ += list(unit_names.STAR)
+
+
+def __getattr__(name: str) -> Any:
+    """``mV``, ``nsiemens``, ``cm2``: the quantity 1 of that unit, made on first use (a
+    plain number for radian and steradian, which have no dimension)."""
+    if name not in UNIT_NAMES:
+        raise AttributeError(f"module 'eqsnn.units' has no attribute {name!r}")
+    value = 1 * UNIT_NAMES[name]
+    if name in unit_names.DIMENSIONLESS_NAMES:
+        value = float(value.to(ureg.dimensionless).magnitude)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(UNIT_NAMES))
 
 
 def is_quantity(value: Any) -> bool:
@@ -198,9 +202,10 @@ def format_dimension(dim: Dimension) -> str:
 
 def describe(value: Any) -> str:
     """A value as a person writes it, for messages: ``-5 ms``, ``0.5 nA``, ``'abc'``."""
-    if is_quantity(value):
-        return f"{value:~P}" if hasattr(value, "magnitude") else str(value)
-    return repr(value)
+    if isinstance(value, Quantity):
+        from eqsnn.quantity_display import short
+        return short(value)
+    return str(value) if is_quantity(value) else repr(value)
 
 
 def from_si(magnitude: Any, dim: Dimension) -> Any:

@@ -1,0 +1,130 @@
+"""eqsnn's Quantity: pint's quantity, with Brian2's answer for a dimensionless result.
+
+pint keeps ``t/ms`` as a quantity in ``second / millisecond``. numpy, matplotlib and
+pandas then strip that unit *without converting* (``np.asarray(0.3*second/ms)`` is
+``0.3``, not ``300``), so plots and index arithmetic are off by powers of ten. Brian2
+returns a plain number for a dimensionless result; so does this class: every operation
+whose result has no dimension (``*``, ``/``, ``//``, ``**``, numpy ufuncs and functions)
+gives a float or an ndarray, converted to the right scale. Everything else is pint's.
+
+Printing goes through :mod:`eqsnn.quantity_display` (``16.3 ms``, ``-70. mV``, one SI
+prefix for a whole array, LaTeX for notebooks), imported only when something is shown.
+
+Pickles name :func:`_unpickle`, so a quantity sent to another process (sweep workers,
+multiprocessing) comes back as an eqsnn quantity on eqsnn's registry, even if that
+process had not imported eqsnn yet.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from eqsnn._pint import pint
+
+__all__ = ["Quantity", "Registry", "plain"]
+
+_PintQuantity = pint.UnitRegistry.Quantity
+
+
+def plain(value: Any) -> Any:
+    """``value`` itself, or, if it is a dimensionless quantity, its plain number at the
+    right scale (``(0.3*second/ms)`` → ``300.0``)."""
+    if isinstance(value, _PintQuantity) and not value.dimensionality:
+        units = value._units
+        if units:  # "second / millisecond", "mV / volt", "radian": convert
+            value = value.to(value._REGISTRY.dimensionless)
+        return value._magnitude
+    return value
+
+
+def _plain_result(name: str):
+    """pint's operator ``name``, with a dimensionless result made plain."""
+    pint_method = getattr(_PintQuantity, name)
+
+    def method(self, *args, **kwargs):
+        return plain(pint_method(self, *args, **kwargs))
+
+    method.__name__ = name
+    method.__qualname__ = f"Quantity.{name}"
+    method.__doc__ = pint_method.__doc__
+    return method
+
+
+def _no_plain_value(kind: str):
+    def method(self):
+        if not self.dimensionality:
+            return getattr(plain(self), f"__{kind}__")()
+        from eqsnn.errors import DimensionMismatchError
+        raise DimensionMismatchError(
+            f"{kind}() of {self}: a quantity with a unit is not a plain number",
+            hint=f"divide by the unit you want the number in, e.g. {kind}(x/mV) or "
+                 f"{kind}(t/ms)")
+    method.__name__ = f"__{kind}__"
+    return method
+
+
+def _unpickle(magnitude: Any, units: Any) -> Any:
+    """Rebuild a pickled quantity on eqsnn's registry (imports eqsnn.units if needed)."""
+    from eqsnn.units import ureg
+    return ureg.Quantity(magnitude, units)
+
+
+class Quantity(_PintQuantity):
+    """A pint quantity whose dimensionless results are plain numbers, printed the way
+    people read them. Create quantities with eqsnn's units: ``-70*mV``, ``[1, 2]*ms``."""
+
+    for _name in ("__mul__", "__rmul__", "__truediv__", "__rtruediv__", "__floordiv__",
+                  "__rfloordiv__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__",
+                  "__imul__", "__itruediv__", "__ifloordiv__", "__ipow__",
+                  "__add__", "__radd__", "__sub__", "__rsub__", "__getitem__",
+                  "__array_ufunc__", "__array_function__"):
+        locals()[_name] = _plain_result(_name)
+    del _name
+
+    __float__ = _no_plain_value("float")
+    __int__ = _no_plain_value("int")
+    __complex__ = _no_plain_value("complex")
+
+    def __array__(self, dtype=None, copy=None):
+        """A dimensionless quantity (only made by hand, e.g. ``ureg.Quantity(3)``) gives
+        its value at the right scale; one with a unit gives pint's answer (its magnitude,
+        with pint's UnitStrippedWarning)."""
+        import numpy as np
+        if not self.dimensionality:
+            return np.asarray(plain(self), dtype=dtype)
+        values = super().__array__()
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+    def __reduce__(self):
+        return _unpickle, (self._magnitude, self._units)
+
+    # --- how a quantity looks (eqsnn.quantity_display) --------------------------------
+    def __str__(self) -> str:
+        from eqsnn.quantity_display import text
+        return text(self)
+
+    def __repr__(self) -> str:
+        from eqsnn.quantity_display import code
+        return code(self)
+
+    def __format__(self, spec: str) -> str:
+        from eqsnn.quantity_display import formatted
+        return formatted(self, spec)
+
+    def _repr_latex_(self) -> str | None:
+        from eqsnn.quantity_display import latex
+        return latex(self)
+
+    def _repr_html_(self) -> None:
+        return None  # notebooks show the LaTeX (pint's HTML is the SI magnitude + unit)
+
+    def _repr_markdown_(self) -> None:
+        return None
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
+class Registry(pint.UnitRegistry):
+    """pint's registry, making eqsnn's :class:`Quantity`."""
+
+    Quantity = Quantity
