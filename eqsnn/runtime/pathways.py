@@ -102,7 +102,8 @@ def delays_by_pathway(delay: Any) -> dict[str, float]:
         magnitude, dim = units.to_si(value)
         if dim != _SECOND or np.ndim(magnitude) != 0 or not 0 <= magnitude < np.inf:
             raise InvalidValueError(
-                f"delay must be one non-negative duration such as 1*ms, not {value}",
+                "delay must be one non-negative duration such as 1*ms, "
+                f"not {units.describe(value)}",
                 hint="set per-synapse delays after connect(): S.delay = array or string")
         result[path] = float(magnitude)
     return result

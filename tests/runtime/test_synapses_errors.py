@@ -50,9 +50,9 @@ def _message(error) -> str:
      ["delay= takes one duration; set per-synapse delays after connect(): "
       "S.pre.delay = '1*ms'"]),
     (dict(model="w : volt", delay=-1 * ms), InvalidValueError,
-     ["delay must be one non-negative duration such as 1*ms, not -1 millisecond"]),
+     ["delay must be one non-negative duration such as 1*ms, not -1 ms"]),
     (dict(model="w : volt", delay=1 * mV), InvalidValueError,
-     ["delay must be one non-negative duration such as 1*ms, not 1 millivolt"]),
+     ["delay must be one non-negative duration such as 1*ms, not 1 mV"]),
     (dict(model="w : volt", delay={"pre": 1 * ms, "back": 1 * ms}), InvalidValueError,
      ["delay={...} takes the keys 'pre' and 'post', not ['back']"]),
     (dict(model=42), InvalidValueError,
