@@ -47,6 +47,11 @@ def __getattr__(name: str):
         module = importlib.import_module(f"eqsnn.{name}")
         globals()[name] = module
         return module
+    if not name.startswith("__"):  # a Brian2 name spelt differently here: say how
+        from eqsnn.brian2_hints import missing_name
+        error = missing_name(name)
+        if error is not None:
+            raise error
     raise AttributeError(f"module 'eqsnn' has no attribute {name!r}")
 
 

@@ -1,0 +1,94 @@
+"""What to write instead, for the Brian2 names that eqsnn spells differently.
+
+``eqsnn.__getattr__`` asks :func:`missing_name` for a name it does not have. A Brian2 user
+reaches for ``es.run(...)``, ``from eqsnn import mV`` or ``defaultclock.dt``; they get an
+error that says what eqsnn writes instead. The error is an :class:`ImportError` (and an
+:class:`~eqsnn.errors.EqsnnError`): ``from eqsnn import mV`` only shows the message of
+an ImportError raised while the name is looked up; an AttributeError is replaced by
+Python's own "cannot import name".
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from eqsnn.errors import EqsnnError
+
+__all__ = ["BrianNameError", "missing_name"]
+
+
+class BrianNameError(EqsnnError, ImportError):
+    """A Brian2 name that eqsnn does not have; the hint says what to write instead."""
+
+
+_NO_MAGIC = ("put the objects in a Network and run it: net = es.Network(group, monitor); "
+             "net.run(100*ms)")
+_HINTS = {
+    "run": ("eqsnn has no run(): there is no implicit network collecting your objects",
+            _NO_MAGIC),
+    "collect": ("eqsnn has no collect(): there is no implicit network", _NO_MAGIC),
+    "magic_network": ("eqsnn has no magic network", _NO_MAGIC),
+    "MagicNetwork": ("eqsnn has no magic network", _NO_MAGIC),
+    "start_scope": ("eqsnn has no start_scope(): nothing is collected implicitly, so "
+                    "there is no scope to clear",
+                    "a network holds only the objects passed to es.Network(...); make a new "
+                    "Network for a new simulation"),
+    "defaultclock": ("eqsnn has no defaultclock: the time step belongs to the network",
+                     "es.Network(..., dt=0.05*ms); read it as net.dt"),
+    "Clock": ("eqsnn has no Clock objects: one time step per network",
+              "es.Network(..., dt=0.05*ms)"),
+    "store": ("store() is a method of the network in eqsnn", "net.store(); net.restore()"),
+    "restore": ("restore() is a method of the network in eqsnn",
+                "net.store(); net.restore()"),
+    "seed": ("eqsnn has no global seed(): the seed belongs to the network",
+             "es.Network(..., seed=1)"),
+    "prefs": ("eqsnn has no global prefs: options are passed where they apply",
+              "es.Network(..., backend='numpy') or backend='cython' instead of "
+              "prefs.codegen.target"),
+    "set_device": ("eqsnn has no devices: every network is compiled to one C library and "
+                   "run from Python, so there is nothing to set",
+                   "remove set_device(...); choose the backend with es.Network(..., "
+                   "backend='cython' or 'numpy')"),
+    "device": ("eqsnn has no devices", "choose the backend with es.Network(..., backend=...)"),
+    "network_operation": ("eqsnn has no network operations",
+                          "run in chunks and change values between them: "
+                          "for _ in range(10): net.run(10*ms); group.I = ..."),
+    "NetworkOperation": ("eqsnn has no network operations",
+                         "run in chunks and change values between them"),
+}
+#: Brian2's re-exports of numpy and pylab (not ``plot``: eqsnn.plot is eqsnn's own)
+_NUMPY = {"exp", "log", "sqrt", "sin", "cos", "tanh", "array", "arange", "linspace", "zeros",
+          "ones", "mean", "clip", "floor", "ceil", "rand", "randn", "pi", "inf", "nan"}
+_PYPLOT = {"show", "figure", "xlabel", "ylabel", "subplot", "legend", "title",
+           "xlim", "ylim", "hist"}
+_UNIT_HELPERS = {"check_units", "get_dimensions", "have_same_dimensions", "Quantity",
+                 "DimensionMismatchError"}
+
+
+def missing_name(name: str) -> BrianNameError | None:
+    """The error for a Brian2 name eqsnn does not have, or None for any other name
+    (also for eqsnn's submodules: ``from eqsnn import units`` asks for the attribute
+    before it imports the submodule)."""
+    if importlib.util.find_spec(f"eqsnn.{name}") is not None:
+        return None
+    unit_names = importlib.import_module("eqsnn.unit_names")
+    if name in _HINTS:
+        message, hint = _HINTS[name]
+        return BrianNameError(message, hint=hint)
+    if name in unit_names.EXPRESSIONS:
+        return BrianNameError(f"eqsnn has no {name!r} at the top level: units live in "
+                              "eqsnn.units", hint=f"from eqsnn.units import {name}")
+    if name in _UNIT_HELPERS:
+        where = "eqsnn.errors" if name == "DimensionMismatchError" else "eqsnn.units"
+        return BrianNameError(f"eqsnn has no {name!r} at the top level",
+                              hint=f"look in {where} (units are pint quantities: "
+                                   "docs/units.md)")
+    if name in _NUMPY:
+        return BrianNameError(f"eqsnn does not re-export numpy's {name!r} as Brian2 does",
+                              hint=f"import numpy as np; np.{name}"
+                                   if name not in ("rand", "randn")
+                              else f"import numpy as np; np.random.{name}")
+    if name in _PYPLOT:
+        return BrianNameError(f"eqsnn does not re-export pyplot's {name!r} as Brian2 does",
+                              hint=f"import matplotlib.pyplot as plt; plt.{name}(...)")
+    return None
