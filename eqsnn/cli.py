@@ -171,12 +171,101 @@ def summary(result, output: str, wall: float) -> str:
 
 # --- check, derive, models ------------------------------------------------------------------
 def _check(args) -> int:
+    """Every problem in the file, each with its caret; then the model and the constants
+    it needs from a namespace (their units are unknown here, so only the terms around
+    them are checked)."""
     from eqsnn.equations import parse_equations
-    equations = parse_equations(_read(args.file))
+    text = _read(args.file)
+    problems, needed, functions = _model_problems(text)
+    if problems:
+        for problem in problems:
+            print(f"eqsnn: {type(problem).__name__}: {problem}\n", file=sys.stderr)
+        count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        print(f"eqsnn: {count} in {args.file}", file=sys.stderr)
+        for line in _needs(needed, functions):
+            print(f"eqsnn: {line}", file=sys.stderr)
+        return 1
+    equations = parse_equations(text)
     print(equations)
     print(f"ok: {len(equations.differential)} differential equations, "
           f"{len(equations.subexpressions)} subexpressions, {len(equations.parameters)} parameters")
+    for line in _needs(needed, functions):
+        print(line)
     return 0
+
+
+def _needs(constants: list[str], functions: list[str]) -> list[str]:
+    lines = []
+    if constants:
+        lines.append(f"needs {len(constants)} constant{'s' * (len(constants) != 1)} from a "
+                     f"namespace: {', '.join(constants)} (not defined in the file; the units "
+                     f"of terms using them are checked when the model gets its namespace)")
+    if functions:
+        lines.append(f"needs {len(functions)} function{'s' * (len(functions) != 1)} from a "
+                     f"namespace: {', '.join(functions)}")
+    return lines
+
+
+def _model_problems(text: str):
+    """(problems, undefined constants, undefined functions) of a model's text: every
+    definition is parsed and unit-checked on its own, so one mistake hides no other.
+    An undefined constant counts as any unit: the terms beside it are still checked."""
+    from eqsnn.equations.definitions import parse_definition
+    from eqsnn.equations.expressions import RandomIds
+    from eqsnn.equations.lines import split_definitions
+    from eqsnn.equations.symbols import RESERVED_NAMES, is_noise_name
+    from eqsnn.errors import EqsnnError
+    problems, entries, ids = [], {}, RandomIds()
+    try:
+        definitions = list(split_definitions(text, label="equations"))
+    except EqsnnError as error:
+        return [error], [], []
+    for definition in definitions:
+        try:
+            entry = parse_definition(definition, ids)
+        except EqsnnError as error:
+            problems.append(error)
+            continue
+        entries.setdefault(entry.name, entry)
+    from eqsnn.units import UNIT_NAMES
+    used = set().union(*(e.names for e in entries.values()))
+    external = [n for n in used if n not in entries and n not in RESERVED_NAMES
+                and not is_noise_name(n)]
+    unit_dims = {n: UNIT_NAMES[n].dimensionality for n in external if n in UNIT_NAMES}
+    needed = sorted(n for n in external if n not in unit_dims)
+    functions = sorted(set().union(*(e.functions for e in entries.values())))
+    dims = {**{n: None for n in needed + functions}, **unit_dims,
+            **{n: e.dim for n, e in entries.items()}}
+    for entry in entries.values():
+        if entry.expr is not None:
+            try:
+                _check_entry_units(entry, dims, text)
+            except EqsnnError as error:
+                problems.append(error)
+    problems.sort(key=lambda error: error.span.line if error.span else 0)
+    return problems, needed, functions
+
+
+def _check_entry_units(entry, dims, text: str) -> None:
+    """The unit check Equations makes of one definition, with unknown names as any unit:
+    its terms must agree, and so must its unit unless unknown names decide it."""
+    # The checker itself, not check_dimensions(): that one reports "any unit" (None, an
+    # unknown constant's) as dimensionless, and this check must tell the two apart.
+    from eqsnn.equations.dimensions import _Checker
+    from eqsnn.equations.model import _PER_SECOND, _raise_wrong_unit
+    from eqsnn.errors import DimensionMismatchError, SourceSpan
+    line = text.splitlines()[entry.line - 1]
+    start, end = len(line) - len(line.lstrip()), len(line.split("#")[0].rstrip())
+    span = SourceSpan(text, entry.line, start, max(end, start + 1), "equations")
+    try:
+        dim = _Checker(dims, span).dim(entry.expr)
+    except DimensionMismatchError as error:
+        raise DimensionMismatchError(f"inconsistent units in the definition of "
+                                     f"{entry.name}: {error.message}", span=span,
+                                     hint=error.hint) from None
+    want = entry.dim * _PER_SECOND if entry.kind == "differential" else entry.dim
+    if dim is not None and dim != want:
+        _raise_wrong_unit(entry, dim, want, span)
 
 
 def _derive(args) -> int:

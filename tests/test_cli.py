@@ -132,6 +132,49 @@ def test_model_error_in_a_file_exits_1_with_the_caret(capsys, tmp_path):
     assert err.startswith("eqsnn: DimensionMismatchError:") and "^" in err
 
 
+def test_check_names_the_constants_a_file_leaves_undefined(capsys, tmp_path):
+    path = tmp_path / "lif.eqs"
+    path.write_text("dv/dt = (El - v + R*I)/tau : volt\nI = I0*sin(2*pi*f*t) : amp\n")
+    status, out, err = run(capsys, "check", str(path))
+    assert status == 0, err
+    assert "ok: 1 differential equations, 1 subexpressions, 0 parameters" in out
+    assert "needs 5 constants from a namespace: El, I0, R, f, tau (not defined in the " \
+           "file;" in out
+
+
+def test_check_reports_every_unit_problem_with_its_caret(capsys, tmp_path):
+    path = tmp_path / "bad.eqs"
+    path.write_text("dv/dt = (El - v)/tau : volt\n"
+                    "I = I0 + 3*mV : amp          # undefined I0 cannot excuse a volt\n"
+                    "dw/dt = (a*(v - El) - w)/tau_w : amp\n"
+                    "x = exp(v) : 1\n"
+                    "y = v + w : volt\n"
+                    "g : siemens\n")
+    status, out, err = run(capsys, "check", str(path))
+    assert status == 1 and out == ""
+    problems = err.split("\n\n")
+    assert problems[0].startswith("eqsnn: DimensionMismatchError: I is declared with unit "
+                                  "amp, but its definition has unit volt")
+    assert "line 2, column 1:\n    I = I0 + 3*mV : amp" in problems[0]
+    assert "exp() needs a dimensionless argument, but 'v' has unit volt" in problems[1]
+    assert "line 4" in problems[1]
+    assert "terms with different units are added:\n    v  [volt]\n    w  [amp]" in problems[2]
+    assert "line 5" in problems[2] and "^~~~" in problems[2]
+    assert f"eqsnn: 3 problems in {path}" in err
+    assert "needs 5 constants from a namespace: El, I0, a, tau, tau_w" in err
+
+
+def test_check_reports_a_bad_definition_and_the_unit_problems_after_it(capsys, tmp_path):
+    path = tmp_path / "bad.eqs"
+    path.write_text("dv/dt = (El - v)/tau : volts\nx = exp(3*mV) : 1\ny = 2 +* : 1\n")
+    status, _, err = run(capsys, "check", str(path))
+    assert status == 1
+    assert "UnknownNameError: unknown unit 'volts'" in err and "line 1" in err
+    assert "exp() needs a dimensionless argument, but '3*mV' has unit volt" in err
+    assert "EquationSyntaxError" in err and "line 3" in err
+    assert f"eqsnn: 3 problems in {path}" in err
+
+
 def test_models_lists_every_catalogue_entry(capsys):
     from eqsnn import models
     status, out, _ = run(capsys, "models")
