@@ -1,0 +1,90 @@
+"""Whole-process cost of two eqsnn source trees, side by side, in one interleaved run.
+
+    git worktree add /tmp/eqsnn-before <commit>
+    python benchmarks/trees.py /tmp/eqsnn-before . --repeat 9
+
+For a change that touches what every script imports (units, quantities), this measures
+what a user feels: a fresh interpreter per measurement, timed from outside, for
+
+* ``import``: ``python -c "import eqsnn.units"`` (the floor of every script),
+* ``cuba 4000`` and ``izhikevich 1000``: ``worker_eqsnn.py`` on the Cython backend with a
+  warm cache (filled by one untimed run per tree; each tree has its own cache).
+
+Repetitions are interleaved (run k of every tree and case, then run k+1): load on a
+shared machine drifts over minutes. The table shows medians and the after/before ratio
+of wall time and of CPU time (user+sys of the process), which load inflates less.
+Each tree runs with ``PYTHONPATH=<tree>``, bytecode writing allowed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES = {
+    "import": ["-c", "import eqsnn.units"],
+    "cuba 4000": [str(HERE / "worker_eqsnn.py"), "cuba", "4000", "cython", "1"],
+    "izhikevich 1000": [str(HERE / "worker_eqsnn.py"), "izhikevich", "1000", "cython", "1"],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--cases", default=",".join(CASES))
+    args = parser.parse_args(argv)
+    trees = {"before": args.before.resolve(), "after": args.after.resolve()}
+    cases = args.cases.split(",")
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="eqsnn-trees-") as scratch:
+        for tree in trees:
+            for case in cases:
+                _run(trees[tree], Path(scratch) / tree, CASES[case])  # fill the cache
+        for rep in range(args.repeat):
+            for case in cases:
+                for tree in trees:
+                    wall, cpu = _run(trees[tree], Path(scratch) / tree, CASES[case])
+                    times.setdefault((case, tree), []).append((wall, cpu))
+                    print(f"rep {rep} {case:16s} {tree:6s} wall {wall:.3f} s  cpu {cpu:.3f} s",
+                          flush=True)
+    print(f"\nmedians of {args.repeat} fresh processes, interleaved, whole process: wall "
+          f"time and CPU time (user+sys; less sensitive to other load on the machine)")
+    print(f"{'case':18s} {'wall before':>12s} {'after':>8s} {'ratio':>6s}   "
+          f"{'cpu before':>11s} {'after':>8s} {'ratio':>6s}")
+    for case in cases:
+        row = [f"{case:18s}"]
+        for k, width in ((0, 12), (1, 11)):
+            before = statistics.median(t[k] for t in times[case, "before"])
+            after = statistics.median(t[k] for t in times[case, "after"])
+            row.append(f"{before:{width - 1}.3f}s {after:7.3f}s {after / before:6.3f}")
+        print("   ".join(row))
+    return 0
+
+
+def _run(tree: Path, cache: Path, arguments: list[str]) -> tuple[float, float]:
+    cache.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(tree), EQSNN_CACHE_DIR=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, *arguments], capture_output=True, text=True,
+                          env=env, cwd=str(cache), timeout=3600)
+    seconds = time.perf_counter() - started
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
+    if done.returncode != 0:
+        raise RuntimeError(f"{tree}: {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+    return seconds, cpu
+
+
+if __name__ == "__main__":
+    sys.exit(main())
