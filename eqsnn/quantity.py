@@ -19,8 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from eqsnn._pint import pint
+from eqsnn.errors import DimensionMismatchError
 
-__all__ = ["Quantity", "Registry", "plain"]
+__all__ = ["Quantity", "Registry", "plain", "NotAPlainNumberError"]
 
 _PintQuantity = pint.UnitRegistry.Quantity
 
@@ -49,12 +50,16 @@ def _plain_result(name: str):
     return method
 
 
+class NotAPlainNumberError(DimensionMismatchError, TypeError):
+    """``float()``/``int()`` of a quantity with a unit. A TypeError too, as Python's
+    conversions raise (matplotlib, numpy and pint catch that one)."""
+
+
 def _no_plain_value(kind: str):
     def method(self):
         if not self.dimensionality:
             return getattr(plain(self), f"__{kind}__")()
-        from eqsnn.errors import DimensionMismatchError
-        raise DimensionMismatchError(
+        raise NotAPlainNumberError(
             f"{kind}() of {self}: a quantity with a unit is not a plain number",
             hint=f"divide by the unit you want the number in, e.g. {kind}(x/mV) or "
                  f"{kind}(t/ms)")
@@ -85,14 +90,17 @@ class Quantity(_PintQuantity):
     __complex__ = _no_plain_value("complex")
 
     def __array__(self, dtype=None, copy=None):
-        """A dimensionless quantity (only made by hand, e.g. ``ureg.Quantity(3)``) gives
-        its value at the right scale; one with a unit gives pint's answer (its magnitude,
-        with pint's UnitStrippedWarning)."""
+        """The numbers in SI, as Brian2 gives them (``np.asarray(-70*mV)`` is -0.07 however
+        the quantity was made), with pint's UnitStrippedWarning when there is a unit to
+        lose; a dimensionless quantity (only made by hand) gives its plain value."""
         import numpy as np
-        if not self.dimensionality:
-            return np.asarray(plain(self), dtype=dtype)
-        values = super().__array__()
-        return values if dtype is None else values.astype(dtype, copy=False)
+        if self.dimensionality:
+            import warnings
+            warnings.warn("The unit of the quantity is stripped when downcasting to "
+                          "ndarray: the values are in SI (divide by a unit, e.g. v/mV, "
+                          "for numbers in that unit)", pint.UnitStrippedWarning, stacklevel=2)
+            return np.asarray(self.to_base_units()._magnitude, dtype=dtype)
+        return np.asarray(plain(self), dtype=dtype)
 
     def __reduce__(self):
         return _unpickle, (self._magnitude, self._units)
