@@ -43,12 +43,12 @@ _HINTS = {
     "seed": ("eqsnn has no global seed(): the seed belongs to the network",
              "es.Network(..., seed=1)"),
     "prefs": ("eqsnn has no global prefs: options are passed where they apply",
-              "es.Network(..., backend='numpy') or backend='cython' instead of "
+              "es.Network(..., backend='numpy') or backend='c' instead of "
               "prefs.codegen.target"),
     "set_device": ("eqsnn has no devices: every network is compiled to one C library and "
                    "run from Python, so there is nothing to set",
                    "remove set_device(...); choose the backend with es.Network(..., "
-                   "backend='cython' or 'numpy')"),
+                   "backend='c' or 'numpy')"),
     "device": ("eqsnn has no devices", "choose the backend with es.Network(..., backend=...)"),
     "network_operation": ("eqsnn has no network operations",
                           "run in chunks and change values between them: "
