@@ -43,7 +43,7 @@ def test_iaf_cell_becomes_equations_with_units(tmp_path):
     group = model.groups["cells"]
     tr = model.translations["cells"]
     assert "dv/dt = iMemb / C : volt (unless refractory)" in tr.lines
-    assert "iMemb = leakConductance * (leakReversal - v) + iSyn : amp" in tr.lines
+    assert "iMemb = leakConductance * (leakReversal - v) + iSyn : ampere" in tr.lines
     assert tr.threshold == "t > 0 and (v > thresh)"
     assert tr.reset == ["lastSpikeTime = t", "v = reset"]
     assert tr.refractory == pytest.approx(3e-3)
