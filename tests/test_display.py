@@ -96,3 +96,10 @@ def test_progress_bar_in_a_notebook_with_ipywidgets_is_a_widget(monkeypatch):
         bar = display.progress_bar(total=10, disable=True)
     assert isinstance(bar, notebook_tqdm)
     bar.close()
+
+
+def test_the_runtime_objects_use_it(network):
+    # repr() is the plain summary, Jupyter's _repr_html_ the table
+    for obj in network:
+        assert repr(obj) == display.text(obj)
+        assert obj._repr_html_() == display.html(obj)

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from eqsnn import units
+from eqsnn.display import Displayed
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.names import BUILTIN_DIMS
@@ -59,7 +60,7 @@ def _default_name(prefix: str) -> str:
     return f"{prefix}_{_group_counter}"
 
 
-class NeuronGroup(VariableAccess):
+class NeuronGroup(VariableAccess, Displayed):
     """A group of ``N`` neurons sharing one model.
 
     Parameters
@@ -265,9 +266,6 @@ class NeuronGroup(VariableAccess):
 
     def __len__(self) -> int:
         return self.N
-
-    def __repr__(self) -> str:
-        return f"NeuronGroup({self.N}, name={self.name!r}, method={self.method!r})"
 
     @property
     def method(self) -> str | None:

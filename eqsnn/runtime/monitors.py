@@ -13,6 +13,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.codegen.network import Contribution
+from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.groups import source_range
 
@@ -35,7 +36,7 @@ def _is_synapses(obj: Any) -> bool:
     return getattr(obj, "_kind", None) == "synapses"
 
 
-class _Monitor:
+class _Monitor(Displayed):
     _kind = "monitor"
 
     def __init__(self, source: Any, name: str | None):

@@ -15,6 +15,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.codegen.network import ModuleBuilder
+from eqsnn.display import Displayed, progress_bar
 from eqsnn.errors import InvalidValueError, NumericalInstabilityError
 from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime.layout import Layout
@@ -26,7 +27,7 @@ _CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks t
 _PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
 
 
-class Network:
+class Network(Displayed):
     """A set of groups, synapses and monitors simulated together.
 
     Parameters
@@ -223,9 +224,9 @@ class Network:
         if bar is None and progress is not False and done:
             expected = elapsed / done * remaining
             if progress or expected > _PROGRESS_AFTER:
-                from tqdm.auto import tqdm
-                bar = tqdm(total=end, initial=self._step, unit="step", desc="eqsnn run",
-                           leave=False)
+                # a widget in Jupyter (with ipywidgets), else text: never a warning
+                bar = progress_bar(total=end, initial=self._step, unit="step",
+                                   desc="eqsnn run", leave=False)
                 return bar
         if bar is not None:
             bar.update(done)
@@ -280,9 +281,6 @@ class Network:
         self._step = saved["step"]
         for obj, state in saved["objects"]:
             obj._set_state(state)
-
-    def __repr__(self) -> str:
-        return f"Network({len(self.objects)} objects, t={self.t_:g} s, backend={self.backend!r})"
 
 
 class _StopAtStepBoundary:

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import Constant, resolve_names
@@ -34,7 +35,7 @@ __all__ = ["Synapses", "Pathway"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
 
 
-class Synapses(VariableAccess):
+class Synapses(VariableAccess, Displayed):
     """Connections from ``source`` to ``target`` with their own model.
 
     Parameters
@@ -326,12 +327,6 @@ class Synapses(VariableAccess):
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
         return {name: self._arrays[name] for name in self._record.differential}
-
-    def __repr__(self) -> str:
-        n = len(self.__dict__.get("_pre", ()))  # safe while __init__ is still running
-        pre, post = self.__dict__.get("pre_group"), self.__dict__.get("post_group")
-        return (f"Synapses({getattr(pre, 'name', '?')} → {getattr(post, 'name', '?')}, "
-                f"{n} synapses, name={self.__dict__.get('name')!r})")
 
     # --- running ----------------------------------------------------------------------
     def _contribution(self, layout, backend: str, dt: float):
