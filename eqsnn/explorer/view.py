@@ -84,7 +84,9 @@ class View:
         scale, unit = _scale(self._dims[name], result.traces[name])
         self._trace.set_data(result.t, result.traces[name] * scale)
         self.trace_ax.set_ylabel(name + (f" ({unit})" if unit else ""))
-        self.trace_ax.set_title(f"{len(result.spikes)} spikes, {result.rate:.3g} Hz", fontsize=9)
+        count = len(result.spikes)
+        self.trace_ax.set_title(f"{count} spike{'s' if count != 1 else ''}, "
+                                f"{result.rate:.3g} Hz", fontsize=9)
         _rescale(self.trace_ax)
 
     def _draw_others(self, result) -> None:
