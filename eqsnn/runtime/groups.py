@@ -349,8 +349,15 @@ def source_range(group) -> tuple[NeuronGroup, int, int]:
 
 # --- helpers ------------------------------------------------------------------------
 def _check_size(N: Any) -> int:
-    if isinstance(N, bool) or not isinstance(N, (int, np.integer)) or N < 1:
-        raise InvalidValueError(f"the number of neurons must be a positive integer, not {N!r}")
+    """A positive whole number of neurons; a float that is a whole number (``NE/4`` with
+    ``NE = 4000``, as Brian2 scripts write it) counts as that integer."""
+    if isinstance(N, (float, np.floating)) and np.isfinite(N) and float(N).is_integer():
+        N = int(N)
+    if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 1:
+        hint = (f"round it yourself if you mean it: int({N!r}) or round({N!r})"
+                if isinstance(N, (float, np.floating)) and np.isfinite(N) and N >= 1 else None)
+        raise InvalidValueError(f"the number of neurons must be a positive integer, not {N!r}",
+                                hint=hint)
     return int(N)
 
 

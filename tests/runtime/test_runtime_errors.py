@@ -102,3 +102,16 @@ def test_subexpression_is_readable_not_writable():
     np.testing.assert_allclose(group.I_leak_, -1e-9)
     with pytest.raises(InvalidValueError):
         group.I_leak = 1 * nA
+
+
+def test_whole_float_sizes_count_and_others_say_to_round():
+    """Brian2 scripts write sizes like NE/4; a float that is a whole number is that many
+    neurons, any other is refused with a hint."""
+    NE = 4000
+    assert es.NeuronGroup(NE / 4, "v : 1").N == 1000
+    assert es.SpikeGeneratorGroup(2.0, [0], [0] * es.units.ms).N == 2
+    with pytest.raises(InvalidValueError, match="positive integer") as info:
+        es.NeuronGroup(NE / 3, "v : 1")
+    assert "round" in info.value.hint
+    with pytest.raises(InvalidValueError, match="positive integer"):
+        es.NeuronGroup(0.0, "v : 1")
