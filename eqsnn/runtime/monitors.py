@@ -130,6 +130,15 @@ class SpikeMonitor(_Monitor):
         return units.from_si(self.t_, _SECOND)
 
     @property
+    def it(self):
+        """``(i, t)``, as Brian2's ``mon.it``: ``plt.plot(*mon.it_)``-style unpacking."""
+        return self.i, self.t
+
+    @property
+    def it_(self):
+        return self.i, self.t_
+
+    @property
     def count(self) -> np.ndarray:
         return np.bincount(self.i, minlength=self.stop - self.start)
 
@@ -272,6 +281,11 @@ class StateMonitor(_Monitor):
     def t(self):
         return units.from_si(self.t_, _SECOND)
 
+    def __getitem__(self, item: Any) -> "StateMonitorView":
+        """``mon[3].v``: the recording of neuron 3 (an index into the monitored group, as
+        in Brian2), or ``mon[[1, 3]].v`` of several."""
+        return StateMonitorView(self, item)
+
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
@@ -283,11 +297,47 @@ class StateMonitor(_Monitor):
         return values if raw else units.from_si(values, self.group._dims[var])
 
 
+class StateMonitorView:
+    """The recordings of some recorded neurons (or synapses): ``mon[3].v`` is ``v`` of
+    neuron 3 over time (1-D), ``mon[[1, 3]].v`` has one row per index given."""
+
+    def __init__(self, monitor: StateMonitor, item: Any):
+        self.monitor, self.item = monitor, item
+        wanted = np.asarray(item)
+        if wanted.dtype.kind not in "iu" or wanted.ndim > 1:
+            raise InvalidValueError(f"index a StateMonitor with a neuron index or a list of "
+                                    f"them, not {item!r}")
+        rows = {int(index): row for row, index in enumerate(monitor.record)}
+        missing = [int(k) for k in np.atleast_1d(wanted) if int(k) not in rows]
+        if missing:
+            recorded = ", ".join(str(k) for k in monitor.record[:10])
+            raise IndexError(f"{monitor.name!r} did not record index {missing[0]}; it "
+                             f"records {recorded}{' ...' if monitor.record.size > 10 else ''}")
+        self._rows = rows[int(wanted)] if wanted.ndim == 0 else \
+            np.array([rows[int(k)] for k in wanted], dtype=np.int64)
+
+    @property
+    def t(self):
+        return self.monitor.t
+
+    @property
+    def t_(self):
+        return self.monitor.t_
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name in ("monitor", "item"):
+            raise AttributeError(name)
+        return getattr(self.monitor, name)[self._rows]
+
+    def __repr__(self) -> str:
+        return f"<view of {self.item!r} recorded by {self.monitor.name!r}>"
+
+
 class PopulationRateMonitor(_Monitor):
     """The fraction of a group's neurons that spike in each step, as a rate.
 
     After a run: ``mon.rate`` (Hz, one value per step), ``mon.t``,
-    ``mon.smooth_rate(width)``.
+    ``mon.smooth_rate(window="gaussian", width=5*ms)``.
     """
 
     def __init__(self, source: Any, name: str | None = None):
@@ -341,11 +391,38 @@ class PopulationRateMonitor(_Monitor):
     def t(self):
         return units.from_si(self.t_, _SECOND)
 
-    def smooth_rate(self, width: Any):
-        """The rate averaged over a flat window of duration ``width``."""
-        value, dim = units.to_si(width)
-        if dim != _SECOND or value <= 0:
-            raise InvalidValueError("width must be a positive duration such as 5*ms")
-        n = max(1, int(round(value / self._dt)))
-        kernel = np.ones(n) / n
+    def smooth_rate(self, window: Any = "gaussian", width: Any = None):
+        """The rate smoothed as Brian2 smooths it, same length as ``rate``.
+
+        ``window="gaussian"``: a Gaussian of standard deviation ``width``, cut at 2
+        ``width``; ``"flat"``: a flat window of ``width`` rounded to an odd number of
+        steps (so the rate is not shifted in time); or a 1-D array of an odd number of
+        weights (then no ``width``). ``smooth_rate(5*ms)`` (eqsnn's earlier form) is the
+        flat window."""
+        if width is None and units.is_quantity(window):
+            window, width = "flat", window
+        if isinstance(window, str):
+            if window not in ("gaussian", "flat"):
+                raise InvalidValueError(f"unknown window {window!r}",
+                                        hint="window='gaussian', 'flat', or an array")
+            value, dim = units.to_si(width) if width is not None else (None, None)
+            if dim != _SECOND or not value > 0:
+                raise InvalidValueError(f"smooth_rate(window={window!r}) needs width= a "
+                                        f"positive duration such as 5*ms, not "
+                                        f"{units.describe(width)}")
+            steps = value / self._dt
+            if window == "gaussian":
+                half = int(np.round(2 * steps))
+                kernel = np.exp(-np.arange(-half, half + 1) ** 2 / (2 * steps ** 2))
+            else:
+                kernel = np.ones(int(steps / 2) * 2 + 1)
+        else:
+            if width is not None:
+                raise InvalidValueError("width= goes with a named window ('gaussian' or "
+                                        "'flat'), not with an array of weights")
+            kernel = np.asarray(window, dtype=float)
+            if kernel.ndim != 1 or kernel.size % 2 != 1:
+                raise InvalidValueError("a window of weights must be a 1-D array of an odd "
+                                        f"number of values, not shape {kernel.shape}")
+        kernel = kernel / kernel.sum()
         return units.from_si(np.convolve(self.rate_, kernel, mode="same"), _HERTZ)
