@@ -1,6 +1,7 @@
 """Check that a page with mathematics renders offline, in a real browser.
 
     python docs/scripts/check_offline_math.py [PAGE]     # default: models/hodgkinhuxley
+    python docs/scripts/check_offline_math.py notebooks/single-neuron
 
 Builds the site into a temporary folder, opens the page from disk in headless Chromium
 with every network request refused, and reads the rendered DOM: every formula
@@ -38,8 +39,14 @@ def rendered_dom(browser: str, page: Path) -> str:
 
 
 def problems(dom: str) -> tuple[int, list[str]]:
-    """(formulas, what is wrong) in the rendered DOM."""
+    """(formulas, what is wrong) in the rendered DOM. Markdown pages mark formulas with
+    ``.arithmatex``; notebook pages (mkdocs-jupyter) hold TeX in LaTeX outputs, typeset by
+    auto-render: there every ``$$`` outside scripts must have become a ``.katex``."""
     formulas = re.findall(r'<(span|div) class="arithmatex">(.*?)</\1>', dom, re.S)
+    if not formulas and "jp-Notebook" in dom:
+        body = re.sub(r"<script.*?</script>", "", dom, flags=re.S)
+        left = [m.group(0)[:120] for m in re.finditer(r"\$\$.*?\$\$", body, re.S)]
+        return body.count('class="katex"') + len(left), [f"not typeset: {t}" for t in left]
     bad = []
     for _, inner in formulas:
         if 'class="katex' not in inner:

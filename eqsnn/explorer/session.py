@@ -92,7 +92,7 @@ class Session:
         self.duration, self.dt, self.backend = duration, dt, backend
         self.fi_points = int(fi_points)
         self.sliders = _sliders(self.spec, parameters)
-        self.states = [name for name in _differential(self.spec.equations)]
+        self.states = _differential(self.spec.equations)
 
     # --- values ----------------------------------------------------------------------
     def set(self, **values: float) -> None:
@@ -223,12 +223,13 @@ def _first(values):
 def _sliders(spec: ModelSpec, names: list[str] | None) -> dict[str, Slider]:
     sliders: dict[str, Slider] = {}
     wanted = set(names) if names is not None else None
+    states = set(_differential(spec.equations))
     for name, value in spec.namespace.items():
         if _is_number(value) and (wanted is None or name in wanted):
             sliders[name] = _slider(name, "parameter", value,
                                     [p[name] for p in spec.presets.values() if name in p])
     for name, value in spec.initial.items():
-        if name in _differential(spec.equations) or not _is_number(value):
+        if name in states or not _is_number(value):
             continue
         if wanted is None or name in wanted:
             sliders[name] = _slider(name, "per-neuron", value, [])
