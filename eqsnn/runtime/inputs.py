@@ -5,7 +5,7 @@
   numbers on both backends.
 * :class:`SpikeGeneratorGroup` replays given (index, time) pairs, exact to the step.
 * :class:`TimedArray` is a function of time usable inside equations, ``I = stim(t)``:
-  e.g. the square current pulse of the Neurapse seed.
+  e.g. a square current pulse.
 """
 from __future__ import annotations
 
