@@ -48,6 +48,7 @@ class NeuronLowering:
         self.equations = model if isinstance(model, Equations) else parse_equations(model)
         self._variables()
         self._resolve(namespace, threshold, reset)
+        self._check_shared_subexpressions()
         self.threshold = self._parse_threshold(threshold)
         self.reset = self._parse_reset(reset)
         check_refractory()
@@ -97,6 +98,23 @@ class NeuronLowering:
         dims.update(BUILTIN_DIMS)
         self.equations.check_units({**dims, **self.dims})
         self.all_dims = {**dims, **self.dims}
+
+    def _check_shared_subexpressions(self) -> None:
+        """A ``(shared)`` subexpression has one value for the whole group, so, as in
+        Brian2, it may only use shared variables, constants, ``t``, ``dt`` and ``N``."""
+        eqs = self.equations
+        allowed = self.shared | set(self.constants) | {"t", "dt", "N"}
+        for name, entry in eqs.subexpressions.items():
+            if "shared" not in entry.flags:
+                continue
+            expr = eqs.substitute(symbol(name))
+            per_neuron = sorted(free_names(expr) - allowed)
+            if per_neuron:
+                raise InvalidValueError(
+                    f"the shared subexpression {name!r} uses {', '.join(per_neuron)}, which "
+                    f"{'has' if len(per_neuron) == 1 else 'have'} a value per neuron",
+                    span=eqs.span(name),
+                    hint="drop (shared), or make what it uses shared or a constant")
 
     def _parse_threshold(self, threshold: str | None):
         if threshold is None:
@@ -162,8 +180,9 @@ class NeuronLowering:
                                    name in self.shared) for name in self.state)
         variables += tuple(Variable(name, self.dims[name], "parameter", linked=True)
                            for name in self.linked)
-        variables += tuple(Variable(name, self.dims[name], "subexpression")
-                           for name in eqs.subexpressions)
+        variables += tuple(Variable(name, self.dims[name], "subexpression",
+                                    "shared" in entry.flags)
+                           for name, entry in eqs.subexpressions.items())
         su = self.state_update
         method = None if su is None else Method(su.method, su.reason, tuple(su.notes),
                                                 self.held if su.method == "exact" else ())

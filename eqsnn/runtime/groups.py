@@ -197,6 +197,8 @@ class NeuronGroup(VariableAccess, Displayed):
         if var in self._arrays:
             array = self._arrays[var]
             return array if var in self._shared else array[part]
+        if var in self._shared:  # a shared subexpression: one value
+            return self._evaluate(self._record.trees[var], slice(0, 1))
         return self._evaluate(self._record.trees[var], part)
 
     def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
