@@ -350,6 +350,10 @@ def source_range(group) -> tuple[NeuronGroup, int, int]:
 
 
 # --- helpers ------------------------------------------------------------------------
+#: Neuron and spike indices are 32-bit in the compiled loop.
+MAX_NEURONS = 2**31 - 1
+
+
 def _check_size(N: Any) -> int:
     """A positive whole number of neurons; a float that is a whole number (``NE/4`` with
     ``NE = 4000``, as Brian2 scripts write it) counts as that integer."""
@@ -360,6 +364,10 @@ def _check_size(N: Any) -> int:
                 if isinstance(N, (float, np.floating)) and np.isfinite(N) and N >= 1 else None)
         raise InvalidValueError(f"the number of neurons must be a positive integer, not {N!r}",
                                 hint=hint)
+    if N > MAX_NEURONS:
+        raise InvalidValueError(f"a group holds at most {MAX_NEURONS:,} neurons (32-bit "
+                                f"indices in the compiled loop), not {int(N):,}",
+                                hint="split the population into several groups")
     return int(N)
 
 

@@ -25,6 +25,7 @@ __all__ = ["Network"]
 _SECOND = (1 * units.ureg.second).dimensionality
 _CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks this often
 _PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
+_MAX_STEPS = 2**53      # beyond, t = step*dt is no longer exact in a double
 
 
 class Network(Displayed):
@@ -61,6 +62,7 @@ class Network(Displayed):
         self.compiler = _compiler_options(compiler)
         self._backend = choose_backend(backend, self.compiler, stacklevel=2)
         self._step = 0
+        self._t_wanted = 0.0  # total time asked for by run(), in seconds
         self._runs = 0
         self._program = None
         self._stored: dict[str, dict] = {}
@@ -112,9 +114,9 @@ class Network(Displayed):
     @dt.setter
     def dt(self, value: Any) -> None:
         magnitude, dim = units.to_si(value)
-        if dim != _SECOND or not np.isscalar(magnitude) or magnitude <= 0:
-            raise InvalidValueError(f"dt must be a positive duration such as 0.1*ms, not "
-                                    f"{units.describe(value)}")
+        if dim != _SECOND or not np.isscalar(magnitude) or not 0 < magnitude < np.inf:
+            raise InvalidValueError(f"dt must be a positive, finite duration such as 0.1*ms, "
+                                    f"not {units.describe(value)}")
         if getattr(self, "_step", 0) and abs(magnitude - self._dt) > 1e-15:
             raise InvalidValueError("dt cannot change after the network has run",
                                     hint="create a new Network, or restore() to t = 0 first")
@@ -169,10 +171,20 @@ class Network(Displayed):
             Show a progress bar: ``None`` does when the run takes more than a few seconds.
         """
         magnitude, dim = units.to_si(duration)
-        if dim != _SECOND or not np.isscalar(magnitude) or magnitude < 0:
+        if dim != _SECOND or not np.isscalar(magnitude) or not 0 <= magnitude < np.inf:
             raise InvalidValueError(f"duration must be a non-negative time such as 1*second, "
-                                    f"not {units.describe(duration)}")
-        n_steps = int(round(magnitude / self._dt))
+                                    f"not {units.describe(duration)}",
+                                    hint="a finite one: nan and inf cannot be simulated")
+        # Steps follow the time asked for in total, so that ten run(0.04*ms) at
+        # dt = 0.1*ms advance 4 steps, as one run(0.4*ms) does (each alone rounds to 0).
+        wanted = self._t_wanted + float(magnitude)
+        total = round(wanted / self._dt)
+        if total > _MAX_STEPS:
+            raise InvalidValueError(
+                f"this run would take the network to step {total:.3g}; time is counted in "
+                f"steps of dt = {self._dt:g} s, at most {_MAX_STEPS:.3g} of them",
+                hint="check dt and the duration for a unit mistake")
+        n_steps = int(total) - self._step
         started = time.perf_counter()
         self.timing = {"build_seconds": sum(getattr(o, "timing", {}).get("build_seconds", 0.0)
                                             for o in self.objects)}
@@ -182,7 +194,10 @@ class Network(Displayed):
                 obj._prepare(self._step, n_steps, self._dt)
         loop_started = time.perf_counter()
         self._runs += 1
-        self._loop(program, n_steps, progress)
+        try:
+            self._loop(program, n_steps, progress)
+        finally:  # (a run stopped early continues from where it stopped)
+            self._t_wanted = wanted if self._step == total else self._step * self._dt
         self.timing["loop_seconds"] = time.perf_counter() - loop_started
         self.timing["run_seconds"] = time.perf_counter() - started
         if report_timing:
@@ -279,6 +294,7 @@ class Network(Displayed):
                                          f"{sorted(self._stored)}")
         saved = self._stored[name]
         self._step = saved["step"]
+        self._t_wanted = self._step * self._dt
         for obj, state in saved["objects"]:
             obj._set_state(state)
 

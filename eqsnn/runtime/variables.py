@@ -44,6 +44,14 @@ class VariableAccess:
 
     # -- writing -------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
+        # The size and structure are fixed once built: the compiled loop sizes its
+        # arrays from them (group.N = 50_000_000 walked 50 M neurons over 3 values).
+        if (name in _STRUCTURAL and self.__dict__.get("_variables_accepted", False)
+                and (name in self.__dict__
+                     or isinstance(getattr(type(self), name, None), property))):
+            raise InvalidValueError(
+                f"{name} of {type(self).__name__} {self.name!r} is fixed when it is "
+                f"created and cannot be changed", hint=f"create a new {type(self).__name__}")
         # Private names, existing attributes, class attributes and anything set while
         # ``__init__`` runs (until it calls ``_accept_variables``) are ordinary
         # attributes; after that, a new public name must be a state variable.
@@ -67,6 +75,10 @@ class VariableAccess:
                 f"{type(self).__name__} {owner.name!r} has no variable {name!r} to set; "
                 f"its variables are {sorted(owner._arrays)}")
         owner._write(var, value, self._slice, raw=raw)
+
+
+#: Attributes that define an object's size and structure.
+_STRUCTURAL = frozenset({"N", "model", "source", "target", "method_requested"})
 
 
 def convert_value(name: str, value: Any, dim, shape: tuple[int, ...], *,

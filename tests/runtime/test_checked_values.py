@@ -1,0 +1,59 @@
+"""Values checked at the call that takes them, and the wrong meanings fixed (issue 19
+items 1 and 5, first part): dt and durations, sizes, structural attributes, short runs."""
+import numpy as np
+import pytest
+
+import eqsnn as es
+from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.groups import MAX_NEURONS
+from eqsnn.units import ms, second
+
+
+@pytest.mark.parametrize("dt", [float("nan") * ms, float("inf") * ms, -1 * ms, 0 * ms])
+def test_dt_must_be_positive_and_finite(dt):
+    with pytest.raises(InvalidValueError, match="positive, finite duration"):
+        es.Network(dt=dt)
+
+
+@pytest.mark.parametrize("duration", [float("nan") * ms, float("inf") * ms, -1 * ms])
+def test_run_duration_must_be_finite(duration):
+    net = es.Network(es.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1"))
+    with pytest.raises(InvalidValueError, match="non-negative time"):
+        net.run(duration)
+
+
+def test_a_tiny_dt_cannot_make_a_run_that_never_ends():
+    net = es.Network(es.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1"), dt=1e-300 * ms)
+    with pytest.raises(InvalidValueError, match="at most 9.01e\\+15"):
+        net.run(1 * ms)
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_short_runs_accumulate(backend):
+    group = es.NeuronGroup(1, "dv/dt = 1/second : 1")
+    net = es.Network(group, dt=0.1 * ms, backend=backend)
+    for _ in range(10):
+        net.run(0.04 * ms)
+    assert net.t_ == pytest.approx(0.4e-3)
+    assert float(np.asarray(group.v)[0]) == pytest.approx(0.4e-3)
+
+
+@pytest.mark.parametrize("size", [MAX_NEURONS + 1, 2**62])
+def test_group_size_beyond_32_bit_indices_is_refused(size):
+    with pytest.raises(InvalidValueError, match="at most 2,147,483,647 neurons"):
+        es.NeuronGroup(size, "v : 1")
+
+
+def test_size_and_model_are_read_only():
+    group = es.NeuronGroup(3, "v : 1\ntarget : 1")
+    with pytest.raises(InvalidValueError, match="N of NeuronGroup .* is fixed"):
+        group.N = 50_000_000
+    with pytest.raises(InvalidValueError, match="fixed when it is created"):
+        group.model = "w : 1"
+    group.target = 2  # a state variable that happens to share a structural name
+    assert list(np.asarray(group.target)) == [2, 2, 2]
+    syn = es.Synapses(group, group, "w : 1")
+    syn.connect(i=[0], j=[1])
+    with pytest.raises(InvalidValueError, match="N of Synapses"):
+        syn.N = 10
+    assert group.N == 3 and syn.N == 1
