@@ -368,27 +368,18 @@ def _models(args) -> int:
 
 def _cache(args) -> int:
     from eqsnn.compiler import cache_dir
+    from eqsnn.compiler.cleanup import clear, contents
     folder = cache_dir()
     # Only what eqsnn put there (EQSNN_CACHE_DIR may point at a folder holding other
-    # things): compiled networks and their sources (_eqsnn_*), the compiler probe
-    # (compiler-ok-*), derivations of models (derived/), compiled Jinja2 templates
-    # (jinja2/) and failed builds (failed/).
-    files = [p for p in folder.iterdir() if p.is_file()
-             and (p.name.startswith("_eqsnn_") or p.name.startswith("compiler-ok-"))]
-    folders = [folder / name for name in ("derived", "jinja2", "failed") if (folder / name).is_dir()]
-    size = sum(p.stat().st_size for p in files) + sum(
-        p.stat().st_size for d in folders for p in d.rglob("*") if p.is_file())
-    modules = sum(1 for p in files if p.suffix in (".so", ".pyd", ".dylib", ".dll"))
+    # things): see eqsnn.compiler.cleanup.contents
     if not args.clear:
-        print(f"{folder}\n  {modules} compiled modules, {size / 1e6:.1f} MB in all"
+        found = contents(folder)
+        print(f"{folder}\n  {found.modules} compiled modules, {found.size / 1e6:.1f} MB in all"
               f"{'; failed builds kept in ' + str(folder / 'failed') if (folder / 'failed').is_dir() else ''}")
         return 0
-    import shutil
-    for path in files:
-        path.unlink()
-    for path in folders:
-        shutil.rmtree(path)
-    print(f"removed {modules} compiled modules ({size / 1e6:.1f} MB in all) from {folder}")
+    removed = clear(folder)
+    print(f"removed {removed.modules} compiled modules ({removed.size / 1e6:.1f} MB in all) "
+          f"from {folder}")
     return 0
 
 

@@ -2,8 +2,10 @@
 first time on a machine."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -11,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from eqsnn.compiler.cache import cache_dir
+from eqsnn.compiler.cleanup import PROBE_PREFIX
 from eqsnn.compiler.identity import compiler_identity
 from eqsnn.compiler.options import CompilerOptions
 from eqsnn.errors import CompilerNotFoundWarning
@@ -40,10 +43,13 @@ def _probe(options: CompilerOptions) -> bool:
     if shutil.which(options.cc[0]) is None:
         return False
     identity = compiler_identity(options.cc) + repr(options.cflags) + repr(options.ldflags)
-    marker = cache_dir() / f"compiler-ok-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+    directory = cache_dir()
+    marker = directory / f"compiler-ok-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
     if marker.exists():
         return True
-    with tempfile.TemporaryDirectory(dir=cache_dir(), prefix=".probe-") as workdir:
+    writable = os.access(directory, os.W_OK)  # a read-only cache: probe elsewhere, no marker
+    with tempfile.TemporaryDirectory(dir=directory if writable else None,
+                                     prefix=PROBE_PREFIX) as workdir:
         source, so = Path(workdir) / "probe.c", Path(workdir) / "probe.so"
         source.write_text(_PROBE)
         command = list(options.cc) + list(options.cflags) + [
@@ -52,8 +58,9 @@ def _probe(options: CompilerOptions) -> bool:
             ok = subprocess.run(command, capture_output=True, timeout=120).returncode == 0
         except (OSError, subprocess.SubprocessError):
             ok = False
-    if ok:
-        marker.touch()
+    if ok and writable:
+        with contextlib.suppress(OSError):
+            marker.touch()
     return ok
 
 

@@ -8,7 +8,9 @@ Layout of the cache directory (``EQSNN_CACHE_DIR`` or the platform's user cache 
     _eqsnn_<hint>_<key16>.pyx          its source
     _eqsnn_*_<key16>.sha256            digest of the built file
     _eqsnn_*_<key16>.lock              the build lock
+    .build-_eqsnn_*_<key16>-XXXX/      a build's working folder (orphans: compiler/cleanup.py)
     failed/_eqsnn_*_<key16>/           sources of a failed build
+    numpy/                             generated numpy modules (compiler/python_modules.py)
     derived/, jinja2/                  SymPy derivations, compiled templates (not here:
                                        lowering/cache.py, codegen/templates.py)
 
@@ -18,13 +20,19 @@ POSIX and Windows), so a reader sees a whole module or none. Builders of one key
 same module at once build it once and both load the result.
 
 Corruption: a module file is loaded only if its sha256 matches the digest written next
-to it (before it, by the builder). Checking first matters: ``dlopen`` of a truncated
+to it (before it, by the builder) and, for ELF, it is as long as its header says
+(:mod:`eqsnn.compiler.integrity`). Checking first matters: ``dlopen`` of a truncated
 shared library does not fail cleanly, it maps pages past the end of the file and the
 process dies of SIGBUS. An entry that fails the check, or fails to import, is deleted
 and rebuilt under the lock. Hashing a module costs well under a millisecond.
+
+A cache folder that cannot be written (read-only, full) is an error saying so when a
+module has to be built; modules already there still load.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import hashlib
 import importlib.util
@@ -40,10 +48,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from eqsnn.compiler.build import build_extension, build_library, support_include_dir
+from eqsnn.compiler.cleanup import BUILD_PREFIX, remove_orphans
 from eqsnn.compiler.identity import compiler_identity, cpu_identity
+from eqsnn.compiler.integrity import digest_path, intact, write_digest
 from eqsnn.compiler.options import CompilerOptions
 from eqsnn.compiler.stats import stats
-from eqsnn.errors import CompilationError
+from eqsnn.errors import CompilationError, InvalidValueError
 
 __all__ = ["cache_dir", "cache_key", "module_path", "compile_module", "compile_library",
            "ensure_built", "clear_memory_cache"]
@@ -64,7 +74,16 @@ def cache_dir() -> Path:
         import platformdirs
         path = platformdirs.user_cache_dir("eqsnn")
     directory = Path(path)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InvalidValueError(
+            f"the eqsnn cache folder {directory} is a file, not a folder",
+            hint="set EQSNN_CACHE_DIR to a folder (it is created if missing)") from None
+    except OSError as exc:
+        raise InvalidValueError(
+            f"cannot create the eqsnn cache folder {directory}: {exc.strerror}",
+            hint="set EQSNN_CACHE_DIR to a folder you can write") from None
     return directory
 
 
@@ -206,7 +225,7 @@ def _build_locked(kind: _Kind, source: str, directory: Path, name: str, path: Pa
 
     lock = FileLock(str(directory / (name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
     try:
-        with lock:
+        with _writable(directory), lock:
             if path.exists():
                 # another process finished it while we waited — or it is corrupt
                 module = _try_load(kind, name, path)
@@ -230,9 +249,24 @@ def _build_locked(kind: _Kind, source: str, directory: Path, name: str, path: Pa
     return module
 
 
+@contextlib.contextmanager
+def _writable(directory: Path):
+    """Turn "cannot write here" while building into an error that says so."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise CompilationError(
+            f"cannot build in the eqsnn cache folder {directory}: {exc.strerror}",
+            hint="the folder is read-only or its disk is full; set EQSNN_CACHE_DIR to a "
+                 "writable folder (modules already built there still load)") from None
+
+
 def _build(kind: _Kind, source: str, directory: Path, name: str, path: Path,
            options: CompilerOptions) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix=f".build-{name}-", dir=directory))
+    remove_orphans(directory, held=name)  # working folders of builds that were killed
+    workdir = Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{name}-", dir=directory))
     source_path = workdir / (name + kind.source_suffix)
     source_path.write_text(source, encoding="utf-8")
     built = workdir / path.name
@@ -250,34 +284,17 @@ def _build(kind: _Kind, source: str, directory: Path, name: str, path: Path,
         ) from None
     os.replace(source_path, directory / source_path.name)
     digest_tmp = workdir / "digest"
-    digest_tmp.write_text(_file_digest(built))
-    os.replace(digest_tmp, _digest_path(path))  # before the module: never a module without
+    write_digest(digest_tmp, built)
+    os.replace(digest_tmp, digest_path(path))  # before the module: never a module without
     os.replace(built, path)  # last: the module appears whole, or not at all
     stats.compilations += 1
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _digest_path(path: Path) -> Path:
-    return path.parent / (path.name.split(".")[0] + ".sha256")
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _intact(path: Path) -> bool:
-    """Whether the module file is exactly what its builder wrote."""
-    try:
-        expected = _digest_path(path).read_text().strip()
-        return _file_digest(path) == expected
-    except OSError:
-        return False
-
-
 def _try_load(kind: _Kind, name: str, path: Path):
     """Load the module or library at ``path``; ``None`` if it is missing, damaged or does
     not load."""
-    if not path.exists() or not _intact(path):
+    if not path.exists() or not intact(path):
         return None
     started = time.perf_counter()
     try:
