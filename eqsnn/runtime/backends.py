@@ -11,11 +11,6 @@ cold build, for one function call per chunk of steps.
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
-import sys
-import tempfile
 import types
 from dataclasses import dataclass
 
@@ -88,40 +83,6 @@ def load_backend(source: ModuleSource, compiler=None) -> Program:
         library = compile_library(source.source, name_hint="network", options=compiler)
         module = CompiledLoop(library, source, compiler)
     else:
+        from eqsnn.compiler.python_modules import load_python_module
         module = load_python_module(source.source, name_hint="network")
     return Program(source, module)
-
-
-_python_modules: dict[str, types.ModuleType] = {}
-
-
-def load_python_module(source: str, *, name_hint: str) -> types.ModuleType:
-    """Import generated Python source through a file in the cache (no exec of strings),
-    so tracebacks show the generated lines."""
-    key = hashlib.sha256(source.encode()).hexdigest()
-    if key in _python_modules:
-        return _python_modules[key]
-    directory = os.path.join(_cache_dir(), "numpy")
-    os.makedirs(directory, exist_ok=True)
-    name = f"_eqsnn_{name_hint}_{key[:16]}"
-    path = os.path.join(directory, name + ".py")
-    if not os.path.exists(path):
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(source)
-        os.replace(tmp, path)  # atomic: a concurrent reader sees all or nothing
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    _python_modules[key] = module
-    return module
-
-
-def _cache_dir() -> str:
-    try:
-        from eqsnn.compiler import cache_dir
-        return str(cache_dir())
-    except ImportError:
-        import platformdirs
-        return os.environ.get("EQSNN_CACHE_DIR") or platformdirs.user_cache_dir("eqsnn")
