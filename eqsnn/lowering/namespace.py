@@ -18,7 +18,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import InvalidValueError, SourceSpan, UnknownNameError
 
-__all__ = ["Constant", "resolve_names", "find_span"]
+__all__ = ["Constant", "resolve_names", "find_span", "check_namespace"]
 
 
 @dataclass
@@ -31,8 +31,20 @@ class Constant:
 
     @classmethod
     def from_value(cls, name: str, value: Any) -> "Constant":
-        magnitude, dim = units.to_si(value)
-        array = np.asarray(magnitude, dtype=np.float64)
+        if isinstance(value, str):
+            raise InvalidValueError(
+                f"namespace entry {name!r} is the string {value!r}, not a value",
+                hint=f"give the value itself, e.g. {{'{name}': {value}}} with the units "
+                     f"imported, not a string")
+        try:
+            magnitude, dim = units.to_si(value)
+            array = np.asarray(magnitude, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise InvalidValueError(
+                f"namespace entry {name!r} must be a real number or quantity, not "
+                f"{type(value).__name__} ({error})",
+                hint="numbers beyond 64-bit floats (about 1.8e308) and complex numbers "
+                     "cannot be used") from None
         if array.ndim != 0:
             raise InvalidValueError(
                 f"namespace entry {name!r} must be a single number, not an array of shape "
@@ -76,3 +88,29 @@ def resolve_names(names: Iterable[str], namespace: Mapping[str, Any], *, source:
             raise UnknownNameError(f"unknown name {name!r} in the {label}",
                                    span=find_span(source, name, label), hint=hint)
     return resolved
+
+
+def check_namespace(namespace: Any) -> dict[str, Any]:
+    """``namespace`` as a dict whose keys are names (normalised as Python does), or an
+    InvalidValueError naming the bad key."""
+    import unicodedata
+
+    def normalise_name(key: str) -> str:  # (as equations.symbols does; no SymPy import
+        return key if key.isascii() else unicodedata.normalize("NFKC", key)  # when warm)
+
+    if namespace is None:
+        return {}
+    if not isinstance(namespace, Mapping):
+        raise InvalidValueError(f"namespace must be a dict of names to values, not "
+                                f"{type(namespace).__name__}")
+    checked: dict[str, Any] = {}
+    for key, value in namespace.items():
+        if not isinstance(key, str) or not normalise_name(key).isidentifier():
+            raise InvalidValueError(f"namespace keys must be names, not {key!r}",
+                                    hint="e.g. namespace={'tau': 10*ms}")
+        name = normalise_name(key)
+        if name in checked:
+            raise InvalidValueError(f"namespace keys {key!r} and {name!r} are one name "
+                                    f"(Python's NFKC form)", hint="keep one of them")
+        checked[name] = value
+    return checked

@@ -13,6 +13,7 @@ import sympy
 from sympy.codegen.ast import Assignment
 
 from eqsnn import printers, units
+from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations import Equations, parse_equations, parse_expression, parse_statements
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
@@ -86,6 +87,11 @@ class NeuronLowering:
             for statement in self._reset_parsed:
                 used |= free_names(statement.unit_expr) - defined  # (0*nA: nA too)
         self.external = sorted(used)
+        builtins = set(self.equations.builtin_names)
+        builtins |= self._threshold_parsed.builtins if self._threshold_parsed else set()
+        for statement in self._reset_parsed:
+            builtins |= statement.builtins
+        refuse_shadowed_builtins(namespace, builtins)  # (never silently ignored)
         resolved = resolve_names(used, namespace, source=model_source(
             self.equations.source, threshold, reset), label="model", known=list(self.dims))
         resolved.update(resolve_functions(self.equations, namespace))

@@ -22,7 +22,7 @@ from eqsnn.display import Displayed
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.names import BUILTIN_DIMS
-from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
 from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
 from eqsnn.runtime.evaluate import evaluate_tree
 from eqsnn.runtime.variables import VariableAccess, convert_value
@@ -104,7 +104,7 @@ class NeuronGroup(VariableAccess, Displayed):
             model, threshold, reset, refractory, method, namespace)
         self.model = model
         self.method_requested = method
-        self._sources = (model, threshold, reset, method, dict(namespace or {}))
+        self._sources = (model, threshold, reset, method, check_namespace(namespace))
         self._build_key = _build_key(*self._sources)
         record = cache.load_record(self._build_key, GroupRecord)
         self._derivation = None

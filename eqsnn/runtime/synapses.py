@@ -23,7 +23,7 @@ import numpy as np
 from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
-from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.lowering.namespace import Constant, resolve_names, check_namespace
 from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
 from eqsnn.runtime.groups import StateUpdateView, _default_name, source_range
@@ -81,7 +81,7 @@ class Synapses(VariableAccess, Displayed):
             model, on_pre, on_post, namespace, method)
         self.model = model
         self.method_requested = method
-        self._namespace = dict(namespace or {})  # also for initialisers and conditions
+        self._namespace = check_namespace(namespace)  # also for initialisers and conditions
         self._sources = (model, on_pre, on_post, method, self._namespace)
         self._build_key = _build_key(self._sources, self.pre_group, self.post_group)
         record = cache.load_record(self._build_key, SynapsesRecord)

@@ -1,5 +1,7 @@
 """Values checked at the call that takes them, and the wrong meanings fixed (issue 19
 items 1 and 5, first part): dt and durations, sizes, structural attributes, short runs."""
+import re
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,17 @@ def test_size_and_model_are_read_only():
     with pytest.raises(InvalidValueError, match="N of Synapses"):
         syn.N = 10
     assert group.N == 3 and syn.N == 1
+
+
+@pytest.mark.parametrize("namespace, message", [
+    ({1: 2}, "namespace keys must be names, not 1"),
+    ({"tau": "10*ms"}, "is the string '10*ms'"),
+    ({"tau": object()}, "must be a real number or quantity"),
+    ({"tau": 1j * ms}, "must be a real number or quantity"),
+    ({"tau": 10**400}, "must be a real number or quantity"),
+    ({"tau": 10 * ms, "exp": 3.0}, "has the name of the built-in function exp()"),
+    ({"tau": 10 * ms, "a\ufb01": 1.0, "afi": 2.0}, "are one name"),
+], ids=["int-key", "string", "object", "complex", "huge-int", "shadows-exp", "nfkc-twins"])
+def test_namespace_entries_are_checked(namespace, message):
+    with pytest.raises(InvalidValueError, match=re.escape(message)):
+        es.NeuronGroup(1, "dv/dt = -v/tau + exp(-v)/tau : 1", namespace=namespace)
