@@ -46,7 +46,6 @@ _FOREIGN_FUNCTIONS = {
     "fabs": "use abs(x)",
     "ceiling": "use ceil(x)",
     "asin": "use arcsin(x)", "acos": "use arccos(x)", "atan": "use arctan(x)",
-    "int": "use floor(x); conditions like (v > 0) are 1 or 0 when multiplied",
     "float": "numbers are floating point already: drop float(...)",
     "round": "use floor(x + 0.5)",
 }
@@ -54,6 +53,7 @@ _FOREIGN_FUNCTIONS = {
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
     ast.Div: operator.truediv, ast.Pow: operator.pow, ast.Mod: sympy.Mod,
+    ast.FloorDiv: lambda a, b: sympy.floor(a / b),  # Python's (and Brian2's) a // b
 }
 _COMPARE = {
     ast.Lt: sympy.StrictLessThan, ast.LtE: sympy.LessThan, ast.Gt: sympy.StrictGreaterThan,
@@ -64,7 +64,6 @@ _OPERATOR_HINTS = {
     ast.BitXor: ("'^' is not a power here", "use ** for powers: x**2"),
     ast.BitAnd: ("'&' is not allowed", "use 'and' to combine conditions"),
     ast.BitOr: ("'|' is not allowed", "use 'or' to combine conditions"),
-    ast.FloorDiv: ("'//' (integer division) is not allowed", "use floor(a/b)"),
     ast.LShift: ("'<<' is not allowed", None),
     ast.RShift: ("'>>' is not allowed", None),
     ast.MatMult: ("'@' is not allowed", None),
@@ -270,7 +269,7 @@ class ExpressionConverter:
         left, right = _as_number(left), _as_number(right)
         if op is ast.Pow:
             _check_power_size(self, node, left, right)
-        if op in (ast.Div, ast.Mod) and right.is_zero:
+        if op in (ast.Div, ast.Mod, ast.FloorDiv) and right.is_zero:
             raise self.error(node, "division by zero")
         return _BINARY[op](left, right)
 

@@ -23,7 +23,7 @@ from typing import Callable
 import sympy
 from sympy import S
 
-__all__ = ["exprel", "clip", "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME",
+__all__ = ["exprel", "clip", "trunc", "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME",
            "FUNCTIONS", "RANDOM_FUNCTIONS", "spellings",
            "DIMENSIONLESS", "SAME", "RATIO", "ANY"]
 
@@ -52,6 +52,26 @@ class exprel(sympy.Function):
 
     def _latex(self, printer):
         return r"\operatorname{exprel}\left(%s\right)" % printer._print(self.args[0])
+
+
+class trunc(sympy.Function):
+    """``int(x)``: x rounded toward zero, as Brian2's ``int`` (and C's cast) does."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number and x.is_finite:
+            return sympy.Integer(int(x))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_integer(self):
+        return self.args[0].is_real
+
+    def _latex(self, printer):
+        return r"\operatorname{int}\left(%s\right)" % printer._print(self.args[0])
 
 
 class clip(sympy.Function):
@@ -180,6 +200,7 @@ TABLE: tuple[MathFunction, ...] = (
     _row("abs", "Abs", 1, "fabs", "np.abs", SAME),
     _row("floor", "floor", 1, "floor", "np.floor", SAME),
     _row("ceil", "ceiling", 1, "ceil", "np.ceil", SAME),
+    _row("int", "trunc", 1, "trunc", "np.trunc", DIMENSIONLESS),  # Brian2: toward zero
     _row("sign", "sign", 1, None, None, ANY, evaluate="np.sign"),
     _row("clip", "clip", 3, "eqsnn_clip", "eqsnn_clip", SAME),
     _row("exprel", "exprel", 1, "eqsnn_exprel", "eqsnn_exprel", DIMENSIONLESS),

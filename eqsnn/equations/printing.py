@@ -15,7 +15,7 @@ __all__ = ["to_text", "to_latex", "function_name", "EquationPrinter"]
 
 # SymPy's class name → the name users write.
 _NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "ceiling": "ceil",
-          "Abs": "abs"}
+          "Abs": "abs", "trunc": "int"}
 _RELATIONS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 

@@ -7,7 +7,8 @@ walks it with numpy (:func:`eqsnn.runtime.evaluate.evaluate_tree`), so cold and 
 runs evaluate the very same tree, draw for draw.
 
 Tree nodes: ``["s", name]`` symbol, ``["n", x]`` number, ``["rand"]``, ``["randn"]``,
-``["+", *args]``, ``["*", *args]``, ``["**", base, exp]``, ``["f", callee, *args]``
+``["+", *args]``, ``["*", *args]``, ``["/", a, b]``, ``["**", base, exp]``,
+``["f", callee, *args]``
 built-in function (its ``evaluate`` spelling in :data:`eqsnn.equations.functions.TABLE`), ``["u", name, *args]`` user function (a TimedArray),
 ``["pw", [value, condition], ...]``, ``["rel", op, a, b]``, ``["and", *args]``,
 ``["or", *args]``, ``["not", a]``.
@@ -21,6 +22,9 @@ from eqsnn.equations import functions as fn
 from eqsnn.errors import UnsupportedEquationsError
 
 __all__ = ["to_tree"]
+
+#: Functions that jump at integers: their argument is evaluated as one quotient (below).
+_STEPS = ("floor", "ceiling", "trunc")
 
 
 def to_tree(expr) -> list:
@@ -50,12 +54,23 @@ def to_tree(expr) -> list:
         if isinstance(node, sympy.Not):
             return ["not", walk(node.args[0])]
         name = type(node).__name__
+        if name in _STEPS:
+            return _call(fn.BY_SYMPY_NAME[name], [quotient(node.args[0])])
         known = fn.BY_SYMPY_NAME.get(name)
         if known is not None and known.evaluate and not isinstance(node, AppliedUndef):
             return _call(known, [walk(arg) for arg in node.args])
         if isinstance(node, sympy.Function):
             return ["u", name, *[walk(arg) for arg in node.args]]
         raise UnsupportedEquationsError(f"cannot evaluate {node} here (function {name!r})")
+
+    def quotient(arg) -> list:
+        # SymPy distributes a division by a number: (i - 5)/3 arrives as i/3 - 5/3, which
+        # is -2.2e-16 at i = 5, and floor(i // 3), int() and the like jump there. Put back
+        # over one denominator, integers divide exactly, as in Brian2's integer arithmetic.
+        numerator, denominator = sympy.fraction(sympy.together(arg))
+        if denominator == 1:
+            return walk(arg)
+        return ["/", walk(numerator), walk(denominator)]
 
     return walk(expr)
 

@@ -91,6 +91,8 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
             return sum(args[1:], args[0])
         if kind == "*":
             return functools.reduce(np.multiply, args)
+        if kind == "/":
+            return np.divide(args[0], args[1])
         if kind == "**":
             return np.power(np.asarray(args[0], dtype=np.float64), args[1])
         if kind == "and":

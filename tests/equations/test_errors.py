@@ -87,8 +87,6 @@ CASES = [
     ("string", EQUATIONS, "a = 'v' : 1", EquationSyntaxError, ["not allowed"], None),
     ("ifexp", EQUATIONS, "a = v if v else w : 1", EquationSyntaxError,
      ["'x if c else y' is not allowed"], None),
-    ("floordiv", EQUATIONS, "a = v // 2 : 1", EquationSyntaxError,
-     ["integer division", "floor(a/b)"], "a = floor(v/2) : 1"),
     ("bitand", EQUATIONS, "a = v & w : 1", EquationSyntaxError, ["'&'", "'and'"], None),
     ("unit-with-number", EQUATIONS, "v : 10*mV", EquationSyntaxError,
      ["cannot contain the number 10", "values go in the namespace"], "v : mV"),
