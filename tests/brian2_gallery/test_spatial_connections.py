@@ -9,15 +9,10 @@ Reference: Brian2 2.9.0 running the original with 8 seeds (references.json
 "spatial_connections"): the deterministic connection count must equal Brian2's; the
 stochastic one must lie within 4 s.d. of Brian2's spread.
 """
-import pytest
-
 import eqsnn as es
 from eqsnn.units import umeter
 
 from _gallery import assert_in_spread, reference
-
-pytestmark = pytest.mark.skip(reason="needs '%' in string initialisers (issue 15)")
-
 
 def test_connection_counts_are_brian2s():
     rows = cols = 20
