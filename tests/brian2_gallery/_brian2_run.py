@@ -164,9 +164,10 @@ def _dumps(references: dict) -> str:
 def main(argv: list[str]) -> None:
     examples = Path(argv[0]).resolve()
     names = argv[1:] or sorted(SCRIPTS)
-    references = json.loads(REFERENCES.read_text()) if REFERENCES.exists() else {}
     for name in names:
-        references[name] = measure(name, examples)
+        entry = measure(name, examples)
+        # read again just before writing: another run may have added entries meanwhile
+        references = json.loads(REFERENCES.read_text()) if REFERENCES.exists() else {}
+        references[name] = entry
         REFERENCES.write_text(_dumps(references))
-        print(f"{name}: {references[name].get('stats') or 'done'}", file=sys.stderr)
-
+        print(f"{name}: {entry.get('stats') or 'done'}", file=sys.stderr)

@@ -17,7 +17,7 @@ from eqsnn.units import ms
 from _gallery import reference
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_reset_steps_and_trace_are_brian2s(backend):
     n = 10
     neurons = es.NeuronGroup(n, """

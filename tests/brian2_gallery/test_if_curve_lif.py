@@ -18,7 +18,7 @@ from _gallery import reference
 N = 1000
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_every_count_is_brian2s(backend):
     group = es.NeuronGroup(N, """
         dv/dt = (v0 - v) / tau : volt (unless refractory)

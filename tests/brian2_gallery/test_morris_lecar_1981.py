@@ -21,7 +21,7 @@ from eqsnn.units import mS, mV, ms, uA, uF
 from _gallery import reference, upward_crossings
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_oscillations_are_brian2s(backend):
     namespace = {"g_L": 2 * mS, "g_Ca": 4 * mS, "g_K": 8 * mS, "V_L": -50 * mV,
                  "V_Ca": 100 * mV, "V_K": -70 * mV, "lambda_n__max": 1.0 / (15 * ms),

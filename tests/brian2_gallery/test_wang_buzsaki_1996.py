@@ -22,7 +22,7 @@ from eqsnn.units import mV, msiemens, ms, uA, uF
 from _gallery import reference, upward_crossings
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_spikes_and_trace_are_brian2s(backend):
     namespace = {"Cm": 1 * uF, "Iapp": 2 * uA, "gL": 0.1 * msiemens, "EL": -65 * mV,
                  "ENa": 55 * mV, "EK": -90 * mV, "gNa": 35 * msiemens, "gK": 9 * msiemens}

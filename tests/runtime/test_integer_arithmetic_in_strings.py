@@ -51,7 +51,7 @@ def _run_constant_rate(rate: str, backend: str) -> np.ndarray:
     return group.x_
 
 
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_in_equations_on_both_backends(backend):
     x = _run_constant_rate("int(-i/3) + i // 3 + i % 3 + int(2.5)", backend)
     expected = np.trunc(-I / 3) + np.floor_divide(I, 3) + np.mod(I, 3) + 2
@@ -61,7 +61,7 @@ def test_in_equations_on_both_backends(backend):
 @pytest.mark.xfail(strict=True, reason="generated code evaluates (i - 5)/3 as SymPy "
                    "distributes it, i/3 - 5/3 (-2.2e-16 at i = 5), so floor, int() and % "
                    "jump early at exact multiples; the initialisers' evaluator divides once")
-@pytest.mark.parametrize("backend", ["cython", "numpy"])
+@pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_in_equations_a_quotient_with_a_constant_term(backend):
     x = _run_constant_rate("int((i - 5)/3) + (i - 5) // 3 + (i - 5) % 3", backend)
     expected = np.trunc((I - 5) / 3) + np.floor_divide(I - 5, 3) + np.mod(I - 5, 3)
