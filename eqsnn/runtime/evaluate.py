@@ -12,7 +12,7 @@ results (:mod:`eqsnn.lowering.cache`): a warm run evaluates initialisers without
 importing SymPy, and cold and warm runs evaluate the very same tree, draw for draw.
 
 Tree nodes (JSON lists): ``["s", name]`` symbol, ``["n", x]`` number, ``["rand"]``,
-``["randn"]``, ``["+", *args]``, ``["*", *args]``, ``["**", base, exp]``,
+``["randn"]``, ``["+", *args]``, ``["*", *args]``, ``["/", a, b]``, ``["**", base, exp]``,
 ``["f", callee, *args]`` built-in function (its ``evaluate`` spelling in the table of
 functions, :data:`eqsnn.equations.functions.TABLE`), ``["u", name, *args]`` user function
 (a TimedArray), ``["pw", [value, condition], ...]``, ``["rel", op, a, b]``,
