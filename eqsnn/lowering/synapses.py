@@ -81,7 +81,7 @@ def check_suffixes(used, source: str, pre_group, post_group, subexpressions=()) 
                                     ("_post", post_group, "target")):
             base = name[: -len(suffix)]
             if not name.endswith(suffix) or not base or base in neuron_dims(group) \
-                    or name in subexpressions:
+                    or name in subexpressions or name in SPECIAL_DIMS:  # N_pre, N_post
                 continue
             names = sorted(neuron_dims(group))
             raise UnknownNameError(
@@ -107,6 +107,26 @@ def _refuse_linked(used, source: str, pre: Side, post: Side) -> None:
                     span=find_span(source, name, "synapse model"),
                     hint="read the variable it is linked to, from a Synapses object "
                          "connected to that group")
+
+
+#: Per synapse: the number of synapses onto its target / out of its source (Brian2's).
+CONNECTIVITY_COUNTS = ("N_incoming", "N_outgoing")
+
+
+def _refuse_connectivity_counts(used, source: str, label: str) -> None:
+    """``N_incoming``/``N_outgoing`` exist for values set after ``connect``, not in
+    conditions (the synapses are being made) or event code (not compiled in yet)."""
+    for name in CONNECTIVITY_COUNTS:
+        if name in used:
+            where = ("connect() conditions and probabilities, while the synapses are still "
+                     "being made" if "condition" in label or "probability" in label
+                     else "the model and the event statements")
+            raise UnknownNameError(
+                f"{name} (the number of synapses sharing this synapse's "
+                f"{'target' if name == 'N_incoming' else 'source'}) is not available in "
+                f"{where}", span=find_span(source, name, label),
+                hint=f"set a parameter after connect() and use it: model 'n : 1', then "
+                     f"S.n = '{name}'")
 
 
 def implicit_post(expr, synaptic, post_dims):
@@ -190,6 +210,7 @@ class SynapseLowering:
                     used.add(statement.target)
         check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
         _refuse_linked(used, self.source, self.pre_group, self.post_group)
+        _refuse_connectivity_counts(used, self.source, "synapse model")
         self.external = sorted(used - defined)
         resolved = resolve_names(self.external, namespace, source=self.source,
                                  label="synapse model", known=list(self.dims) + list(neuron))
@@ -380,12 +401,13 @@ def lower_string(syn_derivation: SynapseLowering, text: str, label: str, *,
     names = {s.name for s in parsed.expr.free_symbols}
     check_suffixes(names, text, d.pre_group, d.post_group)
     if pairs:  # i, j, sizes, neuron variables of both sides and the model's constants
+        _refuse_connectivity_counts(names, text, label)
         available = {"i": _ONE, "j": _ONE, "N_pre": _ONE, "N_post": _ONE}
         for suffix, group in (("_pre", d.pre_group), ("_post", d.post_group)):
             available.update({v + suffix: neuron_dims(group)[v] for v in neuron_arrays(group)})
         available.update({name: c.dim for name, c in d.constants.items()})
-    else:
-        available = dict(d.all_dims)
+    else:  # a value per existing synapse: also how many synapses share its target/source
+        available = {**d.all_dims, **dict.fromkeys(CONNECTIVITY_COUNTS, _ONE)}
     extra = resolve_names(names - set(available), dict(namespace), source=text, label=label,
                           known=list(available))
     dims = {**available, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}

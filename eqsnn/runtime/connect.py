@@ -214,8 +214,8 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
 
 def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> dict:
     """How to compute, for each pair (``pre[k]``, ``post[k]``), the symbols a synapse
-    string may use: ``i``, ``j``, ``N_pre``, ``N_post`` and every neuron variable as
-    ``x_pre`` / ``x_post``. Functions, not arrays, for :class:`LazyValues`: a string
+    string may use: ``i``, ``j``, ``N_pre``, ``N_post``, every neuron variable as
+    ``x_pre`` / ``x_post``, and for existing synapses ``N_incoming`` / ``N_outgoing``. Functions, not arrays, for :class:`LazyValues`: a string
     reads only a few of them, and each would be a full-length gather.
 
     ``relative``: ``pre`` and ``post`` count from the start of the source and target
@@ -223,6 +223,8 @@ def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> di
     index the whole groups' arrays (the synapses' own ``_pre`` and ``_post``)."""
     lazy = {"N_pre": lambda: float(syn.pre_stop - syn.pre_start),
             "N_post": lambda: float(syn.post_stop - syn.post_start)}
+    if not relative:  # the synapses exist: how many share each one's target / source
+        lazy["N_incoming"], lazy["N_outgoing"] = _counts(post), _counts(pre)
     for index_name, suffix, group, index, start in (
             ("i", "_pre", syn.pre_group, pre, syn.pre_start),
             ("j", "_post", syn.post_group, post, syn.post_start)):
@@ -233,6 +235,10 @@ def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> di
             lazy[name + suffix] = (lambda a=array: a[0]) if name in shared \
                 else _gather(array, index, offset)
     return lazy
+
+
+def _counts(index: np.ndarray):
+    return lambda: np.bincount(index)[index].astype(np.float64)
 
 
 def _shifted(index: np.ndarray, shift: int):

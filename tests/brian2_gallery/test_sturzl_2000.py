@@ -13,16 +13,11 @@ estimated angle (true: 144 degrees) and the total spike count must lie within 4 
 Brian2's spread.
 """
 import numpy as np
-import pytest
 
 import eqsnn as es
 from eqsnn.units import Hz, cm, meter, ms, second
 
 from _gallery import assert_in_spread, reference
-
-pytestmark = pytest.mark.skip(reason="needs '%' in connect conditions and N_post in "
-                                     "synapse strings (issue 15)")
-
 
 def test_estimated_angle_within_brian2s_spread():
     degree = 2 * np.pi / 360.
