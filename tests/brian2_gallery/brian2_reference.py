@@ -93,7 +93,9 @@ def _(path, seed):
 def _(path, seed):
     g, _ = run_script(path, seed)
     # M records the target's g through the synapses (twice the same row)
-    return {"g_post_every_1ms": every(g["Mn"].g_[0], 10), "g_syn_end": g["S"].g_syn_[:]}
+    # g_post is summed: Brian2 records the previous step's sum (see continuous_interaction)
+    return {"g_post_every_1ms": every(g["Mn"].g_[0], 10), "g_syn_end": g["S"].g_syn_[:],
+            "g_post_every_1ms_next": every(g["Mn"].g_[0][1:], 10)}
 
 
 @script("Wang_Buszaki_1996", "frompapers/Wang_Buszaki_1996.py")
