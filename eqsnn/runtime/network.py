@@ -66,6 +66,7 @@ class Network(Displayed):
         self._runs = 0
         self._program = None
         self._stored: dict[str, dict] = {}
+        self._running = threading.Lock()  # one run() at a time: buffers grow between chunks
         self.timing: dict[str, float] = {}
         self.add(*objects)
 
@@ -159,6 +160,19 @@ class Network(Displayed):
 
     # --- running ----------------------------------------------------------------------
     def run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None):
+        """Simulate for ``duration``; call again to continue (see :meth:`_run`)."""
+        if not self._running.acquire(blocking=False):
+            raise InvalidValueError(
+                "this network is already running (run() was called from another thread or "
+                "from code the running network calls): one run at a time",
+                hint="wait for the run to finish; distinct networks may run in parallel "
+                     "threads")
+        try:
+            return self._run(duration, report_timing=report_timing, progress=progress)
+        finally:
+            self._running.release()
+
+    def _run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None):
         """Simulate for ``duration``; call again to continue.
 
         Parameters

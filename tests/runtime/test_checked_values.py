@@ -73,3 +73,31 @@ def test_size_and_model_are_read_only():
 def test_namespace_entries_are_checked(namespace, message):
     with pytest.raises(InvalidValueError, match=re.escape(message)):
         es.NeuronGroup(1, "dv/dt = -v/tau + exp(-v)/tau : 1", namespace=namespace)
+
+
+def test_a_network_refuses_a_second_run_while_one_is_in_progress():
+    net = es.Network(es.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1"), backend="numpy")
+    with net._running:  # as while another thread's run() holds it
+        with pytest.raises(InvalidValueError, match="already running"):
+            net.run(1 * ms)
+    net.run(1 * ms)  # free again
+
+
+def test_distinct_networks_run_in_parallel_threads():
+    import threading
+    nets = [es.Network(es.NeuronGroup(10, "dv/dt = (1 - v)/(10*ms) : 1"), backend="numpy")
+            for _ in range(2)]
+    errors = []
+
+    def work(net):
+        try:
+            net.run(5 * ms)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(net,)) for net in nets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors and all(net.t_ == pytest.approx(5e-3) for net in nets)
