@@ -398,7 +398,7 @@ def lower_string(syn_derivation: SynapseLowering, text: str, label: str, *,
     beyond the model's, whose values are read at every use."""
     parsed = parse_expression(text, label=label)
     d = syn_derivation
-    names = {s.name for s in parsed.expr.free_symbols}
+    names = {s.name for s in parsed.unit_expr.free_symbols}  # (nA of 0*nA too)
     check_suffixes(names, text, d.pre_group, d.post_group)
     if pairs:  # i, j, sizes, neuron variables of both sides and the model's constants
         _refuse_connectivity_counts(names, text, label)
@@ -417,7 +417,9 @@ def lower_string(syn_derivation: SynapseLowering, text: str, label: str, *,
     if pairs and got != _ONE:
         raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
                                      f"unit {units.format_dimension(got)}", span=span)
-    if want is not None and got != want and not expr.is_zero:
+    with sympy.evaluate(False):  # as written: 0*nA is a current; a bare 0 fits (None)
+        written = dimension_as_written(d.implicit_post(parsed.unit_expr), dims, span=span)
+    if want is not None and written is not None and written != want:
         raise DimensionMismatchError(
             f"{label.replace('value of ', '')} has unit {units.format_dimension(want)}, but "
             f"{text!r} has unit {units.format_dimension(got)}", span=span)

@@ -98,3 +98,13 @@ def test_synaptic_statement_with_a_zero_current():
         es.Synapses(source, target, on_pre="v_post = 0*nA")
     with pytest.raises(DimensionMismatchError):
         es.Synapses(source, target, on_pre="v = 0*nA")  # implicitly the target's v
+
+
+def test_synaptic_string_values_with_a_zero_current():
+    group = es.NeuronGroup(2, LIF, namespace={"El": -70 * mV})
+    syn = es.Synapses(group, group, "w : volt")
+    syn.connect(i=[0], j=[1])
+    syn.w = "0"
+    syn.w = "0*mV"
+    with pytest.raises(DimensionMismatchError):
+        syn.w = "0*nA"
