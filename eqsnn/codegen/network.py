@@ -18,17 +18,22 @@ from typing import Callable
 import numpy as np
 
 from eqsnn import __version__
+from eqsnn.codegen.barriers import UNKNOWN, Access, Unit, plan
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "ArraySlot", "CapacityCheck", "Contribution", "ModuleBuilder",
-           "ModuleSource", "Operation", "TimedFunction"]
+__all__ = ["SLOTS", "THREADS_SCALAR", "ArraySlot", "CapacityCheck", "Contribution",
+           "ModuleBuilder", "ModuleSource", "Operation", "TimedFunction", "block_names",
+           "thread_inputs"]
 
 #: The schedule of one time step, in order (Brian2's default schedule). Summed synaptic
 #: variables are computed in "start" (before the state monitors record them), the
 #: clock-driven synaptic equations in "synapse_state", just before the neurons' state
 #: updates; spikes reach synapses in "synapses", after the thresholds.
 SLOTS = ("start", "synapse_state", "groups", "thresholds", "synapses", "resets", "end")
+
+#: the int scalar that holds the number of threads (see ModuleBuilder.threads)
+THREADS_SCALAR = "_n_threads_wanted"
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
            np.dtype(np.int64): "int64_t"}
@@ -59,12 +64,15 @@ class Operation:
     """One operation: a template (``"stateupdate"`` → ``stateupdate.c.j2`` /
     ``numpy/stateupdate.py.j2``) with its inputs, in a schedule slot. ``numbered``: it
     draws random numbers from a stream of its own, so the module builder gives it a
-    number ``op`` (the stream of operation k is ``k << 32``)."""
+    number ``op`` (the stream of operation k is ``k << 32``). ``unit``: what it touches
+    and how threads split it (see :mod:`eqsnn.codegen.barriers`); by default one thread
+    runs it, between barriers."""
 
     slot: str
     template: str
     context: dict
     numbered: bool = False
+    unit: Unit = UNKNOWN
 
 
 @dataclass
@@ -75,6 +83,12 @@ class CapacityCheck:
     capacity: str
     count: str
     needed: str
+
+    @property
+    def unit(self) -> Unit:
+        """What the check reads, for the threads' barriers (the writer of ``count``
+        says it writes that array)."""
+        return Unit((Access(self.count, False),))
 
 
 @dataclass
@@ -100,6 +114,8 @@ class Contribution:
     operations: list[Operation] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     functions: list[TimedFunction] = field(default_factory=list)
+    #: (prefix, size name, collects spikes per thread) of each group the threads split
+    partitions: list[tuple[str, str, bool]] = field(default_factory=list)
 
     def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
         self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
@@ -118,16 +134,36 @@ class Contribution:
         read and write it as ``name[0]``)."""
         return self.array(cname, get, np.int64)
 
-    def add(self, slot: str, template: str, *, numbered: bool = False, **context) -> None:
+    def add(self, slot: str, template: str, *, numbered: bool = False, unit: Unit = UNKNOWN,
+            **context) -> None:
         if slot not in SLOTS:
             raise ValueError(f"unknown schedule slot {slot!r}")
-        self.operations.append(Operation(slot, template, context, numbered))
+        self.operations.append(Operation(slot, template, context, numbered, unit))
+
+    def partition(self, prefix: str, n: str, *, thresholded: bool = False) -> None:
+        """Threads split the ``n`` elements of group ``prefix`` into blocks
+        ``[{prefix}_lo, {prefix}_hi)``; ``thresholded``: it collects spikes per thread."""
+        self.partitions.append((prefix, n, thresholded))
 
     def add_capacity_check(self, capacity: str, count: str, needed: str) -> None:
         self.capacity_checks.append(CapacityCheck(capacity, count, needed))
 
     def add_function(self, function: TimedFunction) -> None:
         self.functions.append(function)
+
+
+def thread_inputs(backend: str, unit: Unit | None = None, **inputs) -> dict:
+    """The template inputs about threads, which only the C templates read: ``serial``
+    (from ``unit``: one thread runs the operation) and ``inputs``; none for numpy."""
+    if backend == NUMPY:
+        return {}
+    return dict(inputs, serial=unit.serial) if unit is not None else inputs
+
+
+def block_names(prefix: str) -> SimpleNamespace:
+    """The C names of this thread's block of group ``prefix``'s neurons and of the spike
+    counts of the group's threads (declared by network.c.j2)."""
+    return SimpleNamespace(lo=f"{prefix}_lo", hi=f"{prefix}_hi", tcount=f"{prefix}_tcount")
 
 
 @dataclass
@@ -141,8 +177,16 @@ class ModuleBuilder:
     functions: list[TimedFunction] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     blocks: dict[str, list] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
+    partitions: list[tuple[str, str, bool]] = field(default_factory=list)
+    #: how many threads the loop starts, asked at every call (the Network sets it)
+    threads: Callable[[], int] = lambda: 1
+    _units: dict[str, list] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
     _n_ops: int = 0
     _names: set = field(default_factory=set)
+
+    def __post_init__(self):
+        self._claim(THREADS_SCALAR)
+        self.int_scalars.append((THREADS_SCALAR, lambda: self.threads()))
 
     def include(self, contribution: Contribution) -> None:
         """Add one object's contribution; operations keep their order within a slot."""
@@ -157,6 +201,7 @@ class ModuleBuilder:
             self.int_scalars.append((name, get))
         self.capacity_checks.extend(contribution.capacity_checks)
         self.functions.extend(contribution.functions)
+        self.partitions.extend(contribution.partitions)
         for operation in contribution.operations:
             context = dict(operation.context)
             if operation.numbered:
@@ -165,6 +210,7 @@ class ModuleBuilder:
             name = f"{operation.template}.c.j2" if self.is_c else \
                 f"numpy/{operation.template}.py.j2"
             self.blocks[operation.slot].append((name, context))
+            self._units[operation.slot].append(operation.unit)
 
     def _claim(self, cname: str) -> None:
         """Two objects (or a user variable and an internal array) must never share a
@@ -180,10 +226,14 @@ class ModuleBuilder:
 
     # --- result ---------------------------------------------------------------------
     def _module_context(self) -> dict:
-        return dict(version=__version__, arrays=self.arrays,
-                    scalars=[name for name, _ in self.scalars],
-                    int_scalars=[name for name, _ in self.int_scalars],
-                    functions=self.functions, capacity_checks=self.capacity_checks)
+        context = dict(version=__version__, arrays=self.arrays,
+                       scalars=[name for name, _ in self.scalars],
+                       int_scalars=[name for name, _ in self.int_scalars],
+                       functions=self.functions, capacity_checks=self.capacity_checks)
+        if self.is_c:
+            context.update(partitions=self.partitions,
+                           threads_scalar=context["int_scalars"].index(THREADS_SCALAR))
+        return context
 
     def _operations(self) -> list[tuple[str, dict]]:
         return [operation for slot in SLOTS for operation in self.blocks[slot]]
@@ -197,7 +247,8 @@ class ModuleBuilder:
         try:
             return [self.backend, template_digest(),
                     _describe(self._module_context()),
-                    [[name, _describe(context)] for name, context in self._operations()]]
+                    [[name, _describe(context)] for name, context in self._operations()],
+                    _describe(self._all_units())]
         except _Indescribable:
             return None
 
@@ -209,9 +260,27 @@ class ModuleBuilder:
             slots = [render(name, **context).rstrip("\n")
                      for name, context in self._operations()]
             template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
-            source = render(template, **self._module_context(), slots=slots)
+            threads = {"blocks": self._blocks(slots)} if self.is_c else {}
+            source = render(template, **self._module_context(), slots=slots, **threads)
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
                             list(self.int_scalars))
+
+
+    def _all_units(self) -> list[Unit]:
+        return [unit for slot in SLOTS for unit in self._units[slot]]
+
+    def _blocks(self, texts: list[str]) -> list[dict]:
+        """The rendered operations grouped into the threads' blocks, with barriers: the
+        capacity checks first (they open every step), then the operations."""
+        checks = Unit(tuple(a for check in self.capacity_checks for a in check.unit.accesses))
+        result = plan([checks] + self._all_units())
+        blocks = [{"barrier_before": block.barrier_before, "serial": block.serial,
+                   "texts": [texts[i - 1] for i in block.operations if i > 0]}
+                  for block in result.blocks]
+        blocks = [b for b in blocks if b["texts"] or b["barrier_before"]]
+        if result.barrier_at_end:
+            blocks.append({"barrier_before": True, "serial": False, "texts": []})
+        return blocks
 
 
 class _Indescribable(Exception):

@@ -37,14 +37,26 @@ _OPERATION_INPUTS = {
     "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "code"} | _BINDINGS,
     "synapses_update": {"op", "syn", "code"} | _BINDINGS,
     "summed": {"syn", "target", "zero", "start", "stop", "expression"} | _BINDINGS,
+    "synapses_ring": {"syn", "path", "spikes"},
+}
+# What only the C templates read: how threads share the operation (``serial``: one
+# thread runs it all; ``block``: the names of this thread's block of the group's neurons
+# and of its spike count; ``scratch``: where each thread puts the spikes it finds).
+_THREAD_INPUTS = {
+    "stateupdate": {"serial", "block"}, "threshold": {"scratch", "block"},
+    "reset": {"serial", "block"}, "synapses_update": {"serial"},
+    "synapses_pathway": {"serial"}, "summed": {"serial", "block"},
 }
 TEMPLATE_INPUTS: dict[str, set[str]] = {}
 for _name, _inputs in _OPERATION_INPUTS.items():
-    TEMPLATE_INPUTS[f"{_name}.c.j2"] = _inputs
+    TEMPLATE_INPUTS[f"{_name}.c.j2"] = _inputs | _THREAD_INPUTS.get(_name, set())
     TEMPLATE_INPUTS[f"numpy/{_name}.py.j2"] = _inputs
+# C only: the spikes each thread found, collected in thread order (numpy's threshold
+# writes them at once)
+TEMPLATE_INPUTS["collect_spikes.c.j2"] = {"group", "spikes", "scratch", "block"}
 _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots"}
-TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS
+TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "threads_scalar", "blocks"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 
 

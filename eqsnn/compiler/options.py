@@ -26,6 +26,9 @@ arrays, branch-free updates), measured on hand-written CUBA and Hodgkin–Huxley
     warnings about generated code are not actionable for the user.
 ``-g0 -DNDEBUG``
     smaller objects, faster compile.
+``-fopenmp`` (compile and link; gcc only)
+    the loop runs each step on a team of threads (``Network(threads=)``). A compiler
+    without it (clang without libomp) builds the same code for one thread.
 
 ``-lmvec`` (link, x86-64 glibc only)
     glibc's vectorised exp/log/sin/cos/…; ``eqsnn_support.h`` declares them so gcc
@@ -60,17 +63,18 @@ __all__ = ["DEFAULT_CFLAGS", "CompilerOptions"]
 
 DEFAULT_CFLAGS: tuple[str, ...] = (
     "-O3", "-ffast-math", "-fno-finite-math-only", "-march=native",
-    "--param=vect-max-version-for-alias-checks=100", "-w", "-g0", "-DNDEBUG",
+    "--param=vect-max-version-for-alias-checks=100", "-w", "-g0", "-DNDEBUG", "-fopenmp",
 )
-_GCC_ONLY = ("--param=",)
+_GCC_ONLY = ("--param=", "-fopenmp")
 
 
-def _default_ldflags() -> tuple[str, ...]:
+def _default_ldflags(cc: tuple[str, ...]) -> tuple[str, ...]:
     # must match the condition in eqsnn_support.h that declares the SIMD functions
+    flags = ("-lm",)
     if (sys.platform.startswith("linux") and platform.machine() == "x86_64"
             and platform.libc_ver()[0] == "glibc"):
-        return ("-lm", "-lmvec")
-    return ("-lm",)
+        flags += ("-lmvec",)
+    return flags if _is_clang(cc) else flags + ("-fopenmp",)
 
 
 #: Where each field's default comes from: the environment variable, else eqsnn's choice.
@@ -97,10 +101,10 @@ class CompilerOptions:
         Compile flags (optimisation, target CPU, warnings), replacing eqsnn's
         (:data:`DEFAULT_CFLAGS`, see the module documentation): a sequence of strings or
         one shell-quoted string. Default: ``EQSNN_CFLAGS``, else :data:`DEFAULT_CFLAGS`
-        (without the gcc-only ``--param`` for clang).
+        (without the gcc-only ``--param`` and ``-fopenmp`` for clang).
     ldflags
         Extra link flags (``-shared`` is always added). Default: ``-lm`` (and ``-lmvec``
-        on x86-64 glibc).
+        on x86-64 glibc, ``-fopenmp`` with gcc).
 
     Raises
     ------
@@ -127,7 +131,7 @@ class CompilerOptions:
                 cflags = DEFAULT_CFLAGS if not _is_clang(cc) else tuple(
                     f for f in DEFAULT_CFLAGS if not f.startswith(_GCC_ONLY))
         ldflags = _words("ldflags", self.ldflags) if self.ldflags is not None else \
-            _default_ldflags()
+            _default_ldflags(cc)
         object.__setattr__(self, "cc", cc)
         object.__setattr__(self, "cflags", cflags)
         object.__setattr__(self, "ldflags", ldflags)

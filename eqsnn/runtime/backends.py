@@ -42,6 +42,11 @@ class Program:
     source: ModuleSource
     module: types.ModuleType
 
+    @property
+    def threaded(self) -> bool:
+        """Whether the module runs a step on several threads."""
+        return getattr(self.module, "threaded", False)
+
     def run(self, start_step: int, n_steps: int, dt: float, seed: int) -> int:
         arrays = [slot.get() for slot in self.source.arrays]
         scalars = np.array([get() for _, get in self.source.scalars] or [0.0], dtype=np.float64)
@@ -51,6 +56,18 @@ class Program:
             return self.module.run(start_step, n_steps, dt, seed, addresses,
                                    scalars.ctypes.data, iscalars.ctypes.data)
         return self.module.run(start_step, n_steps, dt, seed, arrays, scalars, iscalars)
+
+
+def _passive_openmp_threads() -> None:
+    """Threads that wait at a barrier sleep instead of spinning, unless the user chose
+    (``OMP_WAIT_POLICY``, ``GOMP_SPINCOUNT``). libgomp reads these when it is loaded,
+    with the first network library. Spinning waits for a partner thread that a busy
+    machine has not scheduled: on this project's 2-core VM under load, CUBA 4000 on 2
+    threads took 5-8 s spinning against 0.06-0.18 s sleeping (1 thread: 0.1-0.2 s).
+    On a dedicated machine ``OMP_WAIT_POLICY=active`` saves the wake-up at each barrier
+    (microseconds), which matters for networks whose step takes only a few."""
+    if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+        os.environ["OMP_WAIT_POLICY"] = "passive"
 
 
 class CompiledLoop:
@@ -67,19 +84,27 @@ class CompiledLoop:
         if found != expected:  # a stale or foreign library under this name
             raise RuntimeError(f"eqsnn internal error: the network library expects "
                                f"{found} arrays/doubles/integers, not {expected}")
+        #: whether the library runs a step on several threads (built with OpenMP)
+        self.threaded = bool(ctypes.c_int64.in_dll(library, "eqsnn_openmp").value)
         # ctypes only finds the symbol; the Cython runner makes the call (GIL released)
         address = ctypes.cast(library.eqsnn_run, ctypes.c_void_p).value
         self._loop = runner(compiler).NetworkLoop(address, self._n_arrays)
 
     def run(self, start_step: int, n_steps: int, dt: float, seed: int, addresses,
             scalars: int, iscalars: int) -> int:
-        return self._loop.run(start_step, n_steps, dt, seed, addresses, scalars, iscalars)
+        done = self._loop.run(start_step, n_steps, dt, seed, addresses, scalars, iscalars)
+        if done < 0:
+            raise RuntimeError("OpenMP started fewer threads than the network asked for "
+                               "(is OMP_THREAD_LIMIT set?); set Network(threads=) to at "
+                               "most that many")
+        return done
 
 
 def load_backend(source: ModuleSource, compiler=None) -> Program:
     """Compile (with ``compiler``, default from the environment) or import ``source``."""
     if source.backend == COMPILED:
         from eqsnn.compiler import compile_library
+        _passive_openmp_threads()
         library = compile_library(source.source, name_hint="network", options=compiler)
         module = CompiledLoop(library, source, compiler)
     else:

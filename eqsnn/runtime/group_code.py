@@ -12,9 +12,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from eqsnn.codegen.network import Contribution
+from eqsnn.codegen.barriers import Access, Unit
+from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.layout import constant_cname, variable_cname
+from eqsnn.targets import NUMPY
 
 __all__ = ["contribution", "bindings", "names"]
 
@@ -100,18 +102,54 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     c.int_scalar(info.refsteps, lambda: group._refractory_steps())
     refractory = group.refractory is not None
     code = group._record.code[backend]
+    # Threads each own a block of the neurons (and only write those): the state
+    # update, the threshold (into the thread's block of scratch) and the reset.
+    block = block_names(p)
+    own = (Access(p, True, ("neurons", p)),)
+    scratch = f"{p}_scratch"
+    thresholded = code.threshold is not None and backend != NUMPY
+    c.partition(p, info.N, thresholded=thresholded)
     if code.stateupdate is not None:
+        unit = Unit(own, serial=_writes_shared(group, code, code.stateupdate))
         c.add("groups", "stateupdate", numbered=True, group=info, code=code.stateupdate,
-              refractory=refractory,
-              **bindings(group, layout, backend, code.stateupdate.reads))
+              refractory=refractory, unit=unit,
+              **bindings(group, layout, backend, code.stateupdate.reads),
+              **thread_inputs(backend, unit, block=block))
     if code.threshold is not None:
         c.add("thresholds", "threshold", numbered=True, group=info, condition=code.threshold,
               refractory=refractory, spikes=spikes,
-              **bindings(group, layout, backend, code.threshold.reads))
+              unit=Unit(own + (Access(scratch, True, ("neurons", p)),)),
+              **bindings(group, layout, backend, code.threshold.reads),
+              **thread_inputs(backend, scratch=scratch, block=block))
+    if thresholded:
+        c.array(scratch, lambda: _scratch(group), np.int32)
+        c.add("thresholds", "collect_spikes", group=info, spikes=spikes, scratch=scratch,
+              block=block, unit=Unit((Access(scratch, False), Access(spikes.array, True)),
+                                     serial=True))
     if code.reset is not None:
+        unit = Unit(own + (Access(spikes.array, False),),
+                    serial=_writes_shared(group, code, code.reset))
         c.add("resets", "reset", numbered=True, group=info, code=code.reset, spikes=spikes,
-              **bindings(group, layout, backend, code.reset.reads))
+              unit=unit, **bindings(group, layout, backend, code.reset.reads),
+              **thread_inputs(backend, unit, block=block))
     return c
+
+
+def _scratch(group) -> np.ndarray:
+    """Room for one step's spikes of each thread (the compiled loop's, not state)."""
+    array = group.__dict__.get("_scratch_spikes")
+    if array is None or array.size != group.N:
+        array = group.__dict__["_scratch_spikes"] = np.zeros(group.N, dtype=np.int32)
+    return array
+
+
+def _writes_shared(group, group_code, code) -> bool:
+    """Whether code assigns a shared variable (one value for the whole group): every
+    neuron's iteration writes it, so one thread must run it all."""
+    shared = {f"{group_code.local(var)}[0]" for var in group._shared}
+    written = {line.split("=", 1)[0].strip().rstrip("+-*/ ") for line in code.lines
+               if "=" in line}
+    return bool(shared & written)
 
 
 def _check_held_functions(group, dt: float) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from eqsnn import units
+from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.groups import NeuronGroup, _check_size, _default_name
@@ -121,7 +122,9 @@ class SpikeGeneratorGroup:
             event_step=c.array(f"{p}_event_step", lambda: self._events_for(dt)[0], np.int64),
             event_index=c.array(f"{p}_event_index", lambda: self._events_for(dt)[1],
                                 np.int32))
-        c.add("thresholds", "spikegenerator", group=group, spikes=spikes)
+        c.partition(p, f"{p}_N")
+        c.add("thresholds", "spikegenerator", group=group, spikes=spikes,
+              unit=Unit((Access(p, True), Access(spikes.array, True)), serial=True))
         return c
 
     def _state(self) -> dict[str, np.ndarray]:

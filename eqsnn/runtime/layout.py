@@ -10,7 +10,7 @@ layout only.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from eqsnn.errors import InvalidValueError
 
@@ -30,7 +30,11 @@ def constant_cname(prefix: str, name: str) -> str:
 class Layout:
     """The prefixes of a network's objects and the names of its user functions."""
 
-    def __init__(self, groups: Sequence, synapses: Sequence, monitors: Sequence):
+    def __init__(self, groups: Sequence, synapses: Sequence, monitors: Sequence, *,
+                 threads: Callable[[], int] = lambda: 1):
+        #: how many threads the loop starts, asked at every call (synaptic rows are cut
+        #: into one piece per thread)
+        self.threads = threads
         self._prefix: dict[int, str] = {}
         for letter, objects in (("g", groups), ("s", synapses), ("m", monitors)):
             for k, obj in enumerate(objects):

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from eqsnn import units
+from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution
 from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
@@ -91,7 +92,9 @@ class SpikeMonitor(_Monitor):
         capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
         size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
         c.add_capacity_check(capacity, count, size)
-        c.add("thresholds", "spikemonitor", spikes=layout.spikes(self.group),
+        spikes = layout.spikes(self.group)
+        c.add("thresholds", "spikemonitor", spikes=spikes,
+              unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
               start=c.int_scalar(f"{p}_start", lambda: self.start),
               stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
               buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
@@ -233,7 +236,10 @@ class StateMonitor(_Monitor):
         records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var]),
                     expressions[var]] for var in self.variables]
         reads = sorted({name for _, e in records for name in e.reads})
+        # it reads any neuron's or synapse's values
         c.add("start", "statemonitor", synapses=_is_synapses(self.group),
+              unit=Unit((Access(layout.prefix(self.group), False), Access(count, True)),
+                        serial=True),
               source=self.group._names(layout),
               every=c.int_scalar(f"{p}_every", lambda: every),
               indices=c.array(f"{p}_indices", lambda: self._indices, np.int64),
@@ -352,7 +358,9 @@ class PopulationRateMonitor(_Monitor):
         count = c.counter(f"{p}_count", lambda: self._count)
         capacity = c.int_scalar(f"{p}_capacity", lambda: self._counts.shape[0])
         c.add_capacity_check(capacity, count, "1")
-        c.add("end", "ratemonitor", spikes=layout.spikes(self.group),
+        spikes = layout.spikes(self.group)
+        c.add("end", "ratemonitor", spikes=spikes,
+              unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
               start=c.int_scalar(f"{p}_start", lambda: self.start),
               stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
               buf=c.array(f"{p}_counts", lambda: self._counts), count=count)

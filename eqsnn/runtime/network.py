@@ -6,6 +6,7 @@ boundary with every array consistent (a later ``run()`` continues from there).
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -19,6 +20,7 @@ from eqsnn.display import Displayed, progress_bar
 from eqsnn.errors import InvalidValueError, NumericalInstabilityError
 from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime.layout import Layout
+from eqsnn.targets import COMPILED
 
 __all__ = ["Network"]
 
@@ -52,15 +54,23 @@ class Network(Displayed):
         A :class:`~eqsnn.compiler.CompilerOptions`: the C compiler and flags for this
         network. Default: ``CompilerOptions()``, from ``CC`` and ``EQSNN_CFLAGS`` where
         set, else eqsnn's defaults.
+    threads
+        Threads of the compiled loop (default: the environment variable
+        ``EQSNN_THREADS`` if set, else every core this process may use,
+        ``len(os.sched_getaffinity(0))``; a sweep's worker processes share the cores).
+        Results do not depend on it: the same seed gives the same spikes and state, bit
+        for bit, on any number of threads. The numpy backend always uses one. Can be
+        changed between runs (``net.threads = 1``) without recompiling.
     """
 
     def __init__(self, *objects: Any, dt: Any = 0.1 * units.ureg.ms, seed: int | None = None,
-                 backend: str | None = None, compiler: Any = None):
+                 backend: str | None = None, compiler: Any = None, threads: int | None = None):
         self.objects: list[Any] = []
         self.dt = dt
         self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
         self.compiler = _compiler_options(compiler)
         self._backend = choose_backend(backend, self.compiler, stacklevel=2)
+        self.threads = threads
         self._step = 0
         self._t_wanted = 0.0  # total time asked for by run(), in seconds
         self._runs = 0
@@ -125,6 +135,32 @@ class Network(Displayed):
         self._program = None
 
     @property
+    def threads(self) -> int:
+        """Threads of the compiled loop (see the class docstring)."""
+        return self._threads
+
+    @threads.setter
+    def threads(self, value: int | None) -> None:
+        if value is None:
+            value = default_threads()
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise InvalidValueError(f"threads must be a whole number of at least 1, "
+                                    f"not {value!r}",
+                                    hint="threads=1 runs on one core; None (the default) "
+                                         "on every core this process may use")
+        self._threads = int(value)
+
+    def _team_size(self) -> int:
+        """Threads the loop starts: one with the numpy backend or a library built
+        without OpenMP, else at most one per block of 64 neurons of the largest group
+        (a thread without neurons would only wait at every barrier)."""
+        if self.backend != COMPILED or not getattr(self._program, "threaded", True):
+            return 1
+        groups = self._ordered()[0]
+        blocks = max([-(-int(getattr(g, "N", 0)) // 64) for g in groups] + [1])
+        return min(self._threads, blocks)
+
+    @property
     def t_(self) -> float:
         return self._step * self._dt
 
@@ -150,8 +186,9 @@ class Network(Displayed):
         (every object's prefix, numbered per kind: groups, synapses, monitors) is fixed
         first, so no contribution depends on another."""
         groups, synapses, monitors = self._ordered()
-        layout = Layout(groups, synapses, monitors)
+        layout = Layout(groups, synapses, monitors, threads=self._team_size)
         builder = ModuleBuilder(self.backend)
+        builder.threads = self._team_size  # read at every call: no recompile
         for name, function in layout.functions:
             builder.include(function._contribution(name))
         for obj in groups + synapses + monitors:
@@ -339,6 +376,21 @@ class _StopAtStepBoundary:
     def __exit__(self, *exc) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
+
+
+def default_threads() -> int:
+    """``EQSNN_THREADS``, or the cores this process may run on (its CPU affinity where
+    the OS says it)."""
+    wanted = os.environ.get("EQSNN_THREADS", "").strip()
+    if wanted:
+        if not wanted.isdigit() or int(wanted) < 1:
+            raise InvalidValueError(f"EQSNN_THREADS={wanted!r} is not a number of threads",
+                                    hint="set it to a whole number of at least 1, or unset it")
+        return int(wanted)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def _build_source(builder: ModuleBuilder):

@@ -4,10 +4,13 @@ Each pathway (``pre``: source spikes → ``on_pre``; ``post``: target spikes →
 has a propagation structure, derived from the synapses and dt and rebuilt only when the
 connectivity or the delays change:
 
-* ``order``: synapse indices sorted by sending neuron, then by delay in steps;
+* ``order``: synapse indices sorted by sending neuron, then by delay in steps, then by
+  the neuron acted on;
 * ``ptr``: CSR pointers into ``order`` for every (sender, delay) pair, so the synapses
   of sender ``s`` whose delay is ``first_age + a`` steps are
-  ``order[ptr[s*n_ages + a] : ptr[s*n_ages + a + 1]]``;
+  ``order[ptr[s*n_ages + a] : ptr[s*n_ages + a + 1]]`` — with ``T`` threads, for every
+  (sender, delay, thread) triple: ``ptr[(s*n_ages + a)*T + t]`` starts thread ``t``'s
+  piece, the synapses onto its block of neurons;
 * a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1).
 
 At every step the loop stores this step's spikes in the ring and, for each delay ``a``,
@@ -21,15 +24,24 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from eqsnn.codegen.network import Contribution
+from eqsnn.codegen.barriers import Access, Unit
+from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.runtime.layout import constant_cname, variable_cname
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
 
 
-def pathway_structure(syn, path: str, dt: float) -> SimpleNamespace:
-    """The propagation structure of pathway ``path`` (``"pre"`` or ``"post"``)."""
-    key = (syn._structure_version, dt, syn.N)
+def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamespace:
+    """The propagation structure of pathway ``path`` (``"pre"`` or ``"post"``) for a loop
+    on ``parts`` threads.
+
+    Within a row, synapses are sorted by the neuron they act on (the target of ``pre``,
+    the source of ``post``), then by index, and each row is cut into ``parts`` pieces:
+    piece ``t`` holds the synapses onto thread ``t``'s block of neurons (the blocks of
+    ``eqsnn_block`` in the C loop), and ``ptr`` has one entry per (row, piece). A
+    neuron's synapses keep their order, so every sum comes out the same on any number
+    of threads; with one part it is the plain CSR structure."""
+    key = (syn._structure_version, dt, syn.N, parts)
     cache = syn.__dict__.setdefault("_propagation", {})
     cached = cache.get(path)
     if cached is not None and cached.key == key:
@@ -47,19 +59,42 @@ def pathway_structure(syn, path: str, dt: float) -> SimpleNamespace:
         last_age = int(steps.max()) if steps.size else 0
         n_ages = last_age - first_age + 1
         keys = sender.astype(np.int64) * n_ages + (steps - first_age)
-    if keys.size == 0 or np.all(keys[1:] >= keys[:-1]):
-        order = np.arange(keys.size, dtype=np.int32)  # already sorted: the common case
-        sorted_keys = keys
+    other = syn._post if path == "pre" else syn._pre
+    if _sorted_rows(keys, other):
+        order = np.arange(keys.size, dtype=np.int32)  # the common case: connect's order
+        sorted_keys, sorted_other = keys, other
     else:
-        order = np.argsort(keys, kind="stable").astype(np.int32)
-        sorted_keys = keys[order]
-    ptr = np.searchsorted(sorted_keys, np.arange(width * n_ages + 1, dtype=keys.dtype))
-    ptr = ptr.astype(np.int64)
+        order = np.lexsort((other, keys)).astype(np.int32)  # stable
+        sorted_keys, sorted_other = keys[order], other[order]
+    if parts > 1:
+        receiver = syn.post_group if path == "pre" else syn.pre_group
+        owner = _owner(sorted_other, receiver.N, parts)
+        sorted_keys = sorted_keys.astype(np.int64) * parts + owner
+    rows = np.arange(width * n_ages * parts + 1, dtype=np.int64)
+    ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
     ring = _ring(syn, path, last_age + 1, width)
     structure = SimpleNamespace(key=key, order=order, ptr=ptr, D=last_age + 1, width=width,
                                 first_age=first_age, n_ages=n_ages, ring=ring)
     cache[path] = structure
     return structure
+
+
+def _owner(neurons: np.ndarray, n: int, parts: int) -> np.ndarray:
+    """The thread whose block holds each neuron: the same blocks of 64 as the C loop's
+    ``eqsnn_block(n, t, parts)``."""
+    blocks = (n + 63) // 64
+    firsts = np.minimum(n, 64 * ((blocks * np.arange(parts)) // parts))
+    return np.searchsorted(firsts, neurons, side="right") - 1
+
+
+def _sorted_rows(keys: np.ndarray, other: np.ndarray) -> bool:
+    """Whether synapses are already sorted by row key, then by the other side."""
+    if keys.size < 2:
+        return True
+    step = np.diff(keys)
+    if np.any(step < 0):
+        return False
+    return not np.any((step == 0) & (other[1:] < other[:-1]))
 
 
 def _ring(syn, path: str, D: int, width: int) -> dict[str, np.ndarray]:
@@ -142,14 +177,19 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     for summed in code.summed:
         # In the "start" slot, before the state monitors: a recorded summed value is
         # computed from the synaptic state recorded at the same t.
+        unit = _summed_unit(syn, layout, summed.expression.reads)
         c.add("start", "summed", syn=info, target=layout.variable(syn.post_group, summed.target),
+              unit=unit, **thread_inputs(backend, unit,
+                                         block=block_names(layout.prefix(syn.post_group))),
               zero=layout.zeroes_summed(syn, summed.target),
               start=c.int_scalar(f"{p}_{summed.target}_start", lambda: syn.post_start),
               stop=c.int_scalar(f"{p}_{summed.target}_stop", lambda: syn.post_stop),
               expression=summed.expression,
               **bindings(syn, layout, backend, summed.expression.reads))
     if code.update is not None:
+        unit = _update_unit(syn, layout, code.update.reads)
         c.add("synapse_state", "synapses_update", numbered=True, syn=info, code=code.update,
+              unit=unit, **thread_inputs(backend, unit),
               **bindings(syn, layout, backend, code.update.reads))
     for path in ("pre", "post"):
         if code.pathway(path) is not None:
@@ -160,7 +200,10 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
 def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: float) -> None:
     q = f"{layout.prefix(syn)}_{path}"
     code = syn._record.code[backend].pathway(path)
-    structure = lambda: pathway_structure(syn, path, dt)  # noqa: E731  (re-read each chunk)
+    unit = _pathway_unit(syn, layout, path, code, q)
+    parts = (lambda: 1) if unit.serial else layout.threads
+    # re-read at each call: the connectivity, the delays or the team size may change
+    structure = lambda: pathway_structure(syn, path, dt, parts())  # noqa: E731
     structure()  # build now: errors surface before the compile
     way = SimpleNamespace(
         name=path,
@@ -173,7 +216,72 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
         n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
     sender = syn.pre_group if path == "pre" else syn.post_group
+    spikes = layout.spikes(sender)
+    # in the thresholds slot, after every group's spikes: all rings are filled by the
+    # thread that collects spikes, before the threads wait once for all of them
+    c.add("thresholds", "synapses_ring", syn=info, path=way, spikes=spikes,
+          unit=Unit((Access(spikes.array, False), Access(f"{q}.ring", True)), serial=True))
     batch = {"post": info.post, "pre": info.pre}.get(code.batch, code.batch)
     c.add("synapses", "synapses_pathway", numbered=True, syn=info, path=way,
-          spikes=layout.spikes(sender), batch=batch, code=code,
-          **bindings(syn, layout, backend, code.reads))
+          spikes=spikes, batch=batch, code=code, unit=unit,
+          **bindings(syn, layout, backend, code.reads), **thread_inputs(backend, unit))
+
+
+def _side_reads(syn, side: str, reads) -> bool:
+    """Whether code reads (or writes) a neuron variable of the ``side`` group."""
+    group = syn.pre_group if side == "pre" else syn.post_group
+    suffix = f"_{side}"
+    return any(name.endswith(suffix) and name[:-len(suffix)] in getattr(group, "_arrays", {})
+               for name in reads)
+
+
+def _side_shared(syn, side: str, reads) -> bool:
+    group = syn.pre_group if side == "pre" else syn.post_group
+    return any(f"{var}_{side}" in reads for var in getattr(group, "_shared", ()))
+
+
+def _pathway_unit(syn, layout, path: str, code, q: str) -> Unit:
+    """How threads share a pathway: each takes the synapses onto its own neurons of the
+    side acted on (the target of ``pre``, the source of ``post``), unless the code
+    writes the sending side or a shared variable, or reads a sending neuron's variable
+    that another thread writes meanwhile — then one thread runs it all."""
+    other_side = "post" if path == "pre" else "pre"
+    sender = syn.pre_group if path == "pre" else syn.post_group
+    other = syn.post_group if path == "pre" else syn.pre_group
+    s, o = layout.prefix(syn), layout.prefix(other)
+    writes_sender = code.batch in (path, "single")
+    accesses = (Access(f"{q}.ring", False), Access(s, True, ("synapses", s, other_side)),
+                Access(o, code.batch == other_side, ("neurons", o)))
+    if _side_reads(syn, path, code.reads):
+        accesses += (Access(layout.prefix(sender), writes_sender),)
+    if not (writes_sender or _side_shared(syn, other_side, code.reads)):
+        try:
+            return Unit(accesses)
+        except ValueError:  # e.g. v_post += v_pre within one group: the order matters
+            pass
+    return Unit(accesses, serial=True)
+
+
+def _summed_unit(syn, layout, reads) -> Unit:
+    """Threads sum into their own target neurons (each over all synapses, skipping the
+    others' targets), unless the sum reads neurons of the target group that another
+    thread writes meanwhile."""
+    t, s = layout.prefix(syn.post_group), layout.prefix(syn)
+    accesses = (Access(t, True, ("neurons", t)), Access(s, False, ("synapses", s, "post")))
+    if _side_reads(syn, "pre", reads):
+        accesses += (Access(layout.prefix(syn.pre_group), False),)
+    try:
+        return Unit(accesses)
+    except ValueError:
+        return Unit(accesses, serial=True)
+
+
+def _update_unit(syn, layout, reads) -> Unit:
+    """Clock-driven synaptic equations: threads take blocks of synapses; neuron
+    variables are only read."""
+    s = layout.prefix(syn)
+    accesses = (Access(s, True, ("synapses", s, "index")),)
+    for side, group in (("pre", syn.pre_group), ("post", syn.post_group)):
+        if _side_reads(syn, side, reads):
+            accesses += (Access(layout.prefix(group), False),)
+    return Unit(accesses)

@@ -37,12 +37,20 @@ def run_processes(jobs: list[Job], workers: int) -> Iterator[dict]:
     Processes are *spawned*, not forked: the parent may hold threads (tqdm's monitor, a
     Dask client, BLAS), and a fork copies their locks in whatever state they are, which
     can deadlock the child. Spawning costs one interpreter start and import per worker.
+    Each worker's networks get its share of the cores as their default thread count
+    (``EQSNN_THREADS``), so that workers × threads does not exceed the cores.
     """
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    share = max(1, default_workers() // max(1, workers))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_set_default_threads, initargs=(share,)) as pool:
         futures = {pool.submit(execute, job): job for job in jobs}
         for future in as_completed(futures):
             yield _result(future, futures[future], "worker process")
+
+
+def _set_default_threads(threads: int) -> None:
+    os.environ["EQSNN_THREADS"] = str(threads)
 
 
 def run_dask(jobs: list[Job], client: Any) -> Iterator[dict]:
