@@ -90,6 +90,9 @@ PLANS = {
     "threads": ({"cuba": (4000, 16000, 100000), "cobahh": (4000, 16000),
                  "izhikevich": (1000,), "hh": (1000,)},
                 "eqsnn-c,brian2-cpp,nest,handc", "1,2"),
+    # the issue's speed-up targets alone: eqsnn's loop at 1 and 2 threads, hand C beside
+    "speedup": ({"cuba": (4000, 100000), "cobahh": (16000,), "izhikevich": (1000,),
+                 "hh": (1000,)}, "eqsnn-c,handc", "1,2"),
     # cost per neuron-step and synaptic event from 10^3 to 10^6 neurons
     "growth": ({"cuba": (1000, 4000, 16000, 100000, 1000000)}, "eqsnn-c", "1,2"),
 }
@@ -123,7 +126,8 @@ def _parse(argv) -> argparse.Namespace:
     parser.add_argument("--plan", default=None, choices=sorted(PLANS),
                         help="a named set of models and sizes, with its own default "
                              "simulators and thread counts (threads: issue 17's table; "
-                             "growth: CUBA 10^3 to 10^6); --models/--sizes ignored")
+                             "speedup: eqsnn at 1 and 2 threads and hand C; growth: CUBA "
+                             "10^3 to 10^6); --models/--sizes ignored")
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration")
     parser.add_argument("--numpy-repeat", type=int, default=1,
                         help="runs per numpy configuration (slow; default 1)")
