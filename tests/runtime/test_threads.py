@@ -4,8 +4,8 @@ and the same spikes as the numpy backend.
 The networks here use everything that is split between threads or kept on one:
 random numbers in equations (noise) and in initial values, Poisson inputs, STDP on both
 pathways, heterogeneous delays, a summed variable, recurrent synapses that write the
-sending neuron (one thread) and that read it, subgroups, spike, state and rate
-monitors. Group sizes are not multiples of the threads' blocks of 64 neurons, so blocks
+sending neuron (one thread) and that read it, subgroups, spikes given in advance,
+spike, state and rate monitors. Group sizes are not multiples of the threads' blocks of 64 neurons, so blocks
 are uneven and some threads own none of a small group.
 """
 from __future__ import annotations
@@ -51,11 +51,16 @@ def _network(backend: str, threads: int):
     # reads the sender's x, onto a subgroup
     reading = es.Synapses(cells[:100], cells[40:], on_pre="v_post += 0.1*mV*x_pre", seed=5)
     reading.connect(p=0.05)
+    # spikes given in advance (the indices of one step in no particular order)
+    given = es.SpikeGeneratorGroup(5, [3, 1, 4, 0, 2, 4], [5, 5, 5, 12, 20, 33] * ms)
+    kicks = es.Synapses(given, cells, on_pre="v_post += 3*mV", seed=6)
+    kicks.connect(p=0.5)
     spikes = es.SpikeMonitor(cells)
     input_spikes = es.SpikeMonitor(inputs)
     state = es.StateMonitor(cells, ["v", "x", "I_syn"], record=[0, 77, 149])
     rate = es.PopulationRateMonitor(cells)
-    objects = (cells, inputs, plastic, recurrent, reading, spikes, input_spikes, state, rate)
+    objects = (cells, inputs, given, plastic, recurrent, reading, kicks, spikes, input_spikes,
+               state, rate)
     net = es.Network(*objects, backend=backend, seed=7, threads=threads)
     net.run(60 * ms)
     return {"spike_i": spikes.i, "spike_t": spikes.t_, "input_i": input_spikes.i,
