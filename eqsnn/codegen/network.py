@@ -265,7 +265,6 @@ class ModuleBuilder:
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
                             list(self.int_scalars))
 
-
     def _all_units(self) -> list[Unit]:
         return [unit for slot in SLOTS for unit in self._units[slot]]
 
