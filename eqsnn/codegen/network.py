@@ -155,7 +155,7 @@ class Contribution:
 def thread_inputs(backend: str, unit: Unit | None = None, **inputs) -> dict:
     """The template inputs about threads, which only the C templates read: ``serial``
     (from ``unit``: one thread runs the operation) and ``inputs``; none for numpy."""
-    if backend == NUMPY:
+    if backend != COMPILED:
         return {}
     return dict(inputs, serial=unit.serial) if unit is not None else inputs
 

@@ -16,7 +16,7 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.layout import constant_cname, variable_cname
-from eqsnn.targets import NUMPY
+from eqsnn.targets import COMPILED
 
 __all__ = ["contribution", "bindings", "names"]
 
@@ -107,7 +107,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     block = block_names(p)
     own = (Access(p, True, ("neurons", p)),)
     scratch = f"{p}_scratch"
-    thresholded = code.threshold is not None and backend != NUMPY
+    thresholded = code.threshold is not None and backend == COMPILED
     c.partition(p, info.N, thresholded=thresholded)
     if code.stateupdate is not None:
         unit = Unit(own, serial=_writes_shared(group, code, code.stateupdate))

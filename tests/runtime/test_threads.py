@@ -71,7 +71,7 @@ def _network(backend: str, threads: int):
 
 @pytest.fixture(scope="module")
 def runs():
-    return {threads: _network("cython", threads) for threads in THREADS}
+    return {threads: _network("c", threads) for threads in THREADS}
 
 
 @pytest.mark.parametrize("threads", THREADS[1:])
