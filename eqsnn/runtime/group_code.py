@@ -110,7 +110,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     thresholded = code.threshold is not None and backend == COMPILED
     c.partition(p, info.N, thresholded=thresholded)
     if code.stateupdate is not None:
-        unit = Unit(own, serial=_writes_shared(group, code, code.stateupdate))
+        unit = _unit(group, layout, code, code.stateupdate, own)
         c.add("groups", "stateupdate", numbered=True, group=info, code=code.stateupdate,
               refractory=refractory, unit=unit,
               **bindings(group, layout, backend, code.stateupdate.reads),
@@ -118,7 +118,8 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     if code.threshold is not None:
         c.add("thresholds", "threshold", numbered=True, group=info, condition=code.threshold,
               refractory=refractory, spikes=spikes,
-              unit=Unit(own + (Access(scratch, True, ("neurons", p)),)),
+              unit=_unit(group, layout, code, code.threshold,
+                         own + (Access(scratch, True, ("neurons", p)),)),
               **bindings(group, layout, backend, code.threshold.reads),
               **thread_inputs(backend, scratch=scratch, block=block))
     if thresholded:
@@ -127,12 +128,24 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
               block=block, unit=Unit((Access(scratch, False), Access(spikes.array, True)),
                                      serial=True))
     if code.reset is not None:
-        unit = Unit(own + (Access(spikes.array, False),),
-                    serial=_writes_shared(group, code, code.reset))
+        unit = _unit(group, layout, code, code.reset, own + (Access(spikes.array, False),))
         c.add("resets", "reset", numbered=True, group=info, code=code.reset, spikes=spikes,
               unit=unit, **bindings(group, layout, backend, code.reset.reads),
               **thread_inputs(backend, unit, block=block))
     return c
+
+
+def _unit(group, layout, group_code, code, accesses) -> Unit:
+    """An operation on the thread's own neurons, plus any neuron of the groups its
+    linked variables read; one thread runs it all when it writes a shared variable or
+    reads, through a link, its own group's neurons of other threads."""
+    accesses += tuple(Access(layout.prefix(group._link(var).group._owner), False)
+                      for var in code.reads if var in group._linked)
+    serial = _writes_shared(group, group_code, code)
+    try:
+        return Unit(accesses, serial=serial)
+    except ValueError:
+        return Unit(accesses, serial=True)
 
 
 def _scratch(group) -> np.ndarray:
@@ -147,8 +160,8 @@ def _writes_shared(group, group_code, code) -> bool:
     """Whether code assigns a shared variable (one value for the whole group): every
     neuron's iteration writes it, so one thread must run it all."""
     shared = {f"{group_code.local(var)}[0]" for var in group._shared}
-    written = {line.split("=", 1)[0].strip().rstrip("+-*/ ") for line in code.lines
-               if "=" in line}
+    lines = getattr(code, "lines", ())  # a threshold is an expression: it writes nothing
+    written = {line.split("=", 1)[0].strip().rstrip("+-*/ ") for line in lines if "=" in line}
     return bool(shared & written)
 
 

@@ -236,10 +236,13 @@ class StateMonitor(_Monitor):
         records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var]),
                     expressions[var]] for var in self.variables]
         reads = sorted({name for _, e in records for name in e.reads})
-        # it reads any neuron's or synapse's values
+        # it reads any neuron's or synapse's values (and those of linked sources)
+        sources = {layout.prefix(self.group)} | {
+            layout.prefix(self.group._link(name).group._owner) for name in reads
+            if name in getattr(self.group, "_linked", ())}
         c.add("start", "statemonitor", synapses=_is_synapses(self.group),
-              unit=Unit((Access(layout.prefix(self.group), False), Access(count, True)),
-                        serial=True),
+              unit=Unit(tuple(Access(s, False) for s in sorted(sources))
+                        + (Access(count, True),), serial=True),
               source=self.group._names(layout),
               every=c.int_scalar(f"{p}_every", lambda: every),
               indices=c.array(f"{p}_indices", lambda: self._indices, np.int64),

@@ -155,3 +155,25 @@ def test_threads_default_to_the_cores_this_process_may_use(monkeypatch):
 def test_a_thread_count_must_be_a_positive_whole_number(bad):
     with pytest.raises(InvalidValueError, match="threads must be a whole number"):
         _cuba(bad)
+
+
+def _linked(threads):
+    """A group whose input is another group's changing variable, read through a link
+    (reversed index: most neurons read a neuron another thread updates)."""
+    driver = es.NeuronGroup(200, "dx/dt = (1 + i/N - x)/(5*ms) + 0.2*xi/sqrt(ms) : 1",
+                            method="euler", seed=1)
+    follower = es.NeuronGroup(200, "dv/dt = (I - v)/(3*ms) : 1\nI : 1 (linked)",
+                              threshold="v > 0.9", reset="v = 0", method="exact")
+    follower.I = es.linked_var(driver, "x", index=np.arange(200)[::-1])
+    spikes = es.SpikeMonitor(follower)
+    net = es.Network(driver, follower, spikes, seed=2, threads=threads)
+    net.run(30 * ms)
+    return spikes.i, follower.v_
+
+
+def test_linked_variables_of_other_threads_neurons_are_read_after_their_update():
+    one = _linked(1)
+    assert one[0].size > 20
+    for threads in THREADS[1:]:
+        many = _linked(threads)
+        assert np.array_equal(one[0], many[0]) and np.array_equal(one[1], many[1])
