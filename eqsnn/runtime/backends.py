@@ -11,6 +11,7 @@ cold build, for one function call per chunk of steps.
 """
 from __future__ import annotations
 
+import os
 import types
 from dataclasses import dataclass
 
