@@ -28,6 +28,14 @@ from eqsnn.lowering.trees import to_tree
 __all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
 
 
+def assigned_value(target: str, op: str, expr: sympy.Expr) -> sympy.Expr:
+    """The value ``target op expr`` leaves in target (``v += w`` -> ``v + w``)."""
+    lhs = symbol(target)
+    return {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
+            "/=": lhs / expr}[op]
+
+
+
 class NeuronLowering:
     """Everything SymPy does for one group, in the order errors must be reported.
 
@@ -163,10 +171,7 @@ class NeuronLowering:
                 f"the {label} statement '{target} {statement.op} …' needs a value with "
                 f"unit {units.format_dimension(want)}, but the right-hand side has unit "
                 f"{units.format_dimension(dim)}", span=statement.span)
-        lhs = symbol(target)
-        rhs = {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
-               "/=": lhs / expr}[statement.op]
-        return Assignment(lhs, rhs)
+        return Assignment(symbol(target), assigned_value(target, statement.op, expr))
 
     def _integrate(self, method):
         self.held: tuple[str, ...] = ()

@@ -27,7 +27,7 @@ from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
 from eqsnn.lowering import printed
 from eqsnn.lowering.names import SYNAPSE_DIMS, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
-from eqsnn.lowering.neurons import resolve_functions
+from eqsnn.lowering.neurons import assigned_value, resolve_functions
 from eqsnn.lowering.records import (Inputs, Method, Summed, SynapseCode, SynapsesRecord,
                                     ValueRecord, Variable)
 from eqsnn.lowering.trees import to_tree
@@ -262,10 +262,8 @@ class SynapseLowering:
                     f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
                     f"{units.format_dimension(want)}, but the right-hand side has unit "
                     f"{units.format_dimension(dim)}", span=statement.span)
-            lhs = symbol(target)
-            rhs = {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
-                   "/=": lhs / expr}[statement.op]
-            assignments.append(Assignment(lhs, self.implicit_post(rhs)))
+            rhs = assigned_value(target, statement.op, expr)
+            assignments.append(Assignment(symbol(target), self.implicit_post(rhs)))
         return self.advance + tuple(assignments)
 
     def _advance_event_driven(self) -> tuple[Assignment, ...]:
