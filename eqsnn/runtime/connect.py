@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.random_pairs import random_pairs
 
 __all__ = ["pairs", "pair_values"]
 
@@ -43,7 +44,7 @@ def pairs(syn, condition: Any, *, i: Any, j: Any, p: Any, fixed_in: Any):
         return _fixed_in(syn, fixed_in, condition, n_pre, n_post)
     if isinstance(p, str) or float(p) >= 1.0:
         return _all_pairs(syn, condition, p, n_pre, n_post)
-    pre, post = _random_pairs(syn, float(p), n_pre, n_post)
+    pre, post = random_pairs(syn._rng, float(p), n_pre, n_post)
     return _filter(syn, pre, post, condition, 1.0)
 
 
@@ -135,25 +136,6 @@ def _filter(syn, pre, post, condition, p):
         keep = syn._rng.random(pre.size) < float(p)
         pre, post = pre[keep], post[keep]
     return pre, post
-
-
-def _random_pairs(syn, p: float, n_pre: int, n_post: int):
-    """Each of the ``n_pre * n_post`` pairs independently with probability ``p``."""
-    total = n_pre * n_post
-    if p == 0 or total == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    rng = syn._rng
-    expected = p * total
-    chosen = []
-    position = -1
-    while position < total:
-        batch = int(expected + 6 * np.sqrt(expected) + 16)
-        positions = position + np.cumsum(rng.geometric(p, size=batch))
-        chosen.append(positions[positions < total])
-        position = int(positions[-1])
-    flat = np.concatenate(chosen)
-    return flat // n_post, flat % n_post
 
 
 def _fixed_in(syn, k: int, condition, n_pre: int, n_post: int):
