@@ -1,13 +1,13 @@
 """The network: the objects to simulate, one compiled module for all of them, and run().
 
-``run()`` enters Python only between chunks of steps: to grow a full recording buffer,
-to update the progress bar, to look for NaN, and to let Ctrl-C stop the run at a step
-boundary with every array consistent (a later ``run()`` continues from there).
+``run()`` enters Python only between chunks of steps (runtime/chunks.py): to grow a
+full recording buffer, to update the progress bar, to look for NaN, and to let Ctrl-C
+stop the run at a step boundary with every array consistent (a later ``run()``
+continues from there).
 """
 from __future__ import annotations
 
 import os
-import signal
 import threading
 import time
 from typing import Any
@@ -16,17 +16,16 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.codegen.network import ModuleBuilder
-from eqsnn.display import Displayed, progress_bar
-from eqsnn.errors import InvalidValueError, NumericalInstabilityError
+from eqsnn.display import Displayed
+from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.backends import load_backend, choose_backend
+from eqsnn.runtime.chunks import StopAtStepBoundary, check_finite, next_chunk, update_progress
 from eqsnn.runtime.layout import Layout
 from eqsnn.targets import COMPILED
 
 __all__ = ["Network"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
-_CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks this often
-_PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
 _MAX_STEPS = 2**53      # beyond, t = step*dt is no longer exact in a double
 
 
@@ -260,7 +259,7 @@ class Network(Displayed):
         chunk = min(n_steps, 100)
         bar = None
         try:
-            with _StopAtStepBoundary() as ctrl_c:
+            with StopAtStepBoundary() as ctrl_c:
                 while self._step < end:
                     asked = min(chunk, end - self._step)
                     tic = time.perf_counter()
@@ -269,13 +268,13 @@ class Network(Displayed):
                     self._step += done
                     if done < asked:
                         self._make_room()
-                    self._check_finite(self._step - done)
+                    check_finite(self.objects, self._step - done, self._step, self._dt)
                     if ctrl_c.pressed:
                         raise KeyboardInterrupt(
                             f"run stopped at t = {self._step * self._dt:.6g} s (step "
                             f"{self._step}); the network is consistent: run() continues")
-                    chunk = _next_chunk(chunk, done, elapsed)
-                    bar = self._progress(bar, progress, done, elapsed, end)
+                    chunk = next_chunk(chunk, done, elapsed)
+                    bar = update_progress(bar, progress, done, elapsed, self._step, end)
         finally:
             if bar is not None:
                 bar.close()
@@ -284,35 +283,6 @@ class Network(Displayed):
         for obj in self.objects:
             if hasattr(obj, "_make_room"):
                 obj._make_room()
-
-    def _progress(self, bar, progress, done: int, elapsed: float, end: int):
-        remaining = end - self._step
-        if bar is None and progress is not False and done:
-            expected = elapsed / done * remaining
-            if progress or expected > _PROGRESS_AFTER:
-                # a widget in Jupyter (with ipywidgets), else text: never a warning
-                bar = progress_bar(total=end, initial=self._step, unit="step",
-                                   desc="eqsnn run", leave=False)
-                return bar
-        if bar is not None:
-            bar.update(done)
-        return bar
-
-    def _check_finite(self, chunk_start: int) -> None:
-        for obj in self.objects:
-            arrays = obj._state_arrays_to_check() if hasattr(obj, "_state_arrays_to_check") else {}
-            for name, array in arrays.items():
-                if np.isfinite(array).all():
-                    continue
-                index = int(np.flatnonzero(~np.isfinite(array))[0])
-                value = array[index]
-                raise NumericalInstabilityError(
-                    f"{name} of {obj.name!r} became {value} at neuron {index}, between "
-                    f"t = {chunk_start * self._dt:.6g} s and t = {self._step * self._dt:.6g} s "
-                    f"(method {getattr(obj, 'method', None)!r}, dt = {self._dt:g} s)",
-                    hint="use a smaller dt or a more stable method (exact or "
-                         "exponential_euler where they apply, else rk4); also check "
-                         "parameters and initial values")
 
     def timing_report(self) -> str:
         """How long each stage of the last run took, as a small table."""
@@ -350,34 +320,6 @@ class Network(Displayed):
             obj._set_state(state)
 
 
-class _StopAtStepBoundary:
-    """Ctrl-C during a run only sets a flag; the loop stops after the current chunk.
-
-    Python would otherwise raise KeyboardInterrupt at whatever bytecode runs next — in
-    the numpy backend, halfway through a step; after the compiled loop returns, before
-    the network's clock has advanced. Both would leave the state inconsistent. Outside
-    the main thread signals cannot be handled, and the flag is never set.
-    """
-
-    def __init__(self):
-        self.pressed = False
-        self._previous = None
-
-    def __enter__(self) -> "_StopAtStepBoundary":
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        if self.pressed:  # a second Ctrl-C: the user insists, stop now
-            raise KeyboardInterrupt
-        self.pressed = True
-
-    def __exit__(self, *exc) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-
 def default_threads() -> int:
     """``EQSNN_THREADS``, or the cores this process may run on (its CPU affinity where
     the OS says it)."""
@@ -404,15 +346,6 @@ def _build_source(builder: ModuleBuilder):
     if key is not None and stored is None:
         cache.store(key, {"source": source.source})
     return source
-
-
-def _next_chunk(chunk: int, done: int, elapsed: float) -> int:
-    """Aim for chunks of about _CHUNK_SECONDS of wall time."""
-    if done <= 0 or elapsed <= 0:
-        return chunk
-    target = int(done * _CHUNK_SECONDS / elapsed)
-    return max(1, min(target, 4 * chunk, 10_000_000))
-
 
 
 def _compiler_options(compiler: Any):

@@ -1,0 +1,94 @@
+"""What the run loop does in Python between two chunks of compiled steps.
+
+A run is a series of calls into the compiled (or numpy) loop, each for a chunk of steps.
+Between chunks, and only there, Python looks for NaN, updates the progress bar, sizes
+the next chunk and lets Ctrl-C stop the run at a step boundary with every array
+consistent (a later ``run()`` continues from there).
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any, Iterable
+
+import numpy as np
+
+from eqsnn.display import progress_bar
+from eqsnn.errors import NumericalInstabilityError
+
+__all__ = ["StopAtStepBoundary", "next_chunk", "update_progress", "check_finite"]
+
+CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks this often
+PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
+
+
+class StopAtStepBoundary:
+    """Ctrl-C during a run only sets a flag; the loop stops after the current chunk.
+
+    Python would otherwise raise KeyboardInterrupt at whatever bytecode runs next — in
+    the numpy backend, halfway through a step; after the compiled loop returns, before
+    the network's clock has advanced. Both would leave the state inconsistent. Outside
+    the main thread signals cannot be handled, and the flag is never set.
+    """
+
+    def __init__(self):
+        self.pressed = False
+        self._previous = None
+
+    def __enter__(self) -> "StopAtStepBoundary":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.pressed:  # a second Ctrl-C: the user insists, stop now
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def next_chunk(chunk: int, done: int, elapsed: float) -> int:
+    """Aim for chunks of about CHUNK_SECONDS of wall time."""
+    if done <= 0 or elapsed <= 0:
+        return chunk
+    target = int(done * CHUNK_SECONDS / elapsed)
+    return max(1, min(target, 4 * chunk, 10_000_000))
+
+
+def update_progress(bar, progress: bool | None, done: int, elapsed: float, step: int,
+                    end: int):
+    """The progress bar after a chunk of ``done`` steps that took ``elapsed`` seconds,
+    now at ``step`` of ``end``: created once the run looks long (or ``progress`` is
+    true), never when ``progress`` is false."""
+    remaining = end - step
+    if bar is None and progress is not False and done:
+        expected = elapsed / done * remaining
+        if progress or expected > PROGRESS_AFTER:
+            # a widget in Jupyter (with ipywidgets), else text: never a warning
+            return progress_bar(total=end, initial=step, unit="step",
+                                desc="eqsnn run", leave=False)
+    if bar is not None:
+        bar.update(done)
+    return bar
+
+
+def check_finite(objects: Iterable[Any], chunk_start: int, step: int, dt: float) -> None:
+    """Raise NumericalInstabilityError if a state variable of any object is NaN or
+    infinite after the chunk of steps ``chunk_start`` to ``step``."""
+    for obj in objects:
+        arrays = obj._state_arrays_to_check() if hasattr(obj, "_state_arrays_to_check") else {}
+        for name, array in arrays.items():
+            if np.isfinite(array).all():
+                continue
+            index = int(np.flatnonzero(~np.isfinite(array))[0])
+            value = array[index]
+            raise NumericalInstabilityError(
+                f"{name} of {obj.name!r} became {value} at neuron {index}, between "
+                f"t = {chunk_start * dt:.6g} s and t = {step * dt:.6g} s "
+                f"(method {getattr(obj, 'method', None)!r}, dt = {dt:g} s)",
+                hint="use a smaller dt or a more stable method (exact or "
+                     "exponential_euler where they apply, else rk4); also check "
+                     "parameters and initial values")
