@@ -7,133 +7,41 @@ the first mistake is reported first. :meth:`SynapseLowering.record` prints every
 operation with plain local names: ``w[_syn]`` for a synaptic variable, ``v_pre[_ipre]``
 and ``v_post[_j]`` for variables of the source and target neurons.
 
-The groups are seen through their records only (:class:`Side`), never as runtime
-objects.
+The groups are seen through their records only (:class:`Side`, in
+:mod:`eqsnn.lowering.synapse_names`), never as runtime objects. Strings evaluated per
+synapse or per candidate pair are lowered by :mod:`eqsnn.lowering.synapse_strings`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 import sympy
 from sympy.codegen.ast import Assignment
 
 from eqsnn import printers, units
-from eqsnn.equations import (check_dimensions, dimension_as_written, parse_equations,
-                             parse_expression, parse_statements)
+from eqsnn.equations import check_dimensions, dimension_as_written, parse_equations, \
+    parse_statements
 from eqsnn.equations.symbols import DT, symbol
-from eqsnn.errors import (DimensionMismatchError, InvalidValueError, SourceSpan,
-                          UnknownNameError)
+from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
 from eqsnn.lowering import printed
-from eqsnn.lowering.names import SYNAPSE_DIMS, local_names
-from eqsnn.lowering.namespace import Constant, find_span, resolve_names
+from eqsnn.lowering.names import local_names
+from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.neurons import assigned_value, resolve_functions
-from eqsnn.lowering.records import (Inputs, Method, Summed, SynapseCode, SynapsesRecord,
-                                    ValueRecord, Variable)
+from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
+    Variable
+from eqsnn.lowering.synapse_names import (SPECIAL_DIMS, Side, check_suffixes, implicit_post,
+                                          neuron_arrays, neuron_dims,
+                                          refuse_connectivity_counts, refuse_linked)
+from eqsnn.lowering.synapse_strings import lower_string
 from eqsnn.lowering.trees import to_tree
 
 __all__ = ["SynapseLowering", "Side", "lower_string", "check_suffixes"]
 
 _ONE = units.DIMENSIONLESS
-SPECIAL_DIMS = SYNAPSE_DIMS
 # Attribute names of Synapses that a model variable would hide.
 _TAKEN = {"delay", "pre", "post", "lastupdate", "source", "target", "model", "name",
           "equations", "namespace", "summed", "connect"}
 
-
-@dataclass(frozen=True)
-class Side:
-    """The source or target group of a synapse, as its record describes it (a group
-    without a model, such as a SpikeGeneratorGroup, has no variables)."""
-
-    name: str
-    variables: tuple[Variable, ...] = ()
-
-    @property
-    def dims(self) -> dict[str, Any]:
-        return {v.name: v.dim for v in self.variables}
-
-    @property
-    def arrays(self) -> list[str]:
-        return [v.name for v in self.variables if v.is_state]
-
-    @property
-    def shared(self) -> set[str]:
-        return {v.name for v in self.variables if v.shared}
-
-    @property
-    def parameters(self) -> set[str]:
-        return {v.name for v in self.variables if v.kind == "parameter"}
-
-
-def neuron_arrays(side: Side) -> list[str]:
-    return side.arrays
-
-
-def neuron_dims(side: Side) -> dict[str, Any]:
-    return side.dims
-
-
-def check_suffixes(used, source: str, pre_group, post_group, subexpressions=()) -> None:
-    """``x_pre`` / ``x_post`` must name a variable of the source / target group."""
-    for name in sorted(used):
-        for suffix, group, role in (("_pre", pre_group, "source"),
-                                    ("_post", post_group, "target")):
-            base = name[: -len(suffix)]
-            if not name.endswith(suffix) or not base or base in neuron_dims(group) \
-                    or name in subexpressions or name in SPECIAL_DIMS:  # N_pre, N_post
-                continue
-            names = sorted(neuron_dims(group))
-            raise UnknownNameError(
-                f"{name!r} refers to a variable {base!r} of the {role} group "
-                f"{group.name!r}, which has no such variable",
-                span=find_span(source, name, "synapse model"),
-                hint=f"the variables of {group.name!r} are {names}" if names else
-                f"{group.name!r} has no variables (it only emits spikes)")
-
-
-def _refuse_linked(used, source: str, pre: Side, post: Side) -> None:
-    """A linked variable of a neuron group is another group's; synapses do not read it
-    through the link (yet): read the variable it links to instead."""
-    for suffix, side in (("_pre", pre), ("_post", post)):
-        linked = {v.name for v in side.variables if v.linked}
-        for name in sorted(used):
-            base = name[:-len(suffix)] if name.endswith(suffix) else \
-                (name if suffix == "_post" else None)
-            if base in linked:
-                raise InvalidValueError(
-                    f"{name!r} is the linked variable {base!r} of {side.name!r}; synapses "
-                    f"cannot read a variable through its link",
-                    span=find_span(source, name, "synapse model"),
-                    hint="read the variable it is linked to, from a Synapses object "
-                         "connected to that group")
-
-
-#: Per synapse: the number of synapses onto its target / out of its source (Brian2's).
-CONNECTIVITY_COUNTS = ("N_incoming", "N_outgoing")
-
-
-def _refuse_connectivity_counts(used, source: str, label: str) -> None:
-    """``N_incoming``/``N_outgoing`` exist for values set after ``connect``, not in
-    conditions (the synapses are being made) or event code (not compiled in yet)."""
-    for name in CONNECTIVITY_COUNTS:
-        if name in used:
-            where = ("connect() conditions and probabilities, while the synapses are still "
-                     "being made" if "condition" in label or "probability" in label
-                     else "the model and the event statements")
-            raise UnknownNameError(
-                f"{name} (the number of synapses sharing this synapse's "
-                f"{'target' if name == 'N_incoming' else 'source'}) is not available in "
-                f"{where}", span=find_span(source, name, label),
-                hint=f"set a parameter after connect() and use it: model 'n : 1', then "
-                     f"S.n = '{name}'")
-
-
-def implicit_post(expr, synaptic, post_dims):
-    """Rename unsuffixed names of target variables to their ``_post`` form."""
-    mapping = {s: symbol(f"{s.name}_post") for s in expr.free_symbols
-               if s.name not in synaptic and s.name in post_dims and s.name not in SPECIAL_DIMS}
-    return expr.xreplace(mapping) if mapping else expr
 
 
 class SynapseLowering:
@@ -209,8 +117,8 @@ class SynapseLowering:
                 if statement.target.endswith(("_pre", "_post")):
                     used.add(statement.target)
         check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
-        _refuse_linked(used, self.source, self.pre_group, self.post_group)
-        _refuse_connectivity_counts(used, self.source, "synapse model")
+        refuse_linked(used, self.source, self.pre_group, self.post_group)
+        refuse_connectivity_counts(used, self.source, "synapse model")
         self.external = sorted(used - defined)
         resolved = resolve_names(self.external, namespace, source=self.source,
                                  label="synapse model", known=list(self.dims) + list(neuron))
@@ -386,44 +294,3 @@ def _batch_kind(statements) -> str:
     post = any(name.endswith("_post") for name in written)
     pre = any(name.endswith("_pre") for name in written)
     return "single" if post and pre else "post" if post else "pre" if pre else ""
-
-
-def lower_string(syn_derivation: SynapseLowering, text: str, label: str, *,
-                 want=None, boolean: bool = False, pairs: bool = False,
-                 namespace: Mapping[str, Any] = ()) -> ValueRecord:
-    """A string evaluated per synapse, or per candidate pair for ``connect`` (``pairs``)
-    → its :class:`ValueRecord`; ``extra`` lists the namespace entries and units it uses
-    beyond the model's, whose values are read at every use."""
-    parsed = parse_expression(text, label=label)
-    d = syn_derivation
-    names = {s.name for s in parsed.unit_expr.free_symbols}  # (nA of 0*nA too)
-    check_suffixes(names, text, d.pre_group, d.post_group)
-    if pairs:  # i, j, sizes, neuron variables of both sides and the model's constants
-        _refuse_connectivity_counts(names, text, label)
-        available = {"i": _ONE, "j": _ONE, "N_pre": _ONE, "N_post": _ONE}
-        for suffix, group in (("_pre", d.pre_group), ("_post", d.post_group)):
-            available.update({v + suffix: neuron_dims(group)[v] for v in neuron_arrays(group)})
-        available.update({name: c.dim for name, c in d.constants.items()})
-    else:  # a value per existing synapse: also how many synapses share its target/source
-        available = {**d.all_dims, **dict.fromkeys(CONNECTIVITY_COUNTS, _ONE)}
-    extra = resolve_names(names - set(available), dict(namespace), source=text, label=label,
-                          known=list(available))
-    dims = {**available, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
-    span = SourceSpan(text, 1, 0, len(text), label)
-    expr = d.implicit_post(d.equations.substitute(parsed.expr))
-    got = check_dimensions(expr, dims, span=span)
-    if pairs and got != _ONE:
-        raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
-                                     f"unit {units.format_dimension(got)}", span=span)
-    with sympy.evaluate(False):  # as written: 0*nA is a current; a bare 0 fits (None)
-        written = dimension_as_written(d.implicit_post(parsed.unit_expr), dims, span=span)
-    if want is not None and written is not None and written != want:
-        raise DimensionMismatchError(
-            f"{label.replace('value of ', '')} has unit {units.format_dimension(want)}, but "
-            f"{text!r} has unit {units.format_dimension(got)}", span=span)
-    if boolean:
-        if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
-            raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
-                                    f"{text!r} is a number", span=span,
-                                    hint="compare something, e.g. 'abs(i - j) < 10'")
-    return ValueRecord(to_tree(expr), tuple(sorted(extra)))

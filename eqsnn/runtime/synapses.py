@@ -26,8 +26,10 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import Constant, resolve_names, check_namespace
 from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
-from eqsnn.runtime.groups import StateUpdateView, _default_name, source_range
+from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.runtime.pathways import Pathway, delays_by_pathway
+from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
+                                         unpack_synapse_model)
 from eqsnn.runtime.variables import VariableAccess, convert_value
 
 __all__ = ["Synapses", "Pathway"]
@@ -74,16 +76,16 @@ class Synapses(VariableAccess, Displayed):
         object.__setattr__(self, "_slice", slice(None))
         target = source if target is None else target
         self.source, self.target = source, target
-        self.pre_group, self.pre_start, self.pre_stop = _range(source, "source")
-        self.post_group, self.post_start, self.post_stop = _range(target, "target")
+        self.pre_group, self.pre_start, self.pre_stop = group_range(source, "source")
+        self.post_group, self.post_start, self.post_stop = group_range(target, "target")
         self.name = name or _default_name("synapses")
-        model, on_pre, on_post, namespace, method, initial = _unpack_synapse_model(
+        model, on_pre, on_post, namespace, method, initial = unpack_synapse_model(
             model, on_pre, on_post, namespace, method)
         self.model = model
         self.method_requested = method
         self._namespace = check_namespace(namespace)  # also for initialisers and conditions
         self._sources = (model, on_pre, on_post, method, self._namespace)
-        self._build_key = _build_key(self._sources, self.pre_group, self.post_group)
+        self._build_key = build_key(self._sources, self.pre_group, self.post_group)
         record = cache.load_record(self._build_key, SynapsesRecord)
         self._derivation = None
         if record is None:  # the cold path: SymPy, and every error the strings can cause
@@ -109,7 +111,7 @@ class Synapses(VariableAccess, Displayed):
         from eqsnn.lowering.synapses import SynapseLowering
         model, on_pre, on_post, method, namespace = self._sources
         return SynapseLowering(self.name, model, on_pre, on_post, method, namespace,
-                               _side(self.pre_group), _side(self.post_group))
+                               side(self.pre_group), side(self.post_group))
 
     def _symbolic(self):
         """The SymPy side of the synapses, derived again on demand after a warm start."""
@@ -145,7 +147,7 @@ class Synapses(VariableAccess, Displayed):
     def _resolve(self) -> None:
         """The namespace entries the strings use (their values are read at every run)."""
         resolved = resolve_names(self._record.constants, self._namespace,
-                                 source=_source_text(self._sources), label="synapse model",
+                                 source=source_text(self._sources), label="synapse model",
                                  known=list(self._dims))
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self._functions = {name: self._namespace[name] for name in self._record.functions}
@@ -343,65 +345,3 @@ class Synapses(VariableAccess, Displayed):
 
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         self._dt = dt  # the clock of the coming run (memory_bytes reports for it)
-
-
-def _side(group):
-    """A connected group as the build stage sees it: its name and its record's
-    variables (none for a group without a model, such as a SpikeGeneratorGroup)."""
-    from eqsnn.lowering.synapses import Side
-    record = getattr(group, "_record", None)
-    return Side(group.name, record.variables if record is not None else ())
-
-
-def _group_signature(group) -> list | None:
-    """What the derivation may depend on in a connected group (None: not cacheable)."""
-    key = getattr(group, "_build_key", None)
-    if key is not None:
-        return ["group", key, sorted(getattr(group, "_shared", ()))]
-    if not hasattr(group, "_arrays") and not getattr(group, "_dims", None):
-        return ["spikes only"]
-    return None
-
-
-def _build_key(sources, pre_group, post_group) -> str | None:
-    """The build-cache entry of synapses made from these strings between groups of these
-    models (``None``: not cached, e.g. for an Equations object)."""
-    model, on_pre, on_post, method, namespace = sources
-    if not all(x is None or isinstance(x, str) for x in (model, on_pre, on_post, method)):
-        return None
-    pre, post = _group_signature(pre_group), _group_signature(post_group)
-    if pre is None or post is None:
-        return None
-    return cache.key("Synapses", [model or "", on_pre, on_post, method,
-                                  cache.namespace_signature(namespace), pre, post])
-
-
-def _source_text(sources) -> str:
-    model, on_pre, on_post = sources[:3]
-    return "\n".join(filter(None, [model if isinstance(model, str) else "", on_pre, on_post]))
-
-
-def _range(group: Any, role: str):
-    if not hasattr(group, "N") or not hasattr(group, "name"):
-        raise InvalidValueError(f"the {role} of a Synapses object must be a group of neurons, "
-                                f"not {type(group).__name__}")
-    return source_range(group)
-
-
-def _unpack_synapse_model(model, on_pre, on_post, namespace, method):
-    """A built-in synapse model (e.g. an STDP rule) supplies defaults; arguments win."""
-    if model is None or isinstance(model, str) or not hasattr(model, "equations"):
-        if model is not None and not isinstance(model, str):
-            from eqsnn.equations import Equations  # an Equations object means SymPy is loaded
-            if not isinstance(model, Equations):
-                raise InvalidValueError(
-                    f"model must be an equation string or a built-in synapse model, not "
-                    f"{type(model).__name__}")
-        return model, on_pre, on_post, namespace, method, {}
-    merged = dict(getattr(model, "namespace", None) or {})
-    merged.update(namespace or {})
-    return (model.equations,
-            on_pre if on_pre is not None else getattr(model, "on_pre", None),
-            on_post if on_post is not None else getattr(model, "on_post", None),
-            merged, method if method is not None else getattr(model, "method", None),
-            getattr(model, "initial", {}) or {})
