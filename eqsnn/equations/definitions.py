@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from eqsnn._pint import pint
 import sympy
 
-from eqsnn.equations.expressions import RandomIds, convert_definition, is_condition, did_you_mean
+from eqsnn.equations.convert import convert_definition
+from eqsnn.equations.expressions import RandomIds, is_condition
+from eqsnn.equations.hints import did_you_mean
 from eqsnn.equations.lines import Definition
 from eqsnn.equations.symbols import GENERATED_PREFIX, is_noise_name, is_reserved, normalise_name
 from eqsnn.equations.unit_strings import parse_unit

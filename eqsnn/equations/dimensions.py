@@ -20,7 +20,7 @@ from sympy.core.function import AppliedUndef
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
 from eqsnn.equations import functions as fn
-from eqsnn.equations.expressions import did_you_mean
+from eqsnn.equations.hints import did_you_mean
 from eqsnn.equations.functions import rand, randn
 from eqsnn.equations.symbols import is_noise_name
 from eqsnn.errors import DimensionMismatchError, SourceSpan, UnknownNameError

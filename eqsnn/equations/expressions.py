@@ -14,20 +14,20 @@ import math
 import operator
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import Callable
 
 import sympy
 
-from eqsnn.equations.budget import within_budget
 from eqsnn.equations.conditions import as_number as _as_number
 from eqsnn.equations.conditions import flatten_condition, is_condition
 from eqsnn.equations.functions import FUNCTIONS, RANDOM_FUNCTIONS
+from eqsnn.equations.hints import (FOREIGN_FUNCTIONS, OPERATOR_HINTS, REFUSED, did_you_mean,
+                                   dotted, looks_like_builtin, refused_hint)
 from eqsnn.equations.lines import Definition
 from eqsnn.equations.symbols import GENERATED_PREFIX, is_noise_name, symbol
 from eqsnn.errors import EqsnnError, EquationSyntaxError, ReservedNameError, UnknownNameError
 
-__all__ = ["ExpressionConverter", "RandomIds", "convert_definition", "Converted", "CONSTANTS",
-           "did_you_mean", "is_condition"]
+__all__ = ["ExpressionConverter", "RandomIds", "CONSTANTS", "is_condition"]
 
 #: Names that stand for numbers rather than variables.
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo,
@@ -36,19 +36,6 @@ CONSTANTS = {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo,
 MAX_DEPTH = 60
 #: Largest |log10| of a number a literal power may produce before we refuse to compute it.
 _MAX_MAGNITUDE = 300
-
-# Names people write from other languages, with what to write instead.
-_FOREIGN_FUNCTIONS = {
-    "ln": "use log(x) for the natural logarithm",
-    "pow": "use x**y for powers",
-    "max": "use clip(x, low, high) to limit a value",
-    "min": "use clip(x, low, high) to limit a value",
-    "fabs": "use abs(x)",
-    "ceiling": "use ceil(x)",
-    "asin": "use arcsin(x)", "acos": "use arccos(x)", "atan": "use arctan(x)",
-    "float": "numbers are floating point already: drop float(...)",
-    "round": "use floor(x + 0.5)",
-}
 
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -59,45 +46,6 @@ _COMPARE = {
     ast.Lt: sympy.StrictLessThan, ast.LtE: sympy.LessThan, ast.Gt: sympy.StrictGreaterThan,
     ast.GtE: sympy.GreaterThan, ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne,
 }
-# What people mean by operators the language refuses.
-_OPERATOR_HINTS = {
-    ast.BitXor: ("'^' is not a power here", "use ** for powers: x**2"),
-    ast.BitAnd: ("'&' is not allowed", "use 'and' to combine conditions"),
-    ast.BitOr: ("'|' is not allowed", "use 'or' to combine conditions"),
-    ast.LShift: ("'<<' is not allowed", None),
-    ast.RShift: ("'>>' is not allowed", None),
-    ast.MatMult: ("'@' is not allowed", None),
-    ast.Invert: ("'~' is not allowed", "use 'not' to negate a condition"),
-    ast.Is: ("'is' is not allowed", "use == to compare"),
-    ast.IsNot: ("'is not' is not allowed", "use != to compare"),
-    ast.In: ("'in' is not allowed", None),
-    ast.NotIn: ("'not in' is not allowed", None),
-}
-# Node types users might write, with a readable name for the message.
-_REFUSED = {
-    ast.Attribute: "attribute access ('a.b')", ast.Subscript: "indexing ('a[i]')",
-    ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
-    ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
-    ast.GeneratorExp: "a generator expression", ast.Starred: "starred arguments",
-    ast.JoinedStr: "an f-string", ast.Constant: "a string", ast.NamedExpr: "':='",
-    ast.IfExp: "'x if c else y'", ast.List: "a list", ast.Tuple: "a tuple",
-    ast.Dict: "a dict", ast.Set: "a set", ast.Await: "await", ast.Yield: "yield",
-    ast.YieldFrom: "yield", ast.Slice: "a slice",
-}
-
-
-def did_you_mean(name: str, candidates, *, cutoff: float = 0.6) -> str | None:
-    """``"did you mean 'tau'?"`` for the closest candidate, or ``None``."""
-    import difflib
-
-    candidates = sorted(set(candidates))
-    lowered = {c.lower(): c for c in candidates}
-    if name.lower() in lowered and lowered[name.lower()] != name:
-        return f"did you mean '{lowered[name.lower()]}'?"
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return f"did you mean '{close[0]}'?" if close else None
-
-
 class RandomIds:
     """Hands out the call-site ids of ``rand()``/``randn()``, unique within one parse."""
 
@@ -156,9 +104,9 @@ class ExpressionConverter:
                              hint="split it into subexpressions")
         method: Callable | None = getattr(self, "_" + type(node).__name__, None)
         if method is None:
-            what = _REFUSED.get(type(node), f"'{type(node).__name__}'")
+            what = REFUSED.get(type(node), f"'{type(node).__name__}'")
             raise self.error(node, f"{what} is not allowed in a {self.what}",
-                             hint=_refused_hint(node))
+                             hint=refused_hint(node))
         try:
             result = method(node, depth + 1)
             if isinstance(result, (sympy.Float, sympy.Rational)):
@@ -261,7 +209,7 @@ class ExpressionConverter:
     def _BinOp(self, node: ast.BinOp, depth: int):
         op = type(node.op)
         if op not in _BINARY:
-            message, hint = _OPERATOR_HINTS.get(op, (f"operator {op.__name__}", None))
+            message, hint = OPERATOR_HINTS.get(op, (f"operator {op.__name__}", None))
             raise self.operator_error(node, f"{message} in a {self.what}", hint=hint)
         left = self.convert(node.left, depth)
         right = self.convert(node.right, depth)
@@ -282,7 +230,7 @@ class ExpressionConverter:
             return _as_number(operand)
         if op is ast.Not:
             return sympy.Not(_as_condition(self, node.operand, operand))
-        message, hint = _OPERATOR_HINTS.get(op, (f"operator {op.__name__}", None))
+        message, hint = OPERATOR_HINTS.get(op, (f"operator {op.__name__}", None))
         raise self.error(node, f"{message} in a {self.what}", hint=hint)
 
     def _BoolOp(self, node: ast.BoolOp, depth: int):
@@ -296,7 +244,7 @@ class ExpressionConverter:
         parts = []
         for index, op in enumerate(node.ops):
             if type(op) not in _COMPARE:
-                message, hint = _OPERATOR_HINTS.get(type(op), (type(op).__name__, None))
+                message, hint = OPERATOR_HINTS.get(type(op), (type(op).__name__, None))
                 raise self.error(node, f"{message} in a {self.what}", hint=hint)
             left, right = terms[index], terms[index + 1]
             for side in (left, right):
@@ -315,7 +263,7 @@ class ExpressionConverter:
     def _Call(self, node: ast.Call, depth: int):
         if not isinstance(node.func, ast.Name):
             if isinstance(node.func, ast.Attribute):
-                raise self.error(node.func, f"attribute access ('{_dotted(node.func)}') "
+                raise self.error(node.func, f"attribute access ('{dotted(node.func)}') "
                                             f"is not allowed in a {self.what}",
                                  hint=f"call functions by their plain name, e.g. "
                                       f"{node.func.attr}(x)")
@@ -344,8 +292,8 @@ class ExpressionConverter:
                 raise self.error(node, f"{name}() takes {nargs} argument"
                                        f"{'s' if nargs != 1 else ''}, {len(args)} given")
             return function(*args)
-        if name in _FOREIGN_FUNCTIONS or _looks_like_builtin(name):
-            hint = _FOREIGN_FUNCTIONS.get(name) or did_you_mean(name, FUNCTIONS)
+        if name in FOREIGN_FUNCTIONS or looks_like_builtin(name):
+            hint = FOREIGN_FUNCTIONS.get(name) or did_you_mean(name, FUNCTIONS)
             raise self.error(node.func, f"unknown function '{name}'", hint=hint,
                              cls=UnknownNameError)
         if name in CONSTANTS or is_noise_name(name):
@@ -383,116 +331,3 @@ def _check_power_size(converter, node, base, exponent) -> None:
         magnitude = math.inf
     if abs(magnitude) > _MAX_MAGNITUDE or abs(float(exponent)) > 10_000:
         raise converter.error(node, "this power is too large to compute")
-
-
-def _looks_like_builtin(name: str) -> bool:
-    """Case variants and transpositions of built-in names are typos, not user functions."""
-    for known in FUNCTIONS:
-        if name.lower() == known.lower() or (len(name) > 2 and sorted(name) == sorted(known)):
-            return True
-    return False
-
-
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Name):
-        return node.id
-    return "..."
-
-
-def _refused_hint(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Attribute):
-        return f"use a plain name instead of '{_dotted(node)}'"
-    if isinstance(node, ast.Subscript):
-        return "equations work on one neuron at a time; there is no indexing"
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return "strings cannot be used in equations"
-    if isinstance(node, ast.Tuple):
-        return "a stray comma? separate statements with ';' or new lines"
-    return None
-
-
-class Converted(NamedTuple):
-    """One converted expression.
-
-    ``unit_expr`` is the expression as written, for unit checks: SymPy folds ``0*nA``
-    to ``0`` and ``El + 0*nA`` to ``El``, which would hide a wrong unit; where folding
-    dropped a name, ``unit_expr`` is the same text converted without evaluation
-    (otherwise it is ``expr`` itself)."""
-
-    expr: sympy.Basic
-    unit_expr: sympy.Basic
-    names: set
-    functions: set
-    builtins: set
-
-
-def convert_definition(definition: Definition, *, what: str = "expression",
-                       random_ids: RandomIds | None = None, allow_noise: bool = False,
-                       allow_random: bool = True) -> Converted:
-    """Parse ``definition.text`` as one expression.
-
-    Raises
-    ------
-    EquationSyntaxError
-        With the caret at the offending character and a hint where one is likely.
-    """
-    text = definition.text
-    if not text.strip():
-        raise EquationSyntaxError(f"the {what} is empty", span=definition.span(0))
-    tree = parse_python(definition, what=what)
-    options = dict(allow_noise=allow_noise, allow_random=allow_random, what=what)
-    converter = ExpressionConverter(definition, random_ids or RandomIds(), **options)
-    refuse_dunders(tree, definition)
-    expr = within_budget(lambda: converter.convert(tree.body), what=f"building this {what}",
-                         span=definition.span(0, len(text)),
-                         hint="split it into shorter subexpressions")
-    if isinstance(expr, sympy.Basic) and expr.has(sympy.zoo, sympy.nan):
-        raise EquationSyntaxError(f"the {what} is undefined (a division by zero?)",
-                                  span=definition.span(0, len(text)))
-    unit_expr = expr
-    kept = {s.name for s in expr.free_symbols} if isinstance(expr, sympy.Basic) else set()
-    if converter.names - kept:
-        written = _as_written(ExpressionConverter(definition, RandomIds(), **options), tree)
-        unit_expr = expr if written is None else written
-    return Converted(expr, unit_expr, converter.names, converter.external_functions,
-                     converter.builtins)
-
-
-def _as_written(converter: ExpressionConverter, tree: ast.Expression):
-    """The expression converted without SymPy's evaluation (``0*nA`` stays a product),
-    or None if SymPy cannot build it that way."""
-    try:
-        with sympy.evaluate(False):
-            return converter.convert(tree.body)
-    except EqsnnError:
-        return None
-
-
-def parse_python(definition: Definition, *, what: str) -> ast.Expression:
-    """:func:`ast.parse` in eval mode, with Python's errors turned into eqsnn's."""
-    from eqsnn.equations.syntax_hints import syntax_error
-
-    text = definition.text
-    try:
-        return ast.parse(text, mode="eval")
-    except SyntaxError as exc:
-        raise syntax_error(definition, exc, what=what) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise EquationSyntaxError(f"the {what} is nested too deeply or contains invalid "
-                                  f"characters", span=definition.span(0, len(text))) from None
-
-
-def refuse_dunders(tree: ast.AST, definition: Definition) -> None:
-    """Refuse ``__import__``, ``x.__class__`` … before anything else is looked at, so the
-    message names the real problem."""
-    for node in ast.walk(tree):
-        name = (node.id if isinstance(node, ast.Name) else
-                node.attr if isinstance(node, ast.Attribute) else "")
-        if name.startswith("__"):
-            start, end = ExpressionConverter(definition)._columns(node)
-            raise EquationSyntaxError(
-                f"the name '{name}' is not allowed: equations are not Python code",
-                span=definition.span(start, end),
-                hint="names with double underscores are Python internals")

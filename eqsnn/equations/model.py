@@ -9,7 +9,8 @@ from eqsnn.equations.budget import within_budget
 from eqsnn.equations.conditions import substitute
 from eqsnn.equations.definitions import EquationEntry, parse_definition
 from eqsnn.equations.dimensions import BUILTIN_DIMENSIONS, dimension_as_written
-from eqsnn.equations.expressions import RandomIds, did_you_mean
+from eqsnn.equations.expressions import RandomIds
+from eqsnn.equations.hints import did_you_mean
 from eqsnn.equations.functions import rand, randn
 from eqsnn.equations.lines import split_definitions
 from eqsnn.equations.symbols import RESERVED_NAMES, is_noise_name, normalise_name, symbol

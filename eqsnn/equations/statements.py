@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from eqsnn.equations.expressions import RandomIds, convert_definition, is_condition
+from eqsnn.equations.convert import convert_definition
+from eqsnn.equations.expressions import RandomIds, is_condition
 from eqsnn.equations.lines import Definition, split_definitions, split_semicolons
 from eqsnn.equations.symbols import is_reserved, normalise_name
 from eqsnn.errors import EquationSyntaxError, ReservedNameError, SourceSpan
@@ -34,7 +35,7 @@ class Statement:
     op: str
     expr: sympy.Basic
     span: SourceSpan
-    #: ``expr`` as written, for unit checks (see :class:`~eqsnn.equations.expressions.Converted`).
+    #: ``expr`` as written, for unit checks (see :class:`~eqsnn.equations.convert.Converted`).
     unit_expr: sympy.Basic | None = None
     #: Built-in functions and constants it uses (``exp``, ``pi``).
     builtins: frozenset = frozenset()
@@ -57,7 +58,7 @@ class ParsedExpression:
     expr: sympy.Basic
     source: str
     names: frozenset
-    #: ``expr`` as written, for unit checks (see :class:`~eqsnn.equations.expressions.Converted`).
+    #: ``expr`` as written, for unit checks (see :class:`~eqsnn.equations.convert.Converted`).
     unit_expr: sympy.Basic | None = None
     #: Built-in functions and constants it uses (``exp``, ``pi``).
     builtins: frozenset = frozenset()

@@ -11,7 +11,8 @@ import ast
 
 from eqsnn._pint import pint
 
-from eqsnn.equations.expressions import did_you_mean, parse_python, refuse_dunders
+from eqsnn.equations.convert import parse_python, refuse_dunders
+from eqsnn.equations.hints import did_you_mean
 from eqsnn.equations.lines import Definition
 from eqsnn.errors import EquationSyntaxError, UnknownNameError
 import eqsnn.unit_names as unit_names

@@ -18,7 +18,8 @@ from eqsnn import units
 from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
-from eqsnn.runtime.groups import NeuronGroup, _check_size, _default_name
+from eqsnn.runtime.group_setup import _check_size, _default_name
+from eqsnn.runtime.groups import NeuronGroup
 
 __all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
 

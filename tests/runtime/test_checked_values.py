@@ -7,7 +7,7 @@ import pytest
 
 import eqsnn as es
 from eqsnn.errors import InvalidValueError
-from eqsnn.runtime.groups import MAX_NEURONS
+from eqsnn.runtime.group_setup import MAX_NEURONS
 from eqsnn.units import ms, second
 
 
