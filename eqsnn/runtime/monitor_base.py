@@ -1,0 +1,73 @@
+"""Monitors: what a run records, written by the compiled loop into preallocated buffers.
+
+Each buffer is owned by its monitor. The loop checks at the start of every step that
+each buffer has room for the worst case of that step; if one has not, the loop returns
+early, the network grows the buffer (doubling) and calls the loop again. So nothing is
+lost and nothing is reallocated inside the loop.
+
+This module holds what all monitors share; the monitors themselves are in
+``spike_monitors`` (SpikeMonitor, PopulationRateMonitor) and ``state_monitor``
+(StateMonitor), and :mod:`eqsnn.runtime.monitors` names them all.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.display import Displayed
+from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.groups import source_range
+
+SECOND = (1 * units.ureg.second).dimensionality
+HERTZ = (1 * units.ureg.hertz).dimensionality
+
+
+def grow(array: np.ndarray, needed: int) -> np.ndarray:
+    if needed <= array.shape[0]:
+        return array
+    size = max(needed, 2 * array.shape[0], 64)
+    grown = np.zeros((size,) + array.shape[1:], dtype=array.dtype)
+    grown[: array.shape[0]] = array
+    return grown
+
+
+def is_synapses(obj: Any) -> bool:
+    return getattr(obj, "_kind", None) == "synapses"
+
+
+class Monitor(Displayed):
+    _kind = "monitor"
+    _records_synapses = False  # only a StateMonitor records a Synapses object
+
+    def __init__(self, source: Any, name: str | None):
+        if not hasattr(source, "N") or not (hasattr(source, "_contribution")
+                                             or hasattr(source, "parent")):
+            raise InvalidValueError(
+                f"{type(self).__name__} needs a group to monitor, not {type(source).__name__}")
+        if is_synapses(source) and not self._records_synapses:
+            # Synapses have no spikes of their own; without this check the failure
+            # would come at run() from inside the code generation.
+            raise InvalidValueError(
+                f"{type(self).__name__} records the spikes of a group of neurons, but "
+                f"{source.name!r} is a Synapses object, which does not spike",
+                hint=f"monitor the neurons it connects ({type(self).__name__}(S.source) or "
+                     f"{type(self).__name__}(S.target)); to record synaptic variables over "
+                     f"time use StateMonitor(S, 'w')")
+        self.source = source
+        if is_synapses(source):
+            # Synapse indices; stop is the count at creation (connect() may add more,
+            # which record=True does not follow, as in Brian2).
+            self.group, self.start, self.stop = source, 0, source.N
+        else:
+            self.group, self.start, self.stop = source_range(source)
+        self.name = name or f"{type(self).__name__.lower()}_of_{self.group.name}"
+        self._dt = float("nan")
+
+    def _dependencies(self):
+        return [self.group]
+
+    def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
+        self._dt = dt  # the clock of the coming run: steps → times
+        self._make_room_for(start_step, n_steps)

@@ -1,0 +1,191 @@
+"""Monitors of spikes: SpikeMonitor (index and time of each spike) and
+PopulationRateMonitor (the fraction of a group spiking in each step, as a rate)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.codegen.barriers import Access, Unit
+from eqsnn.codegen.network import Contribution
+from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.monitor_base import HERTZ, SECOND, Monitor, grow
+
+__all__ = ["SpikeMonitor", "PopulationRateMonitor"]
+
+
+class SpikeMonitor(Monitor):
+    """Records the index and time of every spike of a group (or subgroup).
+
+    After a run: ``mon.i`` (neuron indices, relative to the monitored group), ``mon.t``
+    (times), ``mon.count`` (spikes per neuron), ``mon.num_spikes``, ``mon.spike_trains()``.
+    """
+
+    def __init__(self, source: Any, name: str | None = None):
+        super().__init__(source, name)
+        self._i = np.zeros(1024, dtype=np.int32)
+        self._step = np.zeros(1024, dtype=np.int64)
+        self._count = np.zeros(1, dtype=np.int64)
+
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        c = Contribution()
+        p = layout.prefix(self)
+        count = c.counter(f"{p}_count", lambda: self._count)
+        capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
+        size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
+        c.add_capacity_check(capacity, count, size)
+        spikes = layout.spikes(self.group)
+        c.add("thresholds", "spikemonitor", spikes=spikes,
+              unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
+              start=c.int_scalar(f"{p}_start", lambda: self.start),
+              stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+              buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
+              buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count)
+        return c
+
+    def _make_room_for(self, start_step: int, n_steps: int) -> None:
+        self._make_room()
+
+    def _make_room(self) -> None:
+        needed = int(self._count[0]) + 2 * (self.stop - self.start)
+        self._i = grow(self._i, needed)
+        self._step = grow(self._step, needed)
+
+    def _state(self):
+        return {"i": self._i, "step": self._step, "count": self._count}
+
+    def _set_state(self, state):
+        self._i, self._step = state["i"].copy(), state["step"].copy()
+        self._count[:] = state["count"]
+
+    @property
+    def num_spikes(self) -> int:
+        return int(self._count[0])
+
+    @property
+    def i(self) -> np.ndarray:
+        return self._i[: self.num_spikes].copy()
+
+    @property
+    def t_(self) -> np.ndarray:
+        return self._step[: self.num_spikes] * self._dt
+
+    @property
+    def t(self):
+        return units.from_si(self.t_, SECOND)
+
+    @property
+    def it(self):
+        """``(i, t)``, as Brian2's ``mon.it``: ``plt.plot(*mon.it_)``-style unpacking."""
+        return self.i, self.t
+
+    @property
+    def it_(self):
+        return self.i, self.t_
+
+    @property
+    def count(self) -> np.ndarray:
+        return np.bincount(self.i, minlength=self.stop - self.start)
+
+    def spike_trains(self) -> dict[int, Any]:
+        """Spike times of each neuron: ``{index: times}``."""
+        i, t = self.i, self.t_
+        return {k: units.from_si(t[i == k], SECOND) for k in range(self.stop - self.start)}
+
+
+class PopulationRateMonitor(Monitor):
+    """The fraction of a group's neurons that spike in each step, as a rate.
+
+    After a run: ``mon.rate`` (Hz, one value per step), ``mon.t``,
+    ``mon.smooth_rate(window="gaussian", width=5*ms)``.
+    """
+
+    def __init__(self, source: Any, name: str | None = None):
+        super().__init__(source, name)
+        self._counts = np.zeros(0, dtype=np.float64)
+        self._steps_start = 0
+        self._count = np.zeros(1, dtype=np.int64)
+
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        c = Contribution()
+        p = layout.prefix(self)
+        count = c.counter(f"{p}_count", lambda: self._count)
+        capacity = c.int_scalar(f"{p}_capacity", lambda: self._counts.shape[0])
+        c.add_capacity_check(capacity, count, "1")
+        spikes = layout.spikes(self.group)
+        c.add("end", "ratemonitor", spikes=spikes,
+              unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
+              start=c.int_scalar(f"{p}_start", lambda: self.start),
+              stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+              buf=c.array(f"{p}_counts", lambda: self._counts), count=count)
+        return c
+
+    def _make_room_for(self, start_step: int, n_steps: int) -> None:
+        if int(self._count[0]) == 0:
+            self._steps_start = start_step
+        self._counts = grow(self._counts, int(self._count[0]) + n_steps)
+
+    def _make_room(self) -> None:
+        self._counts = grow(self._counts, int(self._count[0]) + 1)
+
+    def _state(self):
+        return {"counts": self._counts, "count": self._count,
+                "steps_start": np.array([self._steps_start])}
+
+    def _set_state(self, state):
+        self._counts = state["counts"].copy()
+        self._count[:] = state["count"]
+        self._steps_start = int(state["steps_start"][0])
+
+    @property
+    def rate_(self) -> np.ndarray:
+        return self._counts[: int(self._count[0])] / ((self.stop - self.start) * self._dt)
+
+    @property
+    def rate(self):
+        return units.from_si(self.rate_, HERTZ)
+
+    @property
+    def t_(self) -> np.ndarray:
+        return (self._steps_start + np.arange(int(self._count[0]))) * self._dt
+
+    @property
+    def t(self):
+        return units.from_si(self.t_, SECOND)
+
+    def smooth_rate(self, window: Any = "gaussian", width: Any = None):
+        """The rate smoothed as Brian2 smooths it, same length as ``rate``.
+
+        ``window="gaussian"``: a Gaussian of standard deviation ``width``, cut at 2
+        ``width``; ``"flat"``: a flat window of ``width`` rounded to an odd number of
+        steps (so the rate is not shifted in time); or a 1-D array of an odd number of
+        weights (then no ``width``). ``smooth_rate(5*ms)`` (eqsnn's earlier form) is the
+        flat window."""
+        if width is None and units.is_quantity(window):
+            window, width = "flat", window
+        if isinstance(window, str):
+            if window not in ("gaussian", "flat"):
+                raise InvalidValueError(f"unknown window {window!r}",
+                                        hint="window='gaussian', 'flat', or an array")
+            value, dim = units.to_si(width) if width is not None else (None, None)
+            if dim != SECOND or not value > 0:
+                raise InvalidValueError(f"smooth_rate(window={window!r}) needs width= a "
+                                        f"positive duration such as 5*ms, not "
+                                        f"{units.describe(width)}")
+            steps = value / self._dt
+            if window == "gaussian":
+                half = int(np.round(2 * steps))
+                kernel = np.exp(-np.arange(-half, half + 1) ** 2 / (2 * steps ** 2))
+            else:
+                kernel = np.ones(int(steps / 2) * 2 + 1)
+        else:
+            if width is not None:
+                raise InvalidValueError("width= goes with a named window ('gaussian' or "
+                                        "'flat'), not with an array of weights")
+            kernel = np.asarray(window, dtype=float)
+            if kernel.ndim != 1 or kernel.size % 2 != 1:
+                raise InvalidValueError("a window of weights must be a 1-D array of an odd "
+                                        f"number of values, not shape {kernel.shape}")
+        kernel = kernel / kernel.sum()
+        return units.from_si(np.convolve(self.rate_, kernel, mode="same"), HERTZ)
