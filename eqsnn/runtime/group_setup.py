@@ -78,8 +78,11 @@ def _check_refractory(refractory: Any) -> float | None:
         raise DimensionMismatchError(
             f"refractory must be a time, but has unit {units.format_dimension(dim)}",
             hint="write it like refractory=2*ms")
-    if np.ndim(value) != 0 or value < 0:
-        raise InvalidValueError("refractory must be a single non-negative duration")
+    if np.ndim(value) != 0 or not value >= 0:  # (nan is neither < 0 nor >= 0)
+        raise InvalidValueError(f"refractory must be a single non-negative duration, not "
+                                f"{refractory!r}",
+                                hint="write it like refractory=2*ms (inf*ms: refractory "
+                                     "forever after the first spike)")
     return float(value) if value > 0 else None
 
 

@@ -288,7 +288,11 @@ class NeuronGroup(VariableAccess, Displayed):
     def _refractory_steps(self) -> int:
         if self.refractory is None:
             return 0
-        return int(round(self.refractory / self._dt))
+        # A period longer than any run (1e300*second, inf) is "refractory forever after
+        # the first spike": capped where the loop's int64 step arithmetic stays exact
+        # (a neuron that never spiked has lastspike = _NEVER, so it is not refractory).
+        steps = self.refractory / self._dt
+        return -_NEVER if steps >= -_NEVER else int(round(steps))
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
         differential = self._record.differential

@@ -101,3 +101,22 @@ def test_distinct_networks_run_in_parallel_threads():
     for thread in threads:
         thread.join(120)
     assert not errors and all(net.t_ == pytest.approx(5e-3) for net in nets)
+
+
+REFRACTORY_MODEL = "dv/dt = 2/ms : 1 (unless refractory)"
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+@pytest.mark.parametrize("period", [1e300 * second, float("inf") * ms])
+def test_a_refractory_period_beyond_any_run_means_one_spike(backend, period):
+    group = es.NeuronGroup(2, REFRACTORY_MODEL, threshold="v > 1", reset="v = 0",
+                           refractory=period)
+    spikes = es.SpikeMonitor(group)
+    es.Network(group, spikes, backend=backend).run(5 * ms)
+    assert spikes.count.tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("period", [float("nan") * ms, -1 * ms])
+def test_a_refractory_period_must_be_a_number_of_at_least_zero(period):
+    with pytest.raises(InvalidValueError, match="refractory must be a single non-negative"):
+        es.NeuronGroup(1, REFRACTORY_MODEL, threshold="v > 1", refractory=period)
