@@ -20,12 +20,14 @@ synapses, ``n_ages`` is 1 and ``ptr`` is an ordinary CSR row pointer.
 """
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import numpy as np
 
 from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
+from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.layout import constant_cname, variable_cname
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
@@ -50,6 +52,7 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     sender = syn._pre if path == "pre" else syn._post
     group = syn.pre_group if path == "pre" else syn.post_group
     width = group.N
+    _check_ring_fits(syn, path, pathway, dt, width, parts)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys
         first_age = last_age = int(np.rint(pathway._default / dt))
         n_ages, keys = 1, sender
@@ -77,6 +80,33 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
                                 first_age=first_age, n_ages=n_ages, ring=ring)
     cache[path] = structure
     return structure
+
+
+def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, parts: int) -> None:
+    """Refuse delays whose ring (one slot of ``width`` senders per step of the longest
+    delay) and row pointers (one per sender, delay and thread) need more memory than
+    the machine has: ``1e30*second`` would otherwise overflow the step count or fail
+    in numpy's allocation with a raw error."""
+    delays = np.array([pathway._default]) if pathway._delay is None else pathway._delay
+    if delays.size == 0:
+        return
+    longest, shortest = float(delays.max()) / dt, float(delays.min()) / dt
+    needed = (longest + 1) * width * 4 + (longest - shortest + 1) * width * parts * 8
+    memory = _physical_memory()
+    if needed <= memory:
+        return
+    raise InvalidValueError(
+        f"the longest delay of the {path} pathway of {syn.name!r}, {delays.max():g} s, is "
+        f"{longest:.3g} steps of dt = {dt:g} s: the spikes in flight would need "
+        f"{needed / 2**30:.3g} GiB, more than this machine's {memory / 2**30:.3g} GiB",
+        hint="use delays of a sensible length for the simulated time (or a larger dt)")
+
+
+def _physical_memory() -> float:
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume 1 TiB
+        return float(2**40)
 
 
 def _owner(neurons: np.ndarray, n: int, parts: int) -> np.ndarray:

@@ -120,3 +120,17 @@ def test_a_refractory_period_beyond_any_run_means_one_spike(backend, period):
 def test_a_refractory_period_must_be_a_number_of_at_least_zero(period):
     with pytest.raises(InvalidValueError, match="refractory must be a single non-negative"):
         es.NeuronGroup(1, REFRACTORY_MODEL, threshold="v > 1", refractory=period)
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+@pytest.mark.parametrize("per_synapse", [False, True], ids=["one-delay", "per-synapse"])
+def test_a_delay_longer_than_memory_can_hold_is_an_eqsnn_error(backend, per_synapse):
+    group = es.NeuronGroup(2, "v : 1", threshold="v > 1")
+    syn = es.Synapses(group, group, "w : 1", on_pre="v_post += w",
+                      delay=None if per_synapse else 1e30 * second)
+    syn.connect(i=[0, 1], j=[1, 0])
+    if per_synapse:
+        syn.delay = [1 * ms, 1e30 * second]
+    with pytest.raises(InvalidValueError, match=r"the longest delay of the pre pathway .* "
+                                                r"1e\+30 s, is 1e\+34 steps"):
+        es.Network(group, syn, backend=backend).run(1 * ms)
