@@ -237,6 +237,7 @@ def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping
     from eqsnn.equations import check_dimensions, dimension_as_written
     label = f"value of {var}"
     parsed = parse_expression(text, label=label)
+    refuse_shadowed_builtins(namespace, parsed.builtins)
     names = free_names(parsed.unit_expr) - set(all_dims)
     extra = resolve_names(names, namespace, source=text, label=label, known=known)
     dims = {**all_dims, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}

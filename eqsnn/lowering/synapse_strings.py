@@ -12,6 +12,7 @@ import sympy
 
 from eqsnn import units
 from eqsnn.equations import check_dimensions, dimension_as_written, parse_expression
+from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.records import ValueRecord
@@ -31,6 +32,7 @@ def lower_string(syn_derivation, text: str, label: str, *,
     → its :class:`ValueRecord`; ``extra`` lists the namespace entries and units it uses
     beyond the model's, whose values are read at every use."""
     parsed = parse_expression(text, label=label)
+    refuse_shadowed_builtins(namespace, parsed.builtins)
     d = syn_derivation
     names = {s.name for s in parsed.unit_expr.free_symbols}  # (nA of 0*nA too)
     check_suffixes(names, text, d.pre_group, d.post_group)

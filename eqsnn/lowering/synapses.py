@@ -21,6 +21,7 @@ from sympy.codegen.ast import Assignment
 from eqsnn import printers, units
 from eqsnn.equations import check_dimensions, dimension_as_written, parse_equations, \
     parse_statements
+from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
 from eqsnn.lowering import printed
@@ -116,6 +117,9 @@ class SynapseLowering:
                 used |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
                 if statement.target.endswith(("_pre", "_post")):
                     used.add(statement.target)
+        builtins = set(self.equations.builtin_names).union(
+            *(statement.builtins for parsed in self.parsed_events.values() for statement in parsed))
+        refuse_shadowed_builtins(namespace, builtins)  # (never silently ignored)
         check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
         refuse_linked(used, self.source, self.pre_group, self.post_group)
         refuse_connectivity_counts(used, self.source, "synapse model")

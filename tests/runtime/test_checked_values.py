@@ -134,3 +134,19 @@ def test_a_delay_longer_than_memory_can_hold_is_an_eqsnn_error(backend, per_syna
     with pytest.raises(InvalidValueError, match=r"the longest delay of the pre pathway .* "
                                                 r"1e\+30 s, is 1e\+34 steps"):
         es.Network(group, syn, backend=backend).run(1 * ms)
+
+
+@pytest.mark.parametrize("model, on_pre, condition, value", [
+    ("w = exp(0.5) : 1", "v_post += w", None, None),
+    ("w : 1", "v_post += exp(0.5)", None, None),
+    ("w : 1", "v_post += w", "exp(i) > 0", None),
+    ("w : 1", "v_post += w", None, "exp(1)"),
+], ids=["model", "on_pre", "connect", "value"])
+def test_a_synapse_namespace_entry_shadowing_a_used_builtin_is_refused(model, on_pre,
+                                                                      condition, value):
+    group = es.NeuronGroup(2, "v : 1", threshold="v > 1")
+    with pytest.raises(InvalidValueError, match=r"namespace entry 'exp' has the name of the "
+                                                r"built-in function exp\(\)"):
+        syn = es.Synapses(group, group, model, on_pre=on_pre, namespace={"exp": 3.0})
+        syn.connect(condition)
+        syn.w = value
