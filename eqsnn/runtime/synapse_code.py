@@ -212,8 +212,10 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
               unit=unit, **thread_inputs(backend, unit,
                                          block=block_names(layout.prefix(syn.post_group))),
               zero=layout.zeroes_summed(syn, summed.target),
-              start=c.int_scalar(f"{p}_{summed.target}_start", lambda: syn.post_start),
-              stop=c.int_scalar(f"{p}_{summed.target}_stop", lambda: syn.post_stop),
+              # (the user's name last, after '__', as symbols.generated_name does: a
+              # target named 'pre' must not become the pathway's _s0_pre_start)
+              start=c.int_scalar(f"{p}_summed_start__{summed.target}", lambda: syn.post_start),
+              stop=c.int_scalar(f"{p}_summed_stop__{summed.target}", lambda: syn.post_stop),
               expression=summed.expression,
               **bindings(syn, layout, backend, summed.expression.reads))
     if code.update is not None:
