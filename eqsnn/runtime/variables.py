@@ -6,6 +6,7 @@ Shared by :class:`NeuronGroup`, its subgroups and :class:`Synapses`: each provid
 """
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ class VariableAccess:
         # in ``_dims``) keeps attribute access safe while ``__init__`` is still running.
         if name.startswith("_"):
             raise AttributeError(name)
+        name = _identifier(name)
         owner = object.__getattribute__(self, "_owner")
         raw = name.endswith("_") and name[:-1] in owner._dims
         var = name[:-1] if raw else name
@@ -44,6 +46,7 @@ class VariableAccess:
 
     # -- writing -------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
+        name = _identifier(name)
         # The size and structure are fixed once built: the compiled loop sizes its
         # arrays from them (group.N = 50_000_000 walked 50 M neurons over 3 values).
         if (name in _STRUCTURAL and self.__dict__.get("_variables_accepted", False)
@@ -75,6 +78,13 @@ class VariableAccess:
                 f"{type(self).__name__} {owner.name!r} has no variable {name!r} to set; "
                 f"its variables are {sorted(owner._arrays)}")
         owner._write(var, value, self._slice, raw=raw)
+
+
+def _identifier(name: str) -> str:
+    """``name`` in the NFKC form Python gives identifiers (and the parser gives model
+    names): ``G.aﬁ`` in source code already reads ``G.afi``, ``getattr(G, "aﬁ")`` must
+    too."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 #: Attributes that define an object's size and structure.

@@ -85,3 +85,17 @@ def test_a_namespace_entry_shadowing_a_used_builtin_is_refused(key, kind):
 def test_a_namespace_entry_named_like_an_unused_builtin_is_fine():
     eqs = Equations("dv/dt = -v/tau : 1\ntau : second")
     refuse_shadowed_builtins({"exp": 1.0, "tau": 2.0}, eqs.builtin_names)
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_getattr_and_setattr_with_a_ligature_reach_the_one_variable(backend):
+    import numpy as np
+
+    import eqsnn as es
+    from eqsnn.units import ms
+    group = es.NeuronGroup(2, f"d{LIGATURE}/dt = 1/ms : 1")
+    setattr(group, LIGATURE, 1.0)  # Python itself would store the name as written
+    es.Network(group, backend=backend).run(1 * ms)
+    np.testing.assert_allclose(np.asarray(getattr(group, LIGATURE)), 2.0)
+    np.testing.assert_allclose(np.asarray(group.afi), 2.0)
+    assert getattr(group, LIGATURE + "_").tolist() == group.afi_.tolist()
