@@ -61,17 +61,26 @@ class _UnitTable(Mapping):
     def __getitem__(self, name: str) -> pint.Unit:
         unit = self._made.get(name)
         if unit is None:
-            unit = self._made[name] = ureg.parse_units(self._expressions[name])
+            unit = self._made[name] = ureg.parse_units(self._expressions[_micro(name)])
         return unit
 
     def __contains__(self, name: object) -> bool:
-        return name in self._expressions
+        return isinstance(name, str) and _micro(name) in self._expressions
 
     def __iter__(self):
         return iter(self._expressions)
 
     def __len__(self) -> int:
         return len(self._expressions)
+
+
+def _micro(name: str) -> str:
+    """``µs`` (micro sign) and ``μs`` (Greek mu, the NFKC form Python and the parser
+    give identifiers) are ``us``: accepted wherever a unit name is looked up, though
+    not listed (Brian2's names are the list)."""
+    if name[:1] in ("\u00b5", "\u03bc") and "u" + name[1:] in unit_names.EXPRESSIONS:
+        return "u" + name[1:]
+    return name
 
 
 #: Units a user may import from here or write after ``:`` in an equation, by name:

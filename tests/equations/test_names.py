@@ -99,3 +99,16 @@ def test_getattr_and_setattr_with_a_ligature_reach_the_one_variable(backend):
     np.testing.assert_allclose(np.asarray(getattr(group, LIGATURE)), 2.0)
     np.testing.assert_allclose(np.asarray(group.afi), 2.0)
     assert getattr(group, LIGATURE + "_").tolist() == group.afi_.tolist()
+
+
+@pytest.mark.parametrize("micro", ["\u00b5", "\u03bc"], ids=["micro-sign", "greek-mu"])
+def test_micro_written_as_mu_is_the_u_prefix(micro):
+    import eqsnn as es
+    import eqsnn.units as units
+    assert getattr(units, f"{micro}s") == units.us
+    namespace = {}
+    exec(f"from eqsnn.units import {micro}A", namespace)  # Python stores NFKC: Greek mu
+    assert namespace["\u03bcA"] == units.uA
+    group = es.NeuronGroup(1, f"dv/dt = 1/(10*{micro}s) : 1\nI : {micro}A")
+    assert group.equations["I"].dim == units.uA.dimensionality
+    assert f"{micro}s" not in list(units.UNIT_NAMES)  # listed: Brian2's names only
