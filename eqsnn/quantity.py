@@ -7,8 +7,11 @@ returns a plain number for a dimensionless result; so does this class: every ope
 whose result has no dimension (``*``, ``/``, ``//``, ``**``, numpy ufuncs and functions)
 gives a float or an ndarray, converted to the right scale. Everything else is pint's.
 
-Printing goes through :mod:`eqsnn.quantity_display` (``16.3 ms``, ``-70. mV``, one SI
-prefix for a whole array, LaTeX for notebooks), imported only when something is shown.
+This module is the bottom of eqsnn's units: it holds the one registry (:data:`ureg`),
+and imports nothing else of eqsnn's units. :mod:`eqsnn.quantity_display` (``16.3 ms``,
+``-70. mV``, one SI prefix for a whole array, LaTeX for notebooks) sits above it and
+registers itself with :func:`show_with` when imported (:mod:`eqsnn.units` imports it);
+until then a quantity prints as pint prints it.
 
 Pickles name :func:`_unpickle`, so a quantity sent to another process (sweep workers,
 multiprocessing) comes back as an eqsnn quantity on eqsnn's registry, even if that
@@ -21,7 +24,7 @@ from typing import Any
 from eqsnn._pint import pint
 from eqsnn.errors import DimensionMismatchError
 
-__all__ = ["Quantity", "Registry", "plain", "NotAPlainNumberError"]
+__all__ = ["Quantity", "Registry", "ureg", "plain", "NotAPlainNumberError", "show_with"]
 
 _PintQuantity = pint.UnitRegistry.Quantity
 
@@ -68,9 +71,19 @@ def _no_plain_value(kind: str):
 
 
 def _unpickle(magnitude: Any, units: Any) -> Any:
-    """Rebuild a pickled quantity on eqsnn's registry (imports eqsnn.units if needed)."""
-    from eqsnn.units import ureg
+    """Rebuild a pickled quantity on eqsnn's registry."""
     return ureg.Quantity(magnitude, units)
+
+
+#: How quantities are shown: a module with text, code, formatted and latex functions
+#: (eqsnn.quantity_display, which registers itself); None: as pint shows them.
+_display: Any = None
+
+
+def show_with(display: Any) -> None:
+    """Make quantities print with ``display``'s ``text``/``code``/``formatted``/``latex``."""
+    global _display
+    _display = display
 
 
 class Quantity(_PintQuantity):
@@ -107,20 +120,16 @@ class Quantity(_PintQuantity):
 
     # --- how a quantity looks (eqsnn.quantity_display) --------------------------------
     def __str__(self) -> str:
-        from eqsnn.quantity_display import text
-        return text(self)
+        return _display.text(self) if _display else super().__str__()
 
     def __repr__(self) -> str:
-        from eqsnn.quantity_display import code
-        return code(self)
+        return _display.code(self) if _display else super().__repr__()
 
     def __format__(self, spec: str) -> str:
-        from eqsnn.quantity_display import formatted
-        return formatted(self, spec)
+        return _display.formatted(self, spec) if _display else super().__format__(spec)
 
     def _repr_latex_(self) -> str | None:
-        from eqsnn.quantity_display import latex
-        return latex(self)
+        return _display.latex(self) if _display else None
 
     def _repr_html_(self) -> None:
         return None  # notebooks show the LaTeX (pint's HTML is the SI magnitude + unit)
@@ -136,3 +145,17 @@ class Registry(pint.UnitRegistry):
     """pint's registry, making eqsnn's :class:`Quantity`."""
 
     Quantity = Quantity
+
+
+# One registry for the whole package. ``cache_folder=":auto:"`` keeps pint's parsed
+# definitions in the platform cache dir: it cuts the registry build from ~0.1 s to ~0.015 s,
+# which matters for a warm `python script.py` whose whole budget is well under a second.
+try:
+    ureg = Registry(cache_folder=":auto:")
+except Exception:  # read-only home, odd platforms: a slower registry still works
+    ureg = Registry()
+
+# Unpickled quantities attach to pint's application registry: make it this one, so a
+# quantity sent to another process (sweep workers, multiprocessing) comes back usable
+# with eqsnn's units instead of raising "different registries".
+pint.set_application_registry(ureg)

@@ -10,16 +10,22 @@ unit (volt/second, amp/meter**2) are shown in SI without a prefix.
 * :func:`text` — ``str``: ``16.3 ms``
 * :func:`code` — ``repr``: ``16.3 * ms``, evaluable with the names of ``eqsnn.units``
 * :func:`latex` — notebooks: ``$16.3\\ \\mathrm{ms}$``, arrays as a (shortened) matrix
+
+Importing this module makes eqsnn's quantities print this way (:func:`eqsnn.quantity.show_with`;
+:mod:`eqsnn.units` imports it). It sits above :mod:`eqsnn.quantity` and below
+:mod:`eqsnn.units`.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from eqsnn import units
+from eqsnn.quantity import show_with, ureg
 
-__all__ = ["text", "code", "short", "latex", "formatted", "display_unit"]
+__all__ = ["text", "code", "short", "latex", "formatted", "display_unit",
+           "unit_for_dimension"]
 
 
 class _Base(NamedTuple):
@@ -56,6 +62,46 @@ _LONG_BASE = {"volt": "volt", "second": "second", "ampere": "amp", "siemens": "s
               "henry": "henry", "tesla": "tesla", "weber": "weber"}
 _by_dimension: dict | None = None
 
+# Units shown to users for a dimension, in order of preference. A dimension not listed
+# falls back to the product of SI base units.
+_PREFERRED = [
+    "volt", "second", "ampere", "siemens", "farad", "ohm", "hertz", "meter", "coulomb",
+    "mole", "molar", "kelvin", "volt/second", "ampere/second", "siemens/second",
+    "ampere/meter**2", "siemens/meter**2", "farad/meter**2", "volt**2", "second**2",
+    "1/volt", "1/second/volt", "ampere/volt", "ampere/volt**2", "siemens/volt",
+    "volt/ampere", "joule", "watt",
+]
+_preferred_units: dict | None = None
+
+
+def unit_for_dimension(dim) -> Any:
+    """A readable SI unit with dimension ``dim`` (``volt`` rather than kg·m²/(A·s³))."""
+    global _preferred_units
+    if not dim:  # dimensionless
+        return ureg.dimensionless
+    if _preferred_units is None:
+        _preferred_units = {}
+        for name in _PREFERRED:
+            unit = ureg.parse_units(name)
+            _preferred_units.setdefault(unit.dimensionality, unit)
+    unit = _preferred_units.get(dim)
+    if unit is not None:
+        return unit
+    # Already a product of SI base units; converting it again would multiply out the
+    # kilogram's prefix, which overflows for absurd powers (kg**103).
+    return _base_product(dim)
+
+
+def _base_product(dim):
+    base = {"[length]": ureg.meter, "[mass]": ureg.kilogram, "[time]": ureg.second,
+            "[current]": ureg.ampere, "[temperature]": ureg.kelvin,
+            "[substance]": ureg.mole, "[luminosity]": ureg.candela}
+    unit = ureg.dimensionless
+    for name, power in dim.items():
+        unit = unit * base[name] ** power
+    return unit
+
+
 
 class DisplayUnit(NamedTuple):
     unit: Any        # pint unit the magnitude is shown in
@@ -67,12 +113,12 @@ class DisplayUnit(NamedTuple):
 def _bases() -> dict:
     global _by_dimension
     if _by_dimension is None:
-        _by_dimension = {units.ureg.Unit(b.pint_name).dimensionality: b for b in _BASES}
+        _by_dimension = {ureg.Unit(b.pint_name).dimensionality: b for b in _BASES}
     return _by_dimension
 
 
-def _si_magnitudes(quantity) -> np.ndarray:
-    return np.asarray(units.to_si(quantity)[0], dtype=float)
+def _si_magnitudes(value) -> np.ndarray:
+    return np.asarray(value.to_base_units()._magnitude, dtype=float)
 
 
 def display_unit(quantity) -> DisplayUnit:
@@ -81,7 +127,7 @@ def display_unit(quantity) -> DisplayUnit:
     dim = quantity.dimensionality
     base = _bases().get(dim)
     if base is None:
-        return _compound(units.unit_for_dimension(dim))
+        return _compound(unit_for_dimension(dim))
     values = np.abs(_si_magnitudes(quantity)).ravel()
     values = values[np.isfinite(values) & (values > 0)]
     chosen = " " if " " in base.prefixes else base.prefixes[0]
@@ -94,7 +140,7 @@ def display_unit(quantity) -> DisplayUnit:
 
 def _prefixed(base: _Base, prefix: str) -> DisplayUnit:
     long_prefix = _PREFIX[prefix][0]
-    unit = units.ureg.Unit(long_prefix + base.pint_name)
+    unit = ureg.Unit(long_prefix + base.pint_name)
     if prefix == " ":
         symbol, name = base.symbol, base.name
     else:
@@ -176,7 +222,7 @@ def formatted(quantity, spec: str) -> str:
         else:
             numbers = format(magnitude, spec)
     except ValueError:  # one of pint's specs ("~P", "L"): pint formats it
-        return units.ureg.formatter.format_quantity(quantity, spec)
+        return ureg.formatter.format_quantity(quantity, spec)
     return f"{numbers} {shown.symbol}"
 
 
@@ -243,3 +289,6 @@ def _latex_number(value) -> str:
         mantissa, exponent = number.split("e")
         return rf"{mantissa.rstrip('.')} \times 10^{{{int(exponent)}}}"
     return number
+
+
+show_with(sys.modules[__name__])

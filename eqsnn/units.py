@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 from eqsnn._pint import pint
 import eqsnn.unit_names as unit_names
-from eqsnn.quantity import Registry
+from eqsnn.quantity import ureg
+from eqsnn.quantity_display import short, unit_for_dimension
 
 __all__ = [
     "ureg", "Quantity", "Unit", "Dimension", "DIMENSIONLESS",
@@ -23,20 +24,9 @@ __all__ = [
     "is_quantity", "get_unit",
 ]
 
-# One registry for the whole package. ``cache_folder=":auto:"`` keeps pint's parsed
-# definitions in the platform cache dir: it cuts the registry build from ~0.1 s to ~0.015 s,
-# which matters for a warm `python script.py` whose whole budget is well under a second.
-# The registry makes eqsnn's Quantity (eqsnn.quantity): dimensionless results are plain.
-try:
-    ureg = Registry(cache_folder=":auto:")
-except Exception:  # read-only home, odd platforms: a slower registry still works
-    ureg = Registry()
-
-# Unpickled quantities attach to pint's application registry: make it this one, so a
-# quantity sent to another process (sweep workers, multiprocessing) comes back usable
-# with eqsnn's units instead of raising "different registries".
-pint.set_application_registry(ureg)
-
+# The one registry (eqsnn.quantity, pint's application registry too) makes eqsnn's
+# Quantity: dimensionless results are plain. Importing eqsnn.quantity_display here makes
+# quantities print as people read them.
 Quantity = ureg.Quantity
 Unit = ureg.Unit
 Dimension = type(ureg.volt.dimensionality)  # pint's UnitsContainer
@@ -162,46 +152,6 @@ def _sequence_to_si(values: Any, what: str) -> tuple[np.ndarray, Dimension]:
         raise InvalidValueError(f"{what} cannot form an array: {error}") from None
 
 
-# Units shown to users for a dimension, in order of preference. A dimension not listed
-# falls back to the product of SI base units.
-_PREFERRED = [
-    "volt", "second", "ampere", "siemens", "farad", "ohm", "hertz", "meter", "coulomb",
-    "mole", "molar", "kelvin", "volt/second", "ampere/second", "siemens/second",
-    "ampere/meter**2", "siemens/meter**2", "farad/meter**2", "volt**2", "second**2",
-    "1/volt", "1/second/volt", "ampere/volt", "ampere/volt**2", "siemens/volt",
-    "volt/ampere", "joule", "watt",
-]
-_preferred_units: dict | None = None
-
-
-def unit_for_dimension(dim: Dimension) -> pint.Unit:
-    """A readable SI unit with dimension ``dim`` (``volt`` rather than kg·m²/(A·s³))."""
-    global _preferred_units
-    if dim == DIMENSIONLESS:
-        return ureg.dimensionless
-    if _preferred_units is None:
-        _preferred_units = {}
-        for name in _PREFERRED:
-            unit = ureg.parse_units(name)
-            _preferred_units.setdefault(unit.dimensionality, unit)
-    unit = _preferred_units.get(dim)
-    if unit is not None:
-        return unit
-    # Already a product of SI base units; converting it again would multiply out the
-    # kilogram's prefix, which overflows for absurd powers (kg**103).
-    return _base_product(dim)
-
-
-def _base_product(dim: Dimension):
-    base = {"[length]": ureg.meter, "[mass]": ureg.kilogram, "[time]": ureg.second,
-            "[current]": ureg.ampere, "[temperature]": ureg.kelvin,
-            "[substance]": ureg.mole, "[luminosity]": ureg.candela}
-    unit = ureg.dimensionless
-    for name, power in dim.items():
-        unit = unit * base[name] ** power
-    return unit
-
-
 def format_dimension(dim: Dimension) -> str:
     """A person's name for a dimension: ``volt``, ``amp/meter**2``, ``1``."""
     if dim == DIMENSIONLESS:
@@ -212,7 +162,6 @@ def format_dimension(dim: Dimension) -> str:
 def describe(value: Any) -> str:
     """A value as a person writes it, for messages: ``-5 ms``, ``0.5 nA``, ``'abc'``."""
     if isinstance(value, Quantity):
-        from eqsnn.quantity_display import short
         return short(value)
     return str(value) if is_quantity(value) else repr(value)
 
