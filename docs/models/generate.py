@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from eqsnn import models
-from eqsnn.models.base import format_value
+from eqsnn.models.values import format_value
 from eqsnn.models.docs import figure_panels, pages, slug, step_response
 
 HERE = Path(__file__).resolve().parent

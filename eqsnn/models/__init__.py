@@ -9,8 +9,8 @@ simulate it; change values with ``model.with_parameters(...)``.
 >>> cells = Izhikevich("CH").group(100)          # doctest: +SKIP
 
 ``catalogue()`` lists every model and preset by name; ``get(name)`` builds one.
-Analysis (resting state, fixed points, nullclines, f–I curves) is in
-:mod:`eqsnn.models.analysis`.
+Analysis: resting state and fixed points in :mod:`eqsnn.models.analysis`, nullclines in
+:mod:`eqsnn.models.phase_plane`, f–I curves in :mod:`eqsnn.models.firing`.
 """
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ from typing import Callable
 
 from eqsnn.errors import InvalidValueError
 from eqsnn.models.adex import NAUD_PATTERNS, AdEx
-from eqsnn.models.analysis import (FICurve, FixedPoint, Nullclines, fi_curve, fixed_points,
-                                   jacobian, nullclines, resting_state)
+from eqsnn.models.analysis import FixedPoint, fixed_points, jacobian, resting_state
 from eqsnn.models.base import REST, Model
 from eqsnn.models.fhn import FitzHughNagumo
+from eqsnn.models.firing import FICurve, fi_curve
 from eqsnn.models.hh import HodgkinHuxley, TraubMiles
 from eqsnn.models.izhikevich import Izhikevich, Izhikevich2007
 from eqsnn.models.lif import LIF, lif_rate
+from eqsnn.models.phase_plane import Nullclines, nullclines
 from eqsnn.models import stdp, synapses  # noqa: E402  (synapse models and STDP rules)
 from eqsnn.models.synapses import SynapseModel
 

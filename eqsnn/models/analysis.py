@@ -4,9 +4,10 @@
 * :func:`fixed_points` — every steady state, with the Jacobian's eigenvalues and a
   stability classification;
 * :func:`jacobian` — the symbolic Jacobian of the right-hand sides;
-* :func:`nullclines` — the nullclines of a two-variable model on a grid;
-* :func:`fi_curve` — firing rate against constant input, simulated (one network, one
-  compile, one neuron per current).
+* :func:`~eqsnn.models.phase_plane.nullclines` — the nullclines of a two-variable model
+  on a grid (:mod:`eqsnn.models.phase_plane`);
+* :func:`~eqsnn.models.firing.fi_curve` — firing rate against constant input,
+  simulated (one network, one compile, one neuron per current; :mod:`eqsnn.models.firing`).
 
 How steady states are found: a variable that appears linearly in an equation
 (a gating variable in its own kinetics, ``u`` in Izhikevich's, ``w`` in AdEx's) is solved
@@ -17,7 +18,6 @@ grid, refined by bisection). Nothing is simulated.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -30,8 +30,7 @@ from eqsnn.equations import functions as fn
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import InvalidValueError, UnsupportedEquationsError
 
-__all__ = ["FixedPoint", "Nullclines", "FICurve", "resting_state", "fixed_points",
-           "jacobian", "nullclines", "fi_curve"]
+__all__ = ["FixedPoint", "resting_state", "fixed_points", "jacobian"]
 
 _VOLT = units.ureg.volt.dimensionality
 # Where to look for steady states of a variable, in SI units, by dimension.
@@ -70,39 +69,6 @@ class FixedPoint:
     def __str__(self) -> str:
         values = ", ".join(f"{k} = {_short(v)}" for k, v in self.state.items())
         return f"{self.stability} at {values}"
-
-
-@dataclass(frozen=True)
-class Nullclines:
-    """The nullclines of a two-variable model: ``y`` as functions of ``x`` on a grid.
-
-    ``x_nullcline`` holds the curves where ``dx/dt = 0`` and ``y_nullcline`` those where
-    ``dy/dt = 0`` (a list: a nullcline can have several branches); ``expressions`` the
-    symbolic branches, for display.
-    """
-
-    x_var: str
-    y_var: str
-    x: Any
-    x_nullcline: list
-    y_nullcline: list
-    expressions: dict[str, list]
-
-
-@dataclass(frozen=True)
-class FICurve:
-    """Firing rate against constant input.
-
-    ``rates``: spikes after ``transient`` divided by the time after it;
-    ``isi_rates``: 1/(mean inter-spike interval) after ``transient`` (0 with fewer than
-    two spikes) — the steady rate, free of the counting error of a finite window.
-    """
-
-    currents: Any
-    rates: Any
-    isi_rates: Any
-    counts: np.ndarray
-    spike_trains: dict[int, np.ndarray]
 
 
 # --- the equations as numbers ---------------------------------------------------------------
@@ -359,130 +325,6 @@ def resting_state(model, *, search: Sequence[Any] | None = None, **params: Any) 
             f"{model.name!r} has no stable resting state for these values (steady states: "
             f"{found})", hint="with this input the model fires or oscillates; lower the input")
     return dict(stable[0].state)
-
-
-# --- phase plane ---------------------------------------------------------------------------
-def nullclines(model, x_var: str = "v", y_var: str | None = None,
-               x_range: Sequence[Any] | None = None, *, n: int = 400,
-               **params: Any) -> Nullclines:
-    """The nullclines of a two-variable model (Izhikevich, FitzHugh–Nagumo, AdEx).
-
-    Each nullcline is solved symbolically for ``y_var`` as a function of ``x_var`` and
-    evaluated at ``n`` points of ``x_range`` (default: -100 mV to 0 mV for a voltage,
-    -2.5 to 2.5 if dimensionless). Other differential variables, if any, are held at
-    values given in ``params``.
-    """
-    eqs = model.parsed()
-    names = list(eqs.differential)
-    if y_var is None:
-        others = [n for n in names if n != x_var]
-        y_var = others[0] if others else None
-    for name in (x_var, y_var):
-        if name not in names:
-            close = difflib.get_close_matches(str(name), names, n=1)
-            raise InvalidValueError(
-                f"{name!r} is not a differential variable of {model.name!r}",
-                hint=(f"did you mean {close[0]!r}? " if close else "") +
-                     f"its variables are {', '.join(names)}")
-    held = {k: v for k, v in params.items() if k in names}
-    constants = {k: v for k, v in params.items() if k not in names}
-    subs = {symbol(k): v for k, v in _values(model, constants).items()}
-    subs.update({symbol(k): float(units.to_si(v)[0]) for k, v in held.items()})
-    x, y = symbol(x_var), symbol(y_var)
-    missing = [n for n in names if n not in (x_var, y_var) and n not in held]
-    if missing:
-        raise InvalidValueError(f"nullclines of {x_var} and {y_var} need values for the "
-                                f"other variables: {', '.join(missing)}")
-    x_dim, y_dim = eqs.differential[x_var].dim, eqs.differential[y_var].dim
-    if x_range is None:
-        x_range = (-0.1, 0.0) if x_dim == _VOLT else (-2.5, 2.5)
-    low, high = (float(units.to_si(v)[0]) for v in x_range)
-    grid = np.linspace(low, high, n)
-    curves, expressions = {}, {}
-    for name in (x_var, y_var):
-        expr = eqs.rhs(name).subs(subs)
-        branches = sympy.solve(expr, y)
-        if not branches:
-            raise UnsupportedEquationsError(
-                f"cannot solve d{name}/dt = 0 for {y_var} in {model.name!r}")
-        expressions[name] = branches
-        curves[name] = [units.from_si(np.real(np.asarray(_numeric(b, x)(grid)) *
-                                              np.ones_like(grid)), y_dim) for b in branches]
-    return Nullclines(x_var, y_var, units.from_si(grid, x_dim), curves[x_var], curves[y_var],
-                      expressions)
-
-
-# --- simulation --------------------------------------------------------------------------
-def fi_curve(model, currents: Any, duration: Any = None, *, transient: Any = None,
-             dt: Any = None, backend: str | None = None, method: str | None = None) -> FICurve:
-    """Firing rate against constant input: one neuron per current, one network.
-
-    All currents are simulated together, as one group in one network run (one compile),
-    so a fine sweep costs little more than a single neuron on the Cython backend.
-
-    Parameters
-    ----------
-    model
-        A model with an input parameter (``model.input``, usually ``I``).
-    currents
-        The input values (a quantity array in the unit of the input).
-    duration
-        Simulated time (default 1 s).
-    transient
-        Time at the start not counted (default 0): for adapting models pass a few
-        hundred ms to measure the steady rate.
-    dt, backend, method
-        Passed to the network and the group (default dt: 0.1 ms).
-
-    Returns
-    -------
-    FICurve
-        ``rates`` and ``isi_rates`` in Hz, one per current, with the spike counts and
-        the spike times (seconds) of each neuron.
-
-    Raises
-    ------
-    InvalidValueError
-        If the model declares no input parameter ``model.input``, or the transient is
-        not shorter than the duration.
-    """
-    from eqsnn.runtime import Network, SpikeMonitor
-    ms, second = units.ureg.ms, units.ureg.second
-    if model.input not in model.parameter_names:
-        raise InvalidValueError(
-            f"fi_curve needs an input parameter, but {model.name!r} declares no "
-            f"{model.input!r}", hint=f"declare it in the equations ('{model.input} : amp') "
-                                    f"and use it in the membrane equation")
-    duration = 1 * second if duration is None else duration
-    transient = 0 * ms if transient is None else transient
-    dt = 0.1 * ms if dt is None else dt
-    start, stop = float(units.to_si(transient)[0]), float(units.to_si(duration)[0])
-    if not 0 <= start < stop:
-        raise InvalidValueError(
-            f"the transient ({_short(transient)}) must be shorter than the duration "
-            f"({_short(duration)})", hint="lengthen the run or shorten the transient")
-    count = int(np.size(units.to_si(currents)[0]))
-    kwargs = {"method": method} if method is not None else {}
-    group = model.group(count, name="fi_curve", **kwargs)
-    setattr(group, model.input, currents)
-    spikes = SpikeMonitor(group)
-    Network(group, spikes, dt=dt, backend=backend).run(duration)
-    trains = _spike_trains(spikes.i, spikes.t_, count)
-    counts = np.array([np.count_nonzero(train >= start) for train in trains.values()])
-    isi_rates = np.zeros(count)
-    for k, train in trains.items():
-        late = train[train >= start]
-        if late.size >= 2:
-            isi_rates[k] = 1.0 / np.mean(np.diff(late))
-    hz = units.ureg.hertz
-    return FICurve(currents, counts / (stop - start) * hz, isi_rates * hz, counts, trains)
-
-
-def _spike_trains(indices: np.ndarray, times: np.ndarray, count: int) -> dict[int, np.ndarray]:
-    """Spike times of each neuron, in time order (one stable sort, not N scans)."""
-    order = np.argsort(indices, kind="stable")
-    bounds = np.searchsorted(indices[order], np.arange(count + 1))
-    return {k: times[order[bounds[k]:bounds[k + 1]]] for k in range(count)}
 
 
 def _short(value: Any) -> str:

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from eqsnn import units
-from eqsnn.models.base import Model, format_value, markdown_card
+from eqsnn.models.base import Model
+from eqsnn.models.cards import markdown_card
+from eqsnn.models.values import format_value
 
 __all__ = ["render_markdown", "pages", "slug",
            "Panel", "figure_panels", "step_response", "figure_caption"]
@@ -50,7 +52,7 @@ def _derivation(model: Model) -> str | None:
 
 def render_markdown(model: Model, *, derivation: bool = True, figure: str | None = None,
                     caption: str | None = None) -> str:
-    """A documentation page for ``model``: its card (:func:`eqsnn.models.base.markdown_card`)
+    """A documentation page for ``model``: its card (:func:`eqsnn.models.cards.markdown_card`)
     with the step-by-step derivation of the update if ``derivation`` (needs the
     integrators), and ``figure`` (path of an image, relative to the page) with ``caption``.
     """

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from eqsnn import units
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
+from eqsnn.models.values import format_value
 from eqsnn.units import mV, ms, nS, pA
 
 __all__ = ["SynapseModel", "VoltageJump", "ExponentialCurrent", "ExponentialConductance",
@@ -135,7 +136,6 @@ class SynapseModel:
         return tuple(names)
 
     def __str__(self) -> str:
-        from eqsnn.models.base import format_value
         lines = [f"{self.name} — {self.description}" if self.description else self.name,
                  "  equations:"]
         lines += [f"    {line}" for line in self.equations.splitlines()]

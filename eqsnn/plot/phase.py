@@ -1,8 +1,8 @@
 """Phase planes of two-variable models: vector field, nullclines, fixed points and
 trajectories — the picture that explains why a neuron spikes, bursts or rests.
 
-Nullclines and fixed points come from :mod:`eqsnn.models.analysis` (solved with SymPy,
-not traced numerically); trajectories are simulated with eqsnn itself, so resets after
+Nullclines and fixed points come from :mod:`eqsnn.models.phase_plane` and
+:mod:`eqsnn.models.analysis` (solved with SymPy, not traced numerically); trajectories are simulated with eqsnn itself, so resets after
 spikes show as jumps, exactly as the network would see them.
 """
 from __future__ import annotations
@@ -134,13 +134,13 @@ def phase_plane(model: Any, ax: Any = None, *, x_var: str = "v", y_var: str | No
         Nullclines are lines labelled ``"dv/dt = 0"`` etc., fixed points a marker line
         labelled with their stability, trajectories lines with ``gid`` "trajectory".
     """
-    from eqsnn.models import analysis
+    from eqsnn.models import analysis, phase_plane
     from eqsnn.units import ms
     ax = axes(ax)
     x_var, y_var = _variables(model, x_var, y_var)
     dims = {n: model.parsed().differential[n].dim for n in (x_var, y_var)}
     xs = _si_range(x_range, (-0.1, 0.0) if dims[x_var] == _VOLT else (-2.5, 2.5))
-    curves = analysis.nullclines(model, x_var, y_var, x_range=[units.from_si(v, dims[x_var])
+    curves = phase_plane.nullclines(model, x_var, y_var, x_range=[units.from_si(v, dims[x_var])
                                                                 for v in xs], **params)
     _, x_unit = display(units.from_si(np.array(xs), dims[x_var]))
     y_si = [np.asarray(units.to_si(c)[0], dtype=float) for c in curves.x_nullcline + curves.y_nullcline]

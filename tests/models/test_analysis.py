@@ -7,7 +7,8 @@ import sympy
 from eqsnn import models
 from eqsnn.errors import InvalidValueError
 from eqsnn.models import LIF, AdEx, FitzHughNagumo, HodgkinHuxley, Izhikevich
-from eqsnn.models.analysis import fixed_points, jacobian, nullclines, resting_state
+from eqsnn.models.analysis import fixed_points, jacobian, resting_state
+from eqsnn.models.phase_plane import nullclines
 from eqsnn.units import mV, nA, pA, uA, cm2
 
 pytest.importorskip("eqsnn.equations", reason="needs the parser")
