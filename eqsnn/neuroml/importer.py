@@ -27,17 +27,17 @@ from typing import Any
 import numpy as np
 
 from eqsnn.errors import EqsnnError
-from eqsnn.neuroml.dimensions import pint_dimension, unit_string
 from eqsnn.neuroml.dynamics import Translated, translate_component
 from eqsnn.neuroml.errors import NeuroMLError, UnsupportedNeuroMLError
+from eqsnn.neuroml.import_inputs import add_inputs
+from eqsnn.neuroml.import_monitors import add_monitors
+from eqsnn.neuroml.import_synapses import make_synapses, projection_plans
 from eqsnn.neuroml.lems import Component, Library
-from eqsnn.neuroml.model import (NeuroMLModel, NeuroMLWarning, descendants, identifier,
-                                 initialise, per_second, summed_exposures, unit_quantity)
+from eqsnn.neuroml.model import NeuroMLModel, NeuroMLWarning, initialise, per_second
 
 __all__ = ["NeuroMLModel", "NeuroMLWarning", "load"]
 
 _CELL_REFERENCE = re.compile(r"^(?:\.\./)?(\w+)(?:\[(\d+)\]|/(\d+)(?:/\w+)?)?$")
-_POISSON_INPUTS = ("poissonFiringSynapse", "transientPoissonFiringSynapse")
 _UNSUPPORTED_NETWORK = ("electricalProjection", "continuousProjection", "region")
 
 
@@ -138,22 +138,22 @@ class _Importer:
         for child in self.net.children_of("population", "populationList"):
             self._population(child)
         for child in self.net.children_of("explicitInput"):
-            self._inputs(child.attrs.get("input"), [child], child, None)
+            add_inputs(self, child.attrs.get("input"), [child], child, None)
         for child in self.net.children_of("inputList"):
-            self._inputs(child.attrs.get("component"), child.children_of("input", "inputW"),
+            add_inputs(self, child.attrs.get("component"), child.children_of("input", "inputW"),
                          child, child.attrs.get("population"))
-        projections = self._projection_plans()
+        projections = projection_plans(self)
         for plan in projections:
             for exposure, name, unit in plan["sums"]:
-                self._contribute(plan["post"], exposure, name, unit)
+                self.contribute(plan["post"], exposure, name, unit)
         for pop_id in self.populations:
             self._group(pop_id)
         for plan in projections:
-            self._synapses(plan)
+            make_synapses(self, plan)
         for step in self.later:
             step()
         if self.want_monitors and self.simulation is not None:
-            self._monitors()
+            add_monitors(self)
         return self.model
 
     # --- populations ------------------------------------------------------------------
@@ -199,7 +199,7 @@ class _Importer:
                                         f"{self.sizes[pop]} cells")
         return pop, position
 
-    def _contribute(self, pop: str, exposure: str, name: str, unit: str) -> None:
+    def contribute(self, pop: str, exposure: str, name: str, unit: str) -> None:
         """``name`` (a parameter of the group, set by summed synapses) adds to the
         group's ``select="synapses[*]/<exposure>"`` sum."""
         self.contributions[pop].setdefault(("synapses", exposure), []).append(name)
@@ -247,7 +247,7 @@ class _Importer:
                 break
             except EqsnnError as exc:
                 if not per_second(lines, exc, component):
-                    raise self._translation_error(component, exc) from None
+                    raise self.translation_error(component, exc) from None
         for name, values in self.extra_values[pop_id].items():
             setattr(group, name, values)
         self.model.groups[pop_id] = group
@@ -277,240 +277,10 @@ class _Importer:
         steps = int(np.floor(tr.refractory / self.dt + 1e-9)) + 2
         return steps * self.dt * second
 
-    def _translation_error(self, component: Component, exc: EqsnnError) -> NeuroMLError:
+    def translation_error(self, component: Component, exc: EqsnnError) -> NeuroMLError:
         rtype = self.lib.resolve(component.type)
         where = rtype.dynamics if rtype.dynamics is not None else component.element
         return self.lib.error(
             where, f"the equations eqsnn made of {component.type} {component.id!r} are "
                    f"refused: {exc.message}" + (f"\n{exc.span.render()}" if exc.span else ""),
             hint=exc.hint, cls=UnsupportedNeuroMLError)
-
-    # --- inputs -----------------------------------------------------------------------
-    def _inputs(self, input_id: str | None, entries: list[Component], where: Component,
-                population: str | None) -> None:
-        component = self.component(input_id, where.element)
-        targets: dict[str, np.ndarray] = {}
-        for entry in entries:
-            pop, position = self.cell(entry.attrs.get("target"), entry.element, population)
-            weights = targets.setdefault(pop, np.zeros(self.sizes[pop]))
-            weights[position] += float(entry.attrs.get("weight", 1.0))
-        if component.type in _POISSON_INPUTS:
-            for pop, weights in targets.items():
-                self._poisson_input(component, pop, weights, where)
-            return
-        label = identifier(where.id or input_id)
-        for pop, weights in targets.items():
-            self._time_input(component, pop, weights, label, where)
-
-    def _time_input(self, component: Component, pop: str, weights: np.ndarray, label: str,
-                    where: Component) -> None:
-        """An input whose state is set by conditions on time (pulse, sine, ramp): a
-        subexpression of the target, scaled by each neuron's summed input weight."""
-        rtype = self.lib.resolve(component.type, component.element)
-        prefix = f"{label}_"
-        # jNeuroML advances a cell's inputs before the cell, to the end of the step
-        # (t + dt); a cell with regimes reads them as they were at the step's start.
-        cell_type = self.lib.resolve(self.populations[pop].type)
-        has_regimes = cell_type.dynamics is not None and any(
-            getattr(e, "tag", "").endswith("Regime") for e in cell_type.dynamics)
-        tr = translate_component(self.lib, component, prefix=prefix, each_step="expression",
-                                 end_of_step_time=not has_regimes)
-        if tr.states or rtype.requirements:
-            raise self.lib.error(
-                rtype.dynamics if rtype.dynamics is not None else component.element,
-                f"the input {component.type} {component.id!r} has its own state or reads "
-                f"the cell ({', '.join(rtype.requirements) or ', '.join(tr.states)}); eqsnn "
-                f"imports inputs that are functions of time, and Poisson inputs",
-                cls=UnsupportedNeuroMLError)
-        weight = f"{prefix}inputs"
-        for exposure in rtype.exposures:
-            if exposure not in tr.names:
-                continue
-            dim = tr.dims[tr.names[exposure]]
-            name = f"{prefix}{exposure}_total"
-            self.contributions[pop].setdefault(("synapses", exposure), []).append(name)
-            self.extra_lines[pop].append(f"{name} = {weight}*{tr.names[exposure]} : "
-                                         f"{unit_string(dim)}")
-        self.extra_lines[pop] += [line for line in tr.lines] + [f"{weight} : 1"]
-        self.extra_namespace[pop].update(tr.namespace)
-        self.extra_values[pop][weight] = weights
-        self.model.translations[f"{where.id or component.id}:{pop}"] = tr
-
-    def _poisson_input(self, component: Component, pop: str, weights: np.ndarray,
-                       where: Component) -> None:
-        """``poissonFiringSynapse``: Poisson spikes at ``averageRate`` into one synapse
-        per target (``transient…``: only from ``delay`` for ``duration``)."""
-        from eqsnn import PoissonGroup
-        lib = self.lib
-        rate = lib.quantity(component.attrs.get("averageRate"), "per_time", component.element)[0]
-        targets = np.flatnonzero(weights)
-        label = identifier(f"{where.id or component.id}_{pop}")
-        namespace = {"rate": rate * unit_quantity("hertz")}
-        rates = "rate"
-        if component.type == "transientPoissonFiringSynapse":
-            delay = lib.quantity(component.attrs.get("delay"), "time", component.element)[0]
-            duration = lib.quantity(component.attrs.get("duration"), "time",
-                                    component.element)[0]
-            namespace.update(delay=delay * unit_quantity("second"), duration=duration * unit_quantity("second"))
-            rates = "rate*(t >= delay and t < delay + duration)"
-        source = PoissonGroup(targets.size, rates, namespace=namespace, name=f"{label}_spikes")
-        self.model.inputs[source.name] = source
-        synapse = self.component(component.attrs.get("synapse"), component.element)
-        plan = {"name": label, "kind": "poisson", "pre": None, "post": pop,
-                "synapse": synapse, "pairs": (np.arange(targets.size), targets),
-                "weights": None, "delays": None, "input_weights": weights[targets],
-                "element": where.element, "source": source}
-        plan["sums"] = self._synapse_sums(synapse, pop, label, where.element)
-        for exposure, name, unit in plan["sums"]:
-            self._contribute(pop, exposure, name, unit)
-        self.later.append(lambda plan=plan: self._synapses(plan))
-
-    # --- projections ------------------------------------------------------------------
-    def _projection_plans(self) -> list[dict]:
-        plans = []
-        for proj in self.net.children_of("projection"):
-            pre = proj.attrs.get("presynapticPopulation")
-            post = proj.attrs.get("postsynapticPopulation")
-            for side in (pre, post):
-                if side not in self.populations:
-                    raise self.lib.error(proj.element, f"the projection {proj.id!r} names "
-                                                       f"no population {side!r}")
-            synapse = self.component(proj.attrs.get("synapse"), proj.element)
-            connections = proj.children_of("connection", "connectionWD")
-            pairs = [(self.cell(c.attrs.get("preCellId"), c.element, pre)[1],
-                      self.cell(c.attrs.get("postCellId"), c.element, post)[1])
-                     for c in connections]
-            plan = self._plan(proj.id, pre, post, synapse, pairs, connections, proj.element)
-            plans.append(plan)
-        grouped: dict[tuple, list[Component]] = {}
-        for conn in self.net.children_of("synapticConnection", "synapticConnectionWD"):
-            pre, _ = self.cell(conn.attrs.get("from"), conn.element)
-            post, _ = self.cell(conn.attrs.get("to"), conn.element)
-            grouped.setdefault((pre, post, conn.attrs.get("synapse")), []).append(conn)
-        for (pre, post, synapse_id), conns in grouped.items():
-            synapse = self.component(synapse_id, conns[0].element)
-            pairs = [(self.cell(c.attrs.get("from"), c.element)[1],
-                      self.cell(c.attrs.get("to"), c.element)[1]) for c in conns]
-            plans.append(self._plan(f"{pre}_to_{post}_{synapse_id}", pre, post, synapse,
-                                    pairs, conns, conns[0].element))
-        return plans
-
-    def _plan(self, name, pre, post, synapse, pairs, connections, element) -> dict:
-        lib = self.lib
-        weights = [float(c.attrs.get("weight", 1.0)) for c in connections]
-        delays = [lib.quantity(c.attrs["delay"], "time", c.element)[0]
-                  if "delay" in c.attrs else 0.0 for c in connections]
-        plan = {"name": identifier(name), "kind": "projection", "id": name,
-                "pre": pre, "post": post, "synapse": synapse,
-                "pairs": (np.array([p for p, _ in pairs], dtype=np.int64),
-                          np.array([q for _, q in pairs], dtype=np.int64)),
-                "weights": np.array(weights), "delays": np.array(delays),
-                "input_weights": None, "element": element}
-        plan["sums"] = self._synapse_sums(synapse, post, identifier(name), element)
-        return plan
-
-    def _synapse_sums(self, synapse: Component, post: str, label: str, where) -> list:
-        """``(exposure, target parameter, unit)`` for each exposure of the synapse that
-        the target cell sums (``select="synapses[*]/i"``: ``i``; ``I`` for the
-        dimensionless cells; any other name a user's cell sums)."""
-        rtype = self.lib.resolve(synapse.type, synapse.element)
-        cell_type = self.lib.resolve(self.populations[post].type)
-        wanted = summed_exposures(cell_type)
-        sums = []
-        for exposure in wanted:
-            if exposure in rtype.exposures:
-                dim = pint_dimension(self.lib.dimensions.get(rtype.exposures[exposure], {}))
-                sums.append((exposure, f"{exposure}_{label}", unit_string(dim)))
-        if not sums:
-            raise self.lib.error(where, f"the synapse {synapse.id!r} ({synapse.type}) exposes "
-                                        f"none of {sorted(wanted) or ['i']}, which the cells "
-                                        f"of {post!r} ({cell_type.name}) sum")
-        return sums
-
-    def _synapses(self, plan: dict) -> None:
-        from eqsnn import Synapses
-        synapse, post = plan["synapse"], plan["post"]
-        rtype = self.lib.resolve(synapse.type, synapse.element)
-        requirements = {name: f"{self._cell_name(post, name, plan['element'])}_post"
-                        for name in rtype.requirements}
-        tr = translate_component(self.lib, synapse, requirements=requirements,
-                                 per_item_properties=True)
-        if tr.per_step or tr.threshold:
-            raise self.lib.error(rtype.dynamics, f"the synapse {synapse.type} has conditions "
-                                                 f"of its own, which eqsnn synapses cannot check",
-                                 cls=UnsupportedNeuroMLError)
-        lines = list(tr.lines)
-        scale = ""
-        if plan["input_weights"] is not None:
-            lines.append("input_weight : 1")
-            scale = "input_weight*"
-        for exposure, name, unit in plan["sums"]:
-            lines.append(f"{name}_post = {scale}{tr.names[exposure]} : {unit} (summed)")
-        pre_group = plan.get("source") or self.model.groups[plan["pre"]]
-        try:
-            syn = Synapses(pre_group, self.model.groups[post], "\n".join(lines),
-                           on_pre="\n".join(tr.on_event.get("in", [])) or None,
-                           method=self.method, namespace=tr.namespace,
-                           name=identifier(plan.get("id") or plan["name"]))
-            i, j = plan["pairs"]
-            if i.size:
-                syn.connect(i=i, j=j)
-                initialise(syn, tr)
-                for name, value in tr.properties.items():
-                    setattr(syn, name, value)
-                if plan["weights"] is not None and "weight" in tr.names:
-                    setattr(syn, tr.names["weight"], plan["weights"])
-                if plan["input_weights"] is not None:
-                    syn.input_weight = plan["input_weights"]
-                if plan["delays"] is not None and np.any(plan["delays"]):
-                    from eqsnn.units import second
-                    syn.delay = plan["delays"] * second
-        except EqsnnError as exc:
-            raise self._translation_error(synapse, exc) from None
-        key = plan.get("id") or plan["name"]
-        (self.model.synapses if plan["kind"] == "projection" else self.model.inputs)[key] = syn
-        self.model.translations[key] = tr
-
-    def _cell_name(self, pop: str, lems_name: str, where) -> str:
-        tr = self.model.translations.get(pop)
-        if tr is not None and lems_name in tr.names:
-            return tr.names[lems_name]
-        return lems_name
-
-    # --- monitors ---------------------------------------------------------------------
-    def _monitors(self) -> None:
-        from eqsnn import SpikeMonitor, StateMonitor
-        wanted: dict[str, dict[str, list[int]]] = {}
-        columns: list[tuple[str, str, str, int]] = []
-        for element in descendants(self.simulation, ("OutputColumn", "Line")):
-            if "/" not in element.attrs.get("quantity", ""):
-                continue   # the time column
-            pop, index, variable = self._quantity_path(element)
-            columns.append((element.id, pop, variable, index))
-            record = wanted.setdefault(pop, {}).setdefault(variable, [])
-            if index not in record:
-                record.append(index)
-        for pop, variables in wanted.items():
-            indices = sorted({k for rows in variables.values() for k in rows})
-            monitor = StateMonitor(self.model.groups[pop], sorted(variables), record=indices,
-                                   name=f"{pop}.state")
-            self.model.monitors[monitor.name] = monitor
-        for column_id, pop, variable, index in columns:
-            monitor = self.model.monitors[f"{pop}.state"]
-            self.model.columns[column_id] = (monitor, variable,
-                                             int(np.searchsorted(monitor.record, index)))
-        for element in descendants(self.simulation, ("EventSelection",)):
-            pop, _ = self.cell(element.attrs.get("select"), element.element)
-            name = f"{pop}.spikes"
-            if name not in self.model.monitors:
-                self.model.monitors[name] = SpikeMonitor(self.model.groups[pop], name=name)
-
-    def _quantity_path(self, element: Component) -> tuple[str, int, str]:
-        quantity = element.attrs.get("quantity", "")
-        head, _, variable = quantity.rpartition("/")
-        pop, index = self.cell(head, element.element)
-        tr = self.model.translations[pop]
-        if variable not in tr.names:
-            raise self.lib.error(element.element, f"{quantity!r}: the cells of {pop!r} have no "
-                                                  f"variable {variable!r}")
-        return pop, index, tr.names[variable]

@@ -1,0 +1,218 @@
+"""eqsnn Synapses as a LEMS ComponentType: how a synapse reaches its target (one
+``(summed)`` current, or increments of linearly decaying target variables, moved into
+the synapse), its own equations, on_pre as an ``OnEvent``, and NeuroML's weight."""
+from __future__ import annotations
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.neuroml.errors import UnsupportedNeuroMLError
+from eqsnn.neuroml.lems_printer import UnsupportedExport
+from eqsnn.neuroml.writer import number, one_line
+
+__all__ = ["classify", "synapse_type"]
+
+
+def classify(writer, syn) -> None:
+    """How ``syn`` reaches its target: through one ``(summed)`` current, and/or by
+    incrementing variables of the target that decay linearly (``ge_post += w`` with
+    ``dge/dt = -ge/tau``). Such a variable is the sum of one copy per synapse, so in
+    NeuroML each synapse keeps its copy and the cell sums them."""
+    post = syn.post_group.name
+    summed = [e for e in syn.equations.entries if "summed" in e.flags]
+    if len(summed) > 1:
+        raise UnsupportedNeuroMLError(
+            f"{syn.name!r} has {len(summed)} (summed) variables; NeuroML sums the "
+            f"synapses of a cell into one current")
+    if summed:
+        target = summed[0].name[:-len("_post")]
+        if summed[0].dim != units.ureg.ampere.dimensionality:
+            raise UnsupportedNeuroMLError(
+                f"{syn.name!r} sums {summed[0].name} in "
+                f"{units.format_dimension(summed[0].dim)}; NeuroML synapses deliver a "
+                f"current (amp)")
+        if writer.summed_targets.setdefault(post, target) != target:
+            raise UnsupportedNeuroMLError(
+                f"{syn.name!r} sums into {post}.{target}, other synapses into "
+                f"{post}.{writer.summed_targets[post]}; NeuroML sums every synapse of a "
+                f"cell into one current")
+    kernels = []
+    if syn.pre.has_code:
+        for statement in syn.pre.statements:
+            name = str(statement.lhs)
+            if name.endswith("_post"):
+                kernels.append((name[:-5], _increment(writer, syn, name[:-5], statement)))
+    if not summed and not kernels:
+        raise UnsupportedNeuroMLError(
+            f"{syn.name!r} neither sums a current into its target nor increments a "
+            f"decaying variable of it; a NeuroML synapse acts through one of these")
+    writer.kernels[syn.name] = kernels
+    equations = syn.post_group.equations
+    for name, _ in kernels:
+        writer.kernel_variables.setdefault(post, {})[name] = equations[name]
+
+
+def _increment(writer, syn, name: str, statement):
+    """``x_post += e`` → ``e``, if ``x`` decays linearly and nothing else sets it."""
+    import sympy
+    group = syn.post_group
+    equations = group.equations
+    hint = ("NeuroML synapses change only their own state; a variable of the target "
+            "they increment must decay linearly (dge/dt = -ge/tau), as eqsnn's kernels "
+            "ExponentialCurrent / ExponentialConductance do")
+    if name not in equations.differential:
+        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre changes {name}_post, which "
+                                      f"has no differential equation", hint=hint)
+    entry = equations[name]
+    rhs = equations.rhs(name)
+    x = entry.symbol
+    slope = sympy.diff(rhs, x)
+    variables = set(equations.names)
+    if {s.name for s in slope.free_symbols} & variables \
+            or sympy.simplify(rhs - slope * x) != 0:
+        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre changes {name}_post, whose "
+                                      f"equation is not a linear decay", hint=hint)
+    if "unless refractory" in entry.flags or any(str(a.lhs) == name for a in group.reset):
+        raise UnsupportedNeuroMLError(f"{syn.name!r}: {group.name}.{name} is also changed "
+                                      f"by the cell (reset or refractoriness)", hint=hint)
+    increment = sympy.expand(statement.rhs - statement.lhs)
+    if statement.lhs in increment.free_symbols:
+        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre scales {name}_post; only "
+                                      f"increments add up over synapses", hint=hint)
+    return increment
+
+
+def synapse_type(writer, etree, syn):
+    equations = syn.equations
+    summed = next((e for e in equations.entries if "summed" in e.flags), None)
+    kernels = dict(writer.kernels[syn.name])
+    post_kernels = writer.kernel_variables.get(syn.post_group.name, {})
+    post_names = set()
+
+    def rename(name: str) -> str:
+        if name.endswith("_post"):
+            post_names.add(name[:-5])
+            return name[:-5]
+        if name.endswith("_pre"):
+            raise UnsupportedExport(f"{name}: a NeuroML synapse cannot read its source")
+        return name
+
+    if summed is not None:
+        writer.lems(summed.expr, f"{syn.name}: {summed.name}", rename)   # the _post names
+    voltage = post_names == {"v"}
+    if post_names - {"v"}:
+        raise UnsupportedNeuroMLError(
+            f"{syn.name!r} reads {sorted(post_names)} of its target; a NeuroML synapse "
+            f"can read the membrane potential v only")
+    base = "baseVoltageDepSynapse" if voltage else "baseSynapse"
+    ctype = etree.Element("ComponentType", name=f"eqsnn_{syn.name}", extends=base,
+                          description=f"eqsnn Synapses {syn.name!r}: "
+                                      f"{one_line(equations.source)}")
+    component = etree.Element("Component", id=f"{syn.name}_synapse",
+                              type=f"eqsnn_{syn.name}")
+    constants = dict(syn._constants)  # noqa: SLF001 - Synapses has no public namespace
+    for name in kernels:   # the target's constants in the moved equations
+        for symbol in syn.post_group.equations.rhs(name).free_symbols:
+            if symbol.name in syn.post_group.namespace:
+                value = syn.post_group.namespace[symbol.name]
+                if symbol.name in constants and constants[symbol.name].value != value.value:
+                    raise UnsupportedNeuroMLError(
+                        f"{syn.name!r} and its target both define {symbol.name!r}, "
+                        f"differently")
+                constants[symbol.name] = value
+    writer.constants(ctype, component, constants, syn.name)
+    for name, entry in post_kernels.items():
+        etree.SubElement(ctype, "Exposure", name=name, dimension=writer.dimension(entry.dim))
+    weight = _weight(writer, etree, ctype, component, syn)
+    dynamics = etree.SubElement(ctype, "Dynamics")
+    for name, entry in post_kernels.items():
+        if name in kernels:
+            etree.SubElement(dynamics, "StateVariable", name=name, exposure=name,
+                             dimension=writer.dimension(entry.dim))
+        else:
+            etree.SubElement(dynamics, "DerivedVariable", name=name, exposure=name,
+                             dimension=writer.dimension(entry.dim), value="0")
+    for entry in equations.entries:
+        if entry is summed:
+            continue
+        if entry.kind == "parameter":
+            if entry.name == weight:
+                etree.SubElement(dynamics, "DerivedVariable", name=entry.name,
+                                 dimension=writer.dimension(entry.dim),
+                                 value=f"weight * {entry.name}_unit")
+            continue
+        tag = "StateVariable" if entry.kind == "differential" else "DerivedVariable"
+        element = etree.SubElement(dynamics, tag, name=entry.name,
+                                   dimension=writer.dimension(entry.dim))
+        if tag == "DerivedVariable":
+            element.set("value", writer.lems(entry.expr, f"{syn.name}: {entry.name}", rename))
+    current = "0" if summed is None else \
+        writer.lems(summed.expr, f"{syn.name}: {summed.name}", rename)
+    etree.SubElement(dynamics, "DerivedVariable", name="i", dimension="current",
+                     exposure="i", value=current)
+    start = etree.SubElement(dynamics, "OnStart")
+    for name, entry in post_kernels.items():
+        if name in kernels:
+            etree.SubElement(start, "StateAssignment", variable=name, value="0")
+            rhs = syn.post_group.equations.rhs(name)
+            etree.SubElement(dynamics, "TimeDerivative", variable=name,
+                             value=writer.lems(rhs, f"{syn.name}: d{name}/dt"))
+    for entry in equations.entries:
+        if entry.kind == "differential":
+            values = np.asarray(getattr(syn, entry.name + "_"))
+            if values.size and np.ptp(values) > 0:
+                raise UnsupportedNeuroMLError(f"{syn.name}.{entry.name} differs between "
+                                              f"synapses at the start")
+            etree.SubElement(start, "StateAssignment", variable=entry.name,
+                             value=number(values[0]) if values.size else "0")
+            etree.SubElement(dynamics, "TimeDerivative", variable=entry.name,
+                             value=writer.lems(entry.expr, f"{syn.name}: d{entry.name}/dt",
+                                              rename))
+    if syn.pre.has_code:
+        event = etree.SubElement(dynamics, "OnEvent", port="in")
+        for statement in syn.pre.statements:
+            target = str(statement.lhs)
+            if target.endswith("_post"):
+                name = target[:-5]
+                increment = writer.lems(kernels[name], f"{syn.name}: on_pre", rename)
+                etree.SubElement(event, "StateAssignment", variable=name,
+                                 value=f"{name} + {increment}")
+                continue
+            if target.startswith("_"):
+                raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre uses {target}, "
+                                              f"which has no NeuroML export")
+            etree.SubElement(event, "StateAssignment", variable=target,
+                             value=writer.lems(statement.rhs, f"{syn.name}: on_pre",
+                                              rename))
+    if syn.post.has_code:
+        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_post has no NeuroML export")
+    return ctype, component
+
+
+def _weight(writer, etree, ctype, component, syn) -> str | None:
+    """Per-synapse parameters: uniform ones become constants; one that differs
+    between synapses becomes NeuroML's weight times a unit value."""
+    varying = None
+    for entry in syn.equations.entries:
+        if entry.kind != "parameter" or "summed" in entry.flags:
+            continue
+        values = np.asarray(getattr(syn, entry.name + "_"), dtype=float)
+        if values.size and np.ptp(values) > 0:
+            if varying is not None:
+                raise UnsupportedNeuroMLError(
+                    f"{syn.name!r}: {varying} and {entry.name} both differ between "
+                    f"synapses; NeuroML connections carry one weight")
+            varying = entry.name
+            scale = float(np.max(np.abs(values))) or 1.0
+            writer.weights[syn.name] = values / scale
+            etree.SubElement(ctype, "Parameter", name=f"{entry.name}_unit",
+                             dimension=writer.dimension(entry.dim))
+            component.set(f"{entry.name}_unit", writer.value(scale, entry.dim))
+            etree.SubElement(ctype, "Property", name="weight", dimension="none",
+                             defaultValue="1")
+        else:
+            etree.SubElement(ctype, "Parameter", name=entry.name,
+                             dimension=writer.dimension(entry.dim))
+            component.set(entry.name, writer.value(values[0] if values.size else 0.0,
+                                                 entry.dim))
+    return varying
