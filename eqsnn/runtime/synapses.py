@@ -218,6 +218,13 @@ class Synapses(VariableAccess, Displayed):
         return self._post.astype(np.int64) - self.post_start
 
     @property
+    def namespace(self) -> dict:
+        """The namespace entries the strings use, as ``NeuronGroup.namespace``: each
+        constant (with ``value`` in SI and ``dim``) and each user function (TimedArray).
+        A new dict: changing it changes nothing."""
+        return {**self._constants, **self._functions}
+
+    @property
     def delay(self):
         """The delay of each synapse's ``on_pre`` pathway (same as ``S.pre.delay``)."""
         return self.pre.delay
