@@ -89,6 +89,21 @@ class SpikeGeneratorGroup:
         self._nspikes = np.zeros(1, dtype=np.int64)
         self._position = np.zeros(1, dtype=np.int64)
 
+    @property
+    def indices(self) -> np.ndarray:
+        """The neuron of each spike, in the order given (a copy)."""
+        return self._indices.copy()
+
+    @property
+    def times(self):
+        """The time of each spike, in the order given, with its unit."""
+        return units.from_si(self._times.copy(), _SECOND)
+
+    @property
+    def times_(self) -> np.ndarray:
+        """The spike times in seconds, without units (a copy)."""
+        return self._times.copy()
+
     def _events(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
         steps = np.round(self._times / dt).astype(np.int64)
         order = np.lexsort((self._indices, steps))
