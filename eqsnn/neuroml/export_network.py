@@ -47,10 +47,10 @@ def _spike_arrays(writer, neuroml, document, network, generator) -> None:
     """One spikeArray and population per neuron. jNeuroML emits a spike in the step
     whose end reaches its time: times are written mid-step, so that this is the
     step in which eqsnn fires it."""
-    steps = np.round(generator._times / writer.dt)  # noqa: SLF001 - no public accessor
+    steps = np.round(generator.times_ / writer.dt)
     for k in range(generator.N):
         spikes = [neuroml.Spike(id=n, time=f"{number((step + 0.5) * writer.dt)} s")
-                  for n, step in enumerate(np.sort(steps[generator._indices == k]))]  # noqa: SLF001
+                  for n, step in enumerate(np.sort(steps[generator.indices == k]))]
         document.spike_arrays.append(neuroml.SpikeArray(id=f"{generator.name}_{k}_spikes",
                                                         spikes=spikes))
         network.populations.append(neuroml.Population(

@@ -110,7 +110,7 @@ def synapse_type(writer, etree, syn):
                                       f"{one_line(equations.source)}")
     component = etree.Element("Component", id=f"{syn.name}_synapse",
                               type=f"eqsnn_{syn.name}")
-    constants = dict(syn._constants)  # noqa: SLF001 - Synapses has no public namespace
+    constants = dict(syn.namespace)
     for name in kernels:   # the target's constants in the moved equations
         for symbol in syn.post_group.equations.rhs(name).free_symbols:
             if symbol.name in syn.post_group.namespace:
