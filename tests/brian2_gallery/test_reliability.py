@@ -7,12 +7,10 @@ every neuron reads the single input neuron's Ornstein–Uhlenbeck state), noise 
 Reference: Brian2 2.9.0 running the original with 8 seeds (references.json
 "reliability"): the total spike count must lie within 4 s.d. of Brian2's spread.
 """
-
 import eqsnn as es
 from eqsnn.units import ms
 
 from _gallery import assert_in_spread
-
 
 
 def test_spike_count_within_brian2s_spread():
