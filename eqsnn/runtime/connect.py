@@ -11,6 +11,7 @@ loop prefers, so the common cases need no reordering.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -23,41 +24,93 @@ __all__ = ["pairs", "pair_values"]
 _BLOCK_PAIRS = 2_000_000  # candidate pairs evaluated at once for a condition
 
 
-def pairs(syn, condition: Any, *, i: Any, j: Any, p: Any, fixed_in: Any):
-    """``(pre, post)`` int64 indices relative to the source and target groups."""
+def pairs(syn, condition: Any, *, i: Any, j: Any, p: Any, fixed_in: Any, n: Any = 1,
+          skip_if_invalid: bool = False):
+    """``(pre, post)`` int64 indices relative to the source and target groups; a pair
+    appears ``n`` times for ``n`` synapses (a number, or a string per pair)."""
     n_pre = syn.pre_stop - syn.pre_start
     n_post = syn.post_stop - syn.post_start
-    _check_arguments(condition, i, j, p, fixed_in)
-    if i is not None or (j is not None and not isinstance(j, str)):
-        return _explicit(i, j, n_pre, n_post)
-    if isinstance(j, str):
-        if j.replace(" ", "") != "i":
-            raise InvalidValueError(f"connect(j={j!r}) is not supported",
-                                    hint="use j='i' for one-to-one, or condition='...' for "
-                                         "anything else")
-        if n_pre != n_post:
-            raise InvalidValueError(f"connect(j='i') (one to one) needs a source and a target "
-                                    f"of equal size, but they have {n_pre} and {n_post} neurons")
-        pre = post = np.arange(n_pre, dtype=np.int64)
-        return _filter(syn, pre, post, condition, p)
-    if fixed_in is not None:
-        return _fixed_in(syn, fixed_in, condition, n_pre, n_post)
-    if isinstance(p, str) or float(p) >= 1.0:
-        return _all_pairs(syn, condition, p, n_pre, n_post)
-    pre, post = random_pairs(syn._rng, float(p), n_pre, n_post)
-    return _filter(syn, pre, post, condition, 1.0)
+    _check_arguments(condition, i, j, p, fixed_in, skip_if_invalid)
+    if isinstance(i, str) or isinstance(j, str):
+        pre, post = _generated(syn, condition, i, j, p, fixed_in, skip_if_invalid)
+    elif i is not None or j is not None:
+        pre, post = _explicit(i, j, n_pre, n_post)
+    elif fixed_in is not None:
+        pre, post = _fixed_in(syn, fixed_in, condition, n_pre, n_post)
+    elif isinstance(p, str) or float(p) >= 1.0:
+        pre, post = _all_pairs(syn, condition, p, n_pre, n_post)
+    else:
+        pre, post = random_pairs(syn._rng, float(p), n_pre, n_post)
+        pre, post = _filter(syn, pre, post, condition, 1.0)
+    return _repeated(syn, pre, post, n)
 
 
-def _check_arguments(condition, i, j, p, fixed_in) -> None:
+def _generated(syn, condition, i, j, p, fixed_in, skip_if_invalid: bool):
+    """``connect(j="k for k in ...")`` or ``connect(i=...)``: see runtime/generators.py."""
+    from eqsnn.runtime.generators import generator_pairs, generator_record
+    result, text, other = ("i", i, j) if isinstance(i, str) else ("j", j, i)
+    example = "connect(j='k for k in sample(N_post, p=0.1)')"
+    if other is not None:
+        raise InvalidValueError(f"connect({result}='...') (a generator) makes the "
+                                f"{'sources' if result == 'i' else 'targets'} itself: it "
+                                f"cannot be combined with {'j' if result == 'i' else 'i'}=",
+                                hint=f"put a condition on both indices in the generator's "
+                                     f"'if': connect(j='k for k in range(N_post) if k > i')")
+    if condition is not None or fixed_in is not None or not _is_one(p):
+        raise InvalidValueError("a generator (connect(j='...') or connect(i='...')) cannot "
+                                "be combined with condition, p or fixed_in",
+                                hint=f"draw inside the generator: {example}, and put the "
+                                     f"condition after 'if'")
+    record = generator_record(syn, text, result)
+    return generator_pairs(syn, record, skip_if_invalid=skip_if_invalid)
+
+
+def _repeated(syn, pre, post, n):
+    """Each pair ``n`` times (Brian2's multiple synapses per pair); ``n`` may be a string
+    of ``i``, ``j`` and the groups' variables, evaluated per pair."""
+    if isinstance(n, str):
+        counts = _evaluate_on_pairs(syn, n, pre, post, "number of synapses n")
+        bad = (counts < 0) | (counts != np.round(counts)) | ~np.isfinite(counts)
+        if np.any(bad):
+            k = np.flatnonzero(bad)[0]
+            raise InvalidValueError(f"connect(n={n!r}) gives {counts[k]:g} synapses for the "
+                                    f"pair i = {pre[k]}, j = {post[k]}; n must be a whole "
+                                    f"number >= 0", hint="round it with int(...)")
+        counts = counts.astype(np.int64)
+        return np.repeat(pre, counts), np.repeat(post, counts)
+    counts = np.asarray(n)
+    if isinstance(n, (bool, np.bool_)) or not np.issubdtype(counts.dtype, np.integer) \
+            or counts.ndim > 1 or np.any(counts < 0):
+        raise InvalidValueError(f"connect(n=...) is the number of synapses per pair: a whole "
+                                f"number >= 0 (or one per pair, or a string), not {n!r}")
+    if counts.ndim == 1 and counts.size != pre.size:
+        raise InvalidValueError(f"connect(n=...) gives {counts.size} numbers for {pre.size} "
+                                f"pairs")
+    if counts.ndim == 0 and int(counts) == 1:
+        return pre, post
+    return np.repeat(pre, counts), np.repeat(post, counts)
+
+
+def _check_arguments(condition, i, j, p, fixed_in, skip_if_invalid=False) -> None:
     if condition is not None and not isinstance(condition, (str, bool, np.bool_)):
         raise InvalidValueError(
             f"the condition of connect() must be a string such as 'i != j' or a bool, not "
             f"{type(condition).__name__}",
             hint="for explicit pairs write connect(i=[...], j=[...])")
-    explicit = i is not None or (j is not None and not isinstance(j, str))
+    if isinstance(condition, str) and re.search(r"\bfor\b", condition):
+        raise InvalidValueError(f"connect({condition!r}): a generator goes to j= (or i=), "
+                                f"not to the condition",
+                                hint=f"write connect(j={condition!r})")
+    generator = isinstance(i, str) or isinstance(j, str)
+    explicit = not generator and (i is not None or j is not None)
     if explicit and (condition is not None or fixed_in is not None or not _is_one(p)):
         raise InvalidValueError("connect(i=..., j=...) makes exactly the pairs given; it "
                                 "cannot be combined with condition, p or fixed_in")
+    if skip_if_invalid and not generator:
+        raise InvalidValueError("skip_if_invalid=True only applies to a generator "
+                                "(connect(j='...') or connect(i='...'))",
+                                hint="explicit indices must all be valid; a condition makes "
+                                     "valid pairs only")
     if fixed_in is not None:
         if not _is_one(p):
             raise InvalidValueError("connect(fixed_in=K) cannot be combined with p")

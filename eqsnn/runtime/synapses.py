@@ -154,7 +154,8 @@ class Synapses(VariableAccess, Displayed):
 
     # --- connecting ---------------------------------------------------------------------
     def connect(self, condition: str | bool | None = None, *, i: Any = None, j: Any = None,
-                p: float | str = 1.0, fixed_in: int | None = None) -> None:
+                p: float | str = 1.0, fixed_in: int | None = None, n: Any = 1,
+                skip_if_invalid: bool = False) -> None:
         """Create synapses (may be called several times; synapses accumulate).
 
         * ``connect()``: all to all; ``connect(j="i")``: one to one;
@@ -163,11 +164,16 @@ class Synapses(VariableAccess, Displayed):
           with probability ``p`` (a number or an expression of ``i``, ``j`` and neuron
           variables with ``_pre``/``_post``);
         * ``connect(fixed_in=K)``: ``K`` distinct random sources for every target
-          (with ``condition``: ``K`` among the sources meeting it, or all if fewer).
+          (with ``condition``: ``K`` among the sources meeting it, or all if fewer);
+        * ``connect(j="k for k in range(i-3, i+4) if k != i")``, ``connect(i=...)``:
+          Brian2's generator syntax (``range`` or ``sample(..., p=/size=)``); an index
+          outside the group is an error unless ``skip_if_invalid=True`` skips it;
+        * ``n``: synapses per pair (a number, or a string evaluated per pair).
 
         Indices are relative to the source and target (sub)groups.
         """
-        pre, post = connectivity.pairs(self, condition, i=i, j=j, p=p, fixed_in=fixed_in)
+        pre, post = connectivity.pairs(self, condition, i=i, j=j, p=p, fixed_in=fixed_in, n=n,
+                                       skip_if_invalid=skip_if_invalid)
         if self.N + pre.size > _MAX_SYNAPSES:
             raise InvalidValueError(f"{self.name!r} would hold {self.N + pre.size} synapses; "
                                     f"one Synapses object holds at most {_MAX_SYNAPSES}")

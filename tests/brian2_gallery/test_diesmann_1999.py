@@ -11,15 +11,12 @@ refractory period. Reference: Brian2 2.9.0 running the original with 8 seeds
 spike count and that of the last group must lie within 4 s.d. of Brian2's spread.
 """
 import numpy as np
-import pytest
 
 import eqsnn as es
 from eqsnn.units import ms, mV
 
 from _gallery import assert_in_spread, reference
 
-pytestmark = pytest.mark.skip(reason="needs generator syntax in connect(j='k for k in "
-                                     "range(...) if ...') with N_pre (issue 15)")
 
 
 def test_volley_propagates_as_in_brian2():

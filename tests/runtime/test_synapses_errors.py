@@ -76,9 +76,8 @@ def test_a_source_that_is_not_a_group():
     ((), dict(p=1.5), "the connection probability p must lie in [0, 1], got 1.5"),
     ((), dict(p=[0.1]), "the connection probability p must be a number in [0, 1] or a "
                         "string expression, not [0.1]"),
-    ((), dict(j="i+1"), "connect(j='i+1') is not supported"),
-    ((), dict(j="i"), "connect(j='i') (one to one) needs a source and a target of equal "
-                      "size, but they have 5 and 4 neurons"),
+    ((), dict(j="i+1"), "the generator makes j = 4 for i = 3, outside the target (0..3)"),
+    ((), dict(j="i"), "the generator makes j = 4 for i = 4, outside the target (0..3)"),
     ((), dict(i=[1, 2]), "connect: give both i= and j= for explicit pairs"),
     ((), dict(i=[0, 1], j=[0, 1, 2]), "connect: i and j must have the same length (or one "
                                       "of them be a single index), got 2 and 3"),
