@@ -226,7 +226,8 @@ class NeuronGroup(VariableAccess, Displayed):
             values[name] = array[0] if name in self._shared else array[part]
         for name in self._links:  # (an initialiser may run before the link is made)
             values[name] = self._read(name, part)
-        values.update(i=index.astype(np.float64), N=float(self.N), t=0.0)
+        values.update(i=index.astype(np.float64), N=float(self.N),
+                      t=getattr(self, "_t", 0.0))  # (the time of its network's last run)
         functions = {name: f.evaluate for name, f in self._functions.items()}
         functions.update({name: f.evaluate for name, f in dict(extra).items()
                           if not isinstance(f, Constant)})

@@ -248,6 +248,7 @@ class Network(Displayed):
             self._loop(program, n_steps, progress)
         finally:  # (a run stopped early continues from where it stopped)
             self._t_wanted = wanted if self._step == total else self._step * self._dt
+            self._tell_time()
         self.timing["loop_seconds"] = time.perf_counter() - loop_started
         self.timing["run_seconds"] = time.perf_counter() - started
         if report_timing:
@@ -318,6 +319,14 @@ class Network(Displayed):
         self._t_wanted = self._step * self._dt
         for obj, state in saved["objects"]:
             obj._set_state(state)
+        self._tell_time()
+
+    def _tell_time(self) -> None:
+        """Objects read ``t`` in subexpressions (``x = t/ms``) and string values at the
+        network's current time, as Brian2 does (it was 0 after any run)."""
+        for obj in self.objects:
+            if hasattr(obj, "_evaluate"):
+                obj._t = self._step * self._dt
 
 
 def default_threads() -> int:

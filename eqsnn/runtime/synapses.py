@@ -295,7 +295,7 @@ class Synapses(VariableAccess, Displayed):
         values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
         values.update(dict(extra))
         values.update(self._arrays)
-        values["t"] = 0.0
+        values["t"] = getattr(self, "_t", 0.0)  # (the time of its network's last run)
         lazy = connectivity.pair_values(self, self._pre, self._post, relative=False)
         lazy["lastupdate"] = self._lastupdate_values
         values = LazyValues(values, lazy)

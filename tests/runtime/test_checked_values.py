@@ -150,3 +150,21 @@ def test_a_synapse_namespace_entry_shadowing_a_used_builtin_is_refused(model, on
         syn = es.Synapses(group, group, model, on_pre=on_pre, namespace={"exp": 3.0})
         syn.connect(condition)
         syn.w = value
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_subexpressions_read_after_a_run_use_the_current_time(backend):
+    group = es.NeuronGroup(2, "x = t/ms + i : 1\nv : 1")
+    syn = es.Synapses(group, group, "s = 2*t/ms : 1")
+    syn.connect(i=[0], j=[1])
+    net = es.Network(group, syn, backend=backend)
+    assert np.asarray(group.x).tolist() == [0, 1]
+    net.run(1.5 * ms)
+    net.store()
+    net.run(1 * ms)
+    assert np.asarray(group.x) == pytest.approx([2.5, 3.5])
+    assert np.asarray(syn.s) == pytest.approx([5.0])
+    group.v = "t/ms"  # a string value is evaluated at the current time too
+    assert np.asarray(group.v) == pytest.approx([2.5, 2.5])
+    net.restore()
+    assert np.asarray(group.x) == pytest.approx([1.5, 2.5])
