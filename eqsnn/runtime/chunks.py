@@ -85,10 +85,27 @@ def check_finite(objects: Iterable[Any], chunk_start: int, step: int, dt: float)
                 continue
             index = int(np.flatnonzero(~np.isfinite(array))[0])
             value = array[index]
+            where = f"{name} of {obj.name!r} became {value} at {_element(obj)} {index}, " \
+                    f"between t = {chunk_start * dt:.6g} s and t = {step * dt:.6g} s"
+            if name not in obj._record.differential:  # a parameter: code wrote it
+                raise NumericalInstabilityError(
+                    f"{where}: {name} is a parameter, so a statement that writes it (a "
+                    f"reset, on_pre or on_post) computed {value}",
+                    hint=f"check the statements assigning {name} for log or sqrt of a "
+                         f"negative number, 0/0, or an overflowing exp")
             raise NumericalInstabilityError(
-                f"{name} of {obj.name!r} became {value} at neuron {index}, between "
-                f"t = {chunk_start * dt:.6g} s and t = {step * dt:.6g} s "
-                f"(method {getattr(obj, 'method', None)!r}, dt = {dt:g} s)",
+                f"{where} (method {getattr(obj, 'method', None)!r}, dt = {dt:g} s)",
                 hint="use a smaller dt or a more stable method (exact or "
                      "exponential_euler where they apply, else rk4); also check "
                      "parameters and initial values")
+
+
+def _element(obj) -> str:
+    return "synapse" if hasattr(obj, "pre_group") else "neuron"
+
+
+def finite_names(arrays: dict[str, np.ndarray]) -> set[str]:
+    """The names of the arrays without nan or inf (checked after every chunk of the run
+    that starts: one that becomes non-finite was written so by the loop)."""
+    return {name for name, array in arrays.items()
+            if array.dtype.kind == "f" and np.isfinite(array).all()}

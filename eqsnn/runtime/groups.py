@@ -23,6 +23,7 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.names import BUILTIN_DIMS
 from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
 from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
+from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.evaluate import evaluate_tree
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
@@ -285,6 +286,7 @@ class NeuronGroup(VariableAccess, Displayed):
 
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         self._dt = dt  # the clock of the coming run, for lastspike and refractoriness
+        self._finite_at_start = finite_names(self._arrays)
 
     def _refractory_steps(self) -> int:
         if self.refractory is None:
@@ -296,8 +298,10 @@ class NeuronGroup(VariableAccess, Displayed):
         return -_NEVER if steps >= -_NEVER else int(round(steps))
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        differential = self._record.differential
-        return {name: array for name, array in self._arrays.items() if name in differential}
+        # differential variables, and parameters that were finite when the run started
+        # (a reset or a synapse that writes nan into one is a blow-up too)
+        watched = set(self._record.differential) | getattr(self, "_finite_at_start", set())
+        return {name: array for name, array in self._arrays.items() if name in watched}
 
 
 class Subgroup(VariableAccess):

@@ -26,6 +26,7 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import Constant, resolve_names, check_namespace
 from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
+from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.runtime.pathways import Pathway, delays_by_pathway
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
@@ -341,7 +342,10 @@ class Synapses(VariableAccess, Displayed):
         return [self.pre_group, self.post_group]
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        return {name: self._arrays[name] for name in self._record.differential}
+        # differential variables, and parameters finite when the run started (on_pre
+        # writing nan into a weight is a blow-up too)
+        watched = set(self._record.differential) | getattr(self, "_finite_at_start", set())
+        return {name: array for name, array in self._arrays.items() if name in watched}
 
     # --- running ----------------------------------------------------------------------
     def _contribution(self, layout, backend: str, dt: float):
@@ -358,3 +362,4 @@ class Synapses(VariableAccess, Displayed):
 
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         self._dt = dt  # the clock of the coming run (memory_bytes reports for it)
+        self._finite_at_start = finite_names(self._arrays)

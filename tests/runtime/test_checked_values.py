@@ -168,3 +168,27 @@ def test_subexpressions_read_after_a_run_use_the_current_time(backend):
     assert np.asarray(group.v) == pytest.approx([2.5, 2.5])
     net.restore()
     assert np.asarray(group.x) == pytest.approx([1.5, 2.5])
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_nan_written_into_a_parameter_by_a_reset_is_reported(backend):
+    group = es.NeuronGroup(2, "dv/dt = 1/ms : 1\np : 1\nlimit : 1", threshold="v > 0.5",
+                           reset="v = 0; p = log(v - 1)")
+    group.limit = float("inf")  # not finite from the start: the user's choice, not a blow-up
+    with pytest.raises(es.errors.NumericalInstabilityError) as info:
+        es.Network(group, backend=backend).run(2 * ms)
+    message = str(info.value)
+    assert "p of " in message and "became nan at neuron 0" in message
+    assert "a parameter, so a statement that writes it (a reset" in message
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_nan_written_into_a_synaptic_weight_is_reported(backend):
+    source = es.NeuronGroup(1, "dv/dt = 1/ms : 1", threshold="v > 0.5", reset="v = 0")
+    target = es.NeuronGroup(1, "x : 1")
+    syn = es.Synapses(source, target, "w : 1", on_pre="w = sqrt(w - 2)")
+    syn.connect()
+    syn.w = 1
+    with pytest.raises(es.errors.NumericalInstabilityError, match="w of .* became nan at "
+                                                                  "synapse 0"):
+        es.Network(source, target, syn, backend=backend).run(2 * ms)
