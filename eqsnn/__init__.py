@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 
+from eqsnn.brian2_hints import install_import_hints
+
 __version__ = "0.1.0"
 
 # public name -> module that defines it
@@ -36,6 +38,7 @@ _SUBMODULES = {"units", "errors", "models", "plot", "equations", "integrators", 
                "compiler", "runtime", "sweeps"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
+install_import_hints()  # from eqsnn import run: the hint, though hasattr(es, "run") is False
 
 
 def __getattr__(name: str):

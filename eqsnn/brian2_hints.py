@@ -2,22 +2,29 @@
 
 ``eqsnn.__getattr__`` asks :func:`missing_name` for a name it does not have. A Brian2 user
 reaches for ``es.run(...)``, ``from eqsnn import mV`` or ``defaultclock.dt``; they get an
-error that says what eqsnn writes instead. The error is an :class:`ImportError` (and an
-:class:`~eqsnn.errors.EqsnnError`): ``from eqsnn import mV`` only shows the message of
-an ImportError raised while the name is looked up; an AttributeError is replaced by
-Python's own "cannot import name".
+error that says what eqsnn writes instead.
+
+The error is an :class:`AttributeError` (and an :class:`~eqsnn.errors.EqsnnError`), so
+``hasattr(es, "run")`` and ``getattr(es, "mV", None)`` answer as for any missing name.
+Python replaces an AttributeError raised while ``from eqsnn import mV`` looks the name
+up with its own "cannot import name"; but first it tries to import a submodule
+``eqsnn.mV``, and :class:`HintFinder` (last on ``sys.meta_path``, asked only after
+every real finder failed, and only for ``eqsnn.<name>``) answers for the names with a
+hint, with a loader that raises the same error: the user sees the hint either way.
 """
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import importlib.abc
+import importlib.machinery
+import sys
 
 from eqsnn.errors import EqsnnError
 
-__all__ = ["BrianNameError", "missing_name"]
+__all__ = ["BrianNameError", "missing_name", "HintFinder", "install_import_hints"]
 
 
-class BrianNameError(EqsnnError, ImportError):
+class BrianNameError(EqsnnError, AttributeError):
     """A Brian2 name that eqsnn does not have; the hint says what to write instead."""
 
 
@@ -69,8 +76,13 @@ def missing_name(name: str) -> BrianNameError | None:
     """The error for a Brian2 name eqsnn does not have, or None for any other name
     (also for eqsnn's submodules: ``from eqsnn import units`` asks for the attribute
     before it imports the submodule)."""
-    if importlib.util.find_spec(f"eqsnn.{name}") is not None:
+    package = sys.modules["eqsnn"]
+    if importlib.machinery.PathFinder.find_spec(f"eqsnn.{name}", package.__path__) is not None:
         return None
+    return _hint(name)
+
+
+def _hint(name: str) -> BrianNameError | None:
     unit_names = importlib.import_module("eqsnn.unit_names")
     if name in _HINTS:
         message, hint = _HINTS[name]
@@ -92,3 +104,26 @@ def missing_name(name: str) -> BrianNameError | None:
         return BrianNameError(f"eqsnn does not re-export pyplot's {name!r} as Brian2 does",
                               hint=f"import matplotlib.pyplot as plt; plt.{name}(...)")
     return None
+
+
+class HintFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``from eqsnn import run``: the import Python tries after the attribute lookup
+    failed raises the hint (see the module's docstring)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.partition(".")
+        if package != "eqsnn" or "." in name or not name or _hint(name) is None:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec):
+        raise _hint(spec.name.partition(".")[2])
+
+    def exec_module(self, module):  # (never reached: create_module raises)
+        raise _hint(module.__name__.partition(".")[2])
+
+
+def install_import_hints() -> None:
+    """Put one :class:`HintFinder` last on ``sys.meta_path`` (once)."""
+    if not any(isinstance(finder, HintFinder) for finder in sys.meta_path):
+        sys.meta_path.append(HintFinder())
