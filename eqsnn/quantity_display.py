@@ -118,7 +118,10 @@ def _bases() -> dict:
 
 
 def _si_magnitudes(value) -> np.ndarray:
-    return np.asarray(value.to_base_units()._magnitude, dtype=float)
+    """The SI magnitudes, only to choose a prefix: complex ones (``1j*ms``, refused by
+    the simulator but printable) by their absolute value."""
+    magnitude = np.asarray(value.to_base_units()._magnitude)
+    return np.abs(magnitude) if np.iscomplexobj(magnitude) else magnitude.astype(float)
 
 
 def display_unit(quantity) -> DisplayUnit:
@@ -205,6 +208,8 @@ def code(quantity) -> str:
     magnitude = _magnitude_in(quantity, shown)
     numbers = np.array_repr(magnitude) if isinstance(magnitude, np.ndarray) \
         and magnitude.ndim else _numbers(magnitude)
+    if np.iscomplexobj(magnitude) and not numbers.startswith("array"):
+        numbers = f"({numbers})"  # 0.+1.j * ms would read as 0. + (1.j*ms)
     return f"{numbers} * {shown.name}"
 
 

@@ -112,3 +112,13 @@ def test_micro_written_as_mu_is_the_u_prefix(micro):
     group = es.NeuronGroup(1, f"dv/dt = 1/(10*{micro}s) : 1\nI : {micro}A")
     assert group.equations["I"].dim == units.uA.dimensionality
     assert f"{micro}s" not in list(units.UNIT_NAMES)  # listed: Brian2's names only
+
+
+def test_a_complex_quantity_prints_and_its_repr_reads_back():
+    import numpy as np
+
+    import eqsnn.units as units
+    value = (0.5 + 2j) * units.ms
+    assert str(value) == "0.5+2.j ms"
+    assert eval(repr(value), vars(units)) == value  # noqa: S307  (our own repr)
+    assert repr(np.array([1j, 2]) * units.mV) == "array([0.+1.j, 2.+0.j]) * mV"
