@@ -74,9 +74,10 @@ def _axis(name: str, value: Any) -> list:
     """The values one grid axis takes (a single value when it is not a sequence)."""
     if isinstance(value, (str, bytes, Mapping)):
         return [value]
-    magnitude = getattr(value, "magnitude", value)  # a pint array iterates as quantities
-    if np.ndim(magnitude) == 0 and not isinstance(value, (list, tuple)):
-        return [value]
+    if not isinstance(value, (list, tuple)):  # ([1*ms, 2*ms]: np.ndim would fail)
+        magnitude = getattr(value, "magnitude", value)  # a pint array iterates as quantities
+        if np.ndim(magnitude) == 0:
+            return [value]
     values = list(value)
     if not values:
         raise InvalidValueError(f"the grid axis {name!r} is empty: the sweep has no runs",

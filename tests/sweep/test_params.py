@@ -26,6 +26,11 @@ def test_single_values_are_held_fixed_and_quantity_arrays_are_axes():
                for s in sets)
 
 
+def test_a_plain_list_of_quantities_is_an_axis():
+    sets = expand_params({"tau": [5 * ms, 10 * ms], "v0": (-70 * mV,)})
+    assert [(s["tau"], s["v0"]) for s in sets] == [(5 * ms, -70 * mV), (10 * ms, -70 * mV)]
+
+
 def test_a_list_of_dicts_is_used_as_given():
     given = [{"a": 1}, {"a": 5, "b": 2}]
     assert expand_params(given) == given
