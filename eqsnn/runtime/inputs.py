@@ -60,8 +60,9 @@ class SpikeGeneratorGroup:
     N
         Number of neurons.
     indices, times
-        Spike ``i`` of neuron ``indices[i]`` happens at ``times[i]`` (rounded to the
-        simulation step; two spikes of one neuron in one step are an error).
+        Spike ``i`` of neuron ``indices[i]`` happens at ``times[i]``, in the step that
+        holds it: ``floor((t + dt/1000)/dt)``, as in Brian2; two spikes of one neuron in
+        one step are an error.
     """
 
     _kind = "group"
@@ -105,7 +106,9 @@ class SpikeGeneratorGroup:
         return self._times.copy()
 
     def _events(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
-        steps = np.round(self._times / dt).astype(np.int64)
+        # Brian2's bins: floor((t + dt/1000)/dt), so a time a hair below a multiple of
+        # dt (0.3 ms as 2.9999e-4 s) still falls in that step, and 0.37 ms in step 3
+        steps = np.floor((self._times + 1e-3 * dt) / dt).astype(np.int64)
         order = np.lexsort((self._indices, steps))
         steps, indices = steps[order], self._indices[order].astype(np.int32)
         same = (np.diff(steps) == 0) & (np.diff(indices) == 0)

@@ -51,15 +51,12 @@ FACILITATION = """
     """
 
 
-# Panel C's 70 Hz spike times fall between steps (every 14.29 ms). Brian2 puts a spike
-# at t into step floor((t + dt/1000)/dt); eqsnn's SpikeGeneratorGroup rounds to the
-# nearest step, so about half the spikes arrive one step later (v peaks 0.01 mV higher).
-# With the times pre-floored to the grid the panel agrees to 1e-6 mV.
-ROUNDING = pytest.mark.xfail(strict=True, reason="SpikeGeneratorGroup rounds spike times "
-                             "to the nearest step; Brian2 floors (t + dt/1000)/dt")
+# Panel C's 70 Hz spike times fall between steps (every 14.29 ms): each lands in step
+# floor((t + dt/1000)/dt), Brian2's rule, which SpikeGeneratorGroup follows (it rounded
+# to the nearest step once, and v peaked 0.01 mV higher).
 
 
-@pytest.mark.parametrize("panel", ["A", "B", pytest.param("C", marks=ROUNDING)])
+@pytest.mark.parametrize("panel", ["A", "B", "C"])
 def test_postsynaptic_potential_is_brian2s(panel):
     neuron_parameters, synapse_parameters, (start, stop, frequency), duration = PANELS[panel]
     neuron = es.NeuronGroup(1, """
