@@ -80,7 +80,7 @@ def _check_refractory(refractory: Any) -> float | None:
             hint="write it like refractory=2*ms")
     if np.ndim(value) != 0 or not value >= 0:  # (nan is neither < 0 nor >= 0)
         raise InvalidValueError(f"refractory must be a single non-negative duration, not "
-                                f"{refractory!r}",
+                                f"{units.describe(refractory)}",
                                 hint="write it like refractory=2*ms (inf*ms: refractory "
                                      "forever after the first spike)")
     return float(value) if value > 0 else None
