@@ -7,6 +7,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
+from eqsnn.neuroml.export_inputs import timed_arrays
 from eqsnn.neuroml.writer import number, one_line
 
 __all__ = ["cell_type"]
@@ -23,7 +24,7 @@ def cell_type(writer, etree, group):
                                       f"{one_line(equations.source)}")
     component = etree.Element("Component", id=f"{group.name}_cell",
                               type=f"eqsnn_{group.name}")
-    writer.constants(ctype, component, group.namespace, group.name)
+    arrays = writer.constants(ctype, component, group.namespace, group.name)
     target = writer.summed_targets.get(group.name)
     kernels = writer.kernel_variables.get(group.name, {})
     if target is not None or kernels:
@@ -51,6 +52,8 @@ def cell_type(writer, etree, group):
     components = _split(writer, group, component, columns)
     dynamics = etree.SubElement(ctype, "Dynamics")
     refractory = group.refractory is not None
+    # jNeuroML gives a cell without regimes the time at the end of its step
+    timed_arrays(writer, etree, dynamics, arrays, early=0 if refractory else 1)
     for entry in equations.entries:
         where = f"{group.name}: {entry.name}"
         if entry.name == target or entry.name in kernels:

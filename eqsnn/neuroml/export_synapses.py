@@ -7,6 +7,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
+from eqsnn.neuroml.export_inputs import timed_arrays
 from eqsnn.neuroml.lems_printer import UnsupportedExport
 from eqsnn.neuroml.writer import number, one_line
 
@@ -84,6 +85,7 @@ def _increment(writer, syn, name: str, statement):
 
 def synapse_type(writer, etree, syn):
     equations = syn.equations
+    writer.use_functions(syn.namespace)
     summed = next((e for e in equations.entries if "summed" in e.flags), None)
     kernels = dict(writer.kernels[syn.name])
     post_kernels = writer.kernel_variables.get(syn.post_group.name, {})
@@ -120,11 +122,12 @@ def synapse_type(writer, etree, syn):
                         f"{syn.name!r} and its target both define {symbol.name!r}, "
                         f"differently")
                 constants[symbol.name] = value
-    writer.constants(ctype, component, constants, syn.name)
+    arrays = writer.constants(ctype, component, constants, syn.name)
     for name, entry in post_kernels.items():
         etree.SubElement(ctype, "Exposure", name=name, dimension=writer.dimension(entry.dim))
     weight = _weight(writer, etree, ctype, component, syn)
     dynamics = etree.SubElement(ctype, "Dynamics")
+    timed_arrays(writer, etree, dynamics, arrays)
     for name, entry in post_kernels.items():
         if name in kernels:
             etree.SubElement(dynamics, "StateVariable", name=name, exposure=name,

@@ -11,7 +11,7 @@ from eqsnn.neuroml.dynamics import translate_component
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
 from eqsnn.neuroml.import_synapses import make_synapses, synapse_sums
 from eqsnn.neuroml.lems import Component
-from eqsnn.neuroml.model import identifier, unit_quantity
+from eqsnn.neuroml.model import has_regimes, identifier, unit_quantity
 
 __all__ = ["add_inputs"]
 
@@ -44,10 +44,8 @@ def _time_input(importer, component: Component, pop: str, weights: np.ndarray, l
     # jNeuroML advances a cell's inputs before the cell, to the end of the step
     # (t + dt); a cell with regimes reads them as they were at the step's start.
     cell_type = importer.lib.resolve(importer.populations[pop].type)
-    has_regimes = cell_type.dynamics is not None and any(
-        getattr(e, "tag", "").endswith("Regime") for e in cell_type.dynamics)
     tr = translate_component(importer.lib, component, prefix=prefix, each_step="expression",
-                             end_of_step_time=not has_regimes)
+                             end_of_step_time=not has_regimes(cell_type))
     if tr.states or rtype.requirements:
         raise importer.lib.error(
             rtype.dynamics if rtype.dynamics is not None else component.element,

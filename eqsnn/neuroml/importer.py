@@ -33,7 +33,8 @@ from eqsnn.neuroml.import_inputs import add_inputs
 from eqsnn.neuroml.import_monitors import add_monitors
 from eqsnn.neuroml.import_synapses import make_synapses, projection_plans
 from eqsnn.neuroml.lems import Component, Library
-from eqsnn.neuroml.model import NeuroMLModel, NeuroMLWarning, initialise, per_second
+from eqsnn.neuroml.model import (NeuroMLModel, NeuroMLWarning, has_regimes, initialise,
+                                 per_second)
 
 __all__ = ["NeuroMLModel", "NeuroMLWarning", "load"]
 
@@ -219,7 +220,10 @@ class _Importer:
             used.add((attachment, exposure))
             return contributions.get((attachment, exposure), [])
 
-        tr = translate_component(self.lib, component, sums=sums)
+        # jNeuroML gives a cell without regimes t + dt (see model.has_regimes)
+        rtype = self.lib.resolve(component.type, component.element)
+        tr = translate_component(self.lib, component, sums=sums,
+                                 end_of_step_time=not has_regimes(rtype))
         unheard = {k: v for k, v in contributions.items() if k not in used}
         if unheard:
             (attachment, exposure), names = next(iter(unheard.items()))

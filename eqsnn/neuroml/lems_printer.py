@@ -25,9 +25,10 @@ class UnsupportedExport(ValueError):
 
 
 class _LemsPrinter(StrPrinter):
-    def __init__(self, rename):
+    def __init__(self, rename, calls):
         super().__init__({"full_prec": True})
         self.rename = rename
+        self.calls = calls
 
     def _print_Symbol(self, expr):
         return self.rename(expr.name)
@@ -80,6 +81,8 @@ class _LemsPrinter(StrPrinter):
 
     def _print_Function(self, expr):
         name = expr.func.__name__
+        if name in self.calls:
+            return self.calls[name](expr.args)
         if name == "Abs":
             name = "abs"
         if name == "ceiling":
@@ -114,8 +117,10 @@ class _LemsPrinter(StrPrinter):
         raise UnsupportedExport(f"{expr} ({type(expr).__name__}) has no LEMS equivalent")
 
 
-def lems_expression(expr, rename=lambda name: name) -> str:
-    """``expr`` (SymPy) in LEMS syntax; ``rename`` maps eqsnn names to LEMS names."""
+def lems_expression(expr, rename=lambda name: name, calls=None) -> str:
+    """``expr`` (SymPy) in LEMS syntax; ``rename`` maps eqsnn names to LEMS names,
+    ``calls`` user functions (a TimedArray) to what prints a call of them from its
+    arguments."""
     if getattr(expr, "is_Function", False) and type(expr).__name__ in (
             "rand", "randn", "clip", "exprel"):
         raise UnsupportedExport(f"{type(expr).__name__}() has no LEMS equivalent")
@@ -123,4 +128,4 @@ def lems_expression(expr, rename=lambda name: name) -> str:
         name = type(atom).__name__
         if name in ("rand", "randn", "clip", "exprel", "int_", "sign"):
             raise UnsupportedExport(f"{name}() has no LEMS equivalent")
-    return _LemsPrinter(rename).doprint(expr)
+    return _LemsPrinter(rename, calls or {}).doprint(expr)

@@ -124,6 +124,14 @@ def summed_exposures(cell_type) -> list[str]:
     return names
 
 
+def has_regimes(cell_type) -> bool:
+    """Whether a cell type's dynamics has regimes. jNeuroML gives a cell without them
+    (and its inputs) the time at the end of the step, ``t + dt`` in eqsnn; a cell with
+    regimes reads ``t`` as it was at the step's start."""
+    return cell_type.dynamics is not None and any(
+        getattr(e, "tag", "").endswith("Regime") for e in cell_type.dynamics)
+
+
 def initialise(obj, tr: Translated) -> None:
     """``OnStart``: each assignment in order, as a string initialiser. A bare number is
     an SI value, as LEMS reads it (``u = 0`` for a current)."""

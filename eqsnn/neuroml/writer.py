@@ -70,6 +70,8 @@ class Writer:
         # group -> per neuron (population, index); population -> (component, size)
         self.cells: dict[str, list] = {}
         self.populations: dict[str, tuple[str, int]] = {}
+        # the object being written: its TimedArrays, name -> how a call prints
+        self.calls: dict[str, object] = {}
 
     # --- dimensions and values ---------------------------------------------------------
     def dimension(self, dim) -> str:
@@ -97,13 +99,20 @@ class Writer:
         return f"{number(magnitude)} {symbol}"
 
     # --- what cells and synapses both write ----------------------------------------------
-    def constants(self, ctype, component, namespace, owner: str) -> None:
+    def constants(self, ctype, component, namespace, owner: str) -> dict:
+        """The constants of ``namespace`` as LEMS Parameters (Constants for unit
+        names); returns its TimedArrays by name (see :mod:`~eqsnn.neuroml.export_inputs`),
+        whose calls ``lems`` prints from now on."""
         etree = require("lxml.etree", extra="neuroml", feature="eqsnn.neuroml.write")
+        arrays = {}
         for name, constant in sorted(namespace.items()):
+            if isinstance(constant, eqsnn.TimedArray):
+                arrays[name] = constant
+                continue
             if not hasattr(constant, "dim"):
                 raise UnsupportedNeuroMLError(
-                    f"{owner!r} uses {name!r}, a function (such as a TimedArray) that "
-                    f"has no NeuroML export")
+                    f"{owner!r} uses {name!r}, a function that has no NeuroML export",
+                    hint="of the functions, only a TimedArray of time (stim(t)) exports")
             if np.ndim(constant.value) != 0:
                 raise UnsupportedNeuroMLError(f"{owner!r}: the constant {name!r} is an array")
             text = self.value(float(constant.value), constant.dim)
@@ -114,10 +123,17 @@ class Writer:
                 etree.SubElement(ctype, "Parameter", name=name,
                                  dimension=self.dimension(constant.dim))
                 component.set(name, text)
+        self.calls = {name: _call_of(name) for name in arrays}
+        return arrays
+
+    def use_functions(self, namespace) -> None:
+        """Print calls of ``namespace``'s TimedArrays from now on."""
+        self.calls = {name: _call_of(name) for name, value in namespace.items()
+                      if isinstance(value, eqsnn.TimedArray)}
 
     def lems(self, expr, where: str, rename=lambda name: name) -> str:
         try:
-            return lems_expression(expr, rename)
+            return lems_expression(expr, rename, self.calls)
         except UnsupportedExport as exc:
             raise UnsupportedNeuroMLError(f"{where}: {exc}") from None
 
@@ -125,6 +141,20 @@ class Writer:
         for statement in statements:
             etree.SubElement(parent, "StateAssignment", variable=str(statement.lhs),
                              value=self.lems(statement.rhs, where))
+
+
+def timed_variable(name: str) -> str:
+    """The LEMS variable that holds the TimedArray ``name`` at the current time."""
+    return f"{name}_of_t"
+
+
+def _call_of(name: str):
+    def call(args) -> str:
+        if len(args) != 1 or getattr(args[0], "name", None) != "t":
+            raise UnsupportedExport(f"{name}({', '.join(map(str, args))}): a TimedArray "
+                                    f"exports when it is called with t itself")
+        return timed_variable(name)
+    return call
 
 
 def _exponents(dim) -> dict:
