@@ -15,6 +15,7 @@ __all__ = ["cell_type"]
 
 def cell_type(writer, etree, group):
     equations = group.equations
+    refuse_noise(group.name, equations)
     dims = {e.name: e.dim for e in equations.entries}
     volt = units.ureg.volt.dimensionality
     base = "baseCellMembPot" if dims.get("v") == volt else (
@@ -87,6 +88,20 @@ def cell_type(writer, etree, group):
     else:
         _refractory_regimes(writer, etree, ctype, components, dynamics, group, derivatives)
     return ctype, components
+
+
+def refuse_noise(owner: str, equations) -> None:
+    """White noise (``xi``) has no NeuroML export: NeuroML has no standard noise, and
+    LEMS's only random source, jLEMS's uniform ``random()``, neither knows the step
+    (an SDE's increment scales with sqrt(dt)) nor draws eqsnn's numbers, so an export
+    could match eqsnn neither in law by construction nor number by number."""
+    if equations.noise_names:
+        names = ", ".join(sorted(equations.noise_names))
+        raise UnsupportedNeuroMLError(
+            f"{owner!r}: the white noise {names} in its equations has no NeuroML export "
+            f"(NeuroML has no standard noise; LEMS has no Gaussian source and no dt)",
+            hint="export the model without the noise term, or drive it with a "
+                 "PoissonGroup through Synapses, which exports as spikeGeneratorPoisson")
 
 
 def _split(writer, group, template, columns) -> list:

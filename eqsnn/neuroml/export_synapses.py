@@ -7,6 +7,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
+from eqsnn.neuroml.export_cells import refuse_noise
 from eqsnn.neuroml.export_inputs import timed_arrays
 from eqsnn.neuroml.lems_printer import UnsupportedExport
 from eqsnn.neuroml.writer import number, one_line
@@ -86,6 +87,7 @@ def _increment(writer, syn, name: str, statement):
 def synapse_type(writer, etree, syn):
     equations = syn.equations
     writer.use_functions(syn.namespace)
+    refuse_noise(syn.name, equations)
     summed = next((e for e in equations.entries if "summed" in e.flags), None)
     kernels = dict(writer.kernels[syn.name])
     post_kernels = writer.kernel_variables.get(syn.post_group.name, {})
@@ -188,7 +190,10 @@ def synapse_type(writer, etree, syn):
                              value=writer.lems(statement.rhs, f"{syn.name}: on_pre",
                                               rename))
     if syn.post.has_code:
-        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_post has no NeuroML export")
+        raise UnsupportedNeuroMLError(
+            f"{syn.name!r}: on_post has no NeuroML export (plasticity driven by the "
+            f"target's spikes: a NeuroML synapse receives its source's events only)",
+            hint="export the network with fixed weights (a Synapses without on_post)")
     return ctype, component
 
 

@@ -126,6 +126,10 @@ def lems_expression(expr, rename=lambda name: name, calls=None) -> str:
         raise UnsupportedExport(f"{type(expr).__name__}() has no LEMS equivalent")
     for atom in sympy.preorder_traversal(expr):
         name = type(atom).__name__
-        if name in ("rand", "randn", "clip", "exprel", "int_", "sign"):
+        if name in ("rand", "randn"):
+            raise UnsupportedExport(f"{name}() has no LEMS equivalent (jLEMS's random() "
+                                    f"draws other numbers than eqsnn's: the export could "
+                                    f"not give eqsnn's results)")
+        if name in ("clip", "exprel", "int_", "sign"):
             raise UnsupportedExport(f"{name}() has no LEMS equivalent")
     return _LemsPrinter(rename, calls or {}).doprint(expr)

@@ -241,6 +241,18 @@ def test_what_cannot_be_exported_is_named(tmp_path):
     noisy = es.NeuronGroup(1, "dv/dt = -v/(10*ms) + rand()*mV/ms : volt", name="noisy")
     with pytest.raises(UnsupportedNeuroMLError, match="rand\\(\\) has no LEMS equivalent"):
         write(es.Network(noisy), tmp_path)
+    white = es.NeuronGroup(1, "dv/dt = -v/(10*ms) + mV*xi/sqrt(10*ms) : volt", name="white")
+    with pytest.raises(UnsupportedNeuroMLError, match="'white': the white noise xi in its "
+                                                      "equations has no NeuroML export"):
+        write(es.Network(white), tmp_path)
+    coba = es.NeuronGroup(2, "dv/dt = (-v + g*10*mV)/(10*ms) : volt\ndg/dt = -g/(5*ms) : 1",
+                          threshold="v > 1*mV", reset="v = 0*mV", name="coba")
+    plastic = es.Synapses(coba, coba, "w : 1", on_pre="g_post += w", on_post="w = w*0.9",
+                          name="plastic")
+    plastic.connect(i=[0], j=[1])
+    with pytest.raises(UnsupportedNeuroMLError, match="'plastic': on_post has no NeuroML "
+                                                      "export"):
+        write(es.Network(coba, plastic), tmp_path)
 
 
 def test_poisson_groups_become_spike_generators(tmp_path):
