@@ -11,7 +11,8 @@ from __future__ import annotations
 from eqsnn import units
 from eqsnn.targets import NUMPY
 
-__all__ = ["BUILTIN_NAMES", "BUILTIN_DIMS", "SYNAPSE_DIMS", "local_name", "local_names"]
+__all__ = ["BUILTIN_NAMES", "BUILTIN_DIMS", "SYNAPSE_DIMS", "CONNECTIVITY_COUNTS", "local_name",
+           "local_names"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
 _ONE = units.DIMENSIONLESS
@@ -22,6 +23,8 @@ BUILTIN_NAMES = set(BUILTIN_DIMS)
 #: ... and a synapse's strings: source/target index and size, time of last event.
 SYNAPSE_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "j": _ONE, "N_pre": _ONE,
                 "N_post": _ONE, "lastupdate": _SECOND}
+#: Per synapse: the number of synapses onto its target / out of its source (Brian2's).
+CONNECTIVITY_COUNTS = ("N_incoming", "N_outgoing")
 
 _C_KEYWORDS = """auto break case char const continue default do double else enum extern
 float for goto if inline int long register restrict return short signed sizeof static

@@ -239,11 +239,12 @@ class Summed:
 
 @dataclass(frozen=True)
 class SynapseCode:
-    """A Synapses object's operations for one backend (see :class:`GroupCode`)."""
+    """A Synapses object's operations for one backend (see :class:`GroupCode`).
+    ``pathways``: the statements of each pathway, by name (``pre``/``post`` for plain
+    ``on_pre``/``on_post``), in the order they run."""
 
     locals: Mapping[str, str]
-    pre: Code | None          # on_pre, run when a source spike arrives
-    post: Code | None         # on_post, run when a target spike arrives
+    pathways: Mapping[str, Code]   # run when an event of the pathway's sender arrives
     update: Code | None       # clock-driven equations, every step
     summed: tuple[Summed, ...]
     records: Mapping[str, Expression]
@@ -252,18 +253,19 @@ class SynapseCode:
         return self.locals.get(name, name)
 
     def pathway(self, name: str) -> Code | None:
-        return self.pre if name == "pre" else self.post
+        return self.pathways.get(name)
 
     def to_json(self) -> dict:
-        return {"locals": dict(self.locals), "pre": _optional(self.pre),
-                "post": _optional(self.post), "update": _optional(self.update),
+        return {"locals": dict(self.locals),
+                "pathways": [[k, c.to_json()] for k, c in self.pathways.items()],
+                "update": _optional(self.update),
                 "summed": [s.to_json() for s in self.summed],
                 "records": {k: e.to_json() for k, e in self.records.items()}}
 
     @classmethod
     def from_json(cls, data) -> "SynapseCode":
-        return cls(dict(data["locals"]), _code_or_none(data["pre"]),
-                   _code_or_none(data["post"]), _code_or_none(data["update"]),
+        return cls(dict(data["locals"]), {k: Code.from_json(c) for k, c in data["pathways"]},
+                   _code_or_none(data["update"]),
                    tuple(Summed.from_json(s) for s in data["summed"]),
                    {k: Expression.from_json(e) for k, e in data["records"].items()})
 

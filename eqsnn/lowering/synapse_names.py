@@ -12,7 +12,7 @@ from typing import Any
 
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import InvalidValueError, UnknownNameError
-from eqsnn.lowering.names import SYNAPSE_DIMS
+from eqsnn.lowering.names import CONNECTIVITY_COUNTS, SYNAPSE_DIMS
 from eqsnn.lowering.namespace import find_span
 from eqsnn.lowering.records import Variable
 
@@ -90,22 +90,18 @@ def refuse_linked(used, source: str, pre: Side, post: Side) -> None:
                          "connected to that group")
 
 
-#: Per synapse: the number of synapses onto its target / out of its source (Brian2's).
-CONNECTIVITY_COUNTS = ("N_incoming", "N_outgoing")
 
 
 def refuse_connectivity_counts(used, source: str, label: str) -> None:
-    """``N_incoming``/``N_outgoing`` exist for values set after ``connect``, not in
-    conditions (the synapses are being made) or event code (not compiled in yet)."""
+    """``N_incoming``/``N_outgoing`` exist once the synapses do: not in ``connect()``
+    conditions and probabilities, which decide what synapses are made."""
     for name in CONNECTIVITY_COUNTS:
         if name in used:
-            where = ("connect() conditions and probabilities, while the synapses are still "
-                     "being made" if "condition" in label or "probability" in label
-                     else "the model and the event statements")
             raise UnknownNameError(
                 f"{name} (the number of synapses sharing this synapse's "
                 f"{'target' if name == 'N_incoming' else 'source'}) is not available in "
-                f"{where}", span=find_span(source, name, label),
+                f"connect() conditions and probabilities, while the synapses are still "
+                f"being made", span=find_span(source, name, label),
                 hint=f"set a parameter after connect() and use it: model 'n : 1', then "
                      f"S.n = '{name}'")
 

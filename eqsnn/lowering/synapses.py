@@ -27,12 +27,13 @@ from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameE
 from eqsnn.lowering import printed
 from eqsnn.lowering.names import local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.neurons import assigned_value, resolve_functions
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
-from eqsnn.lowering.synapse_names import (SPECIAL_DIMS, Side, check_suffixes, implicit_post,
-                                          neuron_arrays, neuron_dims,
-                                          refuse_connectivity_counts, refuse_linked)
+from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
+                                          check_suffixes, implicit_post, neuron_arrays,
+                                          neuron_dims, refuse_linked)
 from eqsnn.lowering.synapse_strings import lower_string
 from eqsnn.lowering.trees import to_tree
 
@@ -48,15 +49,16 @@ _TAKEN = {"delay", "pre", "post", "lastupdate", "source", "target", "model", "na
 class SynapseLowering:
     """Everything SymPy does for one Synapses object, in the order errors are reported."""
 
-    def __init__(self, name: str, model: Any, on_pre: str | None, on_post: str | None,
+    def __init__(self, name: str, model: Any, on_pre: Any, on_post: Any,
                  method: str | None, namespace: Mapping[str, Any], pre_group, post_group):
         self.name, self.pre_group, self.post_group = name, pre_group, post_group
         self.equations = parse_equations(model or "")
+        self.paths = pathway_texts(on_pre, on_post)
         self._variables()
-        self._resolve(namespace, on_pre, on_post)
+        self._resolve(namespace)
         self.advance = self._advance_event_driven()
-        self.on_pre = self._event_code(on_pre, "on_pre")
-        self.on_post = self._event_code(on_post, "on_post")
+        #: the statements of each pathway, by name, in the order the pathways run
+        self.pathway_code = {path.name: self._event_code(path) for path in self.paths}
         self.state_update = self._integrate_clock_driven(method)
         self.summed = self._summed_variables()
 
@@ -97,22 +99,27 @@ class SynapseLowering:
             dims.setdefault(name, dim)  # unsuffixed: the target's variable
         return dims
 
-    def _resolve(self, namespace: Mapping[str, Any], on_pre, on_post) -> None:
+    @property
+    def on_pre(self) -> tuple[Assignment, ...]:
+        return self.pathway_code.get("pre", ())
+
+    @property
+    def on_post(self) -> tuple[Assignment, ...]:
+        return self.pathway_code.get("post", ())
+
+    def _resolve(self, namespace: Mapping[str, Any]) -> None:
         """Parse the event code and resolve every external name of all strings together."""
         neuron = self.neuron_dims()
         summed = {n: e.dim for n, e in self.equations.subexpressions.items() if "summed" in e.flags}
         defined = set(self.dims) | set(SPECIAL_DIMS) | set(neuron) | set(summed) | {"N"}
-        self.source = "\n".join(filter(None, [self.equations.source, on_pre, on_post]))
+        defined |= set(CONNECTIVITY_COUNTS)
+        self.source = "\n".join(filter(None, [self.equations.source]
+                                        + [path.text for path in self.paths]))
         used = set(self.equations.external_names)
         self.parsed_events = {}
-        for label, text in (("on_pre", on_pre), ("on_post", on_post)):
-            if text is None:
-                continue
-            if not isinstance(text, str):
-                raise InvalidValueError(f"{label} must be a string of statements such as "
-                                        f"'v_post += w', not {type(text).__name__}")
-            self.parsed_events[label] = parse_statements(text, label=label)
-            for statement in self.parsed_events[label]:
+        for path in self.paths:
+            self.parsed_events[path.name] = parse_statements(path.text, label=path.label)
+            for statement in self.parsed_events[path.name]:
                 # (targets are checked by _event_code, with a message of their own)
                 used |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
                 if statement.target.endswith(("_pre", "_post")):
@@ -122,7 +129,6 @@ class SynapseLowering:
         refuse_shadowed_builtins(namespace, builtins)  # (never silently ignored)
         check_suffixes(used, self.source, self.pre_group, self.post_group, summed)
         refuse_linked(used, self.source, self.pre_group, self.post_group)
-        refuse_connectivity_counts(used, self.source, "synapse model")
         self.external = sorted(used - defined)
         resolved = resolve_names(self.external, namespace, source=self.source,
                                  label="synapse model", known=list(self.dims) + list(neuron))
@@ -134,6 +140,7 @@ class SynapseLowering:
         dims.update({name: f.dim for name, f in self.functions.items()
                      if getattr(f, "dim", None) is not None})
         dims.update(SPECIAL_DIMS)
+        dims.update(dict.fromkeys(CONNECTIVITY_COUNTS, _ONE))
         dims.update(neuron)
         dims.update(self.dims)
         dims.update(summed)
@@ -143,16 +150,15 @@ class SynapseLowering:
     def implicit_post(self, expr):
         return implicit_post(expr, self.dims, neuron_dims(self.post_group))
 
-    def _event_code(self, text: str | None, label: str) -> tuple[Assignment, ...]:
-        """``on_pre``/``on_post`` as assignments, after advancing event-driven variables."""
-        if text is None:
-            return ()
+    def _event_code(self, path) -> tuple[Assignment, ...]:
+        """A pathway's statements as assignments, after advancing event-driven variables."""
+        label = path.label
         writable = set(self.state)
         writable |= {f"{v}_pre" for v in neuron_arrays(self.pre_group)}
         writable |= {f"{v}_post" for v in neuron_arrays(self.post_group)}
         writable |= set(neuron_arrays(self.post_group))
         assignments = []
-        for statement in self.parsed_events[label]:
+        for statement in self.parsed_events[path.name]:
             target = statement.target
             if target not in writable:
                 raise UnknownNameError(
@@ -239,7 +245,7 @@ class SynapseLowering:
                            for n in self.subexpressions)
         su = self.state_update
         # a recorded subexpression may read lastupdate too
-        events = self.on_pre + self.on_post + tuple(
+        events = sum(self.pathway_code.values(), ()) + tuple(
             Assignment(symbol(n), eqs.substitute(symbol(n))) for n in self.subexpressions)
         return SynapsesRecord(
             inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
@@ -266,7 +272,8 @@ class SynapseLowering:
             return printed.expression(backend, expr, names, functions)
 
         return SynapseCode(
-            locals=locals_, pre=op(self.on_pre), post=op(self.on_post),
+            locals=locals_,
+            pathways={name: op(code) for name, code in self.pathway_code.items() if code},
             update=op(self.state_update.statements if self.state_update else ()),
             summed=tuple(Summed(base, expression(expr)) for base, expr in self.summed),
             # what a StateMonitor writes for each variable and subexpression
@@ -287,6 +294,9 @@ class SynapseLowering:
                     else f"{local(name)}[{index}]"
         names.update({name: local(name) for name in self.constants})
         names["lastupdate"] = "lastupdate[_syn]"
+        # how many synapses of this object share the synapse's target / source: one
+        # count per neuron of the target / source group
+        names["N_incoming"], names["N_outgoing"] = "N_incoming[_j]", "N_outgoing[_ipre]"
         return names
 
 

@@ -1,8 +1,9 @@
-"""The two pathways of a Synapses object and their delays.
+"""The pathways of a Synapses object and their delays.
 
 A pathway (``pre``: source spikes run ``on_pre``; ``post``: target spikes run
-``on_post``) holds one delay for all its synapses (the common case: no memory per
-synapse) until they are given different ones.
+``on_post``; or one per entry of ``on_pre={...}`` / ``on_post={...}``, triggered by
+the source's or the target's events) holds one delay for all its synapses (the common
+case: no memory per synapse) until they are given different ones.
 """
 from __future__ import annotations
 
@@ -15,18 +16,26 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.names import BUILTIN_DIMS
 from eqsnn.runtime.variables import convert_value
 
-__all__ = ["Pathway", "delays_by_pathway"]
+__all__ = ["Pathway", "delays_by_pathway", "make_pathways"]
 
 _SECOND = BUILTIN_DIMS["t"]
 
 
 class Pathway:
-    """One direction of a synapse: spikes of its ``sender`` (the source for ``pre``,
-    the target for ``post``) run ``statements`` on each synapse after its delay."""
+    """One pathway of a synapse: events of its sender (the source for an ``on_pre``
+    pathway, ``side == "pre"``; the target for ``on_post``, ``side == "post"``) run
+    ``statements`` on each synapse after its delay. ``event`` names the sender's
+    event (``"spike"`` unless ``on_event=`` says otherwise)."""
 
-    def __init__(self, synapses, name: str, delay: float):
+    def __init__(self, synapses, name: str, delay: float, *, side: str | None = None,
+                 event: str = "spike"):
         self._syn = synapses
         self.name = name
+        self.side = side or name
+        self.event = event
+        #: Brian2's ``order``: a Synapses object's pathways run by (order, name); -1 for
+        #: ``on_pre`` pathways, 1 for ``on_post`` ones unless set (before the first run)
+        self.order = -1 if self.side == "pre" else 1
         # The delay of synapses made later, and of all synapses while ``_delay`` is
         # None: one delay for the whole pathway (the common case) costs no memory per
         # synapse. ``_delay`` holds one value per synapse once they differ.
@@ -43,8 +52,7 @@ class Pathway:
     def statements(self):
         """The statements run at each arrival, as SymPy assignments (event-driven
         variables advanced first); derived again on demand after a warm start."""
-        derivation = self._syn._symbolic()
-        return derivation.on_pre if self.name == "pre" else derivation.on_post
+        return self._syn._symbolic().pathway_code.get(self.name, ())
 
     @property
     def has_code(self) -> bool:
@@ -83,15 +91,18 @@ class Pathway:
         return f"Pathway({self.name!r} of {self._syn.name!r})"
 
 
-def delays_by_pathway(delay: Any) -> dict[str, float]:
-    """``delay=`` as ``{"pre": seconds, "post": seconds}``."""
-    given = delay if isinstance(delay, Mapping) else {"pre": delay}
-    unknown = set(given) - {"pre", "post"}
+def delays_by_pathway(delay: Any, names=("pre", "post")) -> dict[str, float]:
+    """``delay=`` as ``{pathway name: seconds}`` for the pathways ``names`` (one
+    duration is the ``pre`` pathway's, as in Brian2)."""
+    given = delay if isinstance(delay, Mapping) else {} if delay is None else {"pre": delay}
+    unknown = set(given) - set(names)
     if unknown:
-        raise InvalidValueError(f"delay={{...}} takes the keys 'pre' and 'post', not "
-                                f"{sorted(unknown)}")
+        raise InvalidValueError(f"delay={{...}} names the pathways {sorted(unknown)}, but "
+                                f"the pathways are {list(names)}",
+                                hint="give a delay for a pathway of on_pre={...} or "
+                                     "on_post={...} under its name")
     result = {}
-    for path in ("pre", "post"):
+    for path in names:
         value = given.get(path)
         if value is None:
             result[path] = 0.0
@@ -107,3 +118,45 @@ def delays_by_pathway(delay: Any) -> dict[str, float]:
                 hint="set per-synapse delays after connect(): S.delay = array or string")
         result[path] = float(magnitude)
     return result
+
+
+def make_pathways(syn, paths, on_pre: Any, on_post: Any, delay: Any,
+                  on_event: Any) -> dict[str, Pathway]:
+    """The pathways of ``syn``, by name, in the order they run: one per entry of
+    ``paths`` (see :mod:`eqsnn.lowering.pathway_texts`), then a pathway without code
+    for ``pre`` / ``post`` when ``on_pre`` / ``on_post`` is not a dictionary, so that
+    ``S.delay`` and ``S.post.delay`` exist as before any code is given."""
+    names = [path.name for path in paths]
+    defaults = [side for side, given in (("pre", on_pre), ("post", on_post))
+                if not isinstance(given, Mapping) and side not in names]
+    delays = delays_by_pathway(delay, names + defaults)
+    events = _events_by_pathway(on_event, names)
+    pathways = {path.name: Pathway(syn, path.name, delays[path.name], side=path.side,
+                                   event=events[path.name]) for path in paths}
+    pathways.update({side: Pathway(syn, side, delays[side]) for side in defaults})
+    for name in pathways:
+        if name not in ("pre", "post") and (hasattr(type(syn), name) or name in syn._dims):
+            raise InvalidValueError(
+                f"the pathway name {name!r} of {syn.name!r} is taken by "
+                f"{'a synaptic variable' if name in syn._dims else 'Synapses itself'}",
+                hint="choose another name for the pathway")
+    return pathways
+
+
+def _events_by_pathway(on_event: Any, names) -> dict[str, str]:
+    """``on_event=``: one event name for every pathway, or ``{pathway: event}`` (the
+    others are triggered by spikes), as in Brian2."""
+    if on_event is None or isinstance(on_event, str):
+        return dict.fromkeys(names, on_event or "spike")
+    if not isinstance(on_event, Mapping):
+        raise InvalidValueError(f"on_event must be an event name or a dictionary of pathway "
+                                f"names to event names, not {type(on_event).__name__}")
+    unknown = sorted(set(on_event) - set(names))
+    if unknown:
+        raise InvalidValueError(f"on_event={{...}} names the pathways {unknown}, but the "
+                                f"pathways are {list(names)}")
+    for name, event in on_event.items():
+        if not isinstance(event, str):
+            raise InvalidValueError(f"on_event[{name!r}] must be an event name such as "
+                                    f"'spike', not {type(event).__name__}")
+    return {name: on_event.get(name, "spike") for name in names}

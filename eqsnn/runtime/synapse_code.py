@@ -28,14 +28,15 @@ import numpy as np
 from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
+from eqsnn.lowering.names import CONNECTIVITY_COUNTS
 from eqsnn.runtime.layout import constant_cname, variable_cname
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
 
 
 def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamespace:
-    """The propagation structure of pathway ``path`` (``"pre"`` or ``"post"``) for a loop
-    on ``parts`` threads.
+    """The propagation structure of the pathway named ``path`` (``"pre"``, ``"post"``
+    or a name of ``on_pre={...}``) for a loop on ``parts`` threads.
 
     Within a row, synapses are sorted by the neuron they act on (the target of ``pre``,
     the source of ``post``), then by index, and each row is cut into ``parts`` pieces:
@@ -48,9 +49,10 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     cached = cache.get(path)
     if cached is not None and cached.key == key:
         return cached
-    pathway = getattr(syn, path)
-    sender = syn._pre if path == "pre" else syn._post
-    group = syn.pre_group if path == "pre" else syn.post_group
+    pathway = syn._pathways[path]
+    side = pathway.side
+    sender = syn._pre if side == "pre" else syn._post
+    group = syn.pre_group if side == "pre" else syn.post_group
     width = group.N
     _check_ring_fits(syn, path, pathway, dt, width, parts)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys
@@ -62,7 +64,7 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         last_age = int(steps.max()) if steps.size else 0
         n_ages = last_age - first_age + 1
         keys = sender.astype(np.int64) * n_ages + (steps - first_age)
-    other = syn._post if path == "pre" else syn._pre
+    other = syn._post if side == "pre" else syn._pre
     if _sorted_rows(keys, other):
         order = np.arange(keys.size, dtype=np.int32)  # the common case: connect's order
         sorted_keys, sorted_other = keys, other
@@ -70,7 +72,7 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         order = np.lexsort((other, keys)).astype(np.int32)  # stable
         sorted_keys, sorted_other = keys[order], other[order]
     if parts > 1:
-        receiver = syn.post_group if path == "pre" else syn.pre_group
+        receiver = syn.post_group if side == "pre" else syn.pre_group
         owner = _owner(sorted_other, receiver.N, parts)
         sorted_keys = sorted_keys.astype(np.int64) * parts + owner
     rows = np.arange(width * n_ages * parts + 1, dtype=np.int64)
@@ -141,8 +143,8 @@ def _ring(syn, path: str, D: int, width: int) -> dict[str, np.ndarray]:
 def structure_bytes(syn, dt: float) -> int:
     """Memory of the propagation structures of the pathways that have statements."""
     total = 0
-    for path in ("pre", "post"):
-        if getattr(syn, path).has_code:
+    for path, pathway in syn._pathways.items():
+        if pathway.has_code:
             s = pathway_structure(syn, path, dt)
             total += s.order.nbytes + s.ptr.nbytes + s.ring["spikes"].nbytes + s.ring["n"].nbytes
     return total
@@ -171,6 +173,8 @@ def bindings(syn, layout, backend: str, reads) -> dict:
             arrays.append([code.local(name), variable_cname(p, name)])
         elif name == "lastupdate":
             arrays.append([name, f"{p}_lastupdate"])
+        elif name in CONNECTIVITY_COUNTS:
+            arrays.append([name, f"{p}_{name}"])
         elif name in syn._constants:
             scalars.append([code.local(name), constant_cname(p, name)])
         elif name in syn._functions:
@@ -198,6 +202,9 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
         c.array(info.lastupdate, lambda: syn._lastupdate)
     for var in syn._arrays:
         c.array(variable_cname(p, var), lambda var=var: syn._arrays[var])
+    for name in CONNECTIVITY_COUNTS:
+        if _reads_anywhere(code, name):  # only then: one count per neuron, per run
+            c.array(f"{p}_{name}", lambda name=name: connectivity_counts(syn, name))
     for const in syn._constants.values():
         c.scalar(constant_cname(p, const.name), lambda const=const: const.value)
     c.int_scalar(info.pre_start, lambda: syn.pre_start)
@@ -223,16 +230,19 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
         c.add("synapse_state", "synapses_update", numbered=True, syn=info, code=code.update,
               unit=unit, **thread_inputs(backend, unit),
               **bindings(syn, layout, backend, code.update.reads))
-    for path in ("pre", "post"):
+    for path in sorted(syn._pathways, key=lambda name: (syn._pathways[name].order, name)):
         if code.pathway(path) is not None:
             _pathway(c, syn, layout, backend, path, info, dt)
     return c
 
 
 def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: float) -> None:
-    q = f"{layout.prefix(syn)}_{path}"
+    # a named pathway's arrays get an infix no other array of the object uses
+    q = f"{layout.prefix(syn)}_{path}" if path in ("pre", "post") else \
+        f"{layout.prefix(syn)}_pw_{path}"
     code = syn._record.code[backend].pathway(path)
-    unit = _pathway_unit(syn, layout, path, code, q)
+    side = syn._pathways[path].side
+    unit = _pathway_unit(syn, layout, side, code, q)
     parts = (lambda: 1) if unit.serial else layout.threads
     # re-read at each call: the connectivity, the delays or the team size may change
     structure = lambda: pathway_structure(syn, path, dt, parts())  # noqa: E731
@@ -247,7 +257,7 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         width=c.int_scalar(f"{q}_width", lambda: structure().width),
         first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
         n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
-    sender = syn.pre_group if path == "pre" else syn.post_group
+    sender = syn.pre_group if side == "pre" else syn.post_group
     spikes = layout.spikes(sender)
     # in the thresholds slot, after every group's spikes: all rings are filled by the
     # thread that collects spikes, before the threads wait once for all of them
@@ -257,6 +267,29 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     c.add("synapses", "synapses_pathway", numbered=True, syn=info, path=way,
           spikes=spikes, batch=batch, code=code, unit=unit,
           **bindings(syn, layout, backend, code.reads), **thread_inputs(backend, unit))
+
+
+def _reads_anywhere(code, name: str) -> bool:
+    """Whether any operation of the synapses, or a StateMonitor of them, reads ``name``."""
+    codes = [code.update, *code.pathways.values()]
+    return any(name in c.reads for c in codes if c is not None) or any(
+        name in e.reads for e in [s.expression for s in code.summed]
+        + list(code.records.values()))
+
+
+def connectivity_counts(syn, name: str) -> np.ndarray:
+    """``N_incoming``: for every neuron of the target group, how many of the synapses
+    end there (``N_outgoing``: start there, in the source group), as the loop reads
+    them (``N_incoming[_j]``); counted again when the synapses change."""
+    key = (name, syn._structure_version, syn.N)
+    cached = syn.__dict__.setdefault("_counts", {}).get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    index, group = (syn._post, syn.post_group) if name == "N_incoming" else \
+        (syn._pre, syn.pre_group)
+    counts = np.bincount(index, minlength=group.N).astype(np.float64)
+    syn._counts[name] = (key, counts)
+    return counts
 
 
 def _side_reads(syn, side: str, reads) -> bool:

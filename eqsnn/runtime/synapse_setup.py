@@ -4,7 +4,7 @@ strings between groups of these models.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
@@ -33,7 +33,9 @@ def build_key(sources, pre_group, post_group) -> str | None:
     """The build-cache entry of synapses made from these strings between groups of these
     models (``None``: not cached, e.g. for an Equations object)."""
     model, on_pre, on_post, method, namespace = sources
-    if not all(x is None or isinstance(x, str) for x in (model, on_pre, on_post, method)):
+    on_pre, on_post = _as_key(on_pre), _as_key(on_post)
+    if not all(x is None or isinstance(x, (str, list)) for x in (model, on_pre, on_post, method)) \
+            or isinstance(model, list):
         return None
     pre, post = _group_signature(pre_group), _group_signature(post_group)
     if pre is None or post is None:
@@ -42,9 +44,23 @@ def build_key(sources, pre_group, post_group) -> str | None:
                                   cache.namespace_signature(namespace), pre, post])
 
 
+def _as_key(statements):
+    """Named pathways' statements as a sorted list of [name, text] (a string or None
+    stays itself; anything else is not cacheable and is reported by the lowering)."""
+    if isinstance(statements, Mapping):
+        items = [[name, text] for name, text in statements.items()]
+        if all(isinstance(n, str) and isinstance(t, str) for n, t in items):
+            return sorted(items)
+        return object()
+    return statements
+
+
 def source_text(sources) -> str:
     model, on_pre, on_post = sources[:3]
-    return "\n".join(filter(None, [model if isinstance(model, str) else "", on_pre, on_post]))
+    texts = [model if isinstance(model, str) else ""]
+    for given in (on_pre, on_post):
+        texts += list(given.values()) if isinstance(given, Mapping) else [given]
+    return "\n".join(t for t in texts if isinstance(t, str) and t)
 
 
 def group_range(group: Any, role: str):

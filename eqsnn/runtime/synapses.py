@@ -28,7 +28,8 @@ from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
 from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.groups import StateUpdateView, _default_name
-from eqsnn.runtime.pathways import Pathway, delays_by_pathway
+from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
+from eqsnn.runtime.pathways import Pathway, make_pathways
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
                                          unpack_synapse_model)
 from eqsnn.runtime.variables import VariableAccess, convert_value
@@ -53,11 +54,18 @@ class Synapses(VariableAccess, Displayed):
         synapse model from :mod:`eqsnn.models.synapses` / :mod:`eqsnn.models.stdp`.
     on_pre, on_post
         Statements run when a source spike arrives (after the delay) / when a target
-        spike arrives, e.g. ``"v_post += w"``.
+        spike arrives, e.g. ``"v_post += w"``; or a dictionary of named pathways,
+        ``on_pre={"up": "I += w", "down": "I -= w"}``, each with its own delay
+        (``S.up.delay``). Pathways run in Brian2's order: ``on_pre`` ones by name, then
+        ``on_post`` ones by name.
     delay
-        Delay of the ``on_pre`` pathway for all synapses, or ``{"pre": ..., "post": ...}``.
-        Per-synapse delays are set after connecting: ``S.delay = "2*ms*rand()"`` (the
-        ``pre`` pathway) or ``S.post.delay = ...``. Delays are rounded to the time step.
+        Delay of the ``on_pre`` pathway for all synapses, or ``{pathway: delay}``
+        (``{"pre": ..., "post": ...}``, ``{"up": 0*ms, "down": 5*ms}``). Per-synapse
+        delays are set after connecting: ``S.delay = "2*ms*rand()"`` (the ``pre``
+        pathway) or ``S.post.delay = ...``. Delays are rounded to the time step.
+    on_event
+        The event of the sending group that triggers each pathway: one name for all
+        (``"spike"`` by default) or ``{pathway: event}`` (see ``NeuronGroup(events=)``).
     method
         Integration method for clock-driven synaptic equations.
     namespace
@@ -69,8 +77,8 @@ class Synapses(VariableAccess, Displayed):
     _kind = "synapses"
 
     def __init__(self, source: Any, target: Any = None, model: Any = "", *,
-                 on_pre: str | None = None, on_post: str | None = None, delay: Any = None,
-                 method: str | None = None, namespace: Mapping[str, Any] | None = None,
+                 on_pre: Any = None, on_post: Any = None, delay: Any = None,
+                 on_event: Any = None, method: str | None = None, namespace: Mapping[str, Any] | None = None,
                  name: str | None = None, seed: int | None = None):
         started = time.perf_counter()
         object.__setattr__(self, "_owner", self)
@@ -85,6 +93,7 @@ class Synapses(VariableAccess, Displayed):
         self.model = model
         self.method_requested = method
         self._namespace = check_namespace(namespace)  # also for initialisers and conditions
+        paths = pathway_texts(on_pre, on_post)
         self._sources = (model, on_pre, on_post, method, self._namespace)
         self._build_key = build_key(self._sources, self.pre_group, self.post_group)
         record = cache.load_record(self._build_key, SynapsesRecord)
@@ -93,16 +102,17 @@ class Synapses(VariableAccess, Displayed):
             self._derivation = self._derive()
             record = self._derivation.record(Inputs(
                 model if isinstance(model, str) else None,
-                {"on_pre": on_pre, "on_post": on_post}, method))
+                statements_by_label(paths), method))
             cache.store_record(self._build_key, record)
         self._record: SynapsesRecord = record
         self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()
         self._resolve()
-        delays = delays_by_pathway(delay)
-        self.pre = Pathway(self, "pre", delays["pre"])
-        self.post = Pathway(self, "post", delays["post"])
+        #: the pathways by name, in the order they run (also attributes: ``S.pre``)
+        self._pathways = make_pathways(self, paths, on_pre, on_post, delay, on_event)
+        for name, pathway in self._pathways.items():
+            setattr(self, name, pathway)
         self._initial = dict(initial)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
@@ -189,7 +199,7 @@ class Synapses(VariableAccess, Displayed):
             self._arrays[name] = np.concatenate([self._arrays[name], np.zeros(n_new)])
         if self._uses_lastupdate:
             self._lastupdate = np.concatenate([self._lastupdate, np.zeros(n_new)])
-        for path in (self.pre, self.post):
+        for path in self._pathways.values():
             if path._delay is not None:
                 path._delay = np.concatenate([path._delay, np.full(n_new, path._default)])
         self._structure_version += 1
@@ -234,16 +244,24 @@ class Synapses(VariableAccess, Displayed):
     @property
     def delay(self):
         """The delay of each synapse's ``on_pre`` pathway (same as ``S.pre.delay``)."""
-        return self.pre.delay
+        return self._pre_pathway().delay
 
     @delay.setter
     def delay(self, value: Any) -> None:
-        self.pre.delay = value
+        self._pre_pathway().delay = value
 
     @property
     def delay_(self) -> np.ndarray:
         """The ``on_pre`` delays in seconds, without units."""
-        return self.pre.delay_
+        return self._pre_pathway().delay_
+
+    def _pre_pathway(self):
+        if "pre" not in self._pathways:
+            raise InvalidValueError(
+                f"{self.name!r} has no pathway 'pre' (its pathways are "
+                f"{list(self._pathways)}), so S.delay means nothing",
+                hint=f"set the delay of one pathway: S.{next(iter(self._pathways))}.delay")
+        return self._pathways["pre"]
 
     def memory_bytes(self) -> int:
         """Bytes held for these synapses: indices, variables, delays and the
@@ -251,7 +269,7 @@ class Synapses(VariableAccess, Displayed):
         the first run)."""
         from eqsnn.runtime.synapse_code import structure_bytes
         total = self._pre.nbytes + self._post.nbytes + self._lastupdate.nbytes
-        total += sum(p._delay.nbytes for p in (self.pre, self.post) if p._delay is not None)
+        total += sum(p._delay.nbytes for p in self._pathways.values() if p._delay is not None)
         total += sum(array.nbytes for array in self._arrays.values())
         return total + structure_bytes(self, getattr(self, "_dt", 1e-4))
 
@@ -308,7 +326,7 @@ class Synapses(VariableAccess, Displayed):
         state = {f"var:{k}": v for k, v in self._arrays.items()}
         state.update({"lastupdate": self._lastupdate, "pre_index": self._pre,
                       "post_index": self._post})
-        for path in (self.pre, self.post):  # one delay for all: kept as a 0-d array
+        for path in self._pathways.values():  # one delay for all: kept as a 0-d array
             state[f"delay:{path.name}"] = np.array(path._default) if path._delay is None \
                 else path._delay
         for path, ring in getattr(self, "_rings", {}).items():
@@ -322,7 +340,7 @@ class Synapses(VariableAccess, Displayed):
                         if key.startswith("var:")}
         self._lastupdate = state["lastupdate"].copy()
         self._pre, self._post = state["pre_index"].copy(), state["post_index"].copy()
-        for path in (self.pre, self.post):
+        for path in self._pathways.values():
             delays = state[f"delay:{path.name}"]
             if delays.ndim == 0:
                 path._default, path._delay = float(delays), None

@@ -3,8 +3,8 @@
 ``N_pre``/``N_post`` are the sizes of the source and target (sub)groups, usable in every
 synaptic string: connect conditions and probabilities, values, event statements (both
 backends). ``N_incoming``/``N_outgoing`` are, per synapse, how many synapses share its
-target / its source; they exist once the synapses do, so values may read them, while
-connect conditions and event code say where to get them instead.
+target / its source; they exist once the synapses do, so values, equations and event code
+may read them, while connect conditions say where to get them instead.
 """
 import numpy as np
 import pytest
@@ -50,15 +50,31 @@ def test_connectivity_counts_in_values():
     np.testing.assert_allclose(synapses.w_, 1 + 4 + 4)
 
 
-@pytest.mark.parametrize("make, where", [
-    (lambda s, t: es.Synapses(s, t, "w : 1", on_pre="v_post += w/N_incoming"),
-     "the model and the event statements"),
-    (lambda s, t: es.Synapses(s, t).connect("N_outgoing > 1"), "connect() conditions"),
-])
-def test_connectivity_counts_elsewhere_say_what_to_do(make, where):
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_connectivity_counts_in_event_code_and_equations(backend, threads):
+    """Every source spikes once: each target receives the sum over its synapses of
+    1/N_incoming, which is 1; a clock-driven 'du/dt = N_outgoing/ms' grows each
+    synapse's u by its source's number of synapses per ms."""
+    if threads == 2 and backend == "numpy":
+        pytest.skip("threads are the compiled loop's")
+    source = es.NeuronGroup(130, "v : 1", threshold="v > 1", reset="v = 0")
+    target = es.NeuronGroup(140, "v : 1")
+    synapses = es.Synapses(source, target, "du/dt = N_outgoing/ms : 1 (clock-driven)",
+                           on_pre="v_post += 1.0/N_incoming", method="euler")
+    synapses.connect("(i + 2*j) % 7 < 3")
+    source.v = 2
+    es.Network(source, target, synapses, backend=backend, threads=threads).run(0.2 * ms)
+    i, j = np.asarray(synapses.i), np.asarray(synapses.j)
+    received = np.bincount(j, minlength=140) > 0
+    np.testing.assert_allclose(target.v_, received.astype(float), rtol=1e-12)
+    np.testing.assert_allclose(synapses.u_, 0.2 * np.bincount(i)[i], rtol=1e-12)
+
+
+def test_connectivity_counts_in_connect_conditions_say_what_to_do():
     source = es.NeuronGroup(3, "v : 1", threshold="v > 1")
     target = es.NeuronGroup(3, "v : 1")
     with pytest.raises(UnknownNameError) as caught:
-        make(source, target)
+        es.Synapses(source, target).connect("N_outgoing > 1")
     message = str(caught.value)
-    assert where in message and "S.n = 'N_" in message and "^~~~" in message
+    assert "connect() conditions" in message and "S.n = 'N_" in message and "^~~~" in message
