@@ -319,7 +319,8 @@ def _pathway_unit(syn, layout, path: str, code, q: str) -> Unit:
                 Access(o, code.batch == other_side, ("neurons", o)))
     if _side_reads(syn, path, code.reads):
         accesses += (Access(layout.prefix(sender), writes_sender),)
-    if not (writes_sender or _side_shared(syn, other_side, code.reads)):
+    if not (writes_sender or _side_shared(syn, other_side, code.reads)
+            or _connects_synapses(syn)):
         try:
             return Unit(accesses)
         except ValueError:  # e.g. v_post += v_pre within one group: the order matters
@@ -335,6 +336,8 @@ def _summed_unit(syn, layout, reads) -> Unit:
     accesses = (Access(t, True, ("neurons", t)), Access(s, False, ("synapses", s, "post")))
     if _side_reads(syn, "pre", reads):
         accesses += (Access(layout.prefix(syn.pre_group), False),)
+    if _connects_synapses(syn):
+        return Unit(accesses, serial=True)
     try:
         return Unit(accesses)
     except ValueError:
@@ -349,4 +352,11 @@ def _update_unit(syn, layout, reads) -> Unit:
     for side, group in (("pre", syn.pre_group), ("post", syn.post_group)):
         if _side_reads(syn, side, reads):
             accesses += (Access(layout.prefix(group), False),)
-    return Unit(accesses)
+    return Unit(accesses, serial=_connects_synapses(syn))
+
+
+def _connects_synapses(syn) -> bool:
+    """Whether the source or the target is itself a Synapses object: threads split
+    neuron groups into blocks, not synapses by the synapses they act on, so one thread
+    runs the operations (the modulating synapses are few)."""
+    return any(hasattr(group, "_pathways") for group in (syn.pre_group, syn.post_group))

@@ -85,8 +85,8 @@ class Synapses(VariableAccess, Displayed):
         object.__setattr__(self, "_slice", slice(None))
         target = source if target is None else target
         self.source, self.target = source, target
-        self.pre_group, self.pre_start, self.pre_stop = group_range(source, "source")
-        self.post_group, self.post_start, self.post_stop = group_range(target, "target")
+        self.pre_group, self.pre_start, self._pre_stop = group_range(source, "source")
+        self.post_group, self.post_start, self._post_stop = group_range(target, "target")
         self.name = name or _default_name("synapses")
         model, on_pre, on_post, namespace, method, initial = unpack_synapse_model(
             model, on_pre, on_post, namespace, method)
@@ -113,6 +113,7 @@ class Synapses(VariableAccess, Displayed):
         self._pathways = make_pathways(self, paths, on_pre, on_post, delay, on_event)
         for name, pathway in self._pathways.items():
             setattr(self, name, pathway)
+        self._refuse_events_of_synapses()
         self._initial = dict(initial)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
@@ -162,6 +163,29 @@ class Synapses(VariableAccess, Displayed):
                                  known=list(self._dims))
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self._functions = {name: self._namespace[name] for name in self._record.functions}
+
+    def _refuse_events_of_synapses(self) -> None:
+        """A Synapses object may be the source or target of synapses (their strings
+        read and write its variables, one "neuron" per synapse), but it has no spikes
+        or events to trigger a pathway with."""
+        for pathway in self._pathways.values():
+            sender = self.pre_group if pathway.side == "pre" else self.post_group
+            if isinstance(sender, Synapses) and pathway.has_code:
+                raise InvalidValueError(
+                    f"the pathway {pathway.name!r} of {self.name!r} would be triggered by "
+                    f"events of {sender.name!r}, a Synapses object, which has none",
+                    hint=f"trigger it from a neuron group: on_pre with a NeuronGroup or "
+                         f"SpikeGeneratorGroup as the source, {sender.name!r} as the target")
+
+    @property
+    def pre_stop(self) -> int:
+        """End of the source range; a Synapses source grows as it connects."""
+        return self.pre_group.N if isinstance(self.pre_group, Synapses) else self._pre_stop
+
+    @property
+    def post_stop(self) -> int:
+        """End of the target range; a Synapses target grows as it connects."""
+        return self.post_group.N if isinstance(self.post_group, Synapses) else self._post_stop
 
     # --- connecting ---------------------------------------------------------------------
     def connect(self, condition: str | bool | None = None, *, i: Any = None, j: Any = None,

@@ -12,15 +12,11 @@ deterministic): the neurons' spikes, and s, c and d every 100 ms. Same scheme an
 events: the spikes equal, the traces within 1e-9 relative + 1e-15 absolute.
 """
 import numpy as np
-import pytest
 
 import eqsnn as es
 from eqsnn.units import mV, ms, second
 
 from _gallery import reference
-
-pytestmark = pytest.mark.skip(reason="needs Synapses whose target is a Synapses "
-                                     "(issue 15: neuromodulation)")
 
 
 def test_dopamine_modulated_stdp_is_brian2s():
