@@ -130,4 +130,105 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
     return sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
 }
 
+/* ---- the threads' barrier between the operations of a step --------------------------
+ * The step loop runs on one OpenMP team; where an operation needs what another thread
+ * wrote, every thread waits here (eqsnn/codegen/barriers.py places these). A step lasts
+ * microseconds, so how a thread waits decides whether threads pay:
+ *  - sleeping at once (libgomp with OMP_WAIT_POLICY=passive) costs 15-40 us per barrier
+ *    on a KVM guest (the partner's futex wake-up goes through the hypervisor): CUBA 4000
+ *    on 2 threads ran 13x slower than on 1;
+ *  - spinning (libgomp's default, or any fixed spin count) costs ~0.3 us while the
+ *    partner runs, but on a machine whose cores are busy with other programs the partner
+ *    is often not running, and every barrier then burns the whole spin: 3 CPU hogs made
+ *    CUBA 4000 on 2 threads 17x (20 us of spin) to 300x (active) slower than on 1.
+ * So each thread adapts its spin: a wait the spin covered restores the full budget
+ * (~40 us), one it had to sleep through halves it. On a quiet machine the budget stays
+ * full; when the partner keeps missing (a busy machine), it drops to a few pause
+ * instructions and the thread sleeps on a futex (Linux; elsewhere it yields) — the
+ * cost of a wake-up instead of a burnt spin. (Starting low and doubling after each
+ * covered wait was slower on a quiet machine: a sleeping thread is late by a wake-up,
+ * so its partner's next wait fails too.) The thread arriving last wakes sleepers only
+ * if there are any. Measurements: docs/threads.md. */
+#if defined(_OPENMP) && !defined(__cplusplus)
+#include <stdatomic.h>
+#if defined(__linux__)
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#else
+#include <sched.h>
+#endif
+
+#ifndef EQSNN_SPIN_MIN
+#define EQSNN_SPIN_MIN 8
+#endif
+#ifndef EQSNN_SPIN_MAX
+#define EQSNN_SPIN_MAX 2048   /* pause loops: ~40 us on this project's Zen 4 VM */
+#endif
+
+typedef struct {
+    _Alignas(64) atomic_uint generation;   /* barriers completed: the futex word */
+    atomic_int sleeping;                   /* threads waiting on the futex */
+    _Alignas(64) atomic_long arrived;      /* threads at the current barrier */
+    char _pad[64 - sizeof(atomic_long)];
+} eqsnn_barrier_t;
+
+static inline void eqsnn_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static inline void eqsnn_sleep_while(atomic_uint* word, unsigned value)
+{
+#if defined(__linux__)
+    syscall(SYS_futex, (unsigned*)word, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+#else
+    (void)word; (void)value;
+    sched_yield();
+#endif
+}
+
+static inline void eqsnn_wake_all(atomic_uint* word)
+{
+#if defined(__linux__)
+    syscall(SYS_futex, (unsigned*)word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+#else
+    (void)word;
+#endif
+}
+
+/* All nt threads of the team call it; *spin is the calling thread's budget. Everything
+ * a thread wrote before the barrier is visible to every thread after it (release on the
+ * generation by the last arriver, acquire by the others). */
+static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
+{
+    if (nt == 1) return;
+    const unsigned generation = atomic_load_explicit(&b->generation, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&b->arrived, 1, memory_order_acq_rel) == nt - 1) {
+        atomic_store_explicit(&b->arrived, 0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&b->generation, 1, memory_order_seq_cst);
+        if (atomic_load_explicit(&b->sleeping, memory_order_seq_cst) > 0)
+            eqsnn_wake_all(&b->generation);
+        return;
+    }
+    for (int64_t k = 0; k < *spin; ++k) {
+        if (atomic_load_explicit(&b->generation, memory_order_acquire) != generation) {
+            *spin = EQSNN_SPIN_MAX;
+            return;
+        }
+        eqsnn_pause();
+    }
+    if (*spin > EQSNN_SPIN_MIN) *spin /= 2;
+    atomic_fetch_add_explicit(&b->sleeping, 1, memory_order_seq_cst);
+    while (atomic_load_explicit(&b->generation, memory_order_seq_cst) == generation)
+        eqsnn_sleep_while(&b->generation, generation);
+    atomic_fetch_sub_explicit(&b->sleeping, 1, memory_order_relaxed);
+}
+#endif
+
 #endif /* EQSNN_SUPPORT_H */

@@ -60,13 +60,12 @@ class Program:
 
 
 def _passive_openmp_threads() -> None:
-    """Threads that wait at a barrier sleep instead of spinning, unless the user chose
-    (``OMP_WAIT_POLICY``, ``GOMP_SPINCOUNT``). libgomp reads these when it is loaded,
-    with the first network library. Spinning waits for a partner thread that a busy
-    machine has not scheduled: on this project's 2-core VM under load, CUBA 4000 on 2
-    threads took 5-8 s spinning against 0.06-0.18 s sleeping (1 thread: 0.1-0.2 s).
-    On a dedicated machine ``OMP_WAIT_POLICY=active`` saves the wake-up at each barrier
-    (microseconds), which matters for networks whose step takes only a few."""
+    """libgomp's threads sleep between calls of the loop instead of spinning, unless the
+    user chose (``OMP_WAIT_POLICY``, ``GOMP_SPINCOUNT``); libgomp reads these when it is
+    loaded, with the first network library. Within a call, the threads wait for each
+    other at eqsnn's own barrier (``eqsnn_support.h``), which spins while that pays and
+    sleeps when the machine is busy; libgomp's own waits remain only at the start and
+    end of each call, where a spinning thread would burn a core while Python runs."""
     if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
         os.environ["OMP_WAIT_POLICY"] = "passive"
 

@@ -135,8 +135,8 @@ def test_a_cuba_step_waits_twice():
     threshold, propagation onto their own neurons and reset run without waiting."""
     _, _, net = _cuba(2)
     source = net._builder().build().source
-    assert source.count("#pragma omp barrier") == 2
-    assert source.count("#pragma omp single") == 1
+    assert source.count("eqsnn_barrier(&_barrier") == 2
+    assert source.count("if (_tid == 0)  /* one thread") == 1
 
 
 def test_threads_default_to_the_cores_this_process_may_use(monkeypatch):
