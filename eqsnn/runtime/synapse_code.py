@@ -65,7 +65,8 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         n_ages = last_age - first_age + 1
         keys = sender.astype(np.int64) * n_ages + (steps - first_age)
     other = syn._post if side == "pre" else syn._pre
-    if _sorted_rows(keys, other):
+    in_order = _sorted_rows(keys, other)
+    if in_order:
         order = np.arange(keys.size, dtype=np.int32)  # the common case: connect's order
         sorted_keys, sorted_other = keys, other
     else:
@@ -78,8 +79,9 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     rows = np.arange(width * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
     ring = _ring(syn, path, last_age + 1, width)
-    structure = SimpleNamespace(key=key, order=order, ptr=ptr, D=last_age + 1, width=width,
-                                first_age=first_age, n_ages=n_ages, ring=ring)
+    structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr,
+                                D=last_age + 1, width=width, first_age=first_age,
+                                n_ages=n_ages, ring=ring)
     cache[path] = structure
     return structure
 
@@ -250,6 +252,8 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     way = SimpleNamespace(
         name=path,
         order=c.array(f"{q}_order", lambda: structure().order, np.int32),
+        # order is the identity (the C loop then skips reading it)
+        in_order=c.int_scalar(f"{q}_in_order", lambda: int(structure().in_order)),
         ptr=c.array(f"{q}_ptr", lambda: structure().ptr, np.int64),
         ring=c.array(f"{q}_ring", lambda: structure().ring["spikes"], np.int32),
         ring_n=c.array(f"{q}_ring_n", lambda: structure().ring["n"], np.int64),
