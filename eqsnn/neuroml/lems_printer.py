@@ -4,7 +4,8 @@ The inverse of :mod:`eqsnn.neuroml.expressions`: ``x**2`` → ``x^2``, ``a > b``
 ``a .gt. b``, ``&``/``|`` → ``.and.``/``.or.``, and a condition used as a number (eqsnn
 writes ``(v > 0)*x``, SymPy ``Piecewise((1, v > 0), (0, True))*x``) → the Heaviside
 ``H(v - 0)``, which is how :mod:`~eqsnn.neuroml.expressions` reads ``H`` back.
-Anything LEMS cannot say (noise, ``rand()``, ``clip``, other piecewise forms) raises
+``clip(x, a, b)`` is written with ``H`` too. Anything LEMS cannot say (noise, ``rand()``,
+other piecewise forms) raises
 :class:`UnsupportedExport`.
 """
 from __future__ import annotations
@@ -83,6 +84,8 @@ class _LemsPrinter(StrPrinter):
         name = expr.func.__name__
         if name in self.calls:
             return self.calls[name](expr.args)
+        if name == "clip":
+            return self._clip(*(self._print(a) for a in expr.args))
         if name == "Abs":
             name = "abs"
         if name == "ceiling":
@@ -90,6 +93,14 @@ class _LemsPrinter(StrPrinter):
         if name.lower() in _FUNCTIONS or name in ("abs", "ceil"):
             return f"{name}({', '.join(self._print(a) for a in expr.args)})"
         raise UnsupportedExport(f"the function {name}() has no LEMS equivalent")
+
+    @staticmethod
+    def _clip(x: str, low: str, high: str) -> str:
+        """``clip(x, low, high)`` with Heaviside steps, exact whether jLEMS's ``H(0)``
+        is 0 or 1: at most one of the three terms is not zero, and it is the value."""
+        below, above = f"H({low} - ({x}))", f"H(({x}) - {high})"
+        return (f"({low}) * {below} + ({high}) * {above} + ({x}) * (1 - {below} - "
+                f"{above})")
 
     _print_Abs = _print_Function
     _print_exp = _print_Function
@@ -121,15 +132,12 @@ def lems_expression(expr, rename=lambda name: name, calls=None) -> str:
     """``expr`` (SymPy) in LEMS syntax; ``rename`` maps eqsnn names to LEMS names,
     ``calls`` user functions (a TimedArray) to what prints a call of them from its
     arguments."""
-    if getattr(expr, "is_Function", False) and type(expr).__name__ in (
-            "rand", "randn", "clip", "exprel"):
-        raise UnsupportedExport(f"{type(expr).__name__}() has no LEMS equivalent")
     for atom in sympy.preorder_traversal(expr):
         name = type(atom).__name__
         if name in ("rand", "randn"):
             raise UnsupportedExport(f"{name}() has no LEMS equivalent (jLEMS's random() "
                                     f"draws other numbers than eqsnn's: the export could "
                                     f"not give eqsnn's results)")
-        if name in ("clip", "exprel", "int_", "sign"):
+        if name in ("exprel", "int_", "sign"):
             raise UnsupportedExport(f"{name}() has no LEMS equivalent")
     return _LemsPrinter(rename, calls or {}).doprint(expr)
