@@ -30,6 +30,7 @@ class DynamicsElements:
         self.regimes: list = []
         self.assigned_each_step: dict[str, list[tuple[str, str]]] = {}  # var -> (test, value)
         self.regime_spike = None   # the spiking OnCondition of the refractory regime pair
+        self.catch_ups: set = set()   # assignments of the delta-synapse idiom, read apart
 
     def translate(self) -> None:
         self._collect()
@@ -219,8 +220,39 @@ class DynamicsElements:
         value = self.ctx.expression(element.get("value"), element, end_of_step=end_of_step)
         return f"{target} = {value}"
 
+    def _delta_synapses(self) -> None:
+        """The delta-synapse idiom (:mod:`eqsnn.neuroml.export_deltas`): synapses count
+        what they delivered (``x_jumps``), the cell sums the counts and adds what is new
+        (``x = x + (x_jumps - x_jumps_seen)``, ``x_jumps_seen = x_jumps``) in a condition
+        of its own and before its reset. That is ``x_post += ...`` in the synapses'
+        ``on_pre``: the conditions go, ``out.deltas`` tells the synapses."""
+        sums = {}
+        for element in self.derived:
+            match = re.fullmatch(r"synapses\[\*\]/(\w+)", element.get("select") or "")
+            if match:
+                sums[element.get("name")] = match.group(1)
+        if not sums:
+            return
+        for condition in list(self.conditions):
+            assignments = _children(condition, "StateAssignment")
+            values = {(a.get("variable"), (a.get("value") or "").strip()): a
+                      for a in assignments}
+            caught = set()
+            for (variable, value), element in values.items():
+                match = re.fullmatch(rf"{re.escape(variable)}\s*\+\s*\(\s*(\w+)\s*-\s*"
+                                     rf"(\w+)\s*\)", value)
+                if match and match.group(1) in sums and (match.group(2), match.group(1)) \
+                        in values and match.group(2) in self.states:
+                    caught |= {element, values[match.group(2), match.group(1)]}
+                    self.ctx.out.deltas[sums[match.group(1)]] = self.ctx.out.names[variable]
+            self.catch_ups |= caught
+            if caught and len(caught) == len(assignments) and not _children(condition,
+                                                                             "EventOut"):
+                self.conditions.remove(condition)
+
     def _write_events(self, regime_reset: list[str]) -> None:
         ctx, out = self.ctx, self.ctx.out
+        self._delta_synapses()
         for start in self.starts:
             for assignment in _children(start, "StateAssignment"):
                 statement = self._assignment(assignment)
@@ -241,7 +273,8 @@ class DynamicsElements:
             late = condition is not self.regime_spike and ctx.each_step != "expression"
             test = ctx.expression(condition.get("test"), condition, end_of_step=late)
             statements = [self._assignment(a, late)
-                          for a in _children(condition, "StateAssignment")]
+                          for a in _children(condition, "StateAssignment")
+                          if a not in self.catch_ups]
             if condition is self.regime_spike:
                 # jNeuroML does not test a regime's conditions in the step that enters
                 # it; the initial regime is entered in the first step (measured).

@@ -7,6 +7,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
+from eqsnn.neuroml.export_deltas import catch_up, delta_variables, jump_condition
 from eqsnn.neuroml.export_inputs import timed_arrays
 from eqsnn.neuroml.writer import number, one_line
 
@@ -28,7 +29,8 @@ def cell_type(writer, etree, group):
     arrays = writer.constants(ctype, component, group.namespace, group.name)
     target = writer.summed_targets.get(group.name)
     kernels = writer.kernel_variables.get(group.name, {})
-    if target is not None or kernels:
+    deltas = writer.delta_variables.get(group.name, {})
+    if target is not None or kernels or deltas:
         etree.SubElement(ctype, "Attachments", name="synapses", type="basePointCurrent")
     for entry in equations.entries:
         if not (base == "baseCellMembPot" and entry.name == "v"):
@@ -74,6 +76,7 @@ def cell_type(writer, etree, group):
     start = etree.SubElement(dynamics, "OnStart")
     for variable, parameter in initial.items():
         etree.SubElement(start, "StateAssignment", variable=variable, value=parameter)
+    delta_variables(writer, etree, dynamics, start, deltas)
     derivatives = [e for e in equations.entries
                    if e.kind == "differential" and e.name not in kernels]
     if not refractory:
@@ -83,10 +86,13 @@ def cell_type(writer, etree, group):
         if group.threshold is not None:
             condition = etree.SubElement(dynamics, "OnCondition",
                                          test=writer.lems(group.threshold, group.name))
+            catch_up(etree, condition, deltas)
             writer.assignments(etree, condition, group.reset, group.name)
             etree.SubElement(condition, "EventOut", port="spike")
+        jump_condition(etree, dynamics, deltas)
     else:
-        _refractory_regimes(writer, etree, ctype, components, dynamics, group, derivatives)
+        _refractory_regimes(writer, etree, ctype, components, dynamics, group, derivatives,
+                            deltas)
     return ctype, components
 
 
@@ -129,7 +135,8 @@ def _split(writer, group, template, columns) -> list:
     return components
 
 
-def _refractory_regimes(writer, etree, ctype, components, dynamics, group, derivatives):
+def _refractory_regimes(writer, etree, ctype, components, dynamics, group, derivatives,
+                        deltas):
     """eqsnn's refractory period as NeuroML's integrating/refractory regime pair.
     jNeuroML holds the reset for floor(refract/dt) + 2 steps (see the importer);
     ``refract`` is chosen mid-step so that this is eqsnn's number of steps."""
@@ -159,3 +166,4 @@ def _refractory_regimes(writer, etree, ctype, components, dynamics, group, deriv
                              test=writer.lems(group.threshold, group.name))
     etree.SubElement(spike, "EventOut", port="spike")
     etree.SubElement(spike, "Transition", regime="refractory")
+    jump_condition(etree, dynamics, deltas)

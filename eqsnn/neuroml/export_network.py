@@ -78,6 +78,8 @@ def _projections(writer, neuroml, network, syn) -> None:
     connectionWD per synapse with its weight and delay."""
     weights = writer.weights.get(syn.name, np.ones(syn.N))
     delays = np.asarray(syn.delay_, dtype=float) * np.ones(syn.N)
+    if writer.deltas.get(syn.name):
+        delays = _one_step_early(delays, writer.dt)
     pre = syn.i + syn.pre_start
     post = syn.j + syn.post_start
     sources = {population_of(writer, syn.pre_group, k) for k in set(pre.tolist())}
@@ -130,3 +132,15 @@ def simulation(writer, exported: Exported, duration: float) -> None:
     if not exported.columns:
         simulation.add_column_to_output_file("traces", "t", "t")
     simulation.save_to_file(str(exported.simulation))
+
+
+def _one_step_early(delays: np.ndarray, dt: float) -> np.ndarray:
+    """The delays of a delta synapse as jNeuroML must read them (measured, see
+    tests/neuroml/test_export_deltas.py): written as eqsnn's whole number of steps, the
+    jump lands one step after eqsnn's (a current, which acts through the synapse's
+    state a step later anyway, lands in eqsnn's step), so the delay is one step
+    shorter, and written mid-step so that no rounding of jNeuroML's summed time moves
+    it (the importer adds the step back). A zero delay stays zero: the jump then comes
+    one step late in jNeuroML, as a zero-delay current does."""
+    steps = np.rint(delays / dt)
+    return np.where(steps > 0, (steps - 0.5) * dt, 0.0)

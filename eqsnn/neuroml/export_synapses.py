@@ -8,6 +8,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
 from eqsnn.neuroml.export_cells import refuse_noise
+from eqsnn.neuroml.export_deltas import jumps
 from eqsnn.neuroml.export_inputs import timed_arrays
 from eqsnn.neuroml.lems_printer import UnsupportedExport
 from eqsnn.neuroml.writer import number, one_line
@@ -38,49 +39,63 @@ def classify(writer, syn) -> None:
                 f"{syn.name!r} sums into {post}.{target}, other synapses into "
                 f"{post}.{writer.summed_targets[post]}; NeuroML sums every synapse of a "
                 f"cell into one current")
-    kernels = []
+    kernels, deltas = [], {}
     if syn.pre.has_code:
         for statement in syn.pre.statements:
             name = str(statement.lhs)
             if name.endswith("_post"):
-                kernels.append((name[:-5], _increment(writer, syn, name[:-5], statement)))
-    if not summed and not kernels:
+                increment = _increment(syn, name[:-5], statement)
+                if _decays_alone(syn.post_group, name[:-5]):
+                    kernels.append((name[:-5], increment))
+                else:
+                    deltas[name[:-5]] = increment
+    if not summed and not kernels and not deltas:
         raise UnsupportedNeuroMLError(
             f"{syn.name!r} neither sums a current into its target nor increments a "
-            f"decaying variable of it; a NeuroML synapse acts through one of these")
+            f"variable of it; a NeuroML synapse acts through one of these")
+    if deltas and (summed or kernels):
+        raise UnsupportedNeuroMLError(
+            f"{syn.name!r} both increments {', '.join(sorted(deltas))} of its target and "
+            f"sends it a current; in NeuroML the two need delays a step apart, and a "
+            f"connection has one", hint="split it into two Synapses")
     writer.kernels[syn.name] = kernels
+    writer.deltas[syn.name] = deltas
+
     equations = syn.post_group.equations
     for name, _ in kernels:
         writer.kernel_variables.setdefault(post, {})[name] = equations[name]
+    for name in deltas:
+        writer.delta_variables.setdefault(post, {})[name] = equations[name]
 
 
-def _increment(writer, syn, name: str, statement):
-    """``x_post += e`` → ``e``, if ``x`` decays linearly and nothing else sets it."""
+def _decays_alone(group, name: str) -> bool:
+    """Whether ``name`` of ``group`` decays linearly (``dge/dt = -ge/tau``) and nothing
+    else sets it: then it is the sum of one copy per synapse (a kernel, moved into the
+    synapses); any other variable a synapse increments gets the jumps of a delta
+    synapse (see :mod:`eqsnn.neuroml.export_deltas`)."""
     import sympy
-    group = syn.post_group
     equations = group.equations
-    hint = ("NeuroML synapses change only their own state; a variable of the target "
-            "they increment must decay linearly (dge/dt = -ge/tau), as eqsnn's kernels "
-            "ExponentialCurrent / ExponentialConductance do")
     if name not in equations.differential:
-        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre changes {name}_post, which "
-                                      f"has no differential equation", hint=hint)
+        return False
     entry = equations[name]
     rhs = equations.rhs(name)
-    x = entry.symbol
-    slope = sympy.diff(rhs, x)
-    variables = set(equations.names)
-    if {s.name for s in slope.free_symbols} & variables \
-            or sympy.simplify(rhs - slope * x) != 0:
-        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre changes {name}_post, whose "
-                                      f"equation is not a linear decay", hint=hint)
-    if "unless refractory" in entry.flags or any(str(a.lhs) == name for a in group.reset):
-        raise UnsupportedNeuroMLError(f"{syn.name!r}: {group.name}.{name} is also changed "
-                                      f"by the cell (reset or refractoriness)", hint=hint)
+    slope = sympy.diff(rhs, entry.symbol)
+    if {s.name for s in slope.free_symbols} & set(equations.names) \
+            or sympy.simplify(rhs - slope * entry.symbol) != 0:
+        return False
+    return "unless refractory" not in entry.flags \
+        and not any(str(a.lhs) == name for a in group.reset)
+
+
+def _increment(syn, name: str, statement):
+    """``x_post += e`` → ``e``."""
+    import sympy
     increment = sympy.expand(statement.rhs - statement.lhs)
     if statement.lhs in increment.free_symbols:
-        raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre scales {name}_post; only "
-                                      f"increments add up over synapses", hint=hint)
+        raise UnsupportedNeuroMLError(
+            f"{syn.name!r}: on_pre scales {name}_post; only increments add up over "
+            f"synapses", hint="NeuroML synapses change only their own state: write "
+                              "on_pre as x_post += ...")
     return increment
 
 
@@ -127,6 +142,10 @@ def synapse_type(writer, etree, syn):
     arrays = writer.constants(ctype, component, constants, syn.name)
     for name, entry in post_kernels.items():
         etree.SubElement(ctype, "Exposure", name=name, dimension=writer.dimension(entry.dim))
+    post_deltas = writer.delta_variables.get(syn.post_group.name, {})
+    for name, entry in post_deltas.items():
+        etree.SubElement(ctype, "Exposure", name=jumps(name),
+                         dimension=writer.dimension(entry.dim))
     weight = _weight(writer, etree, ctype, component, syn)
     dynamics = etree.SubElement(ctype, "Dynamics")
     timed_arrays(writer, etree, dynamics, arrays)
@@ -137,6 +156,9 @@ def synapse_type(writer, etree, syn):
         else:
             etree.SubElement(dynamics, "DerivedVariable", name=name, exposure=name,
                              dimension=writer.dimension(entry.dim), value="0")
+    for name, entry in post_deltas.items():
+        etree.SubElement(dynamics, "StateVariable", name=jumps(name), exposure=jumps(name),
+                         dimension=writer.dimension(entry.dim))
     for entry in equations.entries:
         if entry is summed:
             continue
@@ -156,6 +178,8 @@ def synapse_type(writer, etree, syn):
     etree.SubElement(dynamics, "DerivedVariable", name="i", dimension="current",
                      exposure="i", value=current)
     start = etree.SubElement(dynamics, "OnStart")
+    for name in post_deltas:
+        etree.SubElement(start, "StateAssignment", variable=jumps(name), value="0")
     for name, entry in post_kernels.items():
         if name in kernels:
             etree.SubElement(start, "StateAssignment", variable=name, value="0")
@@ -174,27 +198,40 @@ def synapse_type(writer, etree, syn):
                              value=writer.lems(entry.expr, f"{syn.name}: d{entry.name}/dt",
                                               rename))
     if syn.pre.has_code:
-        event = etree.SubElement(dynamics, "OnEvent", port="in")
-        for statement in syn.pre.statements:
-            target = str(statement.lhs)
-            if target.endswith("_post"):
-                name = target[:-5]
-                increment = writer.lems(kernels[name], f"{syn.name}: on_pre", rename)
-                etree.SubElement(event, "StateAssignment", variable=name,
-                                 value=f"{name} + {increment}")
-                continue
-            if target.startswith("_"):
-                raise UnsupportedNeuroMLError(f"{syn.name!r}: on_pre uses {target}, "
-                                              f"which has no NeuroML export")
-            etree.SubElement(event, "StateAssignment", variable=target,
-                             value=writer.lems(statement.rhs, f"{syn.name}: on_pre",
-                                              rename))
+        _statements(writer, etree, etree.SubElement(dynamics, "OnEvent", port="in"), syn,
+                    syn.pre.statements, "on_pre", kernels, rename)
     if syn.post.has_code:
         raise UnsupportedNeuroMLError(
             f"{syn.name!r}: on_post has no NeuroML export (plasticity driven by the "
             f"target's spikes: a NeuroML synapse receives its source's events only)",
             hint="export the network with fixed weights (a Synapses without on_post)")
     return ctype, component
+
+
+def _statements(writer, etree, parent, syn, statements, where: str, kernels: dict,
+                rename) -> None:
+    """An event's statements as StateAssignments in ``parent``: increments of the
+    target go to the synapse's copy (a kernel) or its count of jumps (a delta
+    synapse)."""
+    for statement in statements:
+        target = str(statement.lhs)
+        if target.endswith("_post"):
+            name = target[:-5]
+            deltas = writer.deltas[syn.name]
+            if name not in kernels and name not in deltas:
+                raise UnsupportedNeuroMLError(f"{syn.name!r}: {where} changes {target}, "
+                                              f"which has no NeuroML export")
+            increment = writer.lems(kernels[name] if name in kernels else deltas[name],
+                                    f"{syn.name}: {where}", rename)
+            state = name if name in kernels else jumps(name)
+            etree.SubElement(parent, "StateAssignment", variable=state,
+                             value=f"{state} + {increment}")
+            continue
+        if target.startswith("_") or target.endswith("_pre"):
+            raise UnsupportedNeuroMLError(f"{syn.name!r}: {where} changes {target}, "
+                                          f"which has no NeuroML export")
+        etree.SubElement(parent, "StateAssignment", variable=target,
+                         value=writer.lems(statement.rhs, f"{syn.name}: {where}", rename))
 
 
 def _weight(writer, etree, ctype, component, syn) -> str | None:

@@ -4,6 +4,8 @@ target; weights and delays per connection. Each function takes the importer
 (:mod:`eqsnn.neuroml.importer`) whose network is being read."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from eqsnn.errors import EqsnnError
@@ -101,8 +103,10 @@ def make_synapses(importer, plan: dict) -> None:
         lines.append(f"{name}_post = {scale}{tr.names[exposure]} : {unit} (summed)")
     pre_group = plan.get("source") or importer.model.groups[plan["pre"]]
     try:
+        deltas = _delta_increments(importer, post, tr)
+        on_pre = tr.on_event.get("in", []) + deltas
         syn = Synapses(pre_group, importer.model.groups[post], "\n".join(lines),
-                       on_pre="\n".join(tr.on_event.get("in", [])) or None,
+                       on_pre="\n".join(on_pre) or None,
                        method=importer.method, namespace=tr.namespace,
                        name=identifier(plan.get("id") or plan["name"]))
         i, j = plan["pairs"]
@@ -117,7 +121,11 @@ def make_synapses(importer, plan: dict) -> None:
                 syn.input_weight = plan["input_weights"]
             if plan["delays"] is not None and np.any(plan["delays"]):
                 from eqsnn.units import second
-                syn.delay = plan["delays"] * second
+                delays = plan["delays"]
+                if deltas:   # a delta synapse acts a step sooner (export_network)
+                    steps = np.floor(delays / importer.dt + 1e-9) + 1
+                    delays = np.where(delays > 0, steps * importer.dt, 0.0)
+                syn.delay = delays * second
     except EqsnnError as exc:
         raise importer.translation_error(synapse, exc) from None
     key = plan.get("id") or plan["name"]
@@ -130,3 +138,18 @@ def _cell_name(importer, pop: str, lems_name: str, where) -> str:
     if tr is not None and lems_name in tr.names:
         return tr.names[lems_name]
     return lems_name
+
+
+def _delta_increments(importer, post: str, tr) -> list[str]:
+    """``x_post += e`` for each ``jumps = jumps + e`` of the synapse on an exposure the
+    target reads as a delta synapse (see :class:`~eqsnn.neuroml.translation.Translated`)."""
+    cell = importer.model.translations.get(post)
+    increments = []
+    for exposure, target in (cell.deltas.items() if cell is not None else ()):
+        name = tr.names.get(exposure)
+        for statement in tr.on_event.get("in", []):
+            variable, value = statement.split(" = ", 1)
+            match = re.fullmatch(rf"{re.escape(name)}\s*\+\s*(.+)", value.strip())
+            if variable == name and match:
+                increments.append(f"{target}_post += {match.group(1)}")
+    return increments

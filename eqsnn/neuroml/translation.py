@@ -52,6 +52,9 @@ class Translated:
     dims: dict[str, object] = field(default_factory=dict)  # eqsnn name -> dimension
     properties: dict[str, float] = field(default_factory=dict)  # per-item, defaults
     states: list[str] = field(default_factory=list)      # eqsnn names of variables
+    # delta synapses (the idiom of eqsnn.neuroml.export_deltas): the synapses'
+    # exposure whose increments are increments of a cell variable -> its eqsnn name
+    deltas: dict[str, str] = field(default_factory=dict)
 
     @property
     def equations(self) -> str:

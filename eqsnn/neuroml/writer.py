@@ -67,6 +67,10 @@ class Writer:
         # synapses increment (ge_post += w), moved into the synapses (see export_synapses.classify)
         self.kernel_variables: dict[str, dict] = {}
         self.kernels: dict[str, list] = {}          # synapses -> [(variable, increment)]
+        # target group -> {variable: its entry}: other variables synapses increment
+        # (v_post += w: delta synapses, export_deltas); synapses -> {variable: increment}
+        self.delta_variables: dict[str, dict] = {}
+        self.deltas: dict[str, dict] = {}
         # group -> per neuron (population, index); population -> (component, size)
         self.cells: dict[str, list] = {}
         self.populations: dict[str, tuple[str, int]] = {}

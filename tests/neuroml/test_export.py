@@ -234,10 +234,10 @@ def test_neurons_that_start_differently_become_populations(tmp_path):
 def test_what_cannot_be_exported_is_named(tmp_path):
     group = es.NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
                            reset="v = 0*mV", name="cells")
-    jump = es.Synapses(group, group, "w : volt", on_pre="v_post += w", name="jump")
-    jump.connect(i=[0], j=[1])
-    with pytest.raises(UnsupportedNeuroMLError, match="cells.v is also changed by the cell"):
-        write(es.Network(group, jump), tmp_path)
+    scale = es.Synapses(group, group, "w : 1", on_pre="v_post *= w", name="scale")
+    scale.connect(i=[0], j=[1])
+    with pytest.raises(UnsupportedNeuroMLError, match="'scale': on_pre scales v_post"):
+        write(es.Network(group, scale), tmp_path)
     noisy = es.NeuronGroup(1, "dv/dt = -v/(10*ms) + rand()*mV/ms : volt", name="noisy")
     with pytest.raises(UnsupportedNeuroMLError, match="rand\\(\\) has no LEMS equivalent"):
         write(es.Network(noisy), tmp_path)
