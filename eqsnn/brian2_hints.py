@@ -40,10 +40,10 @@ _HINTS = {
                     "there is no scope to clear",
                     "a network holds only the objects passed to es.Network(...); make a new "
                     "Network for a new simulation"),
-    "defaultclock": ("eqsnn has no defaultclock: the time step belongs to the network",
-                     "es.Network(..., dt=0.05*ms); read it as net.dt"),
-    "Clock": ("eqsnn has no Clock objects: one time step per network",
-              "es.Network(..., dt=0.05*ms)"),
+    "defaultclock": ("eqsnn has no defaultclock: the default time step is the network's",
+                     "es.Network(..., dt=0.05*ms) for every object (read it as net.dt); "
+                     "dt= or clock=es.Clock(...) on an object for its own, a multiple of "
+                     "the network's"),
     "store": ("store() is a method of the network in eqsnn", "net.store(); net.restore()"),
     "restore": ("restore() is a method of the network in eqsnn",
                 "net.store(); net.restore()"),
@@ -57,11 +57,6 @@ _HINTS = {
                    "remove set_device(...); choose the backend with es.Network(..., "
                    "backend='c' or 'numpy')"),
     "device": ("eqsnn has no devices", "choose the backend with es.Network(..., backend=...)"),
-    "network_operation": ("eqsnn has no network operations",
-                          "run in chunks and change values between them: "
-                          "for _ in range(10): net.run(10*ms); group.I = ..."),
-    "NetworkOperation": ("eqsnn has no network operations",
-                         "run in chunks and change values between them"),
 }
 #: Brian2's re-exports of numpy and pylab (not ``plot``: eqsnn.plot is eqsnn's own)
 _NUMPY = {"exp", "log", "sqrt", "sin", "cos", "tanh", "array", "arange", "linspace", "zeros",

@@ -27,6 +27,7 @@ __all__ = [
     "CompilerNotFoundWarning",
     "InvalidValueError",
     "NumericalInstabilityError",
+    "NetworkOperationError",
 ]
 
 
@@ -138,6 +139,11 @@ class InvalidValueError(EqsnnError):
 
 class NumericalInstabilityError(EqsnnError):
     """The simulation produced NaN or infinity."""
+
+
+class NetworkOperationError(EqsnnError):
+    """A network operation (a user's Python function called during a run) raised; the
+    original exception is its ``__cause__``."""
 
 
 class CompilerNotFoundWarning(UserWarning):

@@ -101,7 +101,25 @@ def _runtime_cases():
         ("unknown preset", "Izhikevich('XY')", lambda: es.models.Izhikevich("XY"), None),
         ("wrong unit for a model parameter", "LIF(tau=10*mV)",
          lambda: es.models.LIF(tau=10 * mV), None),
+        ("unknown scheduling slot", "StateMonitor(group, 'v', when='after_reset')",
+         lambda: es.StateMonitor(group(), "v", when="after_reset"), "when='after_resets'"),
+        ("a dt that is not a multiple of the network's",
+         "group.run_regularly('v = El', dt=0.25*ms); Network(group, dt=0.1*ms)",
+         lambda: es.Network(_with_block(group(), dt=0.25 * ms), dt=0.1 * ms).run(1 * ms),
+         "dt=0.3*ms, or Network(..., dt=0.05*ms)"),
+        ("an exception in a network operation",
+         "@network_operation def stop(): raise RuntimeError('no data')",
+         lambda: es.Network(group(), es.NetworkOperation(_raise)).run(1 * ms), None),
     ]
+
+
+def _with_block(group, dt):
+    group.run_regularly("v = El", dt=dt)
+    return group
+
+
+def _raise():
+    raise RuntimeError("no data")
 
 
 def _entry(title: str, given: str, run: Callable, fix: str | None) -> str:

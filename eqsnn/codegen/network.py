@@ -15,38 +15,25 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Callable
 
-import numpy as np
-
 from eqsnn import __version__
-from eqsnn.codegen.barriers import UNKNOWN, Access, Unit, plan
+from eqsnn.codegen.barriers import ANY, Access, Unit, plan
+# (what a contribution is lives in codegen/contribution.py; re-exported here)
+from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
+                                        Operation, TimedFunction, block_names, slot_rank,
+                                        thread_inputs)
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "THREADS_SCALAR", "ArraySlot", "CapacityCheck", "Contribution",
+__all__ = ["SLOTS", "THREADS_SCALAR", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution",
            "ModuleBuilder", "ModuleSource", "Operation", "TimedFunction", "block_names",
            "thread_inputs"]
-
-#: The schedule of one time step, in order (Brian2's default schedule). Summed synaptic
-#: variables are computed in "start" (before the state monitors record them), the
-#: clock-driven synaptic equations in "synapse_state", just before the neurons' state
-#: updates; spikes reach synapses in "synapses", after the thresholds.
-SLOTS = ("start", "synapse_state", "groups", "thresholds", "synapses", "resets", "end")
 
 #: the int scalar that holds the number of threads (see ModuleBuilder.threads)
 THREADS_SCALAR = "_n_threads_wanted"
 
-_CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
-           np.dtype(np.int64): "int64_t"}
-
-
-@dataclass
-class ArraySlot:
-    """An array the compiled loop reads or writes; ``get`` returns the current array."""
-
-    cname: str
-    ctype: str
-    get: Callable[[], np.ndarray]
-
+#: a pause point (see ModuleBuilder.add_pauses) as the threads see it: every thread
+#: passes it (it may leave the loop), and it is fenced by barriers on both sides
+_PAUSE_UNIT = Unit((Access(ANY, True, ("pause",)),))
 
 @dataclass
 class ModuleSource:
@@ -60,113 +47,6 @@ class ModuleSource:
 
 
 @dataclass
-class Operation:
-    """One operation: a template (``"stateupdate"`` → ``stateupdate.c.j2`` /
-    ``numpy/stateupdate.py.j2``) with its inputs, in a schedule slot. ``numbered``: it
-    draws random numbers from a stream of its own, so the module builder gives it a
-    number ``op`` (the stream of operation k is ``k << 32``). ``unit``: what it touches
-    and how threads split it (see :mod:`eqsnn.codegen.barriers`); by default one thread
-    runs it, between barriers."""
-
-    slot: str
-    template: str
-    context: dict
-    numbered: bool = False
-    unit: Unit = UNKNOWN
-
-
-@dataclass
-class CapacityCheck:
-    """A recording buffer must have room for ``needed`` more entries before a step:
-    ``capacity - count < needed`` stops the loop (Python grows it and calls again)."""
-
-    capacity: str
-    count: str
-    needed: str
-
-    @property
-    def unit(self) -> Unit:
-        """What the check reads, for the threads' barriers (the writer of ``count``
-        says it writes that array)."""
-        return Unit((Access(self.count, False),))
-
-
-@dataclass
-class TimedFunction:
-    """A function of time sampled every ``dt`` (a TimedArray), declared once per module."""
-
-    name: str
-    values: str
-    n: str
-    dt: str
-
-
-@dataclass
-class Contribution:
-    """What one object needs in the network module: arrays, scalars, operations in
-    schedule slots, capacity checks. An object builds it from its own state and the
-    network's :class:`~eqsnn.runtime.layout.Layout` only; the network puts the
-    contributions together, so none depends on another having contributed first."""
-
-    arrays: list[ArraySlot] = field(default_factory=list)
-    scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
-    int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
-    operations: list[Operation] = field(default_factory=list)
-    capacity_checks: list[CapacityCheck] = field(default_factory=list)
-    functions: list[TimedFunction] = field(default_factory=list)
-    #: (prefix, size name, collects spikes per thread) of each group the threads split
-    partitions: list[tuple[str, str, bool]] = field(default_factory=list)
-
-    def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
-        self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
-        return cname
-
-    def scalar(self, cname: str, get: Callable[[], float]) -> str:
-        self.scalars.append((cname, get))
-        return cname
-
-    def int_scalar(self, cname: str, get: Callable[[], int]) -> str:
-        self.int_scalars.append((cname, get))
-        return cname
-
-    def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
-        """A persistent int64 counter: a one-element array owned by an object (templates
-        read and write it as ``name[0]``)."""
-        return self.array(cname, get, np.int64)
-
-    def add(self, slot: str, template: str, *, numbered: bool = False, unit: Unit = UNKNOWN,
-            **context) -> None:
-        if slot not in SLOTS:
-            raise ValueError(f"unknown schedule slot {slot!r}")
-        self.operations.append(Operation(slot, template, context, numbered, unit))
-
-    def partition(self, prefix: str, n: str, *, thresholded: bool = False) -> None:
-        """Threads split the ``n`` elements of group ``prefix`` into blocks
-        ``[{prefix}_lo, {prefix}_hi)``; ``thresholded``: it collects spikes per thread."""
-        self.partitions.append((prefix, n, thresholded))
-
-    def add_capacity_check(self, capacity: str, count: str, needed: str) -> None:
-        self.capacity_checks.append(CapacityCheck(capacity, count, needed))
-
-    def add_function(self, function: TimedFunction) -> None:
-        self.functions.append(function)
-
-
-def thread_inputs(backend: str, unit: Unit | None = None, **inputs) -> dict:
-    """The template inputs about threads, which only the C templates read: ``serial``
-    (from ``unit``: one thread runs the operation) and ``inputs``; none for numpy."""
-    if backend != COMPILED:
-        return {}
-    return dict(inputs, serial=unit.serial) if unit is not None else inputs
-
-
-def block_names(prefix: str) -> SimpleNamespace:
-    """The C names of this thread's block of group ``prefix``'s neurons and of the spike
-    counts of the group's threads (declared by network.c.j2)."""
-    return SimpleNamespace(lo=f"{prefix}_lo", hi=f"{prefix}_hi", tcount=f"{prefix}_tcount")
-
-
-@dataclass
 class ModuleBuilder:
     """Puts the contributions of a network's objects together and renders the module."""
 
@@ -176,20 +56,23 @@ class ModuleBuilder:
     int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
     functions: list[TimedFunction] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
-    blocks: dict[str, list] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
     #: how many threads the loop starts, asked at every call (the Network sets it)
     threads: Callable[[], int] = lambda: 1
-    _units: dict[str, list] = field(default_factory=lambda: {slot: [] for slot in SLOTS})
+    #: (schedule key, template file, inputs, unit) of every operation, in the order added
+    _scheduled: list[tuple] = field(default_factory=list)
     _n_ops: int = 0
     _names: set = field(default_factory=set)
+    #: how many pause points the step has (see add_pauses)
+    pauses: int = 0
 
     def __post_init__(self):
         self._claim(THREADS_SCALAR)
         self.int_scalars.append((THREADS_SCALAR, lambda: self.threads()))
 
     def include(self, contribution: Contribution) -> None:
-        """Add one object's contribution; operations keep their order within a slot."""
+        """Add one object's contribution; operations with the same schedule key keep
+        the order in which they were added."""
         for slot in contribution.arrays:
             self._claim(slot.cname)
             self.arrays.append(slot)
@@ -207,10 +90,43 @@ class ModuleBuilder:
             if operation.numbered:
                 self._n_ops += 1
                 context["op"] = self._n_ops
+            if operation.period is not None:
+                context["_clock"] = self._clock(operation)
             name = f"{operation.template}.c.j2" if self.is_c else \
                 f"numpy/{operation.template}.py.j2"
-            self.blocks[operation.slot].append((name, context))
-            self._units[operation.slot].append(operation.unit)
+            self._scheduled.append((operation.key(), name, context, operation.unit))
+
+    def add_pauses(self, keys: list[tuple], *, resume_at: Callable[[], int],
+                   pause_step: Callable[[], int], pause_at: Callable[[], int],
+                   paused: Callable) -> None:
+        """Points in a step where the loop can stop and return to Python (to call
+        network operations), at the schedule keys ``keys`` (ascending): at step
+        ``pause_step()`` the loop stops before the operations after point
+        ``pause_at()`` (1 for ``keys[0]``) and sets ``paused()[0]``; a call with
+        ``resume_at()`` = n > 0 starts its first step after point n. Nothing is added
+        to a step without pause points."""
+        self.pauses = len(keys)
+        for name, get in (("_resume_at", resume_at), ("_pause_step", pause_step),
+                          ("_pause_at", pause_at)):
+            self._claim(name)
+            self.int_scalars.append((name, get))
+        self._claim("_paused")
+        self.arrays.append(ArraySlot("_paused", "int64_t", paused))
+        template = "pause.c.j2" if self.is_c else "numpy/pause.py.j2"
+        for n, key in enumerate(keys, 1):
+            self._scheduled.append((key, template, {"point": n}, _PAUSE_UNIT))
+
+    def _clock(self, operation: Operation) -> dict:
+        """The wrapper's inputs of an operation on a slower clock: the int scalar k
+        and the double scalar dt it runs with (values handed in at run time)."""
+        k, dt = operation.period
+        n = sum(1 for name, _ in self.int_scalars if name.startswith("_every"))
+        every, step = f"_every{n}", f"_dt{n}"
+        self._claim(every)
+        self._claim(step)
+        self.int_scalars.append((every, lambda: k))
+        self.scalars.append((step, lambda: dt))
+        return {"every": every, "dt": step, "idle": list(operation.idle)}
 
     def _claim(self, cname: str) -> None:
         """Two objects (or a user variable and an internal array) must never share a
@@ -233,10 +149,16 @@ class ModuleBuilder:
         if self.is_c:
             context.update(partitions=self.partitions,
                            threads_scalar=context["int_scalars"].index(THREADS_SCALAR))
+        context["pauses"] = self.pauses
         return context
 
+    def _in_order(self) -> list[tuple]:
+        """Every operation in the order a step runs them (a stable sort: ties keep the
+        order they were added in)."""
+        return sorted(self._scheduled, key=lambda scheduled: scheduled[0])
+
     def _operations(self) -> list[tuple[str, dict]]:
-        return [operation for slot in SLOTS for operation in self.blocks[slot]]
+        return [(name, context) for _, name, context, _ in self._in_order()]
 
     def signature(self) -> list | None:
         """Everything the rendered source depends on, as plain JSON data: the backend,
@@ -257,16 +179,27 @@ class ModuleBuilder:
         :meth:`signature` (a warm run then never imports Jinja2)."""
         if source is None:
             from eqsnn.codegen.templates import render
-            slots = [render(name, **context).rstrip("\n")
+            slots = [_render_operation(render, name, context, self.is_c)
                      for name, context in self._operations()]
+            if self.pauses and not self.is_c:
+                slots = self._segments(render, slots)
             template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
             threads = {"blocks": self._blocks(slots)} if self.is_c else {}
             source = render(template, **self._module_context(), slots=slots, **threads)
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
                             list(self.int_scalars))
 
+    def _segments(self, render, slots: list[str]) -> list[str]:
+        """numpy: each operation runs unless the call resumes after a later pause
+        point (C jumps there instead)."""
+        result, segment = [], 0
+        for (name, _), text in zip(self._operations(), slots):
+            result.append(render("numpy/segment.py.j2", text=text, segment=segment))
+            segment += name == "numpy/pause.py.j2"
+        return result
+
     def _all_units(self) -> list[Unit]:
-        return [unit for slot in SLOTS for unit in self._units[slot]]
+        return [unit for _, _, _, unit in self._in_order()]
 
     def _blocks(self, texts: list[str]) -> list[dict]:
         """The rendered operations grouped into the threads' blocks, with barriers: the
@@ -280,6 +213,17 @@ class ModuleBuilder:
         if result.barrier_at_end:
             blocks.append({"barrier_before": True, "serial": False, "texts": []})
         return blocks
+
+
+def _render_operation(render, name: str, context: dict, is_c: bool) -> str:
+    """One operation's text; on a slower clock, inside the "every k steps" wrapper."""
+    context = dict(context)
+    clock = context.pop("_clock", None)
+    text = render(name, **context).rstrip("\n")
+    if clock is None:
+        return text
+    wrapper = "every.c.j2" if is_c else "numpy/every.py.j2"
+    return render(wrapper, text=text, **clock).rstrip("\n")
 
 
 class _Indescribable(Exception):

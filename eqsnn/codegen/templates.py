@@ -27,6 +27,7 @@ __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 _BINDINGS = {"arrays", "scalars", "functions", "linked", "reads"}
 _OPERATION_INPUTS = {
     "stateupdate": {"op", "group", "code", "refractory"} | _BINDINGS,
+    "regular": {"op", "group", "code", "refractory", "start", "stop"} | _BINDINGS,
     "threshold": {"op", "group", "condition", "refractory", "spikes"} | _BINDINGS,
     "reset": {"op", "group", "code", "spikes"} | _BINDINGS,
     "spikegenerator": {"group", "spikes"},
@@ -43,7 +44,8 @@ _OPERATION_INPUTS = {
 # thread runs it all; ``block``: the names of this thread's block of the group's neurons
 # and of its spike count; ``scratch``: where each thread puts the spikes it finds).
 _THREAD_INPUTS = {
-    "stateupdate": {"serial", "block"}, "threshold": {"scratch", "block"},
+    "stateupdate": {"serial", "block"}, "regular": {"serial", "block"},
+    "threshold": {"scratch", "block"},
     "reset": {"serial", "block"}, "synapses_update": {"serial"},
     "synapses_pathway": {"serial"}, "summed": {"serial", "block"},
 }
@@ -54,8 +56,15 @@ for _name, _inputs in _OPERATION_INPUTS.items():
 # C only: the spikes each thread found, collected in thread order (numpy's threshold
 # writes them at once)
 TEMPLATE_INPUTS["collect_spikes.c.j2"] = {"group", "spikes", "scratch", "block"}
+# an operation on a slower clock, inside "every k-th step, with its own dt"
+TEMPLATE_INPUTS["every.c.j2"] = TEMPLATE_INPUTS["numpy/every.py.j2"] = {
+    "text", "every", "dt", "idle"}
+# a point where the loop may return to Python (network operations), and (numpy) an
+# operation that a call resuming after a later point skips
+TEMPLATE_INPUTS["pause.c.j2"] = TEMPLATE_INPUTS["numpy/pause.py.j2"] = {"point"}
+TEMPLATE_INPUTS["numpy/segment.py.j2"] = {"text", "segment"}
 _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
-                  "capacity_checks", "slots"}
+                  "capacity_checks", "slots", "pauses"}
 TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "threads_scalar", "blocks"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 

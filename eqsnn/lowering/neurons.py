@@ -50,6 +50,9 @@ class NeuronLowering:
         has always been checked.
     """
 
+    #: what the statements are called in messages (a run_regularly block reuses them)
+    statements_label = "reset"
+
     def __init__(self, name: str, model: Any, threshold: str | None, reset: str | None,
                  method: str | None, namespace: Mapping[str, Any],
                  check_refractory: Callable[[], Any]):
@@ -91,7 +94,7 @@ class NeuronLowering:
             self._threshold_parsed = parse_expression(threshold, label="threshold")
             used |= free_names(self._threshold_parsed.unit_expr) - defined
         if reset is not None:
-            self._reset_parsed = parse_statements(reset, label="reset")
+            self._reset_parsed = parse_statements(reset, label=self.statements_label)
             for statement in self._reset_parsed:
                 used |= free_names(statement.unit_expr) - defined  # (0*nA: nA too)
         self.external = sorted(used)
@@ -148,7 +151,8 @@ class NeuronLowering:
     def _parse_reset(self, reset: str | None) -> tuple[Assignment, ...]:
         if reset is None:
             return ()
-        return tuple(self._statement_to_assignment(s, "reset") for s in self._reset_parsed)
+        return tuple(self._statement_to_assignment(s, self.statements_label)
+                     for s in self._reset_parsed)
 
     def _statement_to_assignment(self, statement, label: str) -> Assignment:
         from eqsnn.equations import check_dimensions, dimension_as_written

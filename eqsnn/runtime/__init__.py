@@ -13,7 +13,8 @@ _PUBLIC = {
     "PoissonGroup": "inputs", "SpikeGeneratorGroup": "inputs", "TimedArray": "inputs",
     "SpikeMonitor": "monitors", "StateMonitor": "monitors",
     "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
-    "linked_var": "links",
+    "linked_var": "links", "Clock": "clocks",
+    "NetworkOperation": "operations", "network_operation": "operations",
 }
 
 __all__ = list(_PUBLIC)

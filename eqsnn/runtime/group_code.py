@@ -108,30 +108,36 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     own = (Access(p, True, ("neurons", p)),)
     scratch = f"{p}_scratch"
     thresholded = code.threshold is not None and backend == COMPILED
+    thresholder = group.thresholder["spike"]  # (collect_spikes runs right after it)
     c.partition(p, info.N, thresholded=thresholded)
     if code.stateupdate is not None:
         unit = _unit(group, layout, code, code.stateupdate, own)
-        c.add("groups", "stateupdate", numbered=True, group=info, code=code.stateupdate,
-              refractory=refractory, unit=unit,
-              **bindings(group, layout, backend, code.stateupdate.reads),
-              **thread_inputs(backend, unit, block=block))
+        group.state_updater.add_to(
+            c, "stateupdate", numbered=True, group=info, code=code.stateupdate,
+            refractory=refractory, unit=unit,
+            **bindings(group, layout, backend, code.stateupdate.reads),
+            **thread_inputs(backend, unit, block=block))
     if code.threshold is not None:
-        c.add("thresholds", "threshold", numbered=True, group=info, condition=code.threshold,
-              refractory=refractory, spikes=spikes,
-              unit=_unit(group, layout, code, code.threshold,
-                         own + (Access(scratch, True, ("neurons", p)),)),
-              **bindings(group, layout, backend, code.threshold.reads),
-              **thread_inputs(backend, scratch=scratch, block=block))
+        thresholder.add_to(
+            c, "threshold", numbered=True, group=info, condition=code.threshold,
+            refractory=refractory, spikes=spikes,
+            unit=_unit(group, layout, code, code.threshold,
+                       own + (Access(scratch, True, ("neurons", p)),)),
+            **bindings(group, layout, backend, code.threshold.reads),
+            **thread_inputs(backend, scratch=scratch, block=block))
     if thresholded:
         c.array(scratch, lambda: _scratch(group), np.int32)
-        c.add("thresholds", "collect_spikes", group=info, spikes=spikes, scratch=scratch,
-              block=block, unit=Unit((Access(scratch, False), Access(spikes.array, True)),
-                                     serial=True))
+        thresholder.add_to(
+            c, "collect_spikes", group=info, spikes=spikes, scratch=scratch, block=block,
+            unit=Unit((Access(scratch, False), Access(spikes.array, True)), serial=True))
     if code.reset is not None:
         unit = _unit(group, layout, code, code.reset, own + (Access(spikes.array, False),))
-        c.add("resets", "reset", numbered=True, group=info, code=code.reset, spikes=spikes,
-              unit=unit, **bindings(group, layout, backend, code.reset.reads),
-              **thread_inputs(backend, unit, block=block))
+        group.resetter["spike"].add_to(
+            c, "reset", numbered=True, group=info, code=code.reset, spikes=spikes, unit=unit,
+            **bindings(group, layout, backend, code.reset.reads),
+            **thread_inputs(backend, unit, block=block))
+    for k, regular in enumerate(group._regular):
+        regular._contribute(c, layout, backend, dt, k)
     return c
 
 

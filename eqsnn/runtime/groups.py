@@ -25,8 +25,11 @@ from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
 from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
 from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.evaluate import evaluate_tree
+from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
+from eqsnn.runtime.regular import RunsRegularly
+from eqsnn.runtime.schedule import group_slots
 from eqsnn.runtime.variables import VariableAccess, convert_value
 
 __all__ = ["NeuronGroup", "Subgroup", "StateUpdateView"]
@@ -35,7 +38,7 @@ _NEVER = -(2**62)  # "last spike" of a neuron that never spiked, in steps
 _SECOND = BUILTIN_DIMS["t"]
 
 
-class NeuronGroup(VariableAccess, Displayed):
+class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
     """A group of ``N`` neurons sharing one model.
 
     Parameters
@@ -63,17 +66,24 @@ class NeuronGroup(VariableAccess, Displayed):
         A name for messages and plots.
     seed
         Seed for ``rand()``/``randn()`` in string initialisers of this group.
+    order
+        Position of the group's operations within their scheduling slots (Brian2's
+        ``order``); each one's slot is ``group.state_updater``,
+        ``group.thresholder["spike"]`` and ``group.resetter["spike"]`` (``when``,
+        ``order``; see docs/running.md).
     """
 
     def __init__(self, N: int, model: Any, *, threshold: str | None = None,
                  reset: str | None = None, refractory: Any = None, method: str | None = None,
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
-                 seed: int | None = None):
+                 seed: int | None = None, order: int = 0):
         started = time.perf_counter()
         object.__setattr__(self, "_owner", self)
         object.__setattr__(self, "_slice", slice(None))
         self.N = _check_size(N)
         self.name = name or _default_name("neurongroup")
+        group_slots(self, order)
+        self.clock = NETWORK_CLOCK
         built_in = model if hasattr(model, "initialise") else None
         model, threshold, reset, refractory, method, namespace = _unpack_model(
             model, threshold, reset, refractory, method, namespace)
@@ -288,6 +298,7 @@ class NeuronGroup(VariableAccess, Displayed):
         self._dt = dt  # the clock of the coming run, for lastspike and refractoriness
         self._finite_at_start = finite_names(self._arrays)
 
+
     def _refractory_steps(self) -> int:
         if self.refractory is None:
             return 0
@@ -304,7 +315,7 @@ class NeuronGroup(VariableAccess, Displayed):
         return {name: array for name, array in self._arrays.items() if name in watched}
 
 
-class Subgroup(VariableAccess):
+class Subgroup(RunsRegularly, VariableAccess):
     """Neurons ``start`` to ``stop - 1`` of a group: a view, for setting values,
     monitoring and connecting (``G[:800]``)."""
 

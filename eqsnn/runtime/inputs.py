@@ -20,6 +20,7 @@ from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.group_setup import _check_size, _default_name
 from eqsnn.runtime.groups import NeuronGroup
+from eqsnn.runtime.schedule import Scheduled, Slot
 
 __all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
 
@@ -35,16 +36,18 @@ class PoissonGroup(NeuronGroup):
     rates
         A rate (``10*Hz``), one rate per neuron, or a string expression of time and
         namespace names (``"stim(t)"``, ``"5*Hz + 5*Hz*sin(2*pi*t/second)"``).
+    order
+        Position within the ``thresholds`` slot, where the spikes are drawn.
     """
 
     def __init__(self, N: int, rates: Any, *, namespace: Mapping[str, Any] | None = None,
-                 name: str | None = None, seed: int | None = None):
+                 name: str | None = None, seed: int | None = None, order: int = 0):
         if isinstance(rates, str):
             model = f"rates = {rates} : Hz"
         else:
             model = "rates : Hz"
         super().__init__(N, model, threshold="rand() < rates*dt", namespace=namespace,
-                         name=name or _default_name("poissongroup"), seed=seed)
+                         name=name or _default_name("poissongroup"), seed=seed, order=order)
         if not isinstance(rates, str):
             self.rates = rates
 
@@ -52,7 +55,7 @@ class PoissonGroup(NeuronGroup):
         return f"PoissonGroup({self.N}, name={self.name!r})"
 
 
-class SpikeGeneratorGroup:
+class SpikeGeneratorGroup(Scheduled):
     """Neurons that spike exactly at given times.
 
     Parameters
@@ -63,13 +66,19 @@ class SpikeGeneratorGroup:
         Spike ``i`` of neuron ``indices[i]`` happens at ``times[i]``, in the step that
         holds it: ``floor((t + dt/1000)/dt)``, as in Brian2; two spikes of one neuron in
         one step are an error.
+    when, order
+        Where in a step the spikes are emitted (default: the ``thresholds`` slot).
     """
 
     _kind = "group"
 
-    def __init__(self, N: int, indices: Any, times: Any, *, name: str | None = None):
+    def __init__(self, N: int, indices: Any, times: Any, *, name: str | None = None,
+                 when: str = "thresholds", order: int = 0):
         self.N = _check_size(N)
         self.name = name or _default_name("spikegeneratorgroup")
+        self._slot = Slot(self, None, when, order)
+        self.thresholder = {"spike": self._slot}  # (where a SpikeMonitor of it looks)
+        self._order = self._slot.order
         indices = np.asarray(indices, dtype=np.int64).ravel()
         magnitude, dim = units.to_si(times)
         if dim != _SECOND:
@@ -142,8 +151,8 @@ class SpikeGeneratorGroup:
             event_index=c.array(f"{p}_event_index", lambda: self._events_for(dt)[1],
                                 np.int32))
         c.partition(p, f"{p}_N")
-        c.add("thresholds", "spikegenerator", group=group, spikes=spikes,
-              unit=Unit((Access(p, True), Access(spikes.array, True)), serial=True))
+        self._slot.add_to(c, "spikegenerator", group=group, spikes=spikes,
+                          unit=Unit((Access(p, True), Access(spikes.array, True)), serial=True))
         return c
 
     def _state(self) -> dict[str, np.ndarray]:

@@ -40,7 +40,10 @@ class Layout:
             for k, obj in enumerate(objects):
                 self._prefix[id(obj)] = f"_{letter}{k}"
         self._functions: dict[int, tuple[str, Any]] = {}
-        for obj in list(groups) + list(synapses):
+        # (a group's run_regularly blocks may use functions of their own)
+        users = list(groups) + list(synapses)
+        users += [block for obj in users for block in getattr(obj, "_regular", ())]
+        for obj in users:
             for function in getattr(obj, "_functions", {}).values():
                 if id(function) not in self._functions:
                     self._functions[id(function)] = (f"_ta{len(self._functions)}", function)

@@ -19,6 +19,7 @@ from eqsnn import units
 from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.groups import source_range
+from eqsnn.runtime.schedule import Scheduled
 
 SECOND = (1 * units.ureg.second).dimensionality
 HERTZ = (1 * units.ureg.hertz).dimensionality
@@ -37,7 +38,7 @@ def is_synapses(obj: Any) -> bool:
     return getattr(obj, "_kind", None) == "synapses"
 
 
-class Monitor(Displayed):
+class Monitor(Scheduled, Displayed):
     _kind = "monitor"
     _records_synapses = False  # only a StateMonitor records a Synapses object
 

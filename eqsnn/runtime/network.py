@@ -21,6 +21,8 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime.chunks import StopAtStepBoundary, check_finite, next_chunk, update_progress
 from eqsnn.runtime.layout import Layout
+from eqsnn.runtime.operations import Pauses
+from eqsnn.runtime.schedule import schedule_version
 from eqsnn.targets import COMPILED
 
 __all__ = ["Network"]
@@ -71,9 +73,16 @@ class Network(Displayed):
         self._backend = choose_backend(backend, self.compiler, stacklevel=2)
         self.threads = threads
         self._step = 0
+        # network operations: the pause points of the step passed so far (0: the step
+        # has not started), where the loop pauses next, and where a call resumes
+        self._phase = 0
+        self._pause_step, self._pause_at, self._resume_at = -1, 0, 0
+        self._paused = np.zeros(1, dtype=np.int64)
+        self._pauses = None
         self._t_wanted = 0.0  # total time asked for by run(), in seconds
         self._runs = 0
         self._program = None
+        self._schedule_built = 0
         self._stored: dict[str, dict] = {}
         self._running = threading.Lock()  # one run() at a time: buffers grow between chunks
         self.timing: dict[str, float] = {}
@@ -85,9 +94,10 @@ class Network(Displayed):
             if isinstance(obj, (list, tuple)):
                 self.add(*obj)
                 continue
-            if not hasattr(obj, "_contribution"):
+            if not hasattr(obj, "_contribution") and getattr(obj, "_kind", None) != "operation":
                 raise InvalidValueError(
-                    f"a Network holds groups, synapses and monitors, not {type(obj).__name__}")
+                    f"a Network holds groups, synapses, monitors and network operations, "
+                    f"not {type(obj).__name__}")
             if any(obj is known for known in self.objects):
                 continue
             self.objects.append(obj)
@@ -169,9 +179,11 @@ class Network(Displayed):
 
     # --- the compiled program -----------------------------------------------------------
     def _build(self):
-        """Render and load the network module (cached by its source)."""
-        if self._program is not None:
+        """Render and load the network module (cached by its source); again when an
+        operation's ``when`` or ``order`` changed since."""
+        if self._program is not None and self._schedule_built == schedule_version():
             return self._program
+        self._schedule_built = schedule_version()
         started = time.perf_counter()
         source = _build_source(self._builder())
         generated = time.perf_counter()
@@ -192,6 +204,12 @@ class Network(Displayed):
             builder.include(function._contribution(name))
         for obj in groups + synapses + monitors:
             builder.include(obj._contribution(layout, self.backend, self._dt))
+        operations = [o for o in self.objects if getattr(o, "_kind", None) == "operation"]
+        self._pauses = Pauses(operations, self._dt) if operations else None
+        if operations:
+            builder.add_pauses(self._pauses.keys, resume_at=lambda: self._resume_at,
+                               pause_step=lambda: self._pause_step,
+                               pause_at=lambda: self._pause_at, paused=lambda: self._paused)
         return builder
 
     # --- running ----------------------------------------------------------------------
@@ -263,13 +281,18 @@ class Network(Displayed):
             with StopAtStepBoundary() as ctrl_c:
                 while self._step < end:
                     asked = min(chunk, end - self._step)
+                    paused = self._set_pause(self._step + asked)
                     tic = time.perf_counter()
                     done = program.run(self._step, asked, self._dt, seed)
                     elapsed = time.perf_counter() - tic
                     self._step += done
-                    if done < asked:
+                    paused = paused and bool(self._paused[0])
+                    self._phase = self._pause_at if paused else 0
+                    if done < asked and not paused:
                         self._make_room()
                     check_finite(self.objects, self._step - done, self._step, self._dt)
+                    if paused:  # (an error there leaves the run after this point)
+                        self._pauses.call(self._step, self._phase, self._dt)
                     if ctrl_c.pressed:
                         raise KeyboardInterrupt(
                             f"run stopped at t = {self._step * self._dt:.6g} s (step "
@@ -279,6 +302,14 @@ class Network(Displayed):
         finally:
             if bar is not None:
                 bar.close()
+
+    def _set_pause(self, end: int) -> bool:
+        """Where the next call of the loop resumes (the current position) and pauses
+        (the next network operation due before step ``end``); whether it will pause."""
+        self._resume_at, self._paused[0] = self._phase, 0
+        due = self._pauses.next(self._step, self._phase, end) if self._pauses else None
+        self._pause_step, self._pause_at = due if due is not None else (-1, 0)
+        return due is not None
 
     def _make_room(self) -> None:
         for obj in self.objects:
@@ -301,7 +332,7 @@ class Network(Displayed):
     def store(self, name: str = "default") -> None:
         """Remember the state of every object and the time, to :meth:`restore` later."""
         self._stored[name] = {
-            "step": self._step, "runs": self._runs,
+            "step": self._step, "phase": self._phase, "runs": self._runs,
             "objects": [(obj, {k: np.array(v, copy=True) for k, v in obj._state().items()})
                         for obj in self.objects if hasattr(obj, "_state")],
         }
@@ -315,7 +346,7 @@ class Network(Displayed):
                                     hint=f"call net.store({name!r}) first; stored: "
                                          f"{sorted(self._stored)}")
         saved = self._stored[name]
-        self._step = saved["step"]
+        self._step, self._phase = saved["step"], saved["phase"]
         self._t_wanted = self._step * self._dt
         for obj, state in saved["objects"]:
             obj._set_state(state)

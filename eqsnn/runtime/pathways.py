@@ -14,6 +14,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.names import BUILTIN_DIMS
+from eqsnn.runtime.schedule import Scheduled, Slot
 from eqsnn.runtime.variables import convert_value
 
 __all__ = ["Pathway", "delays_by_pathway", "make_pathways"]
@@ -21,11 +22,14 @@ __all__ = ["Pathway", "delays_by_pathway", "make_pathways"]
 _SECOND = BUILTIN_DIMS["t"]
 
 
-class Pathway:
+class Pathway(Scheduled):
     """One pathway of a synapse: events of its sender (the source for an ``on_pre``
     pathway, ``side == "pre"``; the target for ``on_post``, ``side == "post"``) run
     ``statements`` on each synapse after its delay. ``event`` names the sender's
-    event (``"spike"`` unless ``on_event=`` says otherwise)."""
+    event (``"spike"`` unless ``on_event=`` says otherwise). ``when`` and ``order``:
+    where in a step (Brian2's default: the ``synapses`` slot, order -1 for ``on_pre``
+    pathways, +1 for ``on_post`` ones; a Synapses object's pathways run by order, then
+    name)."""
 
     def __init__(self, synapses, name: str, delay: float, *, side: str | None = None,
                  event: str = "spike"):
@@ -33,9 +37,7 @@ class Pathway:
         self.name = name
         self.side = side or name
         self.event = event
-        #: Brian2's ``order``: a Synapses object's pathways run by (order, name); -1 for
-        #: ``on_pre`` pathways, 1 for ``on_post`` ones unless set (before the first run)
-        self.order = -1 if self.side == "pre" else 1
+        self._slot = Slot(synapses, name, "synapses", -1 if self.side == "pre" else 1)
         # The delay of synapses made later, and of all synapses while ``_delay`` is
         # None: one delay for the whole pathway (the common case) costs no memory per
         # synapse. ``_delay`` holds one value per synapse once they differ.

@@ -11,6 +11,7 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.monitor_base import HERTZ, SECOND, Monitor, grow
+from eqsnn.runtime.schedule import Slot, spike_monitor_slot
 
 __all__ = ["SpikeMonitor", "PopulationRateMonitor"]
 
@@ -20,10 +21,14 @@ class SpikeMonitor(Monitor):
 
     After a run: ``mon.i`` (neuron indices, relative to the monitored group), ``mon.t``
     (times), ``mon.count`` (spikes per neuron), ``mon.num_spikes``, ``mon.spike_trains()``.
+    ``when``/``order``: by default right after the source's threshold (see
+    docs/running.md).
     """
 
-    def __init__(self, source: Any, name: str | None = None):
+    def __init__(self, source: Any, name: str | None = None, *, when: str | None = None,
+                 order: int | None = None):
         super().__init__(source, name)
+        self._slot = spike_monitor_slot(self, when, order)
         self._i = np.zeros(1024, dtype=np.int32)
         self._step = np.zeros(1024, dtype=np.int64)
         self._count = np.zeros(1, dtype=np.int64)
@@ -36,12 +41,13 @@ class SpikeMonitor(Monitor):
         size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
         c.add_capacity_check(capacity, count, size)
         spikes = layout.spikes(self.group)
-        c.add("thresholds", "spikemonitor", spikes=spikes,
-              unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
-              start=c.int_scalar(f"{p}_start", lambda: self.start),
-              stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
-              buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
-              buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count)
+        self._slot.add_to(
+            c, "spikemonitor", spikes=spikes,
+            unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
+            start=c.int_scalar(f"{p}_start", lambda: self.start),
+            stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+            buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
+            buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count)
         return c
 
     def _make_room_for(self, start_step: int, n_steps: int) -> None:
@@ -98,11 +104,14 @@ class PopulationRateMonitor(Monitor):
     """The fraction of a group's neurons that spike in each step, as a rate.
 
     After a run: ``mon.rate`` (Hz, one value per step), ``mon.t``,
-    ``mon.smooth_rate(window="gaussian", width=5*ms)``.
+    ``mon.smooth_rate(window="gaussian", width=5*ms)``. ``when``/``order``: where in
+    a step it counts (default ``"end"``).
     """
 
-    def __init__(self, source: Any, name: str | None = None):
+    def __init__(self, source: Any, name: str | None = None, *, when: str = "end",
+                 order: int = 0):
         super().__init__(source, name)
+        self._slot = Slot(self, None, when, order)
         self._counts = np.zeros(0, dtype=np.float64)
         self._steps_start = 0
         self._count = np.zeros(1, dtype=np.int64)
@@ -114,11 +123,12 @@ class PopulationRateMonitor(Monitor):
         capacity = c.int_scalar(f"{p}_capacity", lambda: self._counts.shape[0])
         c.add_capacity_check(capacity, count, "1")
         spikes = layout.spikes(self.group)
-        c.add("end", "ratemonitor", spikes=spikes,
-              unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
-              start=c.int_scalar(f"{p}_start", lambda: self.start),
-              stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
-              buf=c.array(f"{p}_counts", lambda: self._counts), count=count)
+        self._slot.add_to(
+            c, "ratemonitor", spikes=spikes,
+            unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
+            start=c.int_scalar(f"{p}_start", lambda: self.start),
+            stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+            buf=c.array(f"{p}_counts", lambda: self._counts), count=count)
         return c
 
     def _make_room_for(self, start_step: int, n_steps: int) -> None:

@@ -11,6 +11,7 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.monitor_base import SECOND, Monitor, grow, is_synapses
+from eqsnn.runtime.schedule import Slot
 
 __all__ = ["StateMonitor", "StateMonitorView"]
 
@@ -31,6 +32,9 @@ class StateMonitor(Monitor):
         ``S.i`` / ``S.j``).
     dt
         Recording interval (a multiple of the simulation dt); default every step.
+    when, order
+        Where in a step the values are read: by default ``"start"``, before the state
+        update (Brian2's default); ``"after_resets"`` shows values after the reset.
 
     Notes
     -----
@@ -44,8 +48,10 @@ class StateMonitor(Monitor):
     _records_synapses = True
 
     def __init__(self, source: Any, variables: str | Sequence[str], record: Any = True,
-                 dt: Any = None, name: str | None = None):
+                 dt: Any = None, name: str | None = None, *, when: str = "start",
+                 order: int = 0):
         super().__init__(source, name)
+        self._slot = Slot(self, None, when, order)
         self.variables = [variables] if isinstance(variables, str) else list(variables)
         for var in self.variables:
             if var not in self.group._dims:
@@ -106,16 +112,17 @@ class StateMonitor(Monitor):
         sources = {layout.prefix(self.group)} | {
             layout.prefix(self.group._link(name).group._owner) for name in reads
             if name in getattr(self.group, "_linked", ())}
-        c.add("start", "statemonitor", synapses=is_synapses(self.group),
-              unit=Unit(tuple(Access(s, False) for s in sorted(sources))
-                        + (Access(count, True),), serial=True),
-              source=self.group._names(layout),
-              every=c.int_scalar(f"{p}_every", lambda: every),
-              indices=c.array(f"{p}_indices", lambda: self._indices, np.int64),
-              n_indices=c.int_scalar(f"{p}_n", lambda: self._indices.size),
-              buf_step=c.array(f"{p}_steps", lambda: self._steps, np.int64),
-              records=records, count=count,
-              **self.group._bindings(layout, backend, reads))
+        self._slot.add_to(
+            c, "statemonitor", synapses=is_synapses(self.group),
+            unit=Unit(tuple(Access(s, False) for s in sorted(sources))
+                      + (Access(count, True),), serial=True),
+            source=self.group._names(layout),
+            every=c.int_scalar(f"{p}_every", lambda: every),
+            indices=c.array(f"{p}_indices", lambda: self._indices, np.int64),
+            n_indices=c.int_scalar(f"{p}_n", lambda: self._indices.size),
+            buf_step=c.array(f"{p}_steps", lambda: self._steps, np.int64),
+            records=records, count=count,
+            **self.group._bindings(layout, backend, reads))
         return c
 
     def _make_room_for(self, start_step: int, n_steps: int) -> None:

@@ -214,24 +214,25 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     c.int_scalar(info.N_pre, lambda: syn.pre_stop - syn.pre_start)
     c.int_scalar(info.N_post, lambda: syn.post_stop - syn.post_start)
     for summed in code.summed:
-        # In the "start" slot, before the state monitors: a recorded summed value is
-        # computed from the synaptic state recorded at the same t.
+        # In the "groups" slot just before the target's state update (Brian2's
+        # place): a StateMonitor in "start" records the previous step's sum.
         unit = _summed_unit(syn, layout, summed.expression.reads)
-        c.add("start", "summed", syn=info, target=layout.variable(syn.post_group, summed.target),
-              unit=unit, **thread_inputs(backend, unit,
-                                         block=block_names(layout.prefix(syn.post_group))),
-              zero=layout.zeroes_summed(syn, summed.target),
-              # (the user's name last, after '__', as symbols.generated_name does: a
-              # target named 'pre' must not become the pathway's _s0_pre_start)
-              start=c.int_scalar(f"{p}_summed_start__{summed.target}", lambda: syn.post_start),
-              stop=c.int_scalar(f"{p}_summed_stop__{summed.target}", lambda: syn.post_stop),
-              expression=summed.expression,
-              **bindings(syn, layout, backend, summed.expression.reads))
+        syn.summed_updaters[f"{summed.target}_post"].add_to(
+            c, "summed", syn=info, target=layout.variable(syn.post_group, summed.target),
+            unit=unit, **thread_inputs(backend, unit,
+                                       block=block_names(layout.prefix(syn.post_group))),
+            zero=layout.zeroes_summed(syn, summed.target),
+            # (the user's name last, after '__', as symbols.generated_name does: a
+            # target named 'pre' must not become the pathway's _s0_pre_start)
+            start=c.int_scalar(f"{p}_summed_start__{summed.target}", lambda: syn.post_start),
+            stop=c.int_scalar(f"{p}_summed_stop__{summed.target}", lambda: syn.post_stop),
+            expression=summed.expression,
+            **bindings(syn, layout, backend, summed.expression.reads))
     if code.update is not None:
         unit = _update_unit(syn, layout, code.update.reads)
-        c.add("synapse_state", "synapses_update", numbered=True, syn=info, code=code.update,
-              unit=unit, **thread_inputs(backend, unit),
-              **bindings(syn, layout, backend, code.update.reads))
+        syn.state_updater.add_to(
+            c, "synapses_update", numbered=True, syn=info, code=code.update, unit=unit,
+            **thread_inputs(backend, unit), **bindings(syn, layout, backend, code.update.reads))
     for path in sorted(syn._pathways, key=lambda name: (syn._pathways[name].order, name)):
         if code.pathway(path) is not None:
             _pathway(c, syn, layout, backend, path, info, dt)
@@ -263,14 +264,18 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
     sender = syn.pre_group if side == "pre" else syn.post_group
     spikes = layout.spikes(sender)
-    # in the thresholds slot, after every group's spikes: all rings are filled by the
-    # thread that collects spikes, before the threads wait once for all of them
-    c.add("thresholds", "synapses_ring", syn=info, path=way, spikes=spikes,
+    # At the sender's threshold slot and order, after every threshold there (the name
+    # sorts last): all rings are filled by the thread that collects spikes, before the
+    # threads wait once for all of them.
+    thresholder = sender.thresholder["spike"]
+    c.add(thresholder.when, "synapses_ring", order=thresholder.order,
+          name=f"\uffff{syn.name}_{path}", syn=info, path=way, spikes=spikes,
           unit=Unit((Access(spikes.array, False), Access(f"{q}.ring", True)), serial=True))
     batch = {"post": info.post, "pre": info.pre}.get(code.batch, code.batch)
-    c.add("synapses", "synapses_pathway", numbered=True, syn=info, path=way,
-          spikes=spikes, batch=batch, code=code, unit=unit,
-          **bindings(syn, layout, backend, code.reads), **thread_inputs(backend, unit))
+    syn._pathways[path]._slot.add_to(
+        c, "synapses_pathway", numbered=True, syn=info, path=way, spikes=spikes,
+        batch=batch, code=code, unit=unit, **bindings(syn, layout, backend, code.reads),
+        **thread_inputs(backend, unit))
 
 
 def _reads_anywhere(code, name: str) -> bool:

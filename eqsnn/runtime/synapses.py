@@ -30,6 +30,7 @@ from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, make_pathways
+from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
                                          unpack_synapse_model)
 from eqsnn.runtime.variables import VariableAccess, convert_value
@@ -72,6 +73,10 @@ class Synapses(VariableAccess, Displayed):
         Constants used in the strings.
     name, seed
         A name for messages; the seed of ``connect`` and string initialisers.
+    order
+        Position of the clock-driven equations (``S.state_updater``) in the ``groups``
+        slot; the pathways' slots are ``S.pre`` and ``S.post`` (``when``, ``order``),
+        the summed variables' ``S.summed_updaters[name]`` (see docs/running.md).
     """
 
     _kind = "synapses"
@@ -79,7 +84,7 @@ class Synapses(VariableAccess, Displayed):
     def __init__(self, source: Any, target: Any = None, model: Any = "", *,
                  on_pre: Any = None, on_post: Any = None, delay: Any = None,
                  on_event: Any = None, method: str | None = None, namespace: Mapping[str, Any] | None = None,
-                 name: str | None = None, seed: int | None = None):
+                 name: str | None = None, seed: int | None = None, order: int = 0):
         started = time.perf_counter()
         object.__setattr__(self, "_owner", self)
         object.__setattr__(self, "_slice", slice(None))
@@ -105,6 +110,7 @@ class Synapses(VariableAccess, Displayed):
                 statements_by_label(paths), method))
             cache.store_record(self._build_key, record)
         self._record: SynapsesRecord = record
+        synapse_slots(self, order)
         self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()

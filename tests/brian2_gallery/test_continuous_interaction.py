@@ -10,10 +10,8 @@ evaluate subexpressions (``m = "alpham/(alpham + betam)"``), ``connect(i=0, j=1)
 Reference: Brian2 2.9.0 running the original (references.json "continuous_interaction";
 deterministic): the steps at which each neuron's vm crosses 0 mV upwards and the
 summed input s_in of neuron 1 every ms. Same update to rounding: the spikes on the same
-steps, s_in (between 0 and 0.25) within 1e-9 — one sample later in Brian2's recording:
-Brian2 sums in the "groups" slot, after the monitors recorded the previous step's sum;
-eqsnn sums in "start", so its monitor shows the sum the step uses (docs/brian2.md). The
-dynamics are the same (the spikes on the same steps say so).
+steps, s_in (between 0 and 0.25) within 1e-9 at the same samples: both sum in the
+"groups" slot, after the monitor (in "start") recorded the previous step's sum.
 """
 import numpy as np
 
@@ -59,4 +57,4 @@ def test_spikes_and_synaptic_input_are_brian2s():
     for row, steps in zip(vm, expected["spike_steps"]):
         np.testing.assert_array_equal(upward_crossings(row, 0.0), steps)
     s_in = np.asarray(mon.s_in)[1]
-    np.testing.assert_allclose(s_in[::10], expected["s_in_1_every_1ms_next"], atol=1e-9)
+    np.testing.assert_allclose(s_in[::10], expected["s_in_1_every_1ms"], atol=1e-9)

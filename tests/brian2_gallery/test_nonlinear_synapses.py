@@ -12,8 +12,8 @@ The original gives no method; Brian2 chooses ``euler`` for these (nonlinear)
 equations, eqsnn's chooser would take ``exponential_euler`` (docs/brian2.md: the
 default method order differs), so the port asks for ``euler`` to run the same scheme.
 Reference: Brian2 2.9.0 running the original (references.json "nonlinear";
-deterministic): the target's g every ms (one sample later in Brian2's recording, as
-in test_continuous_interaction.py), and g_syn of both synapses after 1 s. Same scheme and
+deterministic): the target's g every ms (recorded, as in Brian2, before the step's
+sum) and g_syn of both synapses after 1 s. Same scheme and
 spike times, so the values agree to rounding (1e-9 absolute; g is of order 1).
 """
 import numpy as np
@@ -47,7 +47,6 @@ def test_conductances_are_brian2s(backend):
     es.Network(inputs, neurons, nmda, summed, backend=backend).run(1000 * ms)
     expected = reference("nonlinear")
     np.testing.assert_allclose(nmda.g_syn_, expected["g_syn_end"], atol=1e-9)
-    # g is a summed variable: Brian2 records it before summing, one sample later than
-    # eqsnn (test_continuous_interaction.py, docs/brian2.md)
-    np.testing.assert_allclose(np.asarray(summed.g)[0, ::10], expected["g_post_every_1ms_next"],
+    # g is a summed variable: recorded in "start", before this step's sum (as in Brian2)
+    np.testing.assert_allclose(np.asarray(summed.g)[0, ::10], expected["g_post_every_1ms"],
                                atol=1e-9)

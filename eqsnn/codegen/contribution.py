@@ -1,0 +1,176 @@
+"""What one runtime object hands to the network module: a :class:`Contribution`.
+
+Groups, synapses, monitors and inputs each describe what they need — arrays with
+getters, scalars, counters, operations in schedule slots, capacity checks, timed
+functions — from their own state and the network's layout only; the
+:class:`~eqsnn.codegen.network.ModuleBuilder` puts the contributions together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Callable
+
+import numpy as np
+
+from eqsnn.codegen.barriers import UNKNOWN, Access, Unit
+from eqsnn.targets import COMPILED
+
+__all__ = ["SLOTS", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution", "Operation",
+           "TimedFunction", "block_names", "thread_inputs"]
+
+#: The schedule of one time step, in order: Brian2's default schedule. Every slot also
+#: has a ``before_`` and an ``after_`` twin (``before_thresholds`` runs after
+#: ``after_groups``). Within a slot, operations run by ``order``, then by name (Brian2's
+#: rule; see :func:`slot_rank` and runtime/schedule.py for the defaults of each object).
+SLOTS = ("start", "groups", "thresholds", "synapses", "resets", "end")
+
+
+def slot_rank(when: str) -> int:
+    """The position of scheduling slot ``when`` in a step: ``before_X``, ``X`` and
+    ``after_X`` are 3i, 3i + 1 and 3i + 2 for the i-th slot X (as Brian2 numbers them).
+    Raises ValueError for a name that is not a slot (the runtime checks users' names
+    first, with a hint)."""
+    for prefix, offset in (("before_", 0), ("after_", 2), ("", 1)):
+        if when.startswith(prefix) and when[len(prefix):] in SLOTS:
+            return 3 * SLOTS.index(when[len(prefix):]) + offset
+    raise ValueError(f"unknown schedule slot {when!r}")
+
+
+_CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
+           np.dtype(np.int64): "int64_t"}
+
+
+@dataclass
+class ArraySlot:
+    """An array the compiled loop reads or writes; ``get`` returns the current array."""
+
+    cname: str
+    ctype: str
+    get: Callable[[], np.ndarray]
+
+
+@dataclass
+class Operation:
+    """One operation: a template (``"stateupdate"`` → ``stateupdate.c.j2`` /
+    ``numpy/stateupdate.py.j2``) with its inputs, in a schedule slot (``when``), run
+    within the slot by ``order`` and then by ``name`` (Brian2's rule). ``numbered``: it
+    draws random numbers from a stream of its own, so the module builder gives it a
+    number ``op`` (the stream of operation k is ``k << 32``). ``unit``: what it touches
+    and how threads split it (see :mod:`eqsnn.codegen.barriers`); by default one thread
+    runs it, between barriers."""
+
+    slot: str
+    template: str
+    context: dict
+    numbered: bool = False
+    unit: Unit = UNKNOWN
+    order: int = 0
+    name: str = ""
+    #: on a slower clock: ``(k, dt)``, it runs at every k-th step with its own ``dt``
+    #: (``None``: every step, no test in the loop); ``idle`` counters are set to zero at
+    #: the steps it skips (a threshold's spike count: no spikes between its steps)
+    period: tuple[int, float] | None = None
+    idle: tuple[str, ...] = ()
+
+    def key(self) -> tuple:
+        return (slot_rank(self.slot), self.order, self.name)
+
+
+@dataclass
+class CapacityCheck:
+    """A recording buffer must have room for ``needed`` more entries before a step:
+    ``capacity - count < needed`` stops the loop (Python grows it and calls again)."""
+
+    capacity: str
+    count: str
+    needed: str
+
+    @property
+    def unit(self) -> Unit:
+        """What the check reads, for the threads' barriers (the writer of ``count``
+        says it writes that array)."""
+        return Unit((Access(self.count, False),))
+
+
+@dataclass
+class TimedFunction:
+    """A function of time sampled every ``dt`` (a TimedArray), declared once per module."""
+
+    name: str
+    values: str
+    n: str
+    dt: str
+
+
+@dataclass
+class Contribution:
+    """What one object needs in the network module: arrays, scalars, operations in
+    schedule slots, capacity checks. An object builds it from its own state and the
+    network's :class:`~eqsnn.runtime.layout.Layout` only; the network puts the
+    contributions together, so none depends on another having contributed first."""
+
+    arrays: list[ArraySlot] = field(default_factory=list)
+    scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
+    int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+    capacity_checks: list[CapacityCheck] = field(default_factory=list)
+    functions: list[TimedFunction] = field(default_factory=list)
+    #: (prefix, size name, collects spikes per thread) of each group the threads split
+    partitions: list[tuple[str, str, bool]] = field(default_factory=list)
+
+    def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
+        self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
+        return cname
+
+    def scalar(self, cname: str, get: Callable[[], float]) -> str:
+        self.scalars.append((cname, get))
+        return cname
+
+    def int_scalar(self, cname: str, get: Callable[[], int]) -> str:
+        self.int_scalars.append((cname, get))
+        return cname
+
+    def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
+        """A persistent int64 counter: a one-element array owned by an object (templates
+        read and write it as ``name[0]``)."""
+        return self.array(cname, get, np.int64)
+
+    def add(self, slot: str, template: str, *, numbered: bool = False, unit: Unit = UNKNOWN,
+            order: int = 0, name: str = "", period: tuple[int, float] | None = None,
+            idle: tuple[str, ...] = (), **context) -> None:
+        """An operation in scheduling slot ``slot`` (see :data:`SLOTS`), at ``order``
+        and ``name`` within it; operations with the same key keep the order in which
+        they were added. ``period``, ``idle``: see :class:`Operation`."""
+        slot_rank(slot)  # (raises for an unknown slot)
+        if period is not None and period[0] == 1:
+            period, idle = None, ()
+        self.operations.append(Operation(slot, template, context, numbered, unit, order, name,
+                                         period, tuple(idle)))
+
+    def partition(self, prefix: str, n: str, *, thresholded: bool = False) -> None:
+        """Threads split the ``n`` elements of group ``prefix`` into blocks
+        ``[{prefix}_lo, {prefix}_hi)``; ``thresholded``: it collects spikes per thread."""
+        self.partitions.append((prefix, n, thresholded))
+
+    def add_capacity_check(self, capacity: str, count: str, needed: str) -> None:
+        self.capacity_checks.append(CapacityCheck(capacity, count, needed))
+
+    def add_function(self, function: TimedFunction) -> None:
+        self.functions.append(function)
+
+
+def thread_inputs(backend: str, unit: Unit | None = None, **inputs) -> dict:
+    """The template inputs about threads, which only the C templates read: ``serial``
+    (from ``unit``: one thread runs the operation) and ``inputs``; none for numpy."""
+    if backend != COMPILED:
+        return {}
+    return dict(inputs, serial=unit.serial) if unit is not None else inputs
+
+
+def block_names(prefix: str) -> SimpleNamespace:
+    """The C names of this thread's block of group ``prefix``'s neurons and of the spike
+    counts of the group's threads (declared by network.c.j2)."""
+    return SimpleNamespace(lo=f"{prefix}_lo", hi=f"{prefix}_hi", tcount=f"{prefix}_tcount")
+
+

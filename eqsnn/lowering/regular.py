@@ -1,0 +1,27 @@
+"""``group.run_regularly(code)``: a block of statements → a record, lowered like a reset.
+
+The statements may read and assign every state variable of the group, use its
+subexpressions, ``t``, ``dt``, ``i``, ``N``, ``rand()``, and the namespace's constants
+and functions, exactly as a reset does; they run for every neuron, not only for those
+that spiked. The group's equations are parsed (for names and units) but not
+discretised: the record holds only the code.
+"""
+from __future__ import annotations
+
+from eqsnn.lowering.neurons import NeuronLowering
+
+__all__ = ["RegularLowering"]
+
+
+class RegularLowering(NeuronLowering):
+    """A NeuronLowering of ``model`` whose "reset" is the run_regularly code and which
+    integrates nothing (``record().code[backend].reset`` is the operation)."""
+
+    statements_label = "run_regularly"
+
+    def __init__(self, name: str, model, code: str, namespace):
+        super().__init__(name, model, None, code, None, namespace, lambda: None)
+
+    def _integrate(self, method):
+        self.held = ()
+        return None

@@ -1,0 +1,143 @@
+"""``G.run_regularly(code, dt=, when=, order=)``: statements run for every neuron of a
+group at regular intervals, inside the compiled loop (Brian2's ``run_regularly``).
+
+The code is lowered like a reset (``eqsnn/lowering/regular.py``; the same names, units
+and errors) and runs in the ``regular`` template over the neurons of the group or subgroup, in its
+own slot
+(default ``start``, order 0) and on its own clock: ``dt`` must be a whole multiple of
+the network's ``dt`` (it runs at the steps ``k, 2k, …`` of the network's clock, as a
+Brian2 clock of that ``dt`` ticks); without ``dt`` it runs with the group's clock.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from eqsnn.codegen.barriers import Access
+from eqsnn.codegen.network import Contribution, block_names, thread_inputs
+from eqsnn.errors import InvalidValueError
+from eqsnn.lowering import cache
+from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.lowering.records import GroupRecord, Inputs
+from eqsnn.runtime.clocks import clock_of
+from eqsnn.runtime.layout import constant_cname, variable_cname
+from eqsnn.runtime.schedule import Scheduled, Slot
+
+__all__ = ["RegularOperation", "RunsRegularly"]
+
+
+class RunsRegularly:
+    """``run_regularly`` of NeuronGroup and Subgroup."""
+
+    def run_regularly(self, code: str, dt: Any = None, *, clock: Any = None,
+                      when: str = "start", order: int = 0, name: str | None = None):
+        """Run ``code`` (statements, as in a reset) for every neuron of this group or
+        subgroup every ``dt`` (default: the group's clock), in slot ``when`` at
+        ``order`` (default ``start``, 0); returns the block (see docs/running.md).
+        ``dt`` must be a multiple of the network's."""
+        block = RegularOperation(self, code, dt=dt, clock=clock, when=when, order=order,
+                                 name=name)
+        self._owner._regular.append(block)
+        return block
+
+
+class RegularOperation(Scheduled):
+    """One ``run_regularly`` block of a NeuronGroup (returned by ``G.run_regularly``):
+    ``when``, ``order`` and ``clock`` can be read and set; ``code`` is the text."""
+
+    def __init__(self, neurons, code: str, *, dt: Any = None, clock: Any = None,
+                 when: str = "start", order: int = 0, name: str | None = None):
+        started = time.perf_counter()
+        if not isinstance(code, str):
+            raise InvalidValueError(
+                f"run_regularly takes its code as a string of statements, not "
+                f"{type(code).__name__}", hint='e.g. G.run_regularly("v = v_rest", dt=10*ms)')
+        # a group or a subgroup: the code runs for its neurons (i counts from its first)
+        group = neurons._owner
+        self.start, self.stop, _ = neurons._slice.indices(group.N)
+        self.group = group
+        self.code = code
+        taken = {op.name for op in group._regular}
+        self.name = name or _free_name(f"{group.name}_run_regularly", taken)
+        self._slot = Slot(self, None, when, order)
+        self.clock = clock_of(self, dt, clock, default=lambda: group.clock)
+        model, _, _, _, namespace = group._sources
+        key = None if not isinstance(model, str) else cache.key(
+            "run_regularly", [model, code, cache.namespace_signature(namespace)])
+        record = cache.load_record(key, GroupRecord) if key is not None else None
+        if record is None:
+            from eqsnn.lowering.regular import RegularLowering
+            record = RegularLowering(group.name, model, code, namespace).record(
+                Inputs(model if isinstance(model, str) else None, {"run_regularly": code},
+                       None))
+            if key is not None:
+                cache.store_record(key, record)
+        self._record = record
+        _refuse_shared_writes(group, record, code)
+        resolved = resolve_names(record.constants, namespace, source=code,
+                                 label="run_regularly", known=list(group._dims))
+        resolved.update({name: namespace[name] for name in record.functions})
+        self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
+        self._functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
+        group.timing["build_seconds"] = group.timing.get("build_seconds", 0.0) + (
+            time.perf_counter() - started)
+
+    def _contribute(self, c: Contribution, layout, backend: str, dt: float, k: int) -> None:
+        """Add this block's operation to its group's contribution (``k``: its number
+        among the group's blocks, for the names of its own constants)."""
+        from eqsnn.runtime.group_code import _linked, _unit, names
+        group = self.group
+        code = self._record.code[backend]
+        statements = code.reset
+        p = layout.prefix(group)
+        reads = statements.reads
+        scalars = []
+        for name in reads:
+            if name not in self._constants:
+                continue
+            if name in group._constants:  # the group's own value, declared by the group
+                scalars.append([code.local(name), constant_cname(p, name)])
+                continue
+            cname = constant_cname(f"{p}_rr{k}", name)
+            c.scalar(cname, lambda const=self._constants[name]: const.value)
+            scalars.append([code.local(name), cname])
+        own = (Access(p, True, ("neurons", p)),)
+        unit = _unit(group, layout, code, statements, own)
+        self._slot.add_to(
+            c, "regular", numbered=True, group=names(group, layout), code=statements,
+            refractory=group.refractory is not None, unit=unit,
+            start=c.int_scalar(f"{p}_rr{k}_start", lambda: self.start),
+            stop=c.int_scalar(f"{p}_rr{k}_stop", lambda: self.stop),
+            period=self.clock.every(dt, repr(self.name)),
+            arrays=[[code.local(n), variable_cname(p, n)] for n in reads if n in group._arrays],
+            linked=[_linked(group, layout, n, code.local(n)) for n in reads
+                    if n in group._linked],
+            scalars=scalars,
+            functions=[[code.local(n), layout.function(self._functions[n])] for n in reads
+                       if n in self._functions],
+            reads=list(reads), **thread_inputs(backend, unit, block=block_names(p)))
+
+    def __repr__(self) -> str:
+        return (f"<run_regularly {self.name!r} of {self.group.name!r}: when={self.when!r}, "
+                f"order={self.order}, dt={self.clock.dt}>")
+
+
+def _refuse_shared_writes(group, record, code: str) -> None:
+    """Brian2 runs a statement on a ``(shared)`` variable once per call (scalar code);
+    eqsnn's block runs per neuron, so it would run N times: refused until supported."""
+    from eqsnn.runtime.group_code import _writes_shared
+    group_code = next(iter(record.code.values()))
+    if _writes_shared(group, group_code, group_code.reset):
+        raise InvalidValueError(
+            f"the run_regularly code {code!r} of {group.name!r} assigns a (shared) "
+            f"variable, which Brian2 does once per call; eqsnn runs the code per neuron",
+            hint="change shared variables from a network_operation, or drop (shared)")
+
+
+def _free_name(base: str, taken: set) -> str:
+    """Brian2's naming: ``base``, then ``base_1``, ``base_2``, …"""
+    name, n = base, 0
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    return name
