@@ -85,7 +85,8 @@ def _declare_links(c: Contribution, group, layout) -> None:
 
 def contribution(group, layout, backend: str, dt: float) -> Contribution:
     """Declare the arrays and operations of ``group``."""
-    _check_held_functions(group, dt)
+    period = group.clock.every(dt, repr(group.name))  # (k, dt): every k-th step
+    _check_held_functions(group, period[1])
     c = Contribution()
     p = layout.prefix(group)
     for var in group._arrays:
@@ -114,13 +115,14 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
         unit = _unit(group, layout, code, code.stateupdate, own)
         group.state_updater.add_to(
             c, "stateupdate", numbered=True, group=info, code=code.stateupdate,
-            refractory=refractory, unit=unit,
+            refractory=refractory, unit=unit, period=period,
             **bindings(group, layout, backend, code.stateupdate.reads),
             **thread_inputs(backend, unit, block=block))
     if code.threshold is not None:
         thresholder.add_to(
             c, "threshold", numbered=True, group=info, condition=code.threshold,
-            refractory=refractory, spikes=spikes,
+            refractory=refractory, spikes=spikes, period=period,
+            idle=() if thresholded else (spikes.count,),  # (numpy: no spikes between)
             unit=_unit(group, layout, code, code.threshold,
                        own + (Access(scratch, True, ("neurons", p)),)),
             **bindings(group, layout, backend, code.threshold.reads),
@@ -129,11 +131,13 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
         c.array(scratch, lambda: _scratch(group), np.int32)
         thresholder.add_to(
             c, "collect_spikes", group=info, spikes=spikes, scratch=scratch, block=block,
+            period=period, idle=(spikes.count,),  # (no spikes between its steps)
             unit=Unit((Access(scratch, False), Access(spikes.array, True)), serial=True))
     if code.reset is not None:
         unit = _unit(group, layout, code, code.reset, own + (Access(spikes.array, False),))
         group.resetter["spike"].add_to(
             c, "reset", numbered=True, group=info, code=code.reset, spikes=spikes, unit=unit,
+            period=period,
             **bindings(group, layout, backend, code.reset.reads),
             **thread_inputs(backend, unit, block=block))
     for k, regular in enumerate(group._regular):

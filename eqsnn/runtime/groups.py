@@ -25,7 +25,7 @@ from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
 from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
 from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.evaluate import evaluate_tree
-from eqsnn.runtime.clocks import NETWORK_CLOCK
+from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
 from eqsnn.runtime.regular import RunsRegularly
@@ -71,19 +71,24 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         ``order``); each one's slot is ``group.state_updater``,
         ``group.thresholder["spike"]`` and ``group.resetter["spike"]`` (``when``,
         ``order``; see docs/running.md).
+    dt, clock
+        A time step of the group's own (a whole multiple of the network's; or a shared
+        :class:`~eqsnn.Clock`): the group is updated, tested and reset only at its own
+        steps, with its own ``dt`` (default: the network's clock).
     """
 
     def __init__(self, N: int, model: Any, *, threshold: str | None = None,
                  reset: str | None = None, refractory: Any = None, method: str | None = None,
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
-                 seed: int | None = None, order: int = 0):
+                 seed: int | None = None, order: int = 0, dt: Any = None,
+                 clock: Any = None):
         started = time.perf_counter()
         object.__setattr__(self, "_owner", self)
         object.__setattr__(self, "_slice", slice(None))
         self.N = _check_size(N)
         self.name = name or _default_name("neurongroup")
         group_slots(self, order)
-        self.clock = NETWORK_CLOCK
+        self.clock = clock_of(self, dt, clock)
         built_in = model if hasattr(model, "initialise") else None
         model, threshold, reset, refractory, method, namespace = _unpack_model(
             model, threshold, reset, refractory, method, namespace)
@@ -305,8 +310,10 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         # A period longer than any run (1e300*second, inf) is "refractory forever after
         # the first spike": capped where the loop's int64 step arithmetic stays exact
         # (a neuron that never spiked has lastspike = _NEVER, so it is not refractory).
-        steps = self.refractory / self._dt
-        return -_NEVER if steps >= -_NEVER else int(round(steps))
+        # (in the group's steps, counted in the network's: k of them per group step)
+        k, dt = self.clock.every(self._dt, repr(self.name))
+        steps = self.refractory / dt
+        return -_NEVER if steps >= -_NEVER / k else k * int(round(steps))
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
         # differential variables, and parameters that were finite when the run started

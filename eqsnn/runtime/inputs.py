@@ -41,13 +41,15 @@ class PoissonGroup(NeuronGroup):
     """
 
     def __init__(self, N: int, rates: Any, *, namespace: Mapping[str, Any] | None = None,
-                 name: str | None = None, seed: int | None = None, order: int = 0):
+                 name: str | None = None, seed: int | None = None, order: int = 0,
+                 dt: Any = None, clock: Any = None):
         if isinstance(rates, str):
             model = f"rates = {rates} : Hz"
         else:
             model = "rates : Hz"
         super().__init__(N, model, threshold="rand() < rates*dt", namespace=namespace,
-                         name=name or _default_name("poissongroup"), seed=seed, order=order)
+                         name=name or _default_name("poissongroup"), seed=seed, order=order,
+                         dt=dt, clock=clock)
         if not isinstance(rates, str):
             self.rates = rates
 

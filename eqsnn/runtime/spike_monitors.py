@@ -10,6 +10,7 @@ from eqsnn import units
 from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.monitor_base import HERTZ, SECOND, Monitor, grow
 from eqsnn.runtime.schedule import Slot, spike_monitor_slot
 
@@ -124,7 +125,7 @@ class PopulationRateMonitor(Monitor):
         c.add_capacity_check(capacity, count, "1")
         spikes = layout.spikes(self.group)
         self._slot.add_to(
-            c, "ratemonitor", spikes=spikes,
+            c, "ratemonitor", spikes=spikes, period=self._clock(dt),
             unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
             start=c.int_scalar(f"{p}_start", lambda: self.start),
             stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
@@ -148,9 +149,14 @@ class PopulationRateMonitor(Monitor):
         self._count[:] = state["count"]
         self._steps_start = int(state["steps_start"][0])
 
+    def _clock(self, dt: float) -> tuple[int, float]:
+        """(k, dt) of the source's clock: it counts at the source's steps, as in Brian2."""
+        return getattr(self.group, "clock", NETWORK_CLOCK).every(dt, repr(self.group.name))
+
     @property
     def rate_(self) -> np.ndarray:
-        return self._counts[: int(self._count[0])] / ((self.stop - self.start) * self._dt)
+        own_dt = self._clock(self._dt)[1]
+        return self._counts[: int(self._count[0])] / ((self.stop - self.start) * own_dt)
 
     @property
     def rate(self):
@@ -158,7 +164,9 @@ class PopulationRateMonitor(Monitor):
 
     @property
     def t_(self) -> np.ndarray:
-        return (self._steps_start + np.arange(int(self._count[0]))) * self._dt
+        k = self._clock(self._dt)[0]
+        first = -(-self._steps_start // k) * k
+        return (first + k * np.arange(int(self._count[0]))) * self._dt
 
     @property
     def t(self):
@@ -183,7 +191,7 @@ class PopulationRateMonitor(Monitor):
                 raise InvalidValueError(f"smooth_rate(window={window!r}) needs width= a "
                                         f"positive duration such as 5*ms, not "
                                         f"{units.describe(width)}")
-            steps = value / self._dt
+            steps = value / self._clock(self._dt)[1]
             if window == "gaussian":
                 half = int(np.round(2 * steps))
                 kernel = np.exp(-np.arange(-half, half + 1) ** 2 / (2 * steps ** 2))

@@ -31,7 +31,8 @@ class StateMonitor(Monitor):
         created), or indices relative to ``source`` (synapse indices: positions in
         ``S.i`` / ``S.j``).
     dt
-        Recording interval (a multiple of the simulation dt); default every step.
+        Recording interval (a multiple of the simulation dt); default: the source's
+        clock (every step unless the group has a ``dt`` of its own).
     when, order
         Where in a step the values are read: by default ``"start"``, before the state
         update (Brian2's default); ``"after_resets"`` shows values after the reset.
@@ -85,8 +86,9 @@ class StateMonitor(Monitor):
         self._count = np.zeros(1, dtype=np.int64)
 
     def _every(self, dt: float) -> int:
-        if self._interval is None:
-            return 1
+        if self._interval is None:  # the source's clock (a group's own dt), as in Brian2
+            clock = getattr(self.group, "clock", None)
+            return 1 if clock is None else clock.every(dt, repr(self.group.name))[0]
         value, dim = units.to_si(self._interval)
         every = int(round(value / dt))
         if dim != SECOND or every < 1 or abs(every * dt - value) > 1e-9 * value:
