@@ -19,8 +19,7 @@ from eqsnn.units import ms, second
 
 from _gallery import assert_in_spread
 
-pytestmark = pytest.mark.skip(reason="needs named pathways on_pre={...}/delay={...} and "
-                                     "run_regularly (issue 15)")
+pytestmark = pytest.mark.slow  # (1 M synapses; ~35 s on the loaded 2-core machine)
 
 
 def test_rates_within_brian2s_spread():
