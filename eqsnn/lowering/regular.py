@@ -25,3 +25,23 @@ class RegularLowering(NeuronLowering):
     def _integrate(self, method):
         self.held = ()
         return None
+
+
+def synapse_lowering(name: str, model, code: str, namespace, pre_side, post_side):
+    """The lowering of ``S.run_regularly(code)``: the code as an ``on_pre`` pathway's,
+    without advancing event-driven variables first (run_regularly does not), and with
+    nothing integrated or summed (``record().code[backend].pathway("pre")``)."""
+    from eqsnn.lowering.synapses import SynapseLowering
+
+    class _SynapseRegularLowering(SynapseLowering):
+        def _advance_event_driven(self):
+            return ()
+
+        def _integrate_clock_driven(self, method):
+            return None
+
+        def _summed_variables(self):
+            return []
+
+    return _SynapseRegularLowering(name, model, code, None, None, namespace, pre_side,
+                                   post_side)

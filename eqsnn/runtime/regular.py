@@ -58,7 +58,7 @@ class RegularOperation(Scheduled):
         self.group = group
         self.code = code
         taken = {op.name for op in group._regular}
-        self.name = name or _free_name(f"{group.name}_run_regularly", taken)
+        self.name = name or free_name(f"{group.name}_run_regularly", taken)
         self._slot = Slot(self, None, when, order)
         self.clock = clock_of(self, dt, clock, default=lambda: group.clock)
         model, _, _, _, namespace = group._sources
@@ -134,7 +134,7 @@ def _refuse_shared_writes(group, record, code: str) -> None:
             hint="change shared variables from a network_operation, or drop (shared)")
 
 
-def _free_name(base: str, taken: set) -> str:
+def free_name(base: str, taken: set) -> str:
     """Brian2's naming: ``base``, then ``base_1``, ``base_2``, …"""
     name, n = base, 0
     while name in taken:

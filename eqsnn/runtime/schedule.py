@@ -178,6 +178,7 @@ def synapse_slots(syn, order: int) -> None:
     order = check_order(order, repr(syn.name))
     object.__setattr__(syn, "_order", order)
     object.__setattr__(syn, "state_updater", Slot(syn, "stateupdater", "groups", order))
+    object.__setattr__(syn, "_regular", [])  # its run_regularly blocks
     target_order = getattr(syn.post_group, "_order", 0)
     object.__setattr__(syn, "summed_updaters", {
         f"{target}_post": Slot(syn, f"summed_variable_{target}_post", "groups",

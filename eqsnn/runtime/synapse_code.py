@@ -236,6 +236,8 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     for path in sorted(syn._pathways, key=lambda name: (syn._pathways[name].order, name)):
         if code.pathway(path) is not None:
             _pathway(c, syn, layout, backend, path, info, dt)
+    for k, regular in enumerate(syn._regular):
+        regular._contribute(c, layout, backend, dt, k)
     return c
 
 

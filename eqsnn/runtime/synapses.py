@@ -31,6 +31,7 @@ from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, make_pathways
 from eqsnn.runtime.schedule import synapse_slots
+from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
                                          unpack_synapse_model)
 from eqsnn.runtime.variables import VariableAccess, convert_value
@@ -40,7 +41,7 @@ __all__ = ["Synapses", "Pathway"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
 
 
-class Synapses(VariableAccess, Displayed):
+class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
     """Connections from ``source`` to ``target`` with their own model.
 
     Parameters

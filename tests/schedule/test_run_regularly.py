@@ -112,3 +112,30 @@ def test_run_regularly_on_a_subgroup_counts_its_own_neurons(backend):
     group[1:3].run_regularly("x = i + 10*N + t/ms", dt=0.2 * ms, when="end")
     es.Network(group, backend=backend, threads=2).run(0.5 * ms)
     np.testing.assert_allclose(group.x, [0, 20.4, 21.4, 0], atol=1e-12)
+
+
+# Brian2 2.9.0: G = NeuronGroup(3, "v : 1"); G.v = [1, 2, 3]; S = Synapses(G, G, "w : 1");
+# S.connect(condition="i != j"); S.w = "i + 10*j";
+# S.run_regularly("w = w*0.5 + v_post + t/ms + k", dt=0.2*ms, when="end");
+# mon = StateMonitor(S, "w", record=True); run(1*ms, namespace={"k": 0.25})
+BRIAN2_W_END = [5.896875, 8.146875, 3.678125, 8.178125, 3.709375, 5.959375]
+BRIAN2_W_FIRST_4 = [[10.0, 7.25, 7.25, 6.075], [20.0, 13.25, 13.25, 10.075],
+                    [1.0, 1.75, 1.75, 2.325], [21.0, 13.75, 13.75, 10.325],
+                    [2.0, 2.25, 2.25, 2.575], [12.0, 8.25, 8.25, 6.575]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_run_regularly_on_synapses_gives_brian2s_numbers(backend):
+    group = es.NeuronGroup(3, "v : 1")
+    group.v = [1, 2, 3]
+    syn = es.Synapses(group, group, "w : 1", namespace={"k": 0.25})
+    syn.connect(condition="i != j")
+    syn.w = "i + 10*j"
+    block = syn.run_regularly("w = w*0.5 + v_post + t/ms + k", dt=0.2 * ms, when="end")
+    assert block.name == f"{syn.name}_run_regularly"
+    mon = es.StateMonitor(syn, "w", record=True)
+    es.Network(group, syn, mon, backend=backend).run(1 * ms)
+    np.testing.assert_allclose(syn.w, BRIAN2_W_END, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(mon.w)[:, :4], BRIAN2_W_FIRST_4, atol=1e-12)
+    with pytest.raises(InvalidValueError, match="writes a neuron variable"):
+        syn.run_regularly("v_post += w")
