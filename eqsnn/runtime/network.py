@@ -37,7 +37,7 @@ class Network(Displayed):
     Parameters
     ----------
     *objects
-        Groups, synapses and monitors; more can be added with :meth:`add`.
+        Groups, synapses, monitors, network operations; more with :meth:`add`.
     dt
         Time step (default ``0.1*ms``).
     seed

@@ -29,6 +29,7 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.names import CONNECTIVITY_COUNTS
+from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.layout import constant_cname, variable_cname
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
@@ -213,12 +214,16 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     c.int_scalar(info.post_start, lambda: syn.post_start)
     c.int_scalar(info.N_pre, lambda: syn.pre_stop - syn.pre_start)
     c.int_scalar(info.N_post, lambda: syn.post_stop - syn.post_start)
+    # (Brian2: a sum on its target's clock, the equations on the synapses' own)
+    target_clock = getattr(syn.post_group, "clock", NETWORK_CLOCK).every(
+        dt, repr(syn.post_group.name))
     for summed in code.summed:
         # In the "groups" slot just before the target's state update (Brian2's
         # place): a StateMonitor in "start" records the previous step's sum.
         unit = _summed_unit(syn, layout, summed.expression.reads)
         syn.summed_updaters[f"{summed.target}_post"].add_to(
             c, "summed", syn=info, target=layout.variable(syn.post_group, summed.target),
+            period=target_clock,
             unit=unit, **thread_inputs(backend, unit,
                                        block=block_names(layout.prefix(syn.post_group))),
             zero=layout.zeroes_summed(syn, summed.target),
@@ -232,6 +237,7 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
         unit = _update_unit(syn, layout, code.update.reads)
         syn.state_updater.add_to(
             c, "synapses_update", numbered=True, syn=info, code=code.update, unit=unit,
+            period=syn.clock.every(dt, repr(syn.name)),
             **thread_inputs(backend, unit), **bindings(syn, layout, backend, code.update.reads))
     for path in sorted(syn._pathways, key=lambda name: (syn._pathways[name].order, name)):
         if code.pathway(path) is not None:

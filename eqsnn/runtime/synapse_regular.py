@@ -54,7 +54,7 @@ class SynapseRegularOperation(Scheduled):
         self.name = name or free_name(f"{syn.name}_run_regularly",
                                       {op.name for op in syn._regular})
         self._slot = Slot(self, None, when, order)
-        self.clock = clock_of(self, dt, clock)
+        self.clock = clock_of(self, dt, clock, default=lambda: syn.clock)
         model, _, _, _, namespace = syn._sources
         base = build_key((model, code, None, None, namespace), syn.pre_group, syn.post_group)
         key = None if base is None else cache.key("Synapses.run_regularly", [base])

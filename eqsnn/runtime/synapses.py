@@ -30,6 +30,7 @@ from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, make_pathways
+from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
@@ -78,6 +79,9 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         Position of the clock-driven equations (``S.state_updater``) in the ``groups``
         slot; the pathways' slots are ``S.pre`` and ``S.post`` (``when``, ``order``),
         the summed variables' ``S.summed_updaters[name]`` (see docs/running.md).
+    dt, clock
+        A clock of its own for the clock-driven equations (a whole multiple of the
+        network's dt); sums follow the target's clock, pathways the sender's.
     """
 
     _kind = "synapses"
@@ -85,7 +89,8 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
     def __init__(self, source: Any, target: Any = None, model: Any = "", *,
                  on_pre: Any = None, on_post: Any = None, delay: Any = None,
                  on_event: Any = None, method: str | None = None, namespace: Mapping[str, Any] | None = None,
-                 name: str | None = None, seed: int | None = None, order: int = 0):
+                 name: str | None = None, seed: int | None = None, order: int = 0,
+                 dt: Any = None, clock: Any = None):
         started = time.perf_counter()
         object.__setattr__(self, "_owner", self)
         object.__setattr__(self, "_slice", slice(None))
@@ -112,6 +117,7 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
             cache.store_record(self._build_key, record)
         self._record: SynapsesRecord = record
         synapse_slots(self, order)
+        self.clock = clock_of(self, dt, clock)
         self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()

@@ -97,3 +97,28 @@ def test_clocks_that_do_not_fit_the_network_are_refused():
         es.NeuronGroup(1, "v : 1", dt=1 * ms, clock=es.Clock(1 * ms))
     with pytest.raises(InvalidValueError, match="positive, finite duration"):
         es.Clock(-1 * ms)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_synapses_on_their_own_clock(backend):
+    # Brian2 2.9.0 (numpy target): G = NeuronGroup(1, "dv/dt = 1/(1*ms) : 1",
+    # threshold="v > 1", reset="v = 0", method="euler"); H = NeuronGroup(1, "I : 1");
+    # S = Synapses(G, H, "dg/dt = -g/(2*ms) : 1 (clock-driven)\nI_post = g : 1 (summed)",
+    # on_pre="g += 1", method="euler", dt=0.5*ms); S.connect(); StateMonitors of H.I and
+    # S.g; run(5*ms): g decays in steps of 0.5 ms, the sum follows H's clock (every
+    # 0.1 ms), a monitor of S records on S's clock (10 samples)
+    expected = [0.0, 0.0, 0.0, 1.0, 0.75, 1.5625, 1.171875, 1.87890625, 1.40917969,
+                2.05688477]
+    source = es.NeuronGroup(1, "dv/dt = 1/(1*ms) : 1", threshold="v > 1", reset="v = 0",
+                            method="euler")
+    target = es.NeuronGroup(1, "I : 1")
+    syn = es.Synapses(source, target, """dg/dt = -g/(2*ms) : 1 (clock-driven)
+                                         I_post = g : 1 (summed)""",
+                      on_pre="g += 1", method="euler", dt=0.5 * ms)
+    syn.connect()
+    summed = es.StateMonitor(target, "I", record=True)
+    g = es.StateMonitor(syn, "g", record=True)
+    es.Network(source, target, syn, summed, g, backend=backend).run(5 * ms)
+    assert (len(summed.t), len(g.t)) == (50, 10)
+    np.testing.assert_allclose(summed.I[0][::5], expected, atol=1e-8)
+    np.testing.assert_allclose(g.g[0], expected, atol=1e-8)
