@@ -48,7 +48,7 @@ def test_from_eqsnn_import_run_shows_the_hint_too():
 
 @pytest.mark.parametrize("code, message, hint", [
     ("es.defaultclock.dt = 0.05*ms", "eqsnn has no defaultclock: the default time step is "
-     "the network's", "dt= or clock=es.Clock(...) on an object for its own"),
+     "the network's", "es.Network(..., dt=0.05*ms) for every object"),
     ("es.start_scope()", "eqsnn has no start_scope(): nothing is collected implicitly",
      "a network holds only the objects passed to es.Network(...); make a new Network"),
     ("es.seed(4)", "eqsnn has no global seed()", "es.Network(..., seed=1)"),
