@@ -27,7 +27,7 @@ __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 _BINDINGS = {"arrays", "scalars", "functions", "linked", "reads"}
 _OPERATION_INPUTS = {
     "stateupdate": {"op", "group", "code", "refractory"} | _BINDINGS,
-    "regular": {"op", "group", "code", "refractory", "start", "stop"} | _BINDINGS,
+    "regular": {"op", "group", "code", "refractory", "start", "stop", "size"} | _BINDINGS,
     "threshold": {"op", "group", "condition", "refractory", "spikes"} | _BINDINGS,
     "reset": {"op", "group", "code", "spikes"} | _BINDINGS,
     "spikegenerator": {"group", "spikes"},

@@ -73,7 +73,9 @@ class RegularOperation(Scheduled):
             if key is not None:
                 cache.store_record(key, record)
         self._record = record
-        _refuse_shared_writes(group, record, code)
+        #: code that only assigns (shared) variables runs once per call (Brian2's scalar
+        #: code); code mixing them with per-neuron ones is refused
+        self._once = _scalar_only(group, record, code)
         resolved = resolve_names(record.constants, namespace, source=code,
                                  label="run_regularly", known=list(group._dims))
         resolved.update({name: namespace[name] for name in record.functions})
@@ -103,11 +105,13 @@ class RegularOperation(Scheduled):
             scalars.append([code.local(name), cname])
         own = (Access(p, True, ("neurons", p)),)
         unit = _unit(group, layout, code, statements, own)
+        start = c.int_scalar(f"{p}_rr{k}_start", lambda: self.start)
+        stop = c.int_scalar(f"{p}_rr{k}_stop", lambda: self.start + 1 if self._once
+                            else self.stop)
         self._slot.add_to(
             c, "regular", numbered=True, group=names(group, layout), code=statements,
-            refractory=group.refractory is not None, unit=unit,
-            start=c.int_scalar(f"{p}_rr{k}_start", lambda: self.start),
-            stop=c.int_scalar(f"{p}_rr{k}_stop", lambda: self.stop),
+            refractory=group.refractory is not None, unit=unit, start=start, stop=stop,
+            size=c.int_scalar(f"{p}_rr{k}_n", lambda: self.stop - self.start),
             period=self.clock.every(dt, repr(self.name)),
             arrays=[[code.local(n), variable_cname(p, n)] for n in reads if n in group._arrays],
             linked=[_linked(group, layout, n, code.local(n)) for n in reads
@@ -122,16 +126,26 @@ class RegularOperation(Scheduled):
                 f"order={self.order}, dt={self.clock.dt}>")
 
 
-def _refuse_shared_writes(group, record, code: str) -> None:
-    """Brian2 runs a statement on a ``(shared)`` variable once per call (scalar code);
-    eqsnn's block runs per neuron, so it would run N times: refused until supported."""
+def _scalar_only(group, record, code: str) -> bool:
+    """Whether the code assigns only ``(shared)`` variables from shared values (Brian2's
+    scalar statements, run once per call). Code that assigns a shared variable and
+    also touches per-neuron ones is refused: Brian2 splits such code into a scalar and
+    a vector part; eqsnn does not yet."""
     from eqsnn.runtime.group_code import _writes_shared
     group_code = next(iter(record.code.values()))
-    if _writes_shared(group, group_code, group_code.reset):
+    statements = group_code.reset
+    if not _writes_shared(group, group_code, statements):
+        return False
+    per_neuron = sorted(n for n in statements.reads if n == "i" or n in group._linked or (
+        n in group._dims and n not in group._shared))
+    if per_neuron:
         raise InvalidValueError(
             f"the run_regularly code {code!r} of {group.name!r} assigns a (shared) "
-            f"variable, which Brian2 does once per call; eqsnn runs the code per neuron",
-            hint="change shared variables from a network_operation, or drop (shared)")
+            f"variable and uses per-neuron ones ({', '.join(per_neuron)}); Brian2 runs "
+            f"shared statements once per call, apart from the per-neuron ones",
+            hint="split it: one run_regularly for the shared statements, one for the "
+                 "per-neuron ones")
+    return True
 
 
 def free_name(base: str, taken: set) -> str:

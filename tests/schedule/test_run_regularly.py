@@ -98,9 +98,9 @@ def test_run_regularly_refuses_what_it_cannot_run():
         group.run_regularly("v = 0*mV", dt=1 * ms, clock=block.clock)
     with pytest.raises(InvalidValueError, match="string of statements"):
         group.run_regularly(lambda: None)
-    counting = es.NeuronGroup(3, "calls : 1 (shared)")
-    with pytest.raises(InvalidValueError, match="assigns a \\(shared\\) variable"):
-        counting.run_regularly("calls += 1")
+    counting = es.NeuronGroup(3, "calls : 1 (shared)\nx : 1")
+    with pytest.raises(InvalidValueError, match="uses per-neuron ones \\(x\\)"):
+        counting.run_regularly("calls += x")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -139,3 +139,16 @@ def test_run_regularly_on_synapses_gives_brian2s_numbers(backend):
     np.testing.assert_allclose(np.asarray(mon.w)[:, :4], BRIAN2_W_FIRST_4, atol=1e-12)
     with pytest.raises(InvalidValueError, match="writes a neuron variable"):
         syn.run_regularly("v_post += w")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_shared_statements_run_once_per_call(backend):
+    # Brian2 2.9.0: G = NeuronGroup(4, "calls : 1 (shared)\nscale : 1 (shared)");
+    # G.scale = 2; G.run_regularly("calls += scale*N", dt=0.2*ms); run(1*ms) -> calls 40
+    # (5 calls of 2*4: scalar code runs once per call, N is the group's size)
+    group = es.NeuronGroup(4, """calls : 1 (shared)
+                                 scale : 1 (shared)""")
+    group.scale = 2
+    group.run_regularly("calls += scale*N", dt=0.2 * ms)
+    es.Network(group, backend=backend, threads=2).run(1 * ms)
+    assert group.calls[0] == 40
