@@ -109,7 +109,8 @@ def _runtime_cases():
          "dt=0.3*ms, or Network(..., dt=0.05*ms)"),
         ("an exception in a network operation",
          "@network_operation def stop(): raise RuntimeError('no data')",
-         lambda: es.Network(group(), es.NetworkOperation(_raise)).run(1 * ms), None),
+         lambda: es.Network(group(), es.NetworkOperation(_raise, name="stop")).run(1 * ms),
+         None),
     ]
 
 
