@@ -20,6 +20,7 @@ from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.group_setup import _check_size, _default_name
 from eqsnn.runtime.groups import NeuronGroup
+from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import Scheduled, Slot
 
 __all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
@@ -70,17 +71,22 @@ class SpikeGeneratorGroup(Scheduled):
         one step are an error.
     when, order
         Where in a step the spikes are emitted (default: the ``thresholds`` slot).
+    dt, clock
+        A clock of its own (a whole multiple of the network's dt): spike times fall in
+        its steps.
     """
 
     _kind = "group"
 
     def __init__(self, N: int, indices: Any, times: Any, *, name: str | None = None,
-                 when: str = "thresholds", order: int = 0):
+                 when: str = "thresholds", order: int = 0, dt: Any = None,
+                 clock: Any = None):
         self.N = _check_size(N)
         self.name = name or _default_name("spikegeneratorgroup")
         self._slot = Slot(self, None, when, order)
         self.thresholder = {"spike": self._slot}  # (where a SpikeMonitor of it looks)
         self._order = self._slot.order
+        self.clock = clock_of(self, dt, clock)  # its spikes fall on its own steps
         indices = np.asarray(indices, dtype=np.int64).ravel()
         magnitude, dim = units.to_si(times)
         if dim != _SECOND:
@@ -131,10 +137,13 @@ class SpikeGeneratorGroup(Scheduled):
         return steps, indices
 
     def _events_for(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
-        """``_events(dt)``, computed once per dt (the loop reads them at every chunk)."""
+        """``_events`` on the group's clock, in steps of the network's ``dt``, computed
+        once per dt (the loop reads them at every chunk)."""
         cached = self.__dict__.get("_events_cache")
         if cached is None or cached[0] != dt:
-            cached = self._events_cache = (dt, *self._events(dt))
+            k, own = self.clock.every(dt, repr(self.name))
+            steps, indices = self._events(own)
+            cached = self._events_cache = (dt, steps * k, indices)
         return cached[1], cached[2]
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:

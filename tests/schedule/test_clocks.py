@@ -122,3 +122,17 @@ def test_synapses_on_their_own_clock(backend):
     assert (len(summed.t), len(g.t)) == (50, 10)
     np.testing.assert_allclose(summed.I[0][::5], expected, atol=1e-8)
     np.testing.assert_allclose(g.g[0], expected, atol=1e-8)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_spike_generator_on_its_own_clock(backend):
+    # Brian2 2.9.0: SG = SpikeGeneratorGroup(2, [0, 1, 0], [0.3, 1.05, 2.2]*ms, dt=0.5*ms)
+    # with a SpikeMonitor and a PopulationRateMonitor, run(3*ms): spikes of 0, 1, 0 at
+    # 0, 1, 2 ms (the 0.5 ms steps they fall in); 6 rate samples of 1000 or 0 Hz
+    generator = es.SpikeGeneratorGroup(2, [0, 1, 0], [0.3, 1.05, 2.2] * ms, dt=0.5 * ms)
+    spikes = es.SpikeMonitor(generator)
+    rate = es.PopulationRateMonitor(generator)
+    es.Network(generator, spikes, rate, dt=0.1 * ms, backend=backend).run(3 * ms)
+    np.testing.assert_array_equal(spikes.i, [0, 1, 0])
+    np.testing.assert_allclose(spikes.t / ms, [0, 1, 2], atol=1e-12)
+    np.testing.assert_allclose(rate.rate_, [1000, 0, 1000, 0, 1000, 0])
