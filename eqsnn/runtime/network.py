@@ -22,7 +22,7 @@ from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime.chunks import StopAtStepBoundary, check_finite, next_chunk, update_progress
 from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.operations import Pauses
-from eqsnn.runtime.schedule import schedule_version
+from eqsnn.runtime.schedule import SLOTS, check_schedule, schedule_version
 from eqsnn.targets import COMPILED
 
 __all__ = ["Network"]
@@ -115,6 +115,9 @@ class Network(Displayed):
                         f"{obj.name!r} uses {dependency.name!r}, which is not in this network",
                         hint=f"add it: Network({dependency.name}, {obj.name}, ...)")
         return groups, synapses, monitors
+
+    schedule = property(lambda self: list(SLOTS), lambda self, value: check_schedule(value),
+                        doc="The slots of a step: Brian2's default (the only one supported).")
 
     @property
     def backend(self) -> str:

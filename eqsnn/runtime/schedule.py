@@ -232,3 +232,14 @@ class _FollowingSlot(Slot):
 
     def add_to(self, contribution, template: str, **inputs) -> None:
         contribution.add(self.when, template, order=self.order, name=self.name, **inputs)
+
+
+def check_schedule(schedule: Any) -> None:
+    """``net.schedule = [...]``: only Brian2's default schedule is supported."""
+    if isinstance(schedule, (list, tuple)) and list(schedule) == list(SLOTS):
+        return
+    raise InvalidValueError(
+        f"net.schedule = {schedule!r}: eqsnn runs Brian2's default schedule "
+        f"{list(SLOTS)} only",
+        hint="place an operation between slots with when='before_…' or 'after_…' and "
+             "order= (see docs/running.md)")
