@@ -23,6 +23,7 @@ _PUBLIC = {
     "Synapses": "eqsnn.runtime",
     "Network": "eqsnn.runtime",
     "SpikeMonitor": "eqsnn.runtime",
+    "EventMonitor": "eqsnn.runtime",
     "StateMonitor": "eqsnn.runtime",
     "PopulationRateMonitor": "eqsnn.runtime",
     "PoissonGroup": "eqsnn.runtime",

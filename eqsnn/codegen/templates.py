@@ -30,6 +30,7 @@ _OPERATION_INPUTS = {
     "regular": {"op", "group", "code", "refractory", "start", "stop", "size"} | _BINDINGS,
     "threshold": {"op", "group", "condition", "refractory", "spikes"} | _BINDINGS,
     "reset": {"op", "group", "code", "spikes"} | _BINDINGS,
+    "event": {"op", "group", "event", "condition", "refractory", "events"} | _BINDINGS,
     "spikegenerator": {"group", "spikes"},
     "spikemonitor": {"spikes", "start", "stop", "buf_i", "buf_step", "count"},
     "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count",

@@ -11,7 +11,7 @@ import importlib
 _PUBLIC = {
     "NeuronGroup": "groups", "Subgroup": "groups",
     "PoissonGroup": "inputs", "SpikeGeneratorGroup": "inputs", "TimedArray": "inputs",
-    "SpikeMonitor": "monitors", "StateMonitor": "monitors",
+    "SpikeMonitor": "monitors", "StateMonitor": "monitors", "EventMonitor": "event_monitor",
     "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
     "linked_var": "links", "Clock": "clocks",
     "NetworkOperation": "operations", "network_operation": "operations",

@@ -142,6 +142,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
             **thread_inputs(backend, unit, block=block))
     for k, regular in enumerate(group._regular):
         regular._contribute(c, layout, backend, dt, k)
+    group._events.contribute(c, layout, backend, info, period)  # custom events, if any
     return c
 
 

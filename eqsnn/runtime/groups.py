@@ -26,6 +26,7 @@ from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
 from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.evaluate import evaluate_tree
 from eqsnn.runtime.clocks import clock_of
+from eqsnn.runtime.events import GroupEvents
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
 from eqsnn.runtime.regular import RunsRegularly
@@ -75,13 +76,16 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         A time step of the group's own (a whole multiple of the network's; or a shared
         :class:`~eqsnn.Clock`): the group is updated, tested and reset only at its own
         steps, with its own ``dt`` (default: the network's clock).
+    events
+        Custom events besides the spike, ``{"burst": "v > 1*mV and n > 3"}`` (see
+        :mod:`eqsnn.runtime.events` and :meth:`run_on_event`).
     """
 
     def __init__(self, N: int, model: Any, *, threshold: str | None = None,
                  reset: str | None = None, refractory: Any = None, method: str | None = None,
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
                  seed: int | None = None, order: int = 0, dt: Any = None,
-                 clock: Any = None):
+                 clock: Any = None, events: Mapping[str, str] | None = None):
         started = time.perf_counter()
         object.__setattr__(self, "_owner", self)
         object.__setattr__(self, "_slice", slice(None))
@@ -109,12 +113,25 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         self._resolve()
         self.refractory = _check_refractory(refractory)
         self._rng = np.random.default_rng(seed)
+        self._events = GroupEvents(self, events)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
         if built_in is not None:
             # A built-in model knows where its neurons start (its resting state, or the
             # values its paper uses); a group of it starts there, not at v = 0.
             built_in.initialise(self)
+
+    def run_on_event(self, event: str, code: str, when: str = "after_resets",
+                     order: Any = None) -> None:
+        """Run ``code`` (statements, as a reset) for the neurons that had ``event``
+        this step, by default after the resets (Brian2's ``run_on_event``); its slot
+        is ``group.resetter[event]``."""
+        self._events.run_on_event(event, code, when, order)
+
+    def set_event_schedule(self, event: str, when: str = "after_thresholds",
+                           order: Any = None) -> None:
+        """Move the test of a custom event's condition to another slot (Brian2's)."""
+        self._events.set_event_schedule(event, when, order)
 
     # --- construction ---------------------------------------------------------------
     def _derive(self, check_refractory=lambda: None):

@@ -197,7 +197,8 @@ def spike_monitor_slot(monitor, when: str | None, order: int | None) -> Slot:
                 f"order={order!r} of {monitor.name!r} was given without when=",
                 hint="give both (when='thresholds', order=1), or neither: the monitor "
                      "then records right after its source's threshold")
-        return _FollowingSlot(monitor, monitor.group.thresholder["spike"])
+        return _FollowingSlot(monitor, monitor.group.thresholder[
+            getattr(monitor, "event", "spike")])  # (a custom event's, see events.py)
     return Slot(monitor, None, when, 0 if order is None else order)
 
 

@@ -11,6 +11,7 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.clocks import NETWORK_CLOCK
+from eqsnn.runtime.events import check_event, event_space
 from eqsnn.runtime.monitor_base import HERTZ, SECOND, Monitor, grow
 from eqsnn.runtime.schedule import Slot, spike_monitor_slot
 
@@ -27,8 +28,11 @@ class SpikeMonitor(Monitor):
     """
 
     def __init__(self, source: Any, name: str | None = None, *, when: str | None = None,
-                 order: int | None = None):
+                 order: int | None = None, event: str = "spike"):
         super().__init__(source, name)
+        check_event(self.group, event, "monitored group")
+        #: the event recorded: the spikes, or a custom event (``events=``) of the group
+        self.event = event
         self._slot = spike_monitor_slot(self, when, order)
         self._i = np.zeros(1024, dtype=np.int32)
         self._step = np.zeros(1024, dtype=np.int64)
@@ -41,7 +45,7 @@ class SpikeMonitor(Monitor):
         capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
         size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
         c.add_capacity_check(capacity, count, size)
-        spikes = layout.spikes(self.group)
+        spikes = event_space(layout, self.group, self.event)
         self._slot.add_to(
             c, "spikemonitor", spikes=spikes,
             unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),

@@ -30,6 +30,7 @@ from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.names import CONNECTIVITY_COUNTS
 from eqsnn.runtime.clocks import NETWORK_CLOCK
+from eqsnn.runtime.events import event_space
 from eqsnn.runtime.layout import constant_cname, variable_cname
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
@@ -271,11 +272,12 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
         n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
     sender = syn.pre_group if side == "pre" else syn.post_group
-    spikes = layout.spikes(sender)
-    # At the sender's threshold slot and order, after every threshold there (the name
-    # sorts last): all rings are filled by the thread that collects spikes, before the
-    # threads wait once for all of them.
-    thresholder = sender.thresholder["spike"]
+    event = syn._pathways[path].event
+    spikes = event_space(layout, sender, event)
+    # At the slot and order of the sender's threshold of the event, after every
+    # operation there (the name sorts last): all rings are filled by the thread that
+    # collects spikes, before the threads wait once for all of them.
+    thresholder = sender.thresholder[event]
     c.add(thresholder.when, "synapses_ring", order=thresholder.order,
           name=f"\uffff{syn.name}_{path}", syn=info, path=way, spikes=spikes,
           unit=Unit((Access(spikes.array, False), Access(f"{q}.ring", True)), serial=True))

@@ -27,12 +27,14 @@ from eqsnn.lowering.namespace import Constant, resolve_names, check_namespace
 from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
 from eqsnn.runtime.chunks import finite_names
+from eqsnn.runtime.events import check_event
 from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, make_pathways
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
+from eqsnn.runtime import synapse_state
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
                                          unpack_synapse_model)
 from eqsnn.runtime.variables import VariableAccess, convert_value
@@ -126,7 +128,7 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         self._pathways = make_pathways(self, paths, on_pre, on_post, delay, on_event)
         for name, pathway in self._pathways.items():
             setattr(self, name, pathway)
-        self._refuse_events_of_synapses()
+        self._check_senders()
         self._initial = dict(initial)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
@@ -177,18 +179,23 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self._functions = {name: self._namespace[name] for name in self._record.functions}
 
-    def _refuse_events_of_synapses(self) -> None:
-        """A Synapses object may be the source or target of synapses (their strings
-        read and write its variables, one "neuron" per synapse), but it has no spikes
-        or events to trigger a pathway with."""
+    def _check_senders(self) -> None:
+        """Each pathway's sender must have its event. A Synapses object may be the
+        source or target of synapses (their strings read and write its variables, one
+        "neuron" per synapse), but it has no spikes or events to trigger a pathway."""
         for pathway in self._pathways.values():
             sender = self.pre_group if pathway.side == "pre" else self.post_group
-            if isinstance(sender, Synapses) and pathway.has_code:
-                raise InvalidValueError(
-                    f"the pathway {pathway.name!r} of {self.name!r} would be triggered by "
-                    f"events of {sender.name!r}, a Synapses object, which has none",
-                    hint=f"trigger it from a neuron group: on_pre with a NeuronGroup or "
-                         f"SpikeGeneratorGroup as the source, {sender.name!r} as the target")
+            if not pathway.has_code:
+                continue
+            if not isinstance(sender, Synapses):
+                check_event(sender, pathway.event, "source" if pathway.side == "pre"
+                            else "target")
+                continue
+            raise InvalidValueError(
+                f"the pathway {pathway.name!r} of {self.name!r} would be triggered by "
+                f"events of {sender.name!r}, a Synapses object, which has none",
+                hint=f"trigger it from a neuron group: on_pre with a NeuronGroup or "
+                     f"SpikeGeneratorGroup as the source, {sender.name!r} as the target")
 
     @property
     def pre_stop(self) -> int:
@@ -360,38 +367,10 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
 
     # --- state for store()/restore() ---------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
-        state = {f"var:{k}": v for k, v in self._arrays.items()}
-        state.update({"lastupdate": self._lastupdate, "pre_index": self._pre,
-                      "post_index": self._post})
-        for path in self._pathways.values():  # one delay for all: kept as a 0-d array
-            state[f"delay:{path.name}"] = np.array(path._default) if path._delay is None \
-                else path._delay
-        for path, ring in getattr(self, "_rings", {}).items():
-            state[f"ring:{path}:spikes"], state[f"ring:{path}:n"] = ring["spikes"], ring["n"]
-        return state
+        return synapse_state.state(self)
 
     def _set_state(self, state: Mapping[str, np.ndarray]) -> None:
-        # Copies: the stored arrays must survive the runs after a restore.
-        resized = state["pre_index"].size != self.N
-        self._arrays = {key[4:]: value.copy() for key, value in state.items()
-                        if key.startswith("var:")}
-        self._lastupdate = state["lastupdate"].copy()
-        self._pre, self._post = state["pre_index"].copy(), state["post_index"].copy()
-        for path in self._pathways.values():
-            delays = state[f"delay:{path.name}"]
-            if delays.ndim == 0:
-                path._default, path._delay = float(delays), None
-            else:
-                path._delay = delays.copy()
-        self._structure_version += 1
-        rings = {}
-        for key, value in state.items():
-            if key.startswith("ring:"):
-                _, path, part = key.split(":")
-                rings.setdefault(path, {})[part] = value.copy()
-        self._rings = rings
-        if resized:
-            self._propagation = {}
+        synapse_state.set_state(self, state)
 
     def _dependencies(self):
         return [self.pre_group, self.post_group]

@@ -107,3 +107,16 @@ def test_named_pathways_are_cached_and_restored():
     S.down.delay = [2 * ms, 3 * ms, 4 * ms, 5 * ms]
     net.restore()
     np.testing.assert_allclose(S.down.delay_, [1e-3] * 4)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_order_set_after_a_run_applies_from_the_next_run(backend):
+    G = es.NeuronGroup(1, "x : 1", threshold="True")
+    S = es.Synapses(G, G, on_pre={"a": "x_post += 1", "b": "x_post *= 2"})
+    S.connect()
+    net = es.Network(G, S, backend=backend)
+    net.run(0.1 * ms)                 # a then b: (0 + 1)*2
+    assert G.x_[0] == 2
+    S.a.order = 2
+    net.run(0.1 * ms)                 # b then a: 2*2 + 1
+    assert G.x_[0] == 5
