@@ -37,8 +37,16 @@ def as_number(value):
     if value is sympy.false:
         return sympy.Integer(0)
     if is_condition(value):
-        return sympy.Piecewise((sympy.Integer(1), flatten_condition(value)),
-                               (sympy.Integer(0), sympy.true))
+        condition = flatten_condition(value)
+        try:
+            return sympy.Piecewise((sympy.Integer(1), condition), (sympy.Integer(0), sympy.true))
+        except RecursionError:
+            # SymPy's canonical form of a comparison between two calls of one function
+            # ('rand() - y > y - rand()') swaps the calls at every step and Piecewise
+            # canonicalises until the stack is gone; 'lhs - rhs > 0' is a fixed point.
+            condition = condition.xreplace({c: c.func(c.lhs - c.rhs, 0)
+                                            for c in condition.atoms(Relational)})
+            return sympy.Piecewise((sympy.Integer(1), condition), (sympy.Integer(0), sympy.true))
     return value
 
 

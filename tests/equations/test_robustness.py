@@ -77,6 +77,19 @@ def test_random_condition_has_the_right_probability(backend):
     assert np.mean(np.asarray(group.c)) == pytest.approx(0.25, abs=0.03)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_comparison_between_two_random_calls_used_as_a_number(backend):
+    # SymPy's canonical form of 'rand() - y > y - rand()' swaps the two calls at every
+    # step: Piecewise recursed until the stack ran out (found by test_fuzz_conditions).
+    for text in ["abs((rand() - y) > (y - rand()))", "-((randn() - y) == (y - randn()))"]:
+        assert parse_expression(text).expr.has(sympy.Piecewise)
+    group = es.NeuronGroup(4000, "dc/dt = (((rand() - y) > (y - rand()))*1)/dt : 1\n"
+                                 "y : 1 (constant)")
+    group.y = 0.75  # P(rand() + rand() > 1.5) = 1/8
+    es.Network(group, seed=3, backend=backend).run(0.1 * ms)  # one step
+    assert np.mean(np.asarray(group.c)) == pytest.approx(0.125, abs=0.02)
+
+
 # --- nested conditions: accepted, with the right values on both backends ------------
 X_VALUES = [-2.0, 0.5, 1.5, 3.0]
 
