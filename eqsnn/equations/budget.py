@@ -57,6 +57,9 @@ def budget_seconds() -> float:
     return seconds
 
 
+_AGAIN_SECONDS = 0.5  # how soon an interruption is sent again while the work goes on
+
+
 class _Watchdog:
     """One daemon thread that interrupts threads whose deadline has passed."""
 
@@ -95,10 +98,14 @@ class _Watchdog:
             while True:
                 now = time.monotonic()
                 for token, (deadline, thread) in list(self._deadlines.items()):
-                    if deadline <= now and token not in self._fired:
+                    if deadline <= now:
                         self._fired.add(token)
                         _set_async_exception(thread, _OutOfTime)
-                waiting = [d for t, (d, _) in self._deadlines.items() if t not in self._fired]
+                        # Again until stop(): Python prints and drops an exception that
+                        # arrives inside a gc callback or a __del__ (seen under
+                        # hypothesis), and the work would go on unguarded.
+                        self._deadlines[token] = (now + _AGAIN_SECONDS, thread)
+                waiting = [d for d, _ in self._deadlines.values()]
                 self._sleeps_until = min(waiting, default=math.inf)
                 self._wake.wait(timeout=max(self._sleeps_until - now, 0.0)
                                 if waiting else None)

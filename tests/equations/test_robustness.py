@@ -155,6 +155,23 @@ def test_budget_interrupts_work_and_names_what_and_where(monkeypatch):
     assert budget.within_budget(lambda: 42, what="quick work") == 42  # budget reset
 
 
+def test_budget_interrupts_again_when_an_interruption_is_swallowed(monkeypatch):
+    # An exception arriving inside a gc callback or __del__ is printed and dropped by
+    # Python: the work went on, unguarded, for as long as it liked.
+    monkeypatch.setenv(budget.ENVIRONMENT_VARIABLE, "0.2")
+
+    def swallowing_work():
+        try:
+            _spin()
+        except BaseException:  # as Python does with an exception in a gc callback
+            pass
+        _spin()
+
+    with pytest.raises(SymbolicTimeoutError, match="took longer than 0.2 s"):
+        budget.within_budget(swallowing_work, what="spinning")
+    assert budget.within_budget(lambda: 42, what="quick work") == 42
+
+
 def test_budget_works_in_any_thread(monkeypatch):
     monkeypatch.setenv(budget.ENVIRONMENT_VARIABLE, "0.2")
     caught = []
