@@ -4,7 +4,9 @@ SymPy is pure Python and has corners where a small input takes minutes or never 
 (``Piecewise`` canonicalisation of ``rand() < 1`` did, before :mod:`functions` told SymPy
 that ``rand()`` is not a number). Every known case is fixed at its cause; this is the net
 for the unknown ones. :func:`within_budget` runs a piece of symbolic work in the calling
-thread; if it is still running after :func:`budget_seconds`, a watchdog thread raises
+thread; once it has used :func:`budget_seconds` of CPU time (the thread's own clock: a
+busy machine that gives the work a small share of a core does not make it fail; wall
+time where the OS has no thread clocks), a watchdog thread raises
 :class:`_OutOfTime` *inside* the working thread (``PyThreadState_SetAsyncExc``, the
 mechanism behind ``KeyboardInterrupt`` for threads), the nearest enclosing
 :func:`within_budget` catches it and raises an :class:`~eqsnn.errors.SymbolicTimeoutError`
@@ -14,7 +16,7 @@ until the earliest deadline.
 
 Calls nest: only the outermost call starts the clock, and the innermost one, which knows
 the most precise place, reports. The limit is ``EQSNN_SYMBOLIC_SECONDS`` (seconds,
-default 30; the machine running CI may be slow and busy).
+default 30; the machine running CI may be slow).
 """
 from __future__ import annotations
 
@@ -58,6 +60,20 @@ def budget_seconds() -> float:
 
 
 _AGAIN_SECONDS = 0.5  # how soon an interruption is sent again while the work goes on
+_MIN_SLEEP = 0.01
+
+
+def _cpu_clock(thread_id: int):
+    """The CPU-time clock of a thread (Linux, macOS: ``pthread_getcpuclockid``), or
+    None where there is none (then the budget is wall time)."""
+    try:
+        return time.pthread_getcpuclockid(thread_id)
+    except (AttributeError, OSError):
+        return None
+
+
+def _now(clock) -> float:
+    return time.monotonic() if clock is None else time.clock_gettime(clock)
 
 
 class _Watchdog:
@@ -65,22 +81,24 @@ class _Watchdog:
 
     def __init__(self):
         self._wake = threading.Condition()
-        self._deadlines: dict[int, tuple[float, int]] = {}  # token → (deadline, thread id)
+        # token → (deadline on the thread's CPU clock, thread id, that clock)
+        self._deadlines: dict[int, tuple[float, int, object]] = {}
         self._fired: set[int] = set()
         self._tokens = itertools.count()
         self._thread: threading.Thread | None = None
         self._sleeps_until = math.inf  # when the watchdog wakes next by itself
 
     def start(self, seconds: float) -> int:
+        clock = _cpu_clock(threading.get_ident())
         with self._wake:
             token = next(self._tokens)
-            deadline = time.monotonic() + seconds
-            self._deadlines[token] = (deadline, threading.get_ident())
+            deadline = _now(clock) + seconds
+            self._deadlines[token] = (deadline, threading.get_ident(), clock)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._watch, daemon=True,
                                                 name="eqsnn-symbolic-budget")
                 self._thread.start()
-            if deadline < self._sleeps_until:  # (waking it costs a switch of threads)
+            if time.monotonic() + seconds < self._sleeps_until:  # (waking it costs a switch)
                 self._wake.notify()
             return token
 
@@ -96,19 +114,26 @@ class _Watchdog:
     def _watch(self) -> None:
         with self._wake:
             while True:
-                now = time.monotonic()
-                for token, (deadline, thread) in list(self._deadlines.items()):
+                # how long until the first deadline, at the earliest: a thread's CPU
+                # clock advances at most one second per second
+                sleep = math.inf
+                for token, (deadline, thread, clock) in list(self._deadlines.items()):
+                    try:
+                        now = _now(clock)
+                    except OSError:  # the thread has ended
+                        del self._deadlines[token]
+                        continue
                     if deadline <= now:
                         self._fired.add(token)
                         _set_async_exception(thread, _OutOfTime)
                         # Again until stop(): Python prints and drops an exception that
                         # arrives inside a gc callback or a __del__ (seen under
                         # hypothesis), and the work would go on unguarded.
-                        self._deadlines[token] = (now + _AGAIN_SECONDS, thread)
-                waiting = [d for d, _ in self._deadlines.values()]
-                self._sleeps_until = min(waiting, default=math.inf)
-                self._wake.wait(timeout=max(self._sleeps_until - now, 0.0)
-                                if waiting else None)
+                        deadline = now + _AGAIN_SECONDS
+                        self._deadlines[token] = (deadline, thread, clock)
+                    sleep = min(sleep, deadline - now)
+                self._sleeps_until = time.monotonic() + sleep
+                self._wake.wait(timeout=max(sleep, _MIN_SLEEP) if sleep < math.inf else None)
 
 
 def _set_async_exception(thread_id: int, exception) -> None:
@@ -157,7 +182,7 @@ def within_budget(work: Callable[[], T], *, what: str, span: SourceSpan | None =
         if token is not None:
             _WATCHDOG.stop(token)
         raise SymbolicTimeoutError(
-            f"{what} took longer than {limit:g} s, the limit on symbolic work",
+            f"{what} took longer than {limit:g} s of CPU time, the limit on symbolic work",
             span=span, hint=(hint + "; or " if hint else "") +
             f"raise the limit with the environment variable {ENVIRONMENT_VARIABLE}"
         ) from None
