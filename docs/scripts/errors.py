@@ -123,6 +123,120 @@ def _raise():
     raise RuntimeError("no data")
 
 
+def _checked_value_cases():
+    """Values checked where they are given, sizes the loop cannot hold, names, and what
+    a run reports (issue 19): each must be an eqsnn error, never a crash or a raw one."""
+    import os
+    import tempfile
+    import threading
+    import time
+
+    import eqsnn as es
+    from eqsnn.units import ms, second
+    lif = "dv/dt = -v/(10*ms) : 1"
+
+    def with_environment(name, value, run):
+        def wrapped():
+            saved = os.environ.get(name)
+            os.environ[name] = value
+            try:
+                run()
+            finally:
+                if saved is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = saved
+        return wrapped
+
+    def set_size():
+        es.NeuronGroup(3, lif, name="cells").N = 50_000_000
+
+    def second_run():
+        net = es.Network(es.NeuronGroup(1000, lif, name="cells"), backend="numpy")
+        first = threading.Thread(target=net.run, args=(2 * second,),
+                                 kwargs={"progress": False})
+        first.start()
+        try:
+            while not net._running.locked():  # (until the first run has begun)
+                time.sleep(0.001)
+            net.run(1 * ms)
+        finally:
+            first.join()
+
+    def long_delay():
+        cells = es.NeuronGroup(2, "v : 1", threshold="v > 1", name="cells")
+        syn = es.Synapses(cells, cells, "w : 1", on_pre="v_post += w", delay=1e30 * second,
+                          name="links")
+        syn.connect(i=[0], j=[1])
+        es.Network(cells, syn, backend="numpy").run(1 * ms)
+
+    def reset_writes_nan():
+        cells = es.NeuronGroup(2, "dv/dt = 1/ms : 1\np : 1", threshold="v > 0.5",
+                               reset="v = 0; p = log(v - 1)", name="cells")
+        es.Network(cells, backend="numpy").run(2 * ms)
+
+    def cache_is_a_file():
+        # a relative path in a fresh folder: the message names the path as given
+        here = os.getcwd()
+        with tempfile.TemporaryDirectory() as folder:
+            os.chdir(folder)
+            try:
+                Path("notes.txt").write_text("")
+                with_environment("EQSNN_CACHE_DIR", "notes.txt",
+                                 lambda: es.compiler.ensure_built("int f(void) { return 1; }",
+                                                                  name_hint="page",
+                                                                  kind="c"))()
+            finally:
+                os.chdir(here)
+
+    return [
+        ("a dt that is not finite", "Network(..., dt=nan*ms)",
+         lambda: es.Network(dt=float("nan") * ms), "dt=0.1*ms"),
+        ("an endless run", "net.run(inf*ms)", lambda: es.Network().run(float("inf") * ms),
+         None),
+        ("a dt so small that a run never ends", "Network(..., dt=1e-300*ms).run(1*ms)",
+         lambda: es.Network(es.NeuronGroup(1, lif, name="cells"), dt=1e-300 * ms).run(1 * ms),
+         None),
+        ("a group too large for the loop's indices", "NeuronGroup(2**31, ...)",
+         lambda: es.NeuronGroup(2**31, lif), None),
+        ("changing the size of a group", "group.N = 50_000_000", set_size, None),
+        ("a refractory period that is not a number", "refractory=nan*ms",
+         lambda: es.NeuronGroup(1, lif, threshold="v > 1", refractory=float("nan") * ms),
+         "refractory=2*ms"),
+        ("a delay longer than memory can hold", "Synapses(..., delay=1e30*second)",
+         long_delay, None),
+        ("a namespace key that is not a name", "namespace={1: 2}",
+         lambda: es.NeuronGroup(1, lif, namespace={1: 2}), None),
+        ("a namespace value given as a string", "namespace={'tau': '10*ms'}",
+         lambda: es.NeuronGroup(1, "dv/dt = -v/tau : 1", namespace={"tau": "10*ms"}),
+         "namespace={'tau': 10*ms}"),
+        ("a namespace value that is not a real number", "namespace={'tau': 1j*ms}",
+         lambda: es.NeuronGroup(1, "dv/dt = -v/tau : 1", namespace={"tau": 1j * ms}), None),
+        ("a namespace entry named like a built-in", "namespace={'exp': table}, "
+         "'dv/dt = exp(-v)/(10*ms) : 1'",
+         lambda: es.NeuronGroup(1, "dv/dt = exp(-v)/(10*ms) : 1", namespace={"exp": 2.0}),
+         None),
+        ("two spellings of one name", "namespace={'afi': 1, 'a\ufb01': 2}",
+         lambda: es.NeuronGroup(1, "dv/dt = -afi*v/(10*ms) : 1",
+                                namespace={"afi": 1.0, "a\ufb01": 2.0}), None),
+        ("an integer literal beyond float64", "threshold='v > 1' + '0'*309",
+         lambda: es.NeuronGroup(1, lif, threshold="v > 1" + "0" * 309), None),
+        ("a second run() while one is in progress", "net.run(...) from another thread",
+         second_run, None),
+        ("a reset that writes nan", "reset='v = 0; p = log(v - 1)'", reset_writes_nan, None),
+        ("a Brian2 name eqsnn spells differently", "es.run(100*ms)",
+         lambda: es.run(100 * ms), "net = es.Network(...); net.run(100*ms)"),
+        ("a cache folder that is a file", "EQSNN_CACHE_DIR=notes.txt", cache_is_a_file, None),
+        ("compiler flags with an unclosed quote", "EQSNN_CFLAGS='-O2 \"-DX'",
+         with_environment("EQSNN_CFLAGS", '-O2 "-DX', lambda: es.CompilerOptions()), None),
+        ("a thread count that is not a number", "EQSNN_THREADS=two",
+         with_environment("EQSNN_THREADS", "two", lambda: es.Network()), None),
+        ("a symbolic time limit that is not a number", "EQSNN_SYMBOLIC_SECONDS=soon",
+         with_environment("EQSNN_SYMBOLIC_SECONDS", "soon",
+                          lambda: es.Equations("dv/dt = -v/(3*ms) : 1")), None),
+    ]
+
+
 def _entry(title: str, given: str, run: Callable, fix: str | None) -> str:
     from eqsnn.errors import EqsnnError
     try:
@@ -147,7 +261,8 @@ def render() -> str:
         "(catch that to catch them all), with a subclass saying what kind of problem it is:",
         "`EquationSyntaxError`, `UnknownNameError`, `ReservedNameError`,",
         "`DimensionMismatchError`, `UnsupportedEquationsError`, `InvalidValueError`,",
-        "`NumericalInstabilityError`, `CompilationError`. A message says what is wrong,",
+        "`NumericalInstabilityError`, `CompilationError`, `SymbolicTimeoutError`. A",
+        "message says what is wrong,",
         "where (the line of your text with a caret under the column), and how to fix it.",
         "",
         "This page is generated by `docs/scripts/errors.py`, which runs each bad input",
@@ -162,6 +277,12 @@ def render() -> str:
     parts += [_entry(*case) for case in _equation_cases()]
     parts += ["## Groups, values, monitors and runs", ""]
     parts += [_entry(*case) for case in _runtime_cases()]
+    parts += ["## Checked values, sizes, names and the environment", "",
+              "Every value is checked at the call that takes it; sizes the compiled loop "
+              "cannot hold are refused before anything is allocated; a run reports what "
+              "went wrong in it. (A piece of symbolic work that runs over its time limit "
+              "raises `SymbolicTimeoutError`, naming the line being worked on.)", ""]
+    parts += [_entry(*case) for case in _checked_value_cases()]
     return "\n".join(parts)
 
 

@@ -104,7 +104,7 @@ def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, parts: int)
     raise InvalidValueError(
         f"the longest delay of the {path} pathway of {syn.name!r}, {delays.max():g} s, is "
         f"{longest:.3g} steps of dt = {dt:g} s: the spikes in flight would need "
-        f"{needed / 2**30:.3g} GiB, more than this machine's {memory / 2**30:.3g} GiB",
+        f"{needed / 2**30:.3g} GiB, more than this machine has",
         hint="use delays of a sensible length for the simulated time (or a larger dt)")
 
 
