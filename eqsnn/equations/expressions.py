@@ -112,7 +112,7 @@ class ExpressionConverter:
             if isinstance(result, (sympy.Float, sympy.Rational)):
                 result = self._as_float64(node, result)
             elif isinstance(result, sympy.Expr) and result.is_number \
-                    and result.is_real is False:
+                    and result.is_extended_real is False:  # (inf is fine, I and zoo not)
                 raise self.error(node, f"this part of the {self.what} evaluates to the "
                                        f"complex number {result}",
                                  hint="the simulator computes with real numbers: check "

@@ -5,9 +5,9 @@ coupling strengths K (0, 1, 2, 4 per second), 10 s each from the same random pha
 Features: a ``(summed)`` subexpression of pre- and postsynaptic variables without any
 pathway, a ``(constant)`` parameter with the unit ``radian/second``, a ``rand()``
 initialiser, an external constant that is a quantity (``K``), ``euler``. The original
-draws omega with the string ``"clip(0.5 + randn()*0.5, 0, inf)*radian/second"``; eqsnn
-refuses ``inf`` in a string today (test_inf_in_a_string_initialiser, xfail), so the
-port draws the same distribution with numpy. The original seeds Brian2 (214040893) and records every phase for an
+draws omega with the string ``"clip(0.5 + randn()*0.5, 0, inf)*radian/second"``; the port
+draws the same distribution with numpy (the string itself works: see
+test_inf_in_a_string_initialiser). The original seeds Brian2 (214040893) and records every phase for an
 animation; the reference takes the phase coherence r = |mean(exp(i*Theta))| at 10 s.
 Reference: Brian2 2.9.0 running the original's ``run_sim`` for seed 214040893 and five
 more (references.json "coupled_oscillators"): eqsnn's coherence for each K must lie
@@ -44,8 +44,6 @@ def test_coherence_within_brian2s_spread(K):
     assert_in_spread(coherence, "coupled_oscillators", f"coherence_K{K}", floor=0.02)
 
 
-@pytest.mark.xfail(strict=True, reason="'inf' in a string initialiser is refused "
-                   "('evaluates to the complex number oo', eqsnn/equations/expressions.py)")
 def test_inf_in_a_string_initialiser():
     group = es.NeuronGroup(3, "omega : radian/second", seed=1)
     group.omega = "clip(0.5 + randn()*0.5, 0, inf)*radian/second"

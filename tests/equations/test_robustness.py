@@ -90,6 +90,21 @@ def test_a_comparison_between_two_random_calls_used_as_a_number(backend):
     assert np.mean(np.asarray(group.c)) == pytest.approx(0.125, abs=0.02)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_inf_in_strings(backend):
+    # 'inf' is one of the language's constants, but every use was refused as "the
+    # complex number oo"
+    group = es.NeuronGroup(3, "dv/dt = 1/ms : 1\nx = clip(v, 0, inf) : 1\nlow = -inf : 1",
+                           threshold="v > inf", reset="v = 0")
+    group.v = "clip(i - 1, 0, inf)"
+    spikes = es.SpikeMonitor(group)
+    es.Network(group, spikes, backend=backend).run(1 * ms)
+    np.testing.assert_allclose(np.asarray(group.x), [1, 1, 2])
+    assert np.asarray(group.low).tolist() == [-np.inf] * 3 and spikes.num_spikes == 0
+    with pytest.raises(EquationSyntaxError, match="undefined"):
+        parse_expression("inf - inf")
+
+
 # --- nested conditions: accepted, with the right values on both backends ------------
 X_VALUES = [-2.0, 0.5, 1.5, 3.0]
 
