@@ -140,6 +140,7 @@ class Network(Displayed):
         if dim != _SECOND or not np.isscalar(magnitude) or not 0 < magnitude < np.inf:
             raise InvalidValueError(f"dt must be a positive, finite duration such as 0.1*ms, "
                                     f"not {units.describe(value)}")
+        _refuse_while_running(self, "dt")
         if getattr(self, "_step", 0) and abs(magnitude - self._dt) > 1e-15:
             raise InvalidValueError("dt cannot change after the network has run",
                                     hint="create a new Network, or restore() to t = 0 first")
@@ -344,6 +345,7 @@ class Network(Displayed):
         """Go back to the state saved by :meth:`store` (monitors included). The run
         that follows draws the same random numbers as the first time (they depend on the
         seed, the step and the index only); set ``net.seed`` to draw fresh ones."""
+        _refuse_while_running(self, "restore()")
         if name not in self._stored:
             raise InvalidValueError(f"nothing was stored under {name!r}",
                                     hint=f"call net.store({name!r}) first; stored: "
@@ -389,6 +391,15 @@ def _build_source(builder: ModuleBuilder):
     if key is not None and stored is None:
         cache.store(key, {"source": source.source})
     return source
+
+
+def _refuse_while_running(net: Network, what: str) -> None:
+    """Time and dt move only between runs (a network operation runs inside one)."""
+    running = getattr(net, "_running", None)
+    if running is not None and running.locked():
+        raise InvalidValueError(f"{what} of a running network cannot change (called from "
+                                f"a network operation or another thread)",
+                                hint="change it between runs")
 
 
 def _compiler_options(compiler: Any):

@@ -117,3 +117,17 @@ def test_it_cannot_run_its_own_network_and_is_checked():
     slow = es.NetworkOperation(lambda: None, dt=0.15 * ms)
     with pytest.raises(InvalidValueError, match="not a whole multiple"):
         es.Network(group, slow).run(1 * ms)
+
+
+def test_it_cannot_move_the_networks_time():
+    group = es.NeuronGroup(1, "v : 1")
+
+    @es.network_operation
+    def rewind():
+        net.restore()
+
+    net = es.Network(group, rewind)
+    net.store()
+    with pytest.raises(NetworkOperationError, match="restore\\(\\) of a running network"):
+        net.run(1 * ms)
+    net.restore()
