@@ -122,14 +122,14 @@ class Slot:
 
     def key(self) -> tuple:
         """The sort key of this operation in a step."""
-        return (slot_rank(self._when), self._order, self.name)
+        return (slot_rank(self.when), self.order, self.name)
 
     def add_to(self, contribution, template: str, **inputs) -> None:
         """Add an operation at this slot to ``contribution``."""
-        contribution.add(self._when, template, order=self._order, name=self.name, **inputs)
+        contribution.add(self.when, template, order=self.order, name=self.name, **inputs)
 
     def __repr__(self) -> str:
-        return f"<{self.name}: when={self._when!r}, order={self._order}>"
+        return f"<{self.name}: when={self.when!r}, order={self.order}>"
 
 
 class Scheduled:
@@ -227,12 +227,6 @@ class _FollowingSlot(Slot):
     def order(self, value: int) -> None:
         self._when, self._leader = self.when, None
         Slot.order.fset(self, value)
-
-    def key(self) -> tuple:
-        return (slot_rank(self.when), self.order, self.name)
-
-    def add_to(self, contribution, template: str, **inputs) -> None:
-        contribution.add(self.when, template, order=self.order, name=self.name, **inputs)
 
 
 def check_schedule(schedule: Any) -> None:
