@@ -19,6 +19,7 @@ from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime.chunks import StopAtStepBoundary, check_finite, next_chunk, update_progress
+from eqsnn.runtime.claims import claimed
 from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.operations import Pauses
 from eqsnn.runtime.program import _build_source, _compiler_options, default_threads
@@ -226,7 +227,8 @@ class Network(Displayed):
                 hint="wait for the run to finish; distinct networks may run in parallel "
                      "threads")
         try:
-            return self._run(duration, report_timing=report_timing, progress=progress)
+            with claimed(self, self.objects):  # (not run by another network meanwhile)
+                return self._run(duration, report_timing=report_timing, progress=progress)
         finally:
             self._running.release()
 

@@ -192,3 +192,50 @@ def test_nan_written_into_a_synaptic_weight_is_reported(backend):
     with pytest.raises(es.errors.NumericalInstabilityError, match="w of .* became nan at "
                                                                   "synapse 0"):
         es.Network(source, target, syn, backend=backend).run(2 * ms)
+
+
+def test_a_network_operation_calling_run_of_its_own_network_is_refused():
+    group = es.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")
+    net = es.Network(group, backend="numpy")
+
+    @es.network_operation(dt=1 * ms)
+    def again():
+        net.run(1 * ms)
+
+    net.add(again)
+    with pytest.raises(es.errors.NetworkOperationError, match="already running"):
+        net.run(2 * ms)
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_two_networks_cannot_run_one_object_at_the_same_time(backend):
+    import threading
+    import time
+    group = es.NeuronGroup(200, "dv/dt = (2 - v)/(5*ms) : 1", threshold="v > 1", reset="v = 0")
+    spikes = es.SpikeMonitor(group)  # a buffer both runs would grow
+    first = es.Network(group, spikes, backend=backend)
+    second = es.Network(group, spikes, backend=backend)
+    first.run(0.1 * ms)  # compiled before the race
+    second.run(0.1 * ms)
+    errors = []
+
+    def other_thread():
+        while not first._running.locked():
+            time.sleep(0.001)
+        try:
+            second.run(1 * ms)
+        except InvalidValueError as error:
+            errors.append(error)
+        finally:
+            first_stop.set()
+
+    first_stop = threading.Event()
+    op = es.network_operation(dt=1 * ms)(lambda: first_stop.wait(60))  # keeps the first run going
+    first.add(op)
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    first.run(5 * ms)
+    thread.join(60)
+    assert len(errors) == 1 and "is part of another network that is running now" in str(errors[0])
+    second.run(1 * ms)  # free again once the first run is over
+    assert second.t_ == pytest.approx(1.1e-3)
