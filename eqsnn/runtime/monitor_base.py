@@ -38,6 +38,10 @@ def is_synapses(obj: Any) -> bool:
     return getattr(obj, "_kind", None) == "synapses"
 
 
+#: A monitor's attributes that say what it records.
+_FIXED = frozenset({"source", "group", "start", "stop", "record", "variables", "event"})
+
+
 class Monitor(Scheduled, Displayed):
     _kind = "monitor"
     _records_synapses = False  # only a StateMonitor records a Synapses object
@@ -65,6 +69,15 @@ class Monitor(Scheduled, Displayed):
             self.group, self.start, self.stop = source_range(source)
         self.name = name or f"{type(self).__name__.lower()}_of_{self.group.name}"
         self._dt = float("nan")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # What a monitor records is fixed once made: the loop reads these (a changed
+        # start or source would record other neurons than the buffers were made for).
+        if name in _FIXED and name in self.__dict__:
+            raise InvalidValueError(
+                f"{name} of {type(self).__name__} {self.name!r} is fixed when it is created "
+                f"and cannot be changed", hint=f"create a new {type(self).__name__}")
+        object.__setattr__(self, name, value)
 
     def _dependencies(self):
         return [self.group]

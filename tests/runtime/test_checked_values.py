@@ -239,3 +239,13 @@ def test_two_networks_cannot_run_one_object_at_the_same_time(backend):
     assert len(errors) == 1 and "is part of another network that is running now" in str(errors[0])
     second.run(1 * ms)  # free again once the first run is over
     assert second.t_ == pytest.approx(1.1e-3)
+
+
+@pytest.mark.parametrize("attribute, value", [("source", None), ("start", -5), ("stop", 10**6),
+                                              ("record", [0, 10**5]), ("variables", ["w"])])
+def test_what_a_monitor_records_is_fixed(attribute, value):
+    group = es.NeuronGroup(3, "v : 1", threshold="v > 1")
+    monitor = (es.StateMonitor(group, "v", record=[0]) if attribute in ("record", "variables")
+               else es.SpikeMonitor(group))
+    with pytest.raises(InvalidValueError, match=f"{attribute} of .* is fixed when it is created"):
+        setattr(monitor, attribute, value)
