@@ -208,13 +208,15 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
             return self._evaluate(self._record.trees[var], slice(0, 1))
         return self._evaluate(self._record.trees[var], part)
 
-    def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
+    def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
+        """Set ``var`` for the neurons ``part`` (a slice or an index array)."""
         array = self._arrays[var]
-        view = array if var in self._shared else array[part]
+        where = slice(None) if var in self._shared else part
         if isinstance(value, str):
-            view[:] = self._evaluate_string(value, var, part)
+            array[where] = self._evaluate_string(value, var, part)
         else:
-            view[:] = convert_value(var, value, self._dims[var], view.shape, raw=raw)
+            array[where] = convert_value(var, value, self._dims[var], array[where].shape,
+                                         raw=raw)
 
     def _set_link(self, var: str, link: Any, part: slice) -> None:
         from eqsnn.runtime.links import check_link

@@ -62,13 +62,34 @@ class Pathway(Scheduled):
 
     @property
     def delay(self):
-        """The delay of each synapse on this pathway (one value per synapse)."""
-        return units.from_si(self._values(), _SECOND)
+        """The delay of each synapse on this pathway (one value per synapse; indexable
+        like a variable: ``S.delay[0, :]``, ``S.delay["i == 0"] = "j*ms"``)."""
+        from eqsnn.runtime.indexing import indexed
+        return indexed(self, "delay", self._values(), _SECOND, raw=False)
 
     @property
     def delay_(self) -> np.ndarray:
         """The delays in seconds, without units (a copy)."""
-        return self._values()
+        from eqsnn.runtime.indexing import indexed
+        return indexed(self, "delay", self._values(), _SECOND, raw=True)
+
+    def _set_delays(self, positions: np.ndarray, value: Any, *, raw: bool = False) -> None:
+        """``S.delay[index] = value``: the delays of some synapses."""
+        syn = self._syn
+        if isinstance(value, str):
+            values = syn._evaluate_string(value, "delay", _SECOND)[positions]
+        else:
+            values = convert_value("delay", value, _SECOND, positions.shape, raw=raw)
+        self._check(values)
+        delays = self._values()
+        delays[positions] = values
+        self._delay = delays
+        syn._structure_version += 1
+
+    def _check(self, values: np.ndarray) -> None:
+        if np.any(values < 0) or not np.all(np.isfinite(values)):
+            raise InvalidValueError(f"delays must be finite and not negative (the {self.name} "
+                                    f"pathway of {self._syn.name!r})")
 
     @delay.setter
     def delay(self, value: Any) -> None:
@@ -79,9 +100,7 @@ class Pathway(Scheduled):
             values = syn._evaluate_string(value, "delay", _SECOND)
         else:
             values = convert_value("delay", value, _SECOND, (syn.N,))
-        if np.any(values < 0) or not np.all(np.isfinite(values)):
-            raise InvalidValueError(f"delays must be finite and not negative (the {self.name} "
-                                    f"pathway of {syn.name!r})")
+        self._check(values)
         if one:
             self._default = float(np.asarray(units.to_si(value)[0]))
             self._delay = None

@@ -323,12 +323,14 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
             return self._arrays[var][part]
         return self._evaluate(self._record.trees[var])[part]
 
-    def _write(self, var: str, value: Any, part: slice, *, raw: bool = False) -> None:
-        view = self._arrays[var][part]
+    def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
+        """Set ``var`` for the synapses ``part`` (a slice or an index array)."""
+        array = self._arrays[var]
         if isinstance(value, str):
-            view[:] = self._evaluate_string(value, var, self._dims[var])[part]
+            array[part] = self._evaluate_string(value, var, self._dims[var])[part]
         else:
-            view[:] = convert_value(var, value, self._dims[var], view.shape, raw=raw)
+            array[part] = convert_value(var, value, self._dims[var], array[part].shape,
+                                        raw=raw)
 
     def _evaluate_string(self, text: str, var: str, dim) -> np.ndarray:
         """``S.var = text``: parsed and checked once per model, then from the cache."""
