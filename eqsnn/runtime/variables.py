@@ -41,8 +41,8 @@ class VariableAccess:
             raise AttributeError(
                 f"{type(self).__name__} {owner.name!r} has no variable {name!r}; "
                 f"its variables are {sorted(owner._dims)}")
-        values = owner._read(var, self._slice)
-        return values if raw else units.from_si(values, owner._dims[var])
+        from eqsnn.runtime.indexing import indexed
+        return indexed(self, var, owner._read(var, self._slice), owner._dims[var], raw=raw)
 
     # -- writing -------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:

@@ -11,15 +11,12 @@ with ``euler``. Reference: Brian2 2.9.0 running the original with 4 seeds
 1e-12 ms); the total spike count must lie within 4 s.d. of Brian2's spread.
 """
 import numpy as np
-import pytest
 
 import eqsnn as es
 from eqsnn.units import cm, metre, ms, second
 
 from _gallery import assert_in_spread, reference
 
-pytestmark = pytest.mark.skip(reason="needs string-indexed writes "
-                                     "synapses.delay['i==0'] = ... (issue 15)")
 
 
 def test_delays_and_activity_are_brian2s():

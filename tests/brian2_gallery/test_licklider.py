@@ -12,7 +12,6 @@ Reference: Brian2 2.9.0 running the original with 4 seeds (references.json
 read back are deterministic (1e-12 relative).
 """
 import numpy as np
-import pytest
 
 import eqsnn as es
 from eqsnn.units import Hz, ms
@@ -48,8 +47,6 @@ def test_activity_within_brian2s_spread():
     assert_in_spread(spikes.num_spikes, "licklider", "total")
 
 
-@pytest.mark.skip(reason="needs 2-D synaptic indexing S.delay[1, [0, 99, 199, 299]] "
-                         "(issue 15)")
 def test_delays_read_back_with_2d_indexing():
     _, _, synapses = _model()
     delays = np.asarray(synapses.delay_[1, [0, 99, 199, 299]])

@@ -15,8 +15,6 @@ from eqsnn.units import mV
 
 from _gallery import reference
 
-pytestmark = pytest.mark.skip(reason="needs string-indexed writes S.w['i > j'] = ... "
-                                     "(issue 15)")
 
 
 def test_weight_matrix_is_brian2s():
