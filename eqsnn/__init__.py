@@ -27,6 +27,7 @@ _PUBLIC = {
     "StateMonitor": "eqsnn.runtime",
     "PopulationRateMonitor": "eqsnn.runtime",
     "PoissonGroup": "eqsnn.runtime",
+    "PoissonInput": "eqsnn.runtime",
     "SpikeGeneratorGroup": "eqsnn.runtime",
     "TimedArray": "eqsnn.runtime",
     "linked_var": "eqsnn.runtime",

@@ -40,6 +40,7 @@ _OPERATION_INPUTS = {
     "synapses_update": {"op", "syn", "code"} | _BINDINGS,
     "summed": {"syn", "target", "zero", "start", "stop", "expression"} | _BINDINGS,
     "synapses_ring": {"syn", "path", "spikes"},
+    "poisson_input": {"op", "input", "target", "group"},
 }
 # What only the C templates read: how threads share the operation (``serial``: one
 # thread runs it all; ``block``: the names of this thread's block of the group's neurons
@@ -49,6 +50,7 @@ _THREAD_INPUTS = {
     "threshold": {"scratch", "block"},
     "reset": {"serial", "block"}, "synapses_update": {"serial"},
     "synapses_pathway": {"serial"}, "summed": {"serial", "block"},
+    "poisson_input": {"serial", "block"},
 }
 TEMPLATE_INPUTS: dict[str, set[str]] = {}
 for _name, _inputs in _OPERATION_INPUTS.items():
