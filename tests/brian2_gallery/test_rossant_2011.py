@@ -9,15 +9,12 @@ refractory period. Reference: Brian2 2.9.0 running the original with 8 seeds
 (references.json "Rossant_et_al_2011bis"): each neuron's spike count must lie within
 4 s.d. of Brian2's spread across seeds.
 """
-import pytest
 
 import eqsnn as es
 from eqsnn.units import Hz, mV, ms, second
 
 from _gallery import assert_in_spread
 
-pytestmark = pytest.mark.skip(reason="needs PoissonInput(target, var, N, rate, weight) "
-                                     "(issue 15)")
 
 
 def test_output_counts_within_brian2s_spread():

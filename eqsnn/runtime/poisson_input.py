@@ -1,0 +1,243 @@
+"""``PoissonInput(target, "v", N, rate, weight)``: Brian2's efficient Poisson drive.
+
+Every step, each neuron of ``target`` gets ``weight`` times the number of events of
+``N`` independent Poisson sources of rate ``rate`` — a binomial(N, p = rate*dt) draw,
+without making any spike or synapse. As in Brian2 (``brian2/input/binomial.py``):
+
+* the draw is a binomial by inversion of its distribution function, or, when
+  ``N p > 5`` and ``N (1 - p) > 5``, the normal approximation ``N p + sqrt(N p (1-p)) z``
+  (then not a whole number of events);
+* it runs in the ``synapses`` slot, after the state update and the threshold, like the
+  propagation of spikes.
+
+The distribution function is tabulated once per run (for ``min(p, 1 - p)``, up to
+Brian2's bound ``N P + 10 sqrt(N P (1 - P) + 1)``), and each neuron's draw is a pure
+function of (seed, operation, step, neuron) like every random number of eqsnn: both
+backends and any number of threads give the same input. The rate and the weight are
+data, read when ``run()`` starts (changing them never recompiles).
+"""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+from typing import Any, Mapping
+
+import numpy as np
+
+from eqsnn import units
+from eqsnn.codegen.barriers import Access, Unit
+from eqsnn.codegen.network import Contribution, block_names, thread_inputs
+from eqsnn.errors import DimensionMismatchError, InvalidValueError
+from eqsnn.runtime.group_setup import _default_name
+
+__all__ = ["PoissonInput"]
+
+class PoissonInput:
+    """Adds to ``target_var`` of each neuron of ``target`` the events of ``N`` Poisson
+    sources of rate ``rate``, times ``weight``, every step.
+
+    Parameters
+    ----------
+    target
+        A neuron group or subgroup (``G[:100]``).
+    target_var
+        The variable the events add to (a state variable of the group, e.g. ``"v"``).
+    N
+        The number of sources per neuron (a whole number >= 1).
+    rate
+        The rate of each source: a rate (``10*Hz``) or a string of constants
+        (``"nu_ext"``, with ``namespace=`` or the group's namespace), one rate for all.
+    weight
+        What one event adds: a quantity of the variable's unit, or a string evaluated per
+        neuron when ``run()`` starts (``"w0*(1 + i/N)"``; constants, ``i``, ``N`` and the
+        group's parameters).
+    when, order
+        Brian2's scheduling slot: only ``when="synapses"`` (the default) is supported.
+    """
+
+    _kind = "monitor"  # (the network's list of other objects: contributed after synapses)
+
+    def __init__(self, target: Any, target_var: str, N: Any, rate: Any, weight: Any, *,
+                 when: str = "synapses", order: int = 0,
+                 namespace: Mapping[str, Any] | None = None, name: str | None = None):
+        from eqsnn.runtime.groups import source_range
+        if not hasattr(target, "_owner") or not hasattr(target._owner, "_arrays"):
+            raise InvalidValueError(f"the target of a PoissonInput must be a neuron group or "
+                                    f"subgroup, not {type(target).__name__}")
+        self.target = target
+        self._group, self._start, self._stop = source_range(target)
+        self.name = name or _default_name("poissoninput")
+        self.target_var = _check_variable(self._group, target_var)
+        self.N = _check_count(N)
+        if when != "synapses" or order != 0:
+            raise InvalidValueError(
+                f"PoissonInput(when={when!r}, order={order!r}): only Brian2's default slot "
+                f"(when='synapses', order=0) is supported",
+                hint="the input is added after the threshold of each step, as Brian2 does "
+                     "by default")
+        self.when, self.order = when, order
+        self._namespace = dict(self._group._sources[4])
+        self._namespace.update(namespace or {})
+        self.rate, self.weight = rate, weight
+        self._check_rate(rate)
+        self._weights()  # the unit and the names of a string weight are checked now
+
+    # --- rate and weight -------------------------------------------------------------
+    def _check_rate(self, rate: Any) -> float:
+        if isinstance(rate, str):
+            value = self._string(rate, "rate", _hertz(), per_neuron=False)
+        else:
+            magnitude, dim = units.to_si(rate)
+            if dim != _hertz():
+                raise DimensionMismatchError(
+                    f"the rate of a PoissonInput must be a rate, not "
+                    f"{units.describe(rate)}", hint="write it like rate=10*Hz")
+            if np.ndim(magnitude) != 0:
+                raise InvalidValueError("a PoissonInput has one rate for all its neurons",
+                                        hint="for rates per neuron, use one PoissonInput "
+                                             "per subgroup, or a PoissonGroup and Synapses")
+            value = float(magnitude)
+        if not (0 <= value < np.inf):
+            raise InvalidValueError(f"the rate of a PoissonInput must be finite and not "
+                                    f"negative, got {value} Hz")
+        return value
+
+    def _weights(self) -> np.ndarray:
+        """One weight per target neuron, in SI."""
+        n = self._stop - self._start
+        dim = self._group._dims[self.target_var]
+        if isinstance(self.weight, str):
+            return np.broadcast_to(self._string(self.weight, self.target_var, dim,
+                                                per_neuron=True), (n,)).copy()
+        from eqsnn.runtime.variables import convert_value
+        try:
+            return np.array(convert_value(self.target_var, self.weight, dim, (n,)))
+        except DimensionMismatchError as error:
+            raise DimensionMismatchError(
+                f"the weight of {self.name!r} must have the unit of {self.target_var} "
+                f"({units.format_dimension(dim)}): {error.message}",
+                hint=f"e.g. weight=0.1*{units.unit_for_dimension(dim)}") from None
+
+    def _string(self, text: str, what: str, dim, *, per_neuron: bool):
+        """A string evaluated for the target's neurons when the run starts."""
+        from eqsnn.lowering import cache
+        from eqsnn.lowering.namespace import resolve_names
+        from eqsnn.lowering.records import ValueRecord
+        group = self._group
+        label = f"{what} of {self.name}"
+        key = cache.key("PoissonInput", [group._build_key, what, text,
+                                         cache.namespace_signature(self._namespace)]) \
+            if group._build_key else None
+        derived = cache.load_record(key, ValueRecord)
+        if derived is None:
+            from eqsnn.lowering.neurons import lower_initialiser
+            derived = lower_initialiser(group.equations, text, what, dim, group._all_dims,
+                                        self._namespace, list(group._dims))
+            cache.store_record(key, derived)
+        from eqsnn.lowering.generators import tree_names
+        used = tree_names(derived.tree)
+        changing = sorted(used & (set(group._record.differential) | {"t"}))
+        if not per_neuron:
+            changing += sorted(used & ({"i"} | set(group._dims)))
+        if changing:
+            raise InvalidValueError(
+                f"the {label} uses {', '.join(changing)}, which "
+                f"{'change during the run' if per_neuron else 'differ between neurons or in time'}"
+                f"; it is evaluated once, when run() starts",
+                hint="use constants (namespace=), i, N and parameters" if per_neuron else
+                "one rate of constants for all neurons; for rates in time use a PoissonGroup "
+                "with rates='...' and Synapses")
+        extra = resolve_names(derived.extra, self._namespace, source=text, label=label,
+                              known=list(group._dims))
+        values = group._evaluate(derived.tree, slice(self._start, self._stop), extra)
+        return values if per_neuron else float(values[0])
+
+    def _table(self, dt: float) -> SimpleNamespace:
+        """What the loop needs for this run: the distribution function (or the normal
+        approximation's location and scale) of the number of events per step."""
+        n, p = self.N, self._check_rate(self.rate) * dt
+        if p > 1:
+            raise InvalidValueError(
+                f"the rate of {self.name!r} times dt is {p:g}: more than one event per source "
+                f"and step", hint="use a smaller dt, or more sources (N) of a lower rate")
+        if n * p > 5 and n * (1 - p) > 5:  # Brian2's normal approximation
+            return SimpleNamespace(normal=1, loc=n * p, scale=math.sqrt(n * p * (1 - p)),
+                                   cdf=np.ones(1), reverse=0)
+        reverse = p > 0.5
+        P = 1 - p if reverse else p
+        q = 1 - P
+        bound = int(min(n, n * P + 10 * math.sqrt(n * P * q + 1)))
+        pmf = np.empty(bound + 1)
+        pmf[0] = math.exp(n * math.log(q)) if q > 0 else 0.0
+        for k in range(1, bound + 1):  # P(X = k) from P(X = k - 1), as Brian2's inversion
+            pmf[k] = pmf[k - 1] * (n - k + 1) * P / (k * q)
+        cdf = np.cumsum(pmf)
+        cdf[-1] = 1.0  # (beyond the bound: probability < 1e-20; the bound is taken)
+        return SimpleNamespace(normal=0, loc=0.0, scale=0.0, cdf=cdf, reverse=int(reverse))
+
+    # --- the network's interface ---------------------------------------------------------
+    def _dependencies(self) -> list:
+        return [self._group]
+
+    def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
+        self._run = (self._table(dt), self._weights())  # read once per run
+
+    def _current(self, dt: float):
+        if getattr(self, "_run", None) is None:
+            self._prepare(0, 0, dt)
+        return self._run
+
+    def _contribution(self, layout, backend: str, dt: float) -> Contribution:
+        from eqsnn.runtime.group_code import names
+        self._prepare(0, 0, dt)  # errors (p > 1) before anything is compiled
+        c = Contribution()
+        p = layout.prefix(self)
+        g = layout.prefix(self._group)
+        spec = SimpleNamespace(
+            label=f"PoissonInput {p}",
+            cdf=c.array(f"{p}_cdf", lambda: self._current(dt)[0].cdf),
+            ncdf=c.int_scalar(f"{p}_ncdf", lambda: self._current(dt)[0].cdf.size),
+            reverse=c.int_scalar(f"{p}_reverse", lambda: self._current(dt)[0].reverse),
+            normal=c.int_scalar(f"{p}_normal", lambda: self._current(dt)[0].normal),
+            loc=c.scalar(f"{p}_loc", lambda: self._current(dt)[0].loc),
+            scale=c.scalar(f"{p}_scale", lambda: self._current(dt)[0].scale),
+            n=c.int_scalar(f"{p}_n", lambda: self.N),
+            weight=c.array(f"{p}_weight", lambda: self._current(dt)[1]),
+            start=c.int_scalar(f"{p}_start", lambda: self._start),
+            stop=c.int_scalar(f"{p}_stop", lambda: self._stop))
+        # each thread adds to its own block of the group's neurons
+        unit = Unit((Access(g, True, ("neurons", g)),))
+        c.add("synapses", "poisson_input", numbered=True, input=spec,
+              target=layout.variable(self._group, self.target_var),
+              group=names(self._group, layout), unit=unit,
+              **thread_inputs(backend, unit, block=block_names(g)))
+        return c
+
+    def __repr__(self) -> str:
+        return (f"PoissonInput({self.target.name}, {self.target_var!r}, N={self.N}, "
+                f"name={self.name!r})")
+
+
+def _hertz():
+    return units.dimension_of(1 / (1 * units.ureg.second))
+
+
+def _check_variable(group, var: Any) -> str:
+    if not isinstance(var, str) or var not in group._arrays:
+        known = sorted(v for v in group._arrays if v not in group._shared)
+        raise InvalidValueError(f"{group.name!r} has no state variable {var!r} for a "
+                                f"PoissonInput to add to", hint=f"its variables are {known}")
+    if var in group._shared or var in getattr(group, "_linked", ()):
+        raise InvalidValueError(f"a PoissonInput adds to a per-neuron variable, but "
+                                f"{var!r} of {group.name!r} is "
+                                f"{'shared' if var in group._shared else 'linked'}")
+    return var
+
+
+def _check_count(N: Any) -> int:
+    if isinstance(N, (float, np.floating)) and float(N).is_integer():
+        N = int(N)
+    if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 1:
+        raise InvalidValueError(f"N (the number of Poisson sources per neuron) must be a "
+                                f"whole number >= 1, not {N!r}")
+    return int(N)
