@@ -195,7 +195,7 @@ def _(path, seed):
     return {"rate_exc": float(np.sum(i < 800) / 800), "rate_inh": float(np.sum(i >= 800) / 200)}
 
 
-@script("Brunel_2000", "frompapers/Brunel_2000.py", seeds=(1, 2))
+@script("Brunel_2000", "frompapers/Brunel_2000.py", seeds=(1, 2, 3, 4))
 def _(path, seed):
     g, runs = run_script(path, seed)
     out = {}
