@@ -8,7 +8,9 @@ without making any spike or synapse. As in Brian2 (``brian2/input/binomial.py``)
   ``N p > 5`` and ``N (1 - p) > 5``, the normal approximation ``N p + sqrt(N p (1-p)) z``
   (then not a whole number of events);
 * it runs in the ``synapses`` slot, after the state update and the threshold, like the
-  propagation of spikes.
+  propagation of spikes;
+* a variable flagged ``(unless refractory)`` is read-only while its neuron is
+  refractory (Brian2's conditional write): a refractory neuron gets no input.
 
 The distribution function is tabulated once per run (for ``min(p, 1 - p)``, up to
 Brian2's bound ``N P + 10 sqrt(N P (1 - P) + 1)``), and each neuron's draw is a pure
@@ -175,6 +177,18 @@ class PoissonInput:
         cdf[-1] = 1.0  # (beyond the bound: probability < 1e-20; the bound is taken)
         return SimpleNamespace(normal=0, loc=0.0, scale=0.0, cdf=cdf, reverse=int(reverse))
 
+    def _clamped(self) -> bool:
+        """Whether the variable is flagged ``(unless refractory)`` in a group with a
+        refractory period: its state update then holds it with ``not_refractory``."""
+        group = self._group
+        if group.refractory is None:
+            return False
+        code = group._record.code["numpy"]
+        local = code.local(self.target_var)
+        lines = code.stateupdate.lines if code.stateupdate is not None else ()
+        return any(line.startswith(f"{local}[_i] =") and "not_refractory" in line
+                   for line in lines)
+
     # --- the network's interface ---------------------------------------------------------
     def _dependencies(self) -> list:
         return [self._group]
@@ -203,8 +217,10 @@ class PoissonInput:
             scale=c.scalar(f"{p}_scale", lambda: self._current(dt)[0].scale),
             n=c.int_scalar(f"{p}_n", lambda: self.N),
             weight=c.array(f"{p}_weight", lambda: self._current(dt)[1]),
+            clamped=f"{p}_clamped",
             start=c.int_scalar(f"{p}_start", lambda: self._start),
             stop=c.int_scalar(f"{p}_stop", lambda: self._stop))
+        c.int_scalar(f"{p}_clamped", lambda: int(self._clamped()))
         # each thread adds to its own block of the group's neurons
         unit = Unit((Access(g, True, ("neurons", g)),))
         c.add("synapses", "poisson_input", numbered=True, input=spec,

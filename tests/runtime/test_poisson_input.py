@@ -140,3 +140,21 @@ def test_a_second_run_reads_a_new_rate_and_weight_without_recompiling():
     gained = (np.asarray(group.v_) - before) / 2e-3     # events in 10 steps of p = 0.1
     assert abs(gained.mean() - 100) < 5 * np.sqrt(90 / 2000)
     assert net._program is program                       # data, not code
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_unless_refractory_variable_gets_no_input_while_refractory(backend):
+    # Brian2: "a variable of a neuron that is in its refractory period is read-only:
+    # incoming synapses or other code will have no effect" (refractoriness.rst)
+    group = es.NeuronGroup(2, "dv/dt = 0*mV/ms : volt (unless refractory)\nu : volt",
+                           threshold="v > 1.5*mV", reset="v = 0*mV", refractory=0.3 * ms,
+                           method="euler")
+    drives = [es.PoissonInput(group, var, N=1, rate=10000 * Hz, weight=1 * mV)
+              for var in ("v", "u")]
+    spikes = es.SpikeMonitor(group)
+    es.Network(group, *drives, spikes, dt=0.1 * ms, backend=backend).run(1 * ms)
+    # +1 mV at steps 0, 1; spike at step 2, then steps 2-4 refractory (no input), +1 mV
+    # at 5, 6, spike at 7, refractory 7-9: v ends at 0; u (not clamped) counts every step
+    assert np.round(np.asarray(spikes.t_) / 1e-4).astype(int).tolist() == [2, 2, 7, 7]
+    np.testing.assert_allclose(np.asarray(group.v / mV), [0, 0])
+    np.testing.assert_allclose(np.asarray(group.u / mV), [10, 10])
