@@ -34,7 +34,7 @@ def _equation_cases():
 def _runtime_cases():
     """Mistakes made with groups, values, monitors and networks."""
     import eqsnn as es
-    from eqsnn.units import mV, ms, nA
+    from eqsnn.units import Hz, mV, ms, nA
     lif = "dv/dt = (El - v)/tau : volt"
     ns = {"El": -70 * mV, "tau": 10 * ms}
 
@@ -42,6 +42,12 @@ def _runtime_cases():
         # A fixed name: default names count the groups made so far, and the page must
         # not change with the order of the cases.
         return es.NeuronGroup(n, lif, namespace=ns, name="cells", **kw)
+
+    def synapses():
+        cells = group()
+        syn = es.Synapses(cells, cells, "w : volt", on_pre="v += w", name="S")
+        syn.connect()
+        return syn
 
     def set_value(value):
         def run():
@@ -111,6 +117,21 @@ def _runtime_cases():
          "@network_operation def stop(): raise RuntimeError('no data')",
          lambda: es.Network(group(), es.NetworkOperation(_raise, name="stop")).run(1 * ms),
          None),
+        ("generator making an index outside the target",
+         "S.connect(j='k for k in range(i-3, i+4) if k != i')",
+         lambda: synapses().connect(j="k for k in range(i-3, i+4) if k != i"),
+         "S.connect(j='k for k in range(i-3, i+4) if k != i', skip_if_invalid=True)"),
+        ("generator range using the index being made", "S.connect(j='k for k in range(j)')",
+         lambda: synapses().connect(j="k for k in range(j)"),
+         "S.connect(j='k for k in range(N_post) if k < i')"),
+        ("string index that is not a condition", "cells.v['i + 1']",
+         lambda: group().v["i + 1"], "cells.v['i > 1']"),
+        ("synaptic index out of range", "S.w[7, 0]  (3 sources)",
+         lambda: synapses().w.__getitem__((7, 0)), None),
+        ("PoissonInput weight with the wrong unit",
+         "PoissonInput(cells, 'v', N=100, rate=10*Hz, weight=1*nA)",
+         lambda: es.PoissonInput(group(), "v", N=100, rate=10 * Hz, weight=1 * nA),
+         "weight=0.1*mV"),
     ]
 
 
