@@ -130,7 +130,7 @@ def _runtime_cases():
          lambda: synapses().w.__getitem__((7, 0)), None),
         ("PoissonInput weight with the wrong unit",
          "PoissonInput(cells, 'v', N=100, rate=10*Hz, weight=1*nA)",
-         lambda: es.PoissonInput(group(), "v", N=100, rate=10 * Hz, weight=1 * nA),
+         lambda: es.PoissonInput(group(), "v", N=100, rate=10 * Hz, weight=1 * nA, name="P"),
          "weight=0.1*mV"),
     ]
 
