@@ -53,6 +53,9 @@ def lower_event_string(group, kind: str, text: str, label: str,
         body = _condition(group, parsed[0], text, label, dims)
     else:
         body = tuple(_assignment(group, s, label, dims) for s in parsed)
+        if not body:
+            raise InvalidValueError(f"the {label} has no statements",
+                                    hint="give statements such as 'n = 0; v -= 1*mV'")
     return EventRecord(kind, tuple(sorted(constants)),
                        {backend: _print(group, kind, body, constants, backend)
                         for backend in printers.BACKENDS})

@@ -151,8 +151,6 @@ class GroupEvents:
             space = event_space(layout, group, event)
             record = self._records[f"code:{event}"]
             code = record.code[backend]
-            if code.printed is None:
-                continue
             unit = Unit((Access(p, True), Access(space.array, False)), serial=True)
             group.resetter[event].add_to(
                 c, "reset", numbered=True, group=info, code=code.printed, spikes=space,

@@ -14,10 +14,11 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.names import BUILTIN_DIMS
+from eqsnn.runtime.events import check_event
 from eqsnn.runtime.schedule import Scheduled, Slot
 from eqsnn.runtime.variables import convert_value
 
-__all__ = ["Pathway", "delays_by_pathway", "make_pathways"]
+__all__ = ["Pathway", "delays_by_pathway", "make_pathways", "check_senders"]
 
 _SECOND = BUILTIN_DIMS["t"]
 
@@ -181,3 +182,22 @@ def _events_by_pathway(on_event: Any, names) -> dict[str, str]:
             raise InvalidValueError(f"on_event[{name!r}] must be an event name such as "
                                     f"'spike', not {type(event).__name__}")
     return {name: on_event.get(name, "spike") for name in names}
+
+
+def check_senders(syn) -> None:
+    """Each pathway's sender must have its event. A Synapses object may be the source
+    or target of synapses (their strings read and write its variables, one "neuron" per
+    synapse), but it has no spikes or events to trigger a pathway."""
+    for pathway in syn._pathways.values():
+        sender = syn.pre_group if pathway.side == "pre" else syn.post_group
+        if not pathway.has_code:
+            continue
+        if not hasattr(sender, "_pathways"):  # not a Synapses object
+            check_event(sender, pathway.event,
+                        "source" if pathway.side == "pre" else "target")
+            continue
+        raise InvalidValueError(
+            f"the pathway {pathway.name!r} of {syn.name!r} would be triggered by events of "
+            f"{sender.name!r}, a Synapses object, which has none",
+            hint=f"trigger it from a neuron group: on_pre with a NeuronGroup or "
+                 f"SpikeGeneratorGroup as the source, {sender.name!r} as the target")

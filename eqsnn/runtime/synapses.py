@@ -3,15 +3,18 @@ all run inside the network's one compiled loop.
 
 Synapses are stored in the order they were created (so ``S.w = array`` after
 ``connect(i=..., j=...)`` lines up with the pairs given). Each pathway (``pre``: source
-spikes run ``on_pre``; ``post``: target spikes run ``on_post``) keeps its own index,
-sorted by sending neuron and then by delay (see :mod:`eqsnn.runtime.synapse_code`), so
-the loop visits exactly the synapses whose spike arrives at this step.
+spikes run ``on_pre``; ``post``: target spikes run ``on_post``; or one per entry of
+``on_pre={...}`` / ``on_post={...}``, triggered by the sender's spikes or by a custom
+event, ``on_event=``) keeps its own index, sorted by sending neuron and then by delay
+(see :mod:`eqsnn.runtime.synapse_code`), so the loop visits exactly the synapses whose
+event arrives at this step. The source or target may itself be a Synapses object (its
+synapses are then that side's "neurons").
 
 Names in synaptic strings: synaptic variables (``w``), ``x_pre`` / ``x_post`` for
 variables of the source / target neurons (an unsuffixed name that is not synaptic means
 the target's variable, as in Brian2), ``i`` / ``j`` for the source / target index,
-``N_pre`` / ``N_post``, ``t``, ``dt``, ``lastupdate`` (time of the synapse's last
-event), and constants from the namespace.
+``N_pre`` / ``N_post``, ``N_incoming`` / ``N_outgoing``, ``t``, ``dt``, ``lastupdate``
+(time of the synapse's last event), and constants from the namespace.
 """
 from __future__ import annotations
 
@@ -27,10 +30,9 @@ from eqsnn.lowering.namespace import Constant, resolve_names, check_namespace
 from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
 from eqsnn.runtime.chunks import finite_names
-from eqsnn.runtime.events import check_event
 from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
-from eqsnn.runtime.pathways import Pathway, make_pathways
+from eqsnn.runtime.pathways import Pathway, check_senders, make_pathways
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
@@ -128,7 +130,7 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         self._pathways = make_pathways(self, paths, on_pre, on_post, delay, on_event)
         for name, pathway in self._pathways.items():
             setattr(self, name, pathway)
-        self._check_senders()
+        check_senders(self)
         self._initial = dict(initial)
         self.timing = {"build_seconds": time.perf_counter() - started}
         self._accept_variables()
@@ -178,24 +180,6 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
                                  known=list(self._dims))
         self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self._functions = {name: self._namespace[name] for name in self._record.functions}
-
-    def _check_senders(self) -> None:
-        """Each pathway's sender must have its event. A Synapses object may be the
-        source or target of synapses (their strings read and write its variables, one
-        "neuron" per synapse), but it has no spikes or events to trigger a pathway."""
-        for pathway in self._pathways.values():
-            sender = self.pre_group if pathway.side == "pre" else self.post_group
-            if not pathway.has_code:
-                continue
-            if not isinstance(sender, Synapses):
-                check_event(sender, pathway.event, "source" if pathway.side == "pre"
-                            else "target")
-                continue
-            raise InvalidValueError(
-                f"the pathway {pathway.name!r} of {self.name!r} would be triggered by "
-                f"events of {sender.name!r}, a Synapses object, which has none",
-                hint=f"trigger it from a neuron group: on_pre with a NeuronGroup or "
-                     f"SpikeGeneratorGroup as the source, {sender.name!r} as the target")
 
     @property
     def pre_stop(self) -> int:

@@ -124,6 +124,8 @@ def test_event_strings_use_the_namespace_and_are_cached(backend):
      ["is not a scheduling slot", "did you mean 'after_resets'?"]),
     (lambda: es.NeuronGroup(1, "v : 1", threshold="v > 1").set_event_schedule("spike"),
      InvalidValueError, ["has no custom event 'spike'"]),
+    (lambda: es.NeuronGroup(1, "v : 1", events={"b": "v > 1"}).run_on_event("b", "# no"),
+     InvalidValueError, ["the run_on_event('b') has no statements"]),
     (lambda: es.SpikeMonitor(es.NeuronGroup(1, "v : 1"), event="b"), InvalidValueError,
      ["does not define an event 'b'"]),
     (lambda: es.Synapses(es.NeuronGroup(1, "v : 1", events={"b": "v > 1"}),
