@@ -226,11 +226,18 @@ class Network(Displayed):
                 "from code the running network calls): one run at a time",
                 hint="wait for the run to finish; distinct networks may run in parallel "
                      "threads")
+        self._stop_requested = False
         try:
             with claimed(self, self.objects):  # (not run by another network meanwhile)
                 return self._run(duration, report_timing=report_timing, progress=progress)
         finally:
             self._running.release()
+
+    def stop(self) -> None:
+        """End the current run() at the end of the step in which a network operation
+        calls this (Brian2's ``Network.stop``); ``net.t`` says where, and a later run()
+        continues from there. Outside a run it does nothing."""
+        self._stop_requested = self._running.locked()
 
     def _run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None):
         """Simulate for ``duration``; call again to continue.
@@ -299,6 +306,8 @@ class Network(Displayed):
                     check_finite(self.objects, self._step - done, self._step, self._dt)
                     if paused:  # (an error there leaves the run after this point)
                         self._pauses.call(self._step, self._phase, self._dt)
+                        if self._stop_requested:  # Brian2 finishes the step, then stops
+                            end = min(end, self._step + 1)
                     if ctrl_c.pressed:
                         raise KeyboardInterrupt(
                             f"run stopped at t = {self._step * self._dt:.6g} s (step "

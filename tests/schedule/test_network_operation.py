@@ -131,3 +131,28 @@ def test_it_cannot_move_the_networks_time():
     with pytest.raises(NetworkOperationError, match="restore\\(\\) of a running network"):
         net.run(1 * ms)
     net.restore()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_operation_can_stop_the_run(backend):
+    # Brian2's examples/network_operation_stop.py with G.v = 'i/N' instead of rand():
+    # Brian2 2.9.0 (numpy target) stops at t = 22.1 ms with 20 spikes (the step of the
+    # call at 22 ms is finished); run(5*ms) again stops at the next call: 23.1 ms
+    group = es.NeuronGroup(10, "dv/dt = (1.5 - v)/(10*ms) : 1", threshold="v > 1",
+                           reset="v = 0", method="exact")
+    group.v = "i/N"
+    spikes = es.SpikeMonitor(group)
+
+    @es.network_operation(dt=1 * ms)
+    def check_spikes():
+        if spikes.num_spikes >= 20:
+            net.stop()
+
+    net = es.Network(group, spikes, check_spikes, backend=backend)
+    net.run(100 * ms)
+    assert abs(net.t / ms - 22.1) < 1e-9 and spikes.num_spikes == 20
+    net.run(5 * ms)
+    assert abs(net.t / ms - 23.1) < 1e-9
+    net.stop()  # outside a run: nothing
+    net.run(0.5 * ms)
+    assert abs(net.t / ms - 23.6) < 1e-9
