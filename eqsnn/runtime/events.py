@@ -69,20 +69,19 @@ class GroupEvents:
     @property
     def names(self) -> tuple[str, ...]:
         """Every event of the group, the spike included when it has a threshold."""
-        spike = (SPIKE,) if _has(self._group, 'threshold') else ()
+        spike = (SPIKE,) if _has(self._group, "threshold") else ()
         return spike + tuple(self.conditions)
 
     def run_on_event(self, event: str, code: str, when: str = "after_resets",
                      order: Any = None) -> None:
         group = self._group
         if event not in self.conditions and not (
-                event == SPIKE and _has(group, 'threshold')):
+                event == SPIKE and _has(group, "threshold")):
             raise InvalidValueError(
-                f"{group.name!r} has no event {event!r} (its events are "
-                f"{list(self.names)})", hint=f"define it: NeuronGroup(..., events="
-                f"{{{event!r}: 'condition'}})" if event != SPIKE else "give the group a "
-                "threshold")
-        if event == SPIKE and _has(group, 'reset') or event in self.codes:
+                f"{group.name!r} has no event {event!r} ({_listed(self.names)})",
+                hint=f"define it: NeuronGroup(..., events={{{event!r}: 'condition'}})"
+                if event != SPIKE else "give the group a threshold")
+        if event == SPIKE and _has(group, "reset") or event in self.codes:
             raise InvalidValueError(
                 f"{group.name!r} already has code for the event {event!r}",
                 hint="put all statements into one string" + (
@@ -199,11 +198,16 @@ def check_event(group, event: str, role: str) -> None:
     names = list(events.names) if events is not None else [SPIKE]
     if events is None or event not in events.conditions:
         raise InvalidValueError(
-            f"the {role} {group.name!r} does not define an event {event!r} (its events are "
-            f"{names})", hint=f"define it: NeuronGroup(..., events={{{event!r}: "
-                              f"'condition'}})")
+            f"the {role} {group.name!r} does not define an event {event!r} "
+            f"({_listed(names)})",
+            hint=f"define it: NeuronGroup(..., events={{{event!r}: 'condition'}})")
 
 
 def _has(group, operation: str) -> bool:
     """Whether the group's record has a threshold / a reset."""
     return getattr(next(iter(group._record.code.values())), operation) is not None
+
+
+def _listed(names) -> str:
+    names = list(names)
+    return f"its events are {names}" if names else "it has neither a threshold nor events"
