@@ -7,8 +7,8 @@ without making any spike or synapse. As in Brian2 (``brian2/input/binomial.py``)
 * the draw is a binomial by inversion of its distribution function, or, when
   ``N p > 5`` and ``N (1 - p) > 5``, the normal approximation ``N p + sqrt(N p (1-p)) z``
   (then not a whole number of events);
-* it runs in the ``synapses`` slot, after the state update and the threshold, like the
-  propagation of spikes;
+* it runs in the ``synapses`` slot by default (``when=``, ``order=`` move it), after
+  the state update and the threshold, like the propagation of spikes;
 * a variable flagged ``(unless refractory)`` is read-only while its neuron is
   refractory (Brian2's conditional write): a refractory neuron gets no input.
 
@@ -31,10 +31,11 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.group_setup import _default_name
+from eqsnn.runtime.schedule import Scheduled, Slot
 
 __all__ = ["PoissonInput"]
 
-class PoissonInput:
+class PoissonInput(Scheduled):
     """Adds to ``target_var`` of each neuron of ``target`` the events of ``N`` Poisson
     sources of rate ``rate``, times ``weight``, every step.
 
@@ -54,7 +55,9 @@ class PoissonInput:
         neuron when ``run()`` starts (``"w0*(1 + i/N)"``; constants, ``i``, ``N`` and the
         group's parameters).
     when, order
-        Brian2's scheduling slot: only ``when="synapses"`` (the default) is supported.
+        Brian2's scheduling slot (default ``"synapses"``, order 0: after the spikes'
+        propagation of the ``pre`` pathways, before the resets); see
+        :mod:`eqsnn.runtime.schedule`.
     """
 
     _kind = "monitor"  # (the network's list of other objects: contributed after synapses)
@@ -71,13 +74,7 @@ class PoissonInput:
         self.name = name or _default_name("poissoninput")
         self.target_var = _check_variable(self._group, target_var)
         self.N = _check_count(N)
-        if when != "synapses" or order != 0:
-            raise InvalidValueError(
-                f"PoissonInput(when={when!r}, order={order!r}): only Brian2's default slot "
-                f"(when='synapses', order=0) is supported",
-                hint="the input is added after the threshold of each step, as Brian2 does "
-                     "by default")
-        self.when, self.order = when, order
+        self._slot = Slot(self, None, when, order)
         self._namespace = dict(self._group._sources[4])
         self._namespace.update(namespace or {})
         self.rate, self.weight = rate, weight
@@ -223,10 +220,10 @@ class PoissonInput:
         c.int_scalar(f"{p}_clamped", lambda: int(self._clamped()))
         # each thread adds to its own block of the group's neurons
         unit = Unit((Access(g, True, ("neurons", g)),))
-        c.add("synapses", "poisson_input", numbered=True, input=spec,
-              target=layout.variable(self._group, self.target_var),
-              group=names(self._group, layout), unit=unit,
-              **thread_inputs(backend, unit, block=block_names(g)))
+        self._slot.add_to(c, "poisson_input", numbered=True, input=spec,
+                          target=layout.variable(self._group, self.target_var),
+                          group=names(self._group, layout), unit=unit,
+                          **thread_inputs(backend, unit, block=block_names(g)))
         return c
 
     def __repr__(self) -> str:

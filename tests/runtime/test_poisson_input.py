@@ -111,8 +111,8 @@ def test_subgroups_strings_and_the_synapses_slot(backend):
      "uses i, which differ between neurons or in time"),
     (lambda g: es.PoissonInput(g, "v", 10, "nu_x", 1 * mV), EqsnnError,
      "unknown name 'nu_x'"),
-    (lambda g: es.PoissonInput(g, "v", 10, 1 * Hz, 1 * mV, when="start"), InvalidValueError,
-     "only Brian2's default slot"),
+    (lambda g: es.PoissonInput(g, "v", 10, 1 * Hz, 1 * mV, when="synapse"), InvalidValueError,
+     "is not a scheduling slot"),
     (lambda g: es.PoissonInput(3, "v", 10, 1 * Hz, 1 * mV), InvalidValueError,
      "must be a neuron group or subgroup, not int"),
     (lambda g: es.Network(g, es.PoissonInput(g, "v", 10, 20 * es.units.kHz, 1 * mV),
@@ -158,3 +158,19 @@ def test_an_unless_refractory_variable_gets_no_input_while_refractory(backend):
     assert np.round(np.asarray(spikes.t_) / 1e-4).astype(int).tolist() == [2, 2, 7, 7]
     np.testing.assert_allclose(np.asarray(group.v / mV), [0, 0])
     np.testing.assert_allclose(np.asarray(group.u / mV), [10, 10])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_when_moves_the_input_before_the_threshold(backend):
+    # p = 1, 2 mV a step against a 1.5 mV threshold: in the default 'synapses' slot the
+    # input of step 0 comes after that step's threshold (first spike at step 1); in
+    # 'before_thresholds' the threshold already sees it (first spike at step 0)
+    first = {}
+    for when in ("synapses", "before_thresholds"):
+        group = es.NeuronGroup(1, "v : volt", threshold="v > 1.5*mV", reset="v = 0*mV")
+        drive = es.PoissonInput(group, "v", N=2, rate=10000 * Hz, weight=1 * mV, when=when)
+        assert drive.when == when and drive.order == 0
+        spikes = es.SpikeMonitor(group)
+        es.Network(group, drive, spikes, dt=0.1 * ms, backend=backend).run(0.3 * ms)
+        first[when] = int(round(float(np.asarray(spikes.t_)[0]) / 1e-4))
+    assert first == {"synapses": 1, "before_thresholds": 0}
