@@ -1,13 +1,14 @@
 """Custom events of a neuron group (Brian2's ``events=``, ``run_on_event``).
 
 ``NeuronGroup(..., events={"burst": "n > 3 and v > 1*mV"})`` gives the group an event
-besides its spike: every step, in the thresholds slot after the spike threshold, the
-neurons meeting the condition are written to the event's own space (neuron indices, as
-the spikes are; refractoriness is not applied, as in Brian2 — write
-``not_refractory`` into the condition to use it). ``G.run_on_event("burst", code)``
-runs statements for those neurons in the resets slot, after the reset;
-``SpikeMonitor(G, event="burst")`` records them and ``Synapses(..., on_event="burst")``
-propagates them. A group without events pays nothing for them.
+besides its spike: every step, in ``after_thresholds`` (Brian2's default; the slot is
+``G.thresholder["burst"]``), the neurons meeting the condition are written to the
+event's own space (neuron indices, as the spikes are; refractoriness is not applied, as
+in Brian2 — write ``not_refractory`` into the condition to use it).
+``G.run_on_event("burst", code)`` runs statements for those neurons in
+``after_resets`` (``G.resetter["burst"]``); ``SpikeMonitor(G, event="burst")`` records
+them and ``Synapses(..., on_event="burst")`` propagates them. A group without events
+pays nothing for them.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Custom events (Brian2's ``NeuronGroup(events=)``, ``run_on_event``, ``EventMonitor`` /
 ``SpikeMonitor(event=)``, ``Synapses(on_event=)``): each event has its own space of
-neurons, found in the thresholds slot after the spikes; its code runs after the reset."""
+neurons, found after the thresholds (after_thresholds); its code runs after the resets."""
 import numpy as np
 import pytest
 
