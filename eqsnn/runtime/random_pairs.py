@@ -37,15 +37,16 @@ def random_pairs(rng, p: float, n_pre: int, n_post: int):
         return _chunk(rng, p, 0, n_pre, n_post)
     starts = list(range(0, n_pre, rows))
     seeds = rng.integers(0, 2**63, size=len(starts))
-    def draw(k):
-        return _chunk(np.random.default_rng(int(seeds[k])), p, starts[k],
-                      min(starts[k] + rows, n_pre), n_post)
+    def draw(k):  # int32 while all chunks are alive: half the peak of int64 parts
+        pre, post = _chunk(np.random.default_rng(int(seeds[k])), p, starts[k],
+                           min(starts[k] + rows, n_pre), n_post)
+        return pre.astype(np.int32), post.astype(np.int32)
     workers = min(len(starts), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                   else (os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(draw, range(len(starts))))
-    return (np.concatenate([pre for pre, _ in parts]),
-            np.concatenate([post for _, post in parts]))
+    return (np.concatenate([pre for pre, _ in parts], dtype=np.int64),
+            np.concatenate([post for _, post in parts], dtype=np.int64))
 
 
 def _chunk(rng, p: float, first_row: int, stop_row: int, n_post: int):
