@@ -15,7 +15,6 @@ drawn from the synapses' own generator, as before chunks existed.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -41,8 +40,9 @@ def random_pairs(rng, p: float, n_pre: int, n_post: int):
         pre, post = _chunk(np.random.default_rng(int(seeds[k])), p, starts[k],
                            min(starts[k] + rows, n_pre), n_post)
         return pre.astype(np.int32), post.astype(np.int32)
-    workers = min(len(starts), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else (os.cpu_count() or 1))
+    from concurrent.futures import ThreadPoolExecutor  # only for large tables
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(len(starts), cores or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(draw, range(len(starts))))
     return (np.concatenate([pre for pre, _ in parts], dtype=np.int64),
