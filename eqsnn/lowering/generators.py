@@ -25,8 +25,6 @@ from eqsnn.lowering.records import ValueRecord
 
 __all__ = ["GeneratorRecord", "lower_generator", "tree_names", "tree_random"]
 
-_PARTS = ("element", "start", "stop", "step", "p", "size", "condition")
-
 
 @dataclass(frozen=True)
 class GeneratorRecord:

@@ -54,8 +54,8 @@ def _generated(syn, condition, i, j, p, fixed_in, skip_if_invalid: bool):
         raise InvalidValueError(f"connect({result}='...') (a generator) makes the "
                                 f"{'sources' if result == 'i' else 'targets'} itself: it "
                                 f"cannot be combined with {'j' if result == 'i' else 'i'}=",
-                                hint=f"put a condition on both indices in the generator's "
-                                     f"'if': connect(j='k for k in range(N_post) if k > i')")
+                                hint="put a condition on both indices in the generator's "
+                                     "'if': connect(j='k for k in range(N_post) if k > i')")
     if condition is not None or fixed_in is not None or not _is_one(p):
         raise InvalidValueError("a generator (connect(j='...') or connect(i='...')) cannot "
                                 "be combined with condition, p or fixed_in",

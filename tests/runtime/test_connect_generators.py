@@ -6,7 +6,7 @@ import pytest
 
 import eqsnn as es
 from eqsnn.errors import EqsnnError, EquationSyntaxError, InvalidValueError
-from eqsnn.units import mV, ms
+from eqsnn.units import ms
 
 
 def _pairs(syn):
