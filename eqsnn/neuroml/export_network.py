@@ -78,8 +78,8 @@ def _projections(writer, neuroml, network, syn) -> None:
     connectionWD per synapse with its weight and delay."""
     weights = writer.weights.get(syn.name, np.ones(syn.N))
     delays = np.asarray(syn.delay_, dtype=float) * np.ones(syn.N)
-    if writer.deltas.get(syn.name):
-        delays = _one_step_early(delays, writer.dt)
+    delays = _one_step_early(delays, writer.dt) if writer.deltas.get(syn.name) \
+        else _inside_step(delays, writer.dt)
     pre = syn.i + syn.pre_start
     post = syn.j + syn.post_start
     sources = {population_of(writer, syn.pre_group, k) for k in set(pre.tolist())}
@@ -134,13 +134,22 @@ def simulation(writer, exported: Exported, duration: float) -> None:
     simulation.save_to_file(str(exported.simulation))
 
 
+def _inside_step(delays: np.ndarray, dt: float) -> np.ndarray:
+    """Delays as jNeuroML should read them. Measured: a delay ``d`` acts in jNeuroML as
+    ``floor(d/dt)`` steps act in eqsnn, with jNeuroML's times summed step by step, so a
+    whole number of steps falls on either side by rounding (one step early for some
+    spikes and not others). Half a step more is eqsnn's number of steps every time
+    (the importer reads ``floor(d/dt)``)."""
+    steps = np.rint(delays / dt)
+    return np.where(steps > 0, (steps + 0.5) * dt, 0.0)
+
+
 def _one_step_early(delays: np.ndarray, dt: float) -> np.ndarray:
     """The delays of a delta synapse as jNeuroML must read them (measured, see
-    tests/neuroml/test_export_deltas.py): written as eqsnn's whole number of steps, the
-    jump lands one step after eqsnn's (a current, which acts through the synapse's
-    state a step later anyway, lands in eqsnn's step), so the delay is one step
-    shorter, and written mid-step so that no rounding of jNeuroML's summed time moves
-    it (the importer adds the step back). A zero delay stays zero: the jump then comes
-    one step late in jNeuroML, as a zero-delay current does."""
+    tests/neuroml/test_export_deltas.py): the cell adds the jump at the end of the step
+    that delivers it, a step after eqsnn's on_pre, so the delay is a step shorter than
+    a current's (see :func:`_inside_step`): ``floor(d/dt)`` one less than eqsnn's
+    steps (the importer adds the step back). A zero delay stays zero: the jump then
+    comes one step late in jNeuroML, as a zero-delay current does."""
     steps = np.rint(delays / dt)
     return np.where(steps > 0, (steps - 0.5) * dt, 0.0)
