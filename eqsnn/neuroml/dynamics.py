@@ -40,7 +40,8 @@ def translate_component(lib: Library, component: Component, *,
                         requirements: dict[str, str] | None = None,
                         sums: Callable | None = None,
                         per_item_properties: bool = False, prefix: str = "",
-                        each_step: str = "euler", end_of_step_time: bool = False) -> Translated:
+                        each_step: str = "euler", end_of_step_time: bool = False,
+                        post_lag: int = 1) -> Translated:
     """Translate ``component``'s ComponentType dynamics, with its parameter values.
 
     Parameters
@@ -63,11 +64,15 @@ def translate_component(lib: Library, component: Component, *,
     end_of_step_time
         Read LEMS's ``t`` as ``t + dt`` everywhere: an input that jNeuroML updates at
         the end of a step, before the cell that reads it.
+    post_lag
+        Steps from a postsynaptic spike to jNeuroML's condition of a synapse on its
+        target's spike count (see :func:`eqsnn.neuroml.export_plasticity.post_lag`).
     """
     rtype = lib.resolve(component.type, component.element)
     ctx = Context(lib, rtype, component, dict(requirements or {}),
                    sums or (lambda *_: []), per_item_properties, prefix, each_step)
     ctx.time_shift = end_of_step_time
+    ctx.post_lag = post_lag
     _constants(ctx)
     if rtype.structure is not None and len(rtype.structure):
         raise ctx.unsupported(rtype.structure, "a <Structure> (child instances, event "

@@ -211,13 +211,14 @@ class DynamicsElements:
             result = f"({condition})*({value}) + (not ({condition}))*{result}"
         return result
 
-    def _assignment(self, element, end_of_step: bool = False) -> str:
+    def _assignment(self, element, end_of_step: bool = False, time: str | None = None) -> str:
         variable = element.get("variable")
         target = self.ctx.out.names.get(variable)
         if variable not in self.states:
             raise self.ctx.lib.error(element, f"assignment to {variable!r}, which is not a "
                                               f"StateVariable of {self.ctx.rtype.name!r}")
-        value = self.ctx.expression(element.get("value"), element, end_of_step=end_of_step)
+        value = self.ctx.expression(element.get("value"), element, end_of_step=end_of_step,
+                                    time=time)
         return f"{target} = {value}"
 
     def _delta_synapses(self) -> None:
@@ -250,9 +251,28 @@ class DynamicsElements:
                                                                              "EventOut"):
                 self.conditions.remove(condition)
 
+    def _post_events(self) -> None:
+        """The postsynaptic-event idiom (:mod:`eqsnn.neuroml.export_plasticity`): a
+        synapse's condition ``spike_count .gt. seen`` on its target's spike count, whose
+        last assignment is ``seen = spike_count``, is eqsnn's ``on_post``; jNeuroML runs
+        it ``ctx.post_lag`` steps after eqsnn runs on_post, so its ``t`` is read so."""
+        time = f"(t + {self.ctx.post_lag}*dt)"
+        for condition in list(self.conditions):
+            match = re.fullmatch(r"\s*(\w+)\s*\.gt\.\s*(\w+)\s*", condition.get("test") or "")
+            assignments = _children(condition, "StateAssignment")
+            if not (match and match.group(1) in self.ctx.requirements and assignments
+                    and assignments[-1].get("variable") == match.group(2)
+                    and (assignments[-1].get("value") or "").strip() == match.group(1)
+                    and not _children(condition, "EventOut")):
+                continue
+            self.conditions.remove(condition)
+            self.ctx.out.on_event.setdefault("post", []).extend(
+                self._assignment(a, time=time) for a in assignments[:-1])
+
     def _write_events(self, regime_reset: list[str]) -> None:
         ctx, out = self.ctx, self.ctx.out
         self._delta_synapses()
+        self._post_events()
         for start in self.starts:
             for assignment in _children(start, "StateAssignment"):
                 statement = self._assignment(assignment)

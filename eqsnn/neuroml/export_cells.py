@@ -9,6 +9,7 @@ from eqsnn import units
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
 from eqsnn.neuroml.export_deltas import catch_up, delta_variables, jump_condition
 from eqsnn.neuroml.export_inputs import timed_arrays
+from eqsnn.neuroml.export_plasticity import count_spikes
 from eqsnn.neuroml.writer import number, one_line
 
 __all__ = ["cell_type"]
@@ -91,8 +92,13 @@ def cell_type(writer, etree, group):
             etree.SubElement(condition, "EventOut", port="spike")
         jump_condition(etree, dynamics, deltas)
     else:
-        _refractory_regimes(writer, etree, ctype, components, dynamics, group, derivatives,
-                            deltas)
+        condition = _refractory_regimes(writer, etree, ctype, components, dynamics, group,
+                                        derivatives, deltas)
+    if group.name in writer.counted:
+        if group.threshold is None:
+            raise UnsupportedNeuroMLError(f"synapses run on_post at spikes of "
+                                          f"{group.name!r}, which has no threshold")
+        count_spikes(etree, ctype, dynamics, start, [condition])
     return ctype, components
 
 
@@ -139,7 +145,8 @@ def _refractory_regimes(writer, etree, ctype, components, dynamics, group, deriv
                         deltas):
     """eqsnn's refractory period as NeuroML's integrating/refractory regime pair.
     jNeuroML holds the reset for floor(refract/dt) + 2 steps (see the importer);
-    ``refract`` is chosen mid-step so that this is eqsnn's number of steps."""
+    ``refract`` is chosen mid-step so that this is eqsnn's number of steps. Returns the
+    element whose actions run at a spike (the refractory regime's OnEntry)."""
     steps = int(round(group.refractory / writer.dt))
     if steps < 2:
         raise UnsupportedNeuroMLError(
@@ -167,3 +174,4 @@ def _refractory_regimes(writer, etree, ctype, components, dynamics, group, deriv
     etree.SubElement(spike, "EventOut", port="spike")
     etree.SubElement(spike, "Transition", regime="refractory")
     jump_condition(etree, dynamics, deltas)
+    return entry_

@@ -10,6 +10,8 @@ from eqsnn.neuroml.errors import UnsupportedNeuroMLError
 from eqsnn.neuroml.export_cells import refuse_noise
 from eqsnn.neuroml.export_deltas import jumps
 from eqsnn.neuroml.export_inputs import timed_arrays
+from eqsnn.neuroml.export_plasticity import (plastic_names, post_events, post_lag,
+                                             uses_lastupdate)
 from eqsnn.neuroml.lems_printer import UnsupportedExport
 from eqsnn.neuroml.writer import number, one_line
 
@@ -60,7 +62,8 @@ def classify(writer, syn) -> None:
             f"connection has one", hint="split it into two Synapses")
     writer.kernels[syn.name] = kernels
     writer.deltas[syn.name] = deltas
-
+    if syn.post.has_code:   # on_post: the target counts its spikes (export_plasticity)
+        writer.counted.add(post)
     equations = syn.post_group.equations
     for name, _ in kernels:
         writer.kernel_variables.setdefault(post, {})[name] = equations[name]
@@ -159,11 +162,17 @@ def synapse_type(writer, etree, syn):
     for name, entry in post_deltas.items():
         etree.SubElement(dynamics, "StateVariable", name=jumps(name), exposure=jumps(name),
                          dimension=writer.dimension(entry.dim))
+    plastic = plastic_names(syn)
+    if uses_lastupdate(syn):
+        etree.SubElement(dynamics, "StateVariable", name="lastupdate", dimension="time")
     for entry in equations.entries:
         if entry is summed:
             continue
         if entry.kind == "parameter":
-            if entry.name == weight:
+            if entry.name in plastic:   # state, from the weight or one value
+                etree.SubElement(dynamics, "StateVariable", name=entry.name,
+                                 dimension=writer.dimension(entry.dim))
+            elif entry.name == weight:
                 etree.SubElement(dynamics, "DerivedVariable", name=entry.name,
                                  dimension=writer.dimension(entry.dim),
                                  value=f"weight * {entry.name}_unit")
@@ -178,6 +187,9 @@ def synapse_type(writer, etree, syn):
     etree.SubElement(dynamics, "DerivedVariable", name="i", dimension="current",
                      exposure="i", value=current)
     start = etree.SubElement(dynamics, "OnStart")
+    for name in sorted(plastic):
+        etree.SubElement(start, "StateAssignment", variable=name,
+                         value=f"weight * {name}_unit" if name == weight else f"{name}_init")
     for name in post_deltas:
         etree.SubElement(start, "StateAssignment", variable=jumps(name), value="0")
     for name, entry in post_kernels.items():
@@ -194,6 +206,8 @@ def synapse_type(writer, etree, syn):
                                               f"synapses at the start")
             etree.SubElement(start, "StateAssignment", variable=entry.name,
                              value=number(values[0]) if values.size else "0")
+            if "event-driven" in entry.flags:
+                continue   # advanced by the event statements (export_plasticity)
             etree.SubElement(dynamics, "TimeDerivative", variable=entry.name,
                              value=writer.lems(entry.expr, f"{syn.name}: d{entry.name}/dt",
                                               rename))
@@ -201,18 +215,23 @@ def synapse_type(writer, etree, syn):
         _statements(writer, etree, etree.SubElement(dynamics, "OnEvent", port="in"), syn,
                     syn.pre.statements, "on_pre", kernels, rename)
     if syn.post.has_code:
-        raise UnsupportedNeuroMLError(
-            f"{syn.name!r}: on_post has no NeuroML export (plasticity driven by the "
-            f"target's spikes: a NeuroML synapse receives its source's events only)",
-            hint="export the network with fixed weights (a Synapses without on_post)")
+        lag = post_lag(syn.post_group.refractory is not None)
+        etree.SubElement(ctype, "Constant", name="post_lag", dimension="time",
+                         value=f"{number(lag * writer.dt)} s")
+
+        def post_rename(name):
+            return "(t - post_lag)" if name == "t" else rename(name)
+        post_events(etree, ctype, dynamics, start, lambda parent: _statements(
+            writer, etree, parent, syn, syn.post.statements, "on_post", kernels, post_rename,
+            now="(t - post_lag)"))
     return ctype, component
 
 
 def _statements(writer, etree, parent, syn, statements, where: str, kernels: dict,
-                rename) -> None:
+                rename, now: str = "t") -> None:
     """An event's statements as StateAssignments in ``parent``: increments of the
-    target go to the synapse's copy (a kernel) or its count of jumps (a delta
-    synapse)."""
+    target go to the synapse's copy (a kernel) or its count of jumps (a delta synapse);
+    ``lastupdate = t`` ends them when event-driven variables read it."""
     for statement in statements:
         target = str(statement.lhs)
         if target.endswith("_post"):
@@ -232,6 +251,8 @@ def _statements(writer, etree, parent, syn, statements, where: str, kernels: dic
                                           f"which has no NeuroML export")
         etree.SubElement(parent, "StateAssignment", variable=target,
                          value=writer.lems(statement.rhs, f"{syn.name}: {where}", rename))
+    if uses_lastupdate(syn):
+        etree.SubElement(parent, "StateAssignment", variable="lastupdate", value=now)
 
 
 def _weight(writer, etree, ctype, component, syn) -> str | None:
@@ -255,9 +276,9 @@ def _weight(writer, etree, ctype, component, syn) -> str | None:
             component.set(f"{entry.name}_unit", writer.value(scale, entry.dim))
             etree.SubElement(ctype, "Property", name="weight", dimension="none",
                              defaultValue="1")
-        else:
-            etree.SubElement(ctype, "Parameter", name=entry.name,
+        else:   # a plastic one starts from it: name_init
+            name = entry.name + ("_init" if entry.name in plastic_names(syn) else "")
+            etree.SubElement(ctype, "Parameter", name=name,
                              dimension=writer.dimension(entry.dim))
-            component.set(entry.name, writer.value(values[0] if values.size else 0.0,
-                                                 entry.dim))
+            component.set(name, writer.value(values[0] if values.size else 0.0, entry.dim))
     return varying

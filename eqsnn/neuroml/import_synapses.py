@@ -13,7 +13,8 @@ from eqsnn.neuroml.dimensions import pint_dimension, unit_string
 from eqsnn.neuroml.dynamics import translate_component
 from eqsnn.neuroml.errors import UnsupportedNeuroMLError
 from eqsnn.neuroml.lems import Component
-from eqsnn.neuroml.model import identifier, initialise, summed_exposures
+from eqsnn.neuroml.export_plasticity import post_lag
+from eqsnn.neuroml.model import has_regimes, identifier, initialise, summed_exposures
 
 __all__ = ["projection_plans", "synapse_sums", "make_synapses"]
 
@@ -88,8 +89,10 @@ def make_synapses(importer, plan: dict) -> None:
     rtype = importer.lib.resolve(synapse.type, synapse.element)
     requirements = {name: f"{_cell_name(importer, post, name, plan['element'])}_post"
                     for name in rtype.requirements}
+    cell_type = importer.lib.resolve(importer.populations[post].type)
     tr = translate_component(importer.lib, synapse, requirements=requirements,
-                             per_item_properties=True)
+                             per_item_properties=True,
+                             post_lag=post_lag(has_regimes(cell_type)))
     if tr.per_step or tr.threshold:
         raise importer.lib.error(rtype.dynamics, f"the synapse {synapse.type} has conditions "
                                              f"of its own, which eqsnn synapses cannot check",
@@ -107,25 +110,26 @@ def make_synapses(importer, plan: dict) -> None:
         on_pre = tr.on_event.get("in", []) + deltas
         syn = Synapses(pre_group, importer.model.groups[post], "\n".join(lines),
                        on_pre="\n".join(on_pre) or None,
+                       on_post="\n".join(tr.on_event.get("post", [])) or None,
                        method=importer.method, namespace=tr.namespace,
                        name=identifier(plan.get("id") or plan["name"]))
         i, j = plan["pairs"]
         if i.size:
             syn.connect(i=i, j=j)
-            initialise(syn, tr)
             for name, value in tr.properties.items():
                 setattr(syn, name, value)
             if plan["weights"] is not None and "weight" in tr.names:
                 setattr(syn, tr.names["weight"], plan["weights"])
+            initialise(syn, tr)   # after the weights: OnStart may read them (w = weight*...)
             if plan["input_weights"] is not None:
                 syn.input_weight = plan["input_weights"]
             if plan["delays"] is not None and np.any(plan["delays"]):
                 from eqsnn.units import second
+                # jNeuroML: a delay d acts as floor(d/dt) steps (a delta synapse's a
+                # step sooner, see export_network)
                 delays = plan["delays"]
-                if deltas:   # a delta synapse acts a step sooner (export_network)
-                    steps = np.floor(delays / importer.dt + 1e-9) + 1
-                    delays = np.where(delays > 0, steps * importer.dt, 0.0)
-                syn.delay = delays * second
+                steps = np.floor(delays / importer.dt + 1e-9) + (1 if deltas else 0)
+                syn.delay = np.where(delays > 0, steps * importer.dt, 0.0) * second
     except EqsnnError as exc:
         raise importer.translation_error(synapse, exc) from None
     key = plan.get("id") or plan["name"]

@@ -71,6 +71,7 @@ class Context:
         self.lib, self.rtype, self.component = lib, rtype, component
         self.prefix, self.each_step = prefix, each_step
         self.time_shift = False
+        self.post_lag = 1   # steps from on_post to jNeuroML's post-event condition
         self.requirements = requirements
         self.sums = sums
         self.per_item_properties = per_item_properties
@@ -84,13 +85,16 @@ class Context:
             raise self.lib.error(where, f"unknown dimension {name!r}")
         return pint_dimension(self.lib.dimensions[name])
 
-    def expression(self, text: str | None, where, *, end_of_step: bool = False) -> str:
+    def expression(self, text: str | None, where, *, end_of_step: bool = False,
+                   time: str | None = None) -> str:
         """``text`` in eqsnn syntax. ``end_of_step``: the expression is evaluated on the
         state at the end of a step (conditions, their assignments), whose time is
-        ``t + dt`` in eqsnn, which checks thresholds before it advances ``t``."""
+        ``t + dt`` in eqsnn, which checks thresholds before it advances ``t``; ``time``:
+        what LEMS's ``t`` is here, in eqsnn's terms, if neither."""
         if text is None:
             raise self.lib.error(where, f"{local_name(where.tag)} has no value")
-        time = "(t + dt)" if end_of_step or self.time_shift else "t"
+        if time is None:
+            time = "(t + dt)" if end_of_step or self.time_shift else "t"
         try:
             return translate(text, lambda name: time if name == "t" else self.rename(name))
         except ExpressionError as exc:

@@ -71,6 +71,7 @@ class Writer:
         # (v_post += w: delta synapses, export_deltas); synapses -> {variable: increment}
         self.delta_variables: dict[str, dict] = {}
         self.deltas: dict[str, dict] = {}
+        self.counted: set[str] = set()    # groups whose spikes synapses' on_post read
         # group -> per neuron (population, index); population -> (component, size)
         self.cells: dict[str, list] = {}
         self.populations: dict[str, tuple[str, int]] = {}
