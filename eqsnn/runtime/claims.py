@@ -31,7 +31,8 @@ def claimed(network: Any, objects: Sequence[Any]) -> Iterator[None]:
                 name = getattr(obj, "name", type(obj).__name__)
                 raise InvalidValueError(
                     f"{name!r} is part of another network that is running now (in another "
-                    f"thread): two networks cannot run the same object at the same time",
+                    f"thread, or the run whose code called this one): two networks cannot "
+                    f"run the same object at the same time",
                     hint="wait for the other run to finish, or give each network its own "
                          "objects")
         mine = [obj for obj in objects if id(obj) not in _RUNNING_IN]
