@@ -66,14 +66,24 @@ def _runtime_cases():
         g.v = [0.0, 5.0]
         es.Network(g, dt=0.1 * ms).run(50 * ms)
 
+    def unit_changed():
+        ns = {"El": -70 * mV, "tau": 10 * ms}
+        net = es.Network(es.NeuronGroup(1, lif, namespace=ns, name="cells"), backend="numpy")
+        net.run(0.1 * ms)
+        ns["tau"] = 3 * mV
+        net.run(0.1 * ms)
+
     def monitor_outside():
         g, other = group(), es.NeuronGroup(1, lif, namespace=ns, name="other")
         es.Network(g, es.SpikeMonitor(other)).run(1 * ms)
 
     return [
         ("unknown constant", "NeuronGroup(1, 'dv/dt = (El - v)/tau : volt', "
-         "namespace={'El': -70*mV, 'tua': 10*ms})",
-         lambda: es.NeuronGroup(1, lif, namespace={"El": -70 * mV, "tua": 10 * ms}), None),
+         "namespace={'El': -70*mV, 'tua': 10*ms}), then run() (names are resolved when "
+         "the group is first used, as in Brian2)",
+         lambda: es.Network(es.NeuronGroup(1, lif, namespace={"El": -70 * mV,
+                                                              "tua": 10 * ms})).run(1 * ms),
+         None),
         ("a number for a voltage", "group.v = -70", set_value(-70), "group.v = -70*mV"),
         ("wrong unit in a string initialiser", "group.v = 'El + 3*nA'", set_value("El + 3*nA"),
          None),
@@ -91,6 +101,12 @@ def _runtime_cases():
          lambda: es.StateMonitor(group(), "w"), None),
         ("record index out of range", "StateMonitor(group, 'v', record=[5])  (3 neurons)",
          lambda: es.StateMonitor(group(), "v", record=[5]), None),
+        ("a record index that is not a whole number", "StateMonitor(group, 'v', record=[1.7])",
+         lambda: es.StateMonitor(group(), "v", record=[1.7]), "record=[1]"),
+        ("a population rate monitor paused", "PopulationRateMonitor(group).active = False",
+         lambda: setattr(es.PopulationRateMonitor(group()), "active", False), None),
+        ("a constant that changed its unit between runs",
+         "ns['tau'] = 3*mV between two runs (tau was 10*ms)", unit_changed, "ns['tau'] = 3*ms"),
         ("a duration without unit", "net.run(100)", run_for(100), "net.run(100*ms)"),
         ("a negative duration", "net.run(-5*ms)", run_for(-5 * ms), None),
         ("a dt without unit", "Network(..., dt=0.1)", run_for(dt=0.1), "dt=0.1*ms"),

@@ -194,7 +194,8 @@ def _spec_from_group(group) -> ModelSpec:
     equations = group.model if isinstance(group.model, str) else group.model.source
     threshold = None if group.threshold is None else str(group.threshold)
     reset = "; ".join(f"{a.lhs} = {a.rhs}" for a in group.reset) or None
-    namespace = {name: units.from_si(c.value, c.dim) for name, c in group.namespace.items()
+    namespace = {name: units.from_si(c.value, c.dim)
+                 for name, c in group.resolved_namespace.items()
                  if hasattr(c, "dim") and name not in units.UNIT_NAMES}  # mV: a unit
     parsed = group.equations
     initial = {name: _first(getattr(group, name))

@@ -85,8 +85,10 @@ def resolve_names(names: Iterable[str], namespace: Mapping[str, Any], *, source:
             close = difflib.get_close_matches(name, candidates, n=1)
             hint = (f"did you mean {close[0]!r}? " if close else "") + \
                 f"define it in the equations or pass it in namespace={{'{name}': ...}}"
-            raise UnknownNameError(f"unknown name {name!r} in the {label}",
-                                   span=find_span(source, name, label), hint=hint)
+            error = UnknownNameError(f"unknown name {name!r} in the {label}",
+                                     span=find_span(source, name, label), hint=hint)
+            error.missing_name = name  # (an object may wait for it: runtime/namespaces)
+            raise error
     return resolved
 
 

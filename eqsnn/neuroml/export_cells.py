@@ -27,7 +27,7 @@ def cell_type(writer, etree, group):
                                       f"{one_line(equations.source)}")
     component = etree.Element("Component", id=f"{group.name}_cell",
                               type=f"eqsnn_{group.name}")
-    arrays = writer.constants(ctype, component, group.namespace, group.name)
+    arrays = writer.constants(ctype, component, group.resolved_namespace, group.name)
     target = writer.summed_targets.get(group.name)
     kernels = writer.kernel_variables.get(group.name, {})
     deltas = writer.delta_variables.get(group.name, {})

@@ -104,7 +104,7 @@ def _increment(syn, name: str, statement):
 
 def synapse_type(writer, etree, syn):
     equations = syn.equations
-    writer.use_functions(syn.namespace)
+    writer.use_functions(syn.resolved_namespace)
     refuse_noise(syn.name, equations)
     summed = next((e for e in equations.entries if "summed" in e.flags), None)
     kernels = dict(writer.kernels[syn.name])
@@ -132,11 +132,11 @@ def synapse_type(writer, etree, syn):
                                       f"{one_line(equations.source)}")
     component = etree.Element("Component", id=f"{syn.name}_synapse",
                               type=f"eqsnn_{syn.name}")
-    constants = dict(syn.namespace)
+    constants = syn.resolved_namespace
     for name in kernels:   # the target's constants in the moved equations
         for symbol in syn.post_group.equations.rhs(name).free_symbols:
-            if symbol.name in syn.post_group.namespace:
-                value = syn.post_group.namespace[symbol.name]
+            if symbol.name in syn.post_group.resolved_namespace:
+                value = syn.post_group.resolved_namespace[symbol.name]
                 if symbol.name in constants and constants[symbol.name].value != value.value:
                     raise UnsupportedNeuroMLError(
                         f"{syn.name!r} and its target both define {symbol.name!r}, "

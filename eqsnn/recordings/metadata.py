@@ -63,7 +63,8 @@ def _describe(obj) -> dict:
     entry["refractory"] = None if obj.refractory is None else \
         {"value": obj.refractory, "unit": "second"}
     entry["method"] = obj.method
-    entry["namespace"] = {name: _constant(value) for name, value in obj.namespace.items()
+    entry["namespace"] = {name: _constant(value)
+                          for name, value in obj.resolved_namespace.items()
                           if hasattr(value, "dim")}
     return entry
 

@@ -22,7 +22,7 @@ class EventMonitor(SpikeMonitor):
                 "EventMonitor(..., variables) records only which neurons had the event "
                 "and when, not the values of variables at it",
                 hint="record the variables with a StateMonitor and read them at mon.t")
-        super().__init__(source, name, event=event)
+        super().__init__(source, name=name, event=event)
 
     @property
     def num_events(self) -> int:

@@ -24,6 +24,7 @@ import numpy as np
 
 from eqsnn.errors import InvalidValueError, SourceSpan
 from eqsnn.lowering import cache
+from eqsnn.lowering.namespace import check_namespace
 from eqsnn.lowering.generators import GeneratorRecord
 
 __all__ = ["generator_pairs", "generator_record"]
@@ -41,7 +42,7 @@ def generator_record(syn, text: str, result: str) -> GeneratorRecord:
     if record is None:
         from eqsnn.lowering.generators import lower_generator
         record = lower_generator(syn._symbolic(), text, result=result,
-                                 namespace=syn._namespace)
+                                 namespace=check_namespace(syn.namespace))
         cache.store_record(key, record)
     return record
 

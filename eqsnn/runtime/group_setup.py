@@ -94,8 +94,8 @@ def _unpack_model(model, threshold, reset, refractory, method, namespace):
         raise InvalidValueError(
             f"model must be an equation string, an Equations object or a built-in model, "
             f"not {type(model).__name__}")
-    merged = dict(getattr(model, "namespace", None) or {})
-    merged.update(namespace or {})
+    from eqsnn.runtime.namespaces import own_namespace
+    merged = own_namespace(namespace, getattr(model, "namespace", None))
     return (model.equations,
             threshold if threshold is not None else getattr(model, "threshold", None),
             reset if reset is not None else getattr(model, "reset", None),

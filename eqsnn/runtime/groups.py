@@ -29,6 +29,7 @@ from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.events import GroupEvents
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
+from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.runtime.regular import RunsRegularly
 from eqsnn.runtime.schedule import group_slots
 from eqsnn.runtime.variables import VariableAccess, convert_value
@@ -39,7 +40,7 @@ _NEVER = -(2**62)  # "last spike" of a neuron that never spiked, in steps
 _SECOND = BUILTIN_DIMS["t"]
 
 
-class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
+class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
     """A group of ``N`` neurons sharing one model.
 
     Parameters
@@ -62,7 +63,10 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         Integration method (``"exact"``, ``"euler"``, ``"rk4"``, …) or ``None`` to choose
         by capability; the choice and its reason are in ``group.state_update.reason``.
     namespace
-        Values of the external constants used in the strings (units allowed).
+        Values of the external constants used in the strings (units allowed). The
+        mapping itself is kept as ``group.namespace`` and read when each run starts: a
+        value changed between runs is used by the next one, and a name may be added
+        after the group was created (it is built when first used), as in Brian2.
     name
         A name for messages and plots.
     seed
@@ -98,7 +102,21 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
             model, threshold, reset, refractory, method, namespace)
         self.model = model
         self.method_requested = method
-        self._sources = (model, threshold, reset, method, check_namespace(namespace))
+        # the user's mapping itself: read again when each run starts (runtime/namespaces)
+        self.namespace = own_namespace(namespace)
+        self._rng = np.random.default_rng(seed)
+        self.timing = {}
+        self._accept_variables()
+        # built now, or, if a name is still missing from the namespace, when first used
+        self._build_or_wait(lambda: self._build(threshold, reset, refractory, method,
+                                                built_in, events))
+        self.timing["build_seconds"] = time.perf_counter() - started
+
+    # --- construction ---------------------------------------------------------------
+    def _build(self, threshold, reset, refractory, method, built_in, events) -> None:
+        """Derive the model (or load its record) and make the group's arrays."""
+        model = self.model
+        self._sources = (model, threshold, reset, method, check_namespace(self.namespace))
         self._build_key = _build_key(*self._sources)
         record = cache.load_record(self._build_key, GroupRecord)
         self._derivation = None
@@ -111,11 +129,8 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         self._record: GroupRecord = record
         self._init_storage()
         self._resolve()
-        self.refractory = _check_refractory(refractory)
-        self._rng = np.random.default_rng(seed)
+        object.__setattr__(self, "refractory", _check_refractory(refractory))
         self._events = GroupEvents(self, events)
-        self.timing = {"build_seconds": time.perf_counter() - started}
-        self._accept_variables()
         if built_in is not None:
             # A built-in model knows where its neurons start (its resting state, or the
             # values its paper uses); a group of it starts there, not at v = 0.
@@ -133,7 +148,6 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         """Move the test of a custom event's condition to another slot (Brian2's)."""
         self._events.set_event_schedule(event, when, order)
 
-    # --- construction ---------------------------------------------------------------
     def _derive(self, check_refractory=lambda: None):
         from eqsnn.lowering.neurons import NeuronLowering
         model, threshold, reset, method, namespace = self._sources
@@ -182,19 +196,24 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         self._nspikes = np.zeros(1, dtype=np.int64)
 
     def _resolve(self) -> None:
-        """The namespace entries the model uses (their values are read at every run)."""
-        model, threshold, reset, _, namespace = self._sources
+        """Read the namespace entries the model uses; again when each run starts."""
+        model, threshold, reset, _, _ = self._sources
         source = "\n".join(filter(None, [model if isinstance(model, str) else "",
                                          threshold, reset]))
-        resolved = resolve_names(self._record.constants, namespace, source=source,
-                                 label="model", known=list(self._dims))
-        resolved.update({name: namespace[name] for name in self._record.functions})
-        self.namespace = resolved
-        self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
-        self._functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
+        read_names(self, self._record.constants + self._record.functions, source=source,
+                   label="model")
         dims = {name: c.dim for name, c in self._constants.items()}
         dims.update(BUILTIN_DIMS)
         self._all_dims = {**dims, **self._dims}
+
+    _read_namespace = _resolve  # (called by the network when run() starts)
+
+    @property
+    def resolved_namespace(self) -> dict:
+        """The namespace entries the model uses, as read at the last run (or creation):
+        each constant (with ``value`` in SI and ``dim``) and each user function
+        (TimedArray). A new dict: changing it changes nothing (change ``namespace``)."""
+        return dict(self._resolved)
 
     # --- variables --------------------------------------------------------------------
     def _read(self, var: str, part: slice) -> np.ndarray:
@@ -239,16 +258,19 @@ class NeuronGroup(RunsRegularly, VariableAccess, Displayed):
         return [self._link(var).group._owner for var in sorted(self._linked)]
 
     def _evaluate_string(self, text: str, var: str, part: slice) -> np.ndarray:
-        """``group.var = text``: parsed and checked once per model, then from the cache."""
+        """``group.var = text``: parsed and checked once per model, then from the cache;
+        the namespace's values are read now (as Brian2 does)."""
+        self._resolve()
+        namespace = check_namespace(self.namespace)
         key = cache.key("initialiser", [self._build_key, var, text]) \
             if self._build_key else None
         derived = cache.load_record(key, ValueRecord)
         if derived is None:
             from eqsnn.lowering.neurons import lower_initialiser
             derived = lower_initialiser(self.equations, text, var, self._dims[var],
-                                        self._all_dims, self._sources[4], list(self._dims))
+                                        self._all_dims, namespace, list(self._dims))
             cache.store_record(key, derived)
-        extra = resolve_names(derived.extra, self._sources[4], source=text,
+        extra = resolve_names(derived.extra, namespace, source=text,
                               label=f"value of {var}", known=list(self._dims))
         return self._evaluate(derived.tree, part, extra)
 

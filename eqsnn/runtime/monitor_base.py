@@ -69,6 +69,27 @@ class Monitor(Scheduled, Displayed):
             self.group, self.start, self.stop = source_range(source)
         self.name = name or f"{type(self).__name__.lower()}_of_{self.group.name}"
         self._dt = float("nan")
+        self._active = True
+
+    _pausable = True  # whether ``active = False`` is supported
+
+    @property
+    def active(self) -> bool:
+        """``False``: the monitor records nothing in the coming runs (as in Brian2);
+        read at the start of each run and between chunks, never recompiled."""
+        return self._active
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        if not isinstance(value, (bool, np.bool_)):
+            raise InvalidValueError(f"{self.name}.active is True or False, not {value!r}")
+        if not value and not self._pausable:
+            raise InvalidValueError(
+                f"a {type(self).__name__} cannot be paused (active = False): its times are "
+                f"counted from its first step",
+                hint="create it for the runs it should record, or keep it and slice its "
+                     "rate by time afterwards")
+        self._active = bool(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # What a monitor records is fixed once made: the loop reads these (a changed

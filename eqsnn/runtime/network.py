@@ -269,6 +269,9 @@ class Network(Displayed):
         started = time.perf_counter()
         self.timing = {"build_seconds": sum(getattr(o, "timing", {}).get("build_seconds", 0.0)
                                             for o in self.objects)}
+        for obj in self.objects:  # the namespaces are read now, as in Brian2
+            if hasattr(obj, "_read_namespace"):
+                obj._read_namespace()
         program = self._build()
         for obj in self.objects:
             if hasattr(obj, "_prepare"):

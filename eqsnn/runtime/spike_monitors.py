@@ -2,7 +2,7 @@
 PopulationRateMonitor (the fraction of a group spiking in each step, as a rate)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -13,29 +13,36 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.events import check_event, event_space
 from eqsnn.runtime.monitor_base import HERTZ, SECOND, Monitor, grow
+from eqsnn.runtime.monitor_values import dimension, expressions, sources_read, variable_names
 from eqsnn.runtime.schedule import Slot, spike_monitor_slot
 
 __all__ = ["SpikeMonitor", "PopulationRateMonitor"]
 
 
 class SpikeMonitor(Monitor):
-    """Records the index and time of every spike of a group (or subgroup).
+    """Records the index and time of every spike of a group (or subgroup), and, with
+    ``variables=``, the values of some variables at each spike.
 
     After a run: ``mon.i`` (neuron indices, relative to the monitored group), ``mon.t``
-    (times), ``mon.count`` (spikes per neuron), ``mon.num_spikes``, ``mon.spike_trains()``.
-    ``when``/``order``: by default right after the source's threshold (see
-    docs/running.md).
+    (times), ``mon.count`` (spikes per neuron), ``mon.num_spikes``, ``mon.spike_trains()``;
+    with ``variables=["v"]``: ``mon.v`` (one value per spike, with units; ``mon.v_`` in
+    SI), ``mon.values("v")`` (per neuron) and ``mon.all_values()``. As in Brian2, the
+    values are taken after the threshold, before the reset. ``when``/``order``: by
+    default right after the source's threshold (see docs/running.md).
     """
 
-    def __init__(self, source: Any, name: str | None = None, *, when: str | None = None,
+    def __init__(self, source: Any, variables: str | Sequence[str] | None = None,
+                 name: str | None = None, *, when: str | None = None,
                  order: int | None = None, event: str = "spike"):
         super().__init__(source, name)
         check_event(self.group, event, "monitored group")
         #: the event recorded: the spikes, or a custom event (``events=``) of the group
         self.event = event
         self._slot = spike_monitor_slot(self, when, order)
+        self.variables = variable_names(self, self.group, variables)
         self._i = np.zeros(1024, dtype=np.int32)
         self._step = np.zeros(1024, dtype=np.int64)
+        self._values = {var: np.zeros(1024) for var in self.variables}
         self._count = np.zeros(1, dtype=np.int64)
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:
@@ -46,14 +53,31 @@ class SpikeMonitor(Monitor):
         size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
         c.add_capacity_check(capacity, count, size)
         spikes = event_space(layout, self.group, self.event)
+        computed = expressions(self.group, backend, self.variables)
+        records = [[c.array(f"{p}_val_{var}", lambda var=var: self._values[var]),
+                    computed[var]] for var in self.variables]
+        reads = sorted({name for _, e in records for name in e.reads})
+        sources = sources_read(layout, self.group, reads) if reads else []
         self._slot.add_to(
             c, "spikemonitor", spikes=spikes,
-            unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
+            unit=Unit((Access(spikes.array, False), Access(count, True))
+                      + tuple(Access(s, False) for s in sources), serial=True),
             start=c.int_scalar(f"{p}_start", lambda: self.start),
             stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
+            active=c.int_scalar(f"{p}_active", lambda: int(self._active)),
             buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
-            buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count)
+            buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count,
+            records=records, **self._reading(layout, backend, reads))
         return c
+
+    def _reading(self, layout, backend: str, reads) -> dict:
+        """The group's names and bindings the recorded values need (none without
+        ``variables=``: then any group that spikes, a SpikeGeneratorGroup too)."""
+        if not self.variables:
+            return {"source": None, "arrays": [], "scalars": [], "functions": [],
+                    "linked": [], "reads": []}
+        return {"source": self.group._names(layout),
+                **self.group._bindings(layout, backend, reads)}
 
     def _make_room_for(self, start_step: int, n_steps: int) -> None:
         self._make_room()
@@ -62,12 +86,18 @@ class SpikeMonitor(Monitor):
         needed = int(self._count[0]) + 2 * (self.stop - self.start)
         self._i = grow(self._i, needed)
         self._step = grow(self._step, needed)
+        for var in self.variables:
+            self._values[var] = grow(self._values[var], needed)
 
     def _state(self):
-        return {"i": self._i, "step": self._step, "count": self._count}
+        state = {f"val:{var}": values for var, values in self._values.items()}
+        state.update(i=self._i, step=self._step, count=self._count)
+        return state
 
     def _set_state(self, state):
         self._i, self._step = state["i"].copy(), state["step"].copy()
+        for var in self.variables:
+            self._values[var] = state[f"val:{var}"].copy()
         self._count[:] = state["count"]
 
     @property
@@ -100,9 +130,37 @@ class SpikeMonitor(Monitor):
         return np.bincount(self.i, minlength=self.stop - self.start)
 
     def spike_trains(self) -> dict[int, Any]:
-        """Spike times of each neuron: ``{index: times}``."""
-        i, t = self.i, self.t_
-        return {k: units.from_si(t[i == k], SECOND) for k in range(self.stop - self.start)}
+        """Spike times of each neuron: ``{index: times}`` (every neuron, as in Brian2)."""
+        return self.values("t")
+
+    def values(self, var: str) -> dict[int, Any]:
+        """The values of ``var`` at each neuron's spikes: ``{index: values}``, every
+        neuron of the group (an empty array for one that did not spike); ``"t"`` gives
+        the spike times."""
+        if var != "t" and var not in self.variables:
+            raise InvalidValueError(f"{self.name!r} records {['t'] + self.variables} at "
+                                    f"each spike, not {var!r}",
+                                    hint=f"SpikeMonitor(G, variables=[{var!r}])")
+        values = getattr(self, var)
+        order = np.argsort(self.i, kind="stable")  # each neuron's values in time order
+        bounds = np.searchsorted(self.i[order], np.arange(self.stop - self.start + 1))
+        return {k: values[order[bounds[k]:bounds[k + 1]]]
+                for k in range(self.stop - self.start)}
+
+    def all_values(self) -> dict[str, dict[int, Any]]:
+        """``{"t": spike_trains(), var: values(var), ...}`` for every recorded variable."""
+        return {var: self.values(var) for var in ["t"] + self.variables}
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raw = name.endswith("_") and name[:-1] in self.variables
+        var = name[:-1] if raw else name
+        if var not in self.variables:
+            raise AttributeError(f"{self.name!r} records i, t and {self.variables}, not "
+                                 f"{name!r}")
+        values = self._values[var][: self.num_spikes].copy()
+        return values if raw else units.from_si(values, dimension(self.group, var))
 
 
 class PopulationRateMonitor(Monitor):
@@ -120,6 +178,8 @@ class PopulationRateMonitor(Monitor):
         self._counts = np.zeros(0, dtype=np.float64)
         self._steps_start = 0
         self._count = np.zeros(1, dtype=np.int64)
+
+    _pausable = False  # its times are counted from its first step
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:
         c = Contribution()

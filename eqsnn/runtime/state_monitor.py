@@ -11,6 +11,8 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.monitor_base import SECOND, Monitor, grow, is_synapses
+from eqsnn.runtime.monitor_values import (dimension, expressions, record_indices,
+                                          sources_read, variable_names)
 from eqsnn.runtime.schedule import Slot
 
 __all__ = ["StateMonitor", "StateMonitorView"]
@@ -53,31 +55,14 @@ class StateMonitor(Monitor):
                  order: int = 0):
         super().__init__(source, name)
         self._slot = Slot(self, None, when, order)
-        self.variables = [variables] if isinstance(variables, str) else list(variables)
-        for var in self.variables:
-            if var not in self.group._dims:
-                raise InvalidValueError(
-                    f"{self.group.name!r} has no variable {var!r} to record; its variables "
-                    f"are {sorted(self.group._dims)}")
+        self.variables = variable_names(self, self.group, variables)
         size = self.stop - self.start
         if is_synapses(source) and record is True and size == 0:
             raise InvalidValueError(
                 f"StateMonitor({source.name}, record=True) records the synapses that exist "
                 f"when it is created, but {source.name!r} has none yet",
                 hint="call S.connect(...) before creating the monitor")
-        if record is True:
-            indices = np.arange(size)
-        elif record is False or record is None:
-            indices = np.zeros(0, dtype=np.int64)
-        else:
-            indices = np.atleast_1d(np.asarray(record, dtype=np.int64))
-        if indices.size and (indices.min() < 0 or indices.max() >= size):
-            what = "synapses" if is_synapses(source) else "neurons"
-            raise InvalidValueError(
-                f"record indices must lie in 0..{size - 1} for {source.name!r} ({size} "
-                f"{what}), got {indices.min()}..{indices.max()}",
-                hint="connect the synapses before creating the monitor"
-                if is_synapses(source) else None)
+        indices = record_indices(self, source, record, size)
         self.record = indices
         self._indices = indices + self.start
         self._interval = dt
@@ -104,22 +89,21 @@ class StateMonitor(Monitor):
         count = c.counter(f"{p}_count", lambda: self._count)
         capacity = c.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
         c.add_capacity_check(capacity, count, "1")
-        # The source's record says how each variable is computed, in the model's names
-        # (synaptic ones for synapse _syn, its source _ipre and target _j).
-        expressions = self.group._record.code[backend].records
+        # How each variable is computed, in the model's names (synaptic ones for
+        # synapse _syn, its source _ipre and target _j).
+        computed = expressions(self.group, backend, self.variables)
         records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var]),
-                    expressions[var]] for var in self.variables]
+                    computed[var]] for var in self.variables]
         reads = sorted({name for _, e in records for name in e.reads})
         # it reads any neuron's or synapse's values (and those of linked sources)
-        sources = {layout.prefix(self.group)} | {
-            layout.prefix(self.group._link(name).group._owner) for name in reads
-            if name in getattr(self.group, "_linked", ())}
+        sources = sources_read(layout, self.group, reads)
         self._slot.add_to(
             c, "statemonitor", synapses=is_synapses(self.group),
-            unit=Unit(tuple(Access(s, False) for s in sorted(sources))
+            unit=Unit(tuple(Access(s, False) for s in sources)
                       + (Access(count, True),), serial=True),
             source=self.group._names(layout),
             every=c.int_scalar(f"{p}_every", lambda: every),
+            active=c.int_scalar(f"{p}_active", lambda: int(self._active)),
             indices=c.array(f"{p}_indices", lambda: self._indices, np.int64),
             n_indices=c.int_scalar(f"{p}_n", lambda: self._indices.size),
             buf_step=c.array(f"{p}_steps", lambda: self._steps, np.int64),
@@ -178,7 +162,7 @@ class StateMonitor(Monitor):
         if var not in self.variables:
             raise AttributeError(f"{self.name!r} records {self.variables}, not {name!r}")
         values = self._records[var][: int(self._count[0])].T.copy()
-        return values if raw else units.from_si(values, self.group._dims[var])
+        return values if raw else units.from_si(values, dimension(self.group, var))
 
 
 class StateMonitorView:

@@ -80,8 +80,8 @@ def unpack_synapse_model(model, on_pre, on_post, namespace, method):
                     f"model must be an equation string or a built-in synapse model, not "
                     f"{type(model).__name__}")
         return model, on_pre, on_post, namespace, method, {}
-    merged = dict(getattr(model, "namespace", None) or {})
-    merged.update(namespace or {})
+    from eqsnn.runtime.namespaces import own_namespace
+    merged = own_namespace(namespace, getattr(model, "namespace", None))
     return (model.equations,
             on_pre if on_pre is not None else getattr(model, "on_pre", None),
             on_post if on_post is not None else getattr(model, "on_post", None),

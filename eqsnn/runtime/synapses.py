@@ -27,6 +27,7 @@ from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import Constant, resolve_names, check_namespace
+from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.lowering.records import Inputs, SynapsesRecord, ValueRecord
 from eqsnn.runtime import connect as connectivity
 from eqsnn.runtime.chunks import finite_names
@@ -46,7 +47,7 @@ __all__ = ["Synapses", "Pathway"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
 
 
-class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
+class Synapses(BuiltOnUse, SynapsesRunRegularly, VariableAccess, Displayed):
     """Connections from ``source`` to ``target`` with their own model.
 
     Parameters
@@ -76,7 +77,8 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
     method
         Integration method for clock-driven synaptic equations.
     namespace
-        Constants used in the strings.
+        Constants used in the strings; kept as ``S.namespace`` and read when each run
+        starts and at each ``connect()`` (see :class:`~eqsnn.NeuronGroup`).
     name, seed
         A name for messages; the seed of ``connect`` and string initialisers.
     order
@@ -107,9 +109,23 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
             model, on_pre, on_post, namespace, method)
         self.model = model
         self.method_requested = method
-        self._namespace = check_namespace(namespace)  # also for initialisers and conditions
+        # the user's mapping itself: read again when each run starts (runtime/namespaces)
+        self.namespace = own_namespace(namespace)
+        self.clock = clock_of(self, dt, clock)
+        self._rng = np.random.default_rng(seed)
+        self.timing = {}
+        self._accept_variables()
+        # built now, or, if a name is still missing from the namespace, when first used
+        self._build_or_wait(lambda: self._build(on_pre, on_post, method, delay, on_event,
+                                                initial, order))
+        self.timing["build_seconds"] = time.perf_counter() - started
+
+    # --- construction -------------------------------------------------------------------
+    def _build(self, on_pre, on_post, method, delay, on_event, initial, order) -> None:
+        """Derive the model (or load its record), make the arrays and the pathways."""
+        model = self.model
         paths = pathway_texts(on_pre, on_post)
-        self._sources = (model, on_pre, on_post, method, self._namespace)
+        self._sources = (model, on_pre, on_post, method, check_namespace(self.namespace))
         self._build_key = build_key(self._sources, self.pre_group, self.post_group)
         record = cache.load_record(self._build_key, SynapsesRecord)
         self._derivation = None
@@ -121,21 +137,16 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
             cache.store_record(self._build_key, record)
         self._record: SynapsesRecord = record
         synapse_slots(self, order)
-        self.clock = clock_of(self, dt, clock)
-        self._rng = np.random.default_rng(seed)
         self._structure_version = 0
         self._init_storage()
         self._resolve()
         #: the pathways by name, in the order they run (also attributes: ``S.pre``)
         self._pathways = make_pathways(self, paths, on_pre, on_post, delay, on_event)
         for name, pathway in self._pathways.items():
-            setattr(self, name, pathway)
+            object.__setattr__(self, name, pathway)  # (not a variable)
         check_senders(self)
         self._initial = dict(initial)
-        self.timing = {"build_seconds": time.perf_counter() - started}
-        self._accept_variables()
 
-    # --- construction -------------------------------------------------------------------
     def _derive(self):
         from eqsnn.lowering.synapses import SynapseLowering
         model, on_pre, on_post, method, namespace = self._sources
@@ -174,12 +185,12 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         self._lastupdate = np.zeros(0)
 
     def _resolve(self) -> None:
-        """The namespace entries the strings use (their values are read at every run)."""
-        resolved = resolve_names(self._record.constants, self._namespace,
-                                 source=source_text(self._sources), label="synapse model",
-                                 known=list(self._dims))
-        self._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
-        self._functions = {name: self._namespace[name] for name in self._record.functions}
+        """Read the namespace entries the strings use; again when each run starts and
+        before each connect()."""
+        read_names(self, self._record.constants + self._record.functions,
+                   source=source_text(self._sources), label="synapse model")
+
+    _read_namespace = _resolve  # (called by the network when run() starts)
 
     @property
     def pre_stop(self) -> int:
@@ -211,6 +222,7 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
 
         Indices are relative to the source and target (sub)groups.
         """
+        self._resolve()
         pre, post = connectivity.pairs(self, condition, i=i, j=j, p=p, fixed_in=fixed_in, n=n,
                                        skip_if_invalid=skip_if_invalid)
         if self.N + pre.size > _MAX_SYNAPSES:
@@ -263,11 +275,11 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         return self._post.astype(np.int64) - self.post_start
 
     @property
-    def namespace(self) -> dict:
-        """The namespace entries the strings use, as ``NeuronGroup.namespace``: each
-        constant (with ``value`` in SI and ``dim``) and each user function (TimedArray).
-        A new dict: changing it changes nothing."""
-        return {**self._constants, **self._functions}
+    def resolved_namespace(self) -> dict:
+        """The namespace entries the strings use, as read at the last run (or creation):
+        each constant (with ``value`` in SI and ``dim``) and each user function
+        (TimedArray). A new dict: changing it changes nothing (change ``namespace``)."""
+        return dict(self._resolved)
 
     @property
     def delay(self):
@@ -317,7 +329,9 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
                                         raw=raw)
 
     def _evaluate_string(self, text: str, var: str, dim) -> np.ndarray:
-        """``S.var = text``: parsed and checked once per model, then from the cache."""
+        """``S.var = text``: parsed and checked once per model, then from the cache;
+        the namespace's values are read now (as Brian2 does)."""
+        self._resolve()
         derived = self._derived_string(text, f"value of {var}", want=dim)
         return self._evaluate(derived.tree, self._extra(derived))
 
@@ -329,14 +343,16 @@ class Synapses(SynapsesRunRegularly, VariableAccess, Displayed):
         derived = cache.load_record(key, ValueRecord)
         if derived is None:
             from eqsnn.lowering.synapses import lower_string
-            derived = lower_string(self._symbolic(), text, label, namespace=self._namespace,
+            derived = lower_string(self._symbolic(), text, label,
+                                   namespace=check_namespace(self.namespace),
                                    **options)
             cache.store_record(key, derived)
         return derived
 
     def _extra(self, derived: ValueRecord) -> dict[str, Any]:
         """Values of the namespace entries and units a string uses beyond the model's."""
-        resolved = resolve_names(derived.extra, self._namespace, source="", label="value")
+        resolved = resolve_names(derived.extra, check_namespace(self.namespace), source="",
+                                 label="value")
         return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
 
     def _evaluate(self, tree, extra: Mapping[str, float] = ()) -> np.ndarray:

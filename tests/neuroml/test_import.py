@@ -47,8 +47,8 @@ def test_iaf_cell_becomes_equations_with_units(tmp_path):
     assert tr.threshold == "t > 0 and (v > thresh)"
     assert tr.reset == ["lastSpikeTime = t", "v = reset"]
     assert tr.refractory == pytest.approx(3e-3)
-    assert group.namespace["C"].value == pytest.approx(3.2e-12)
-    assert group.namespace["leakReversal"].value == pytest.approx(-0.06)
+    assert group.resolved_namespace["C"].value == pytest.approx(3.2e-12)
+    assert group.resolved_namespace["leakReversal"].value == pytest.approx(-0.06)
     np.testing.assert_allclose(group.v_, -0.06)          # OnStart
     np.testing.assert_array_equal(group.pulse_inputs_, [0, 1, 0])
     # jNeuroML's refractory steps: floor(3 ms / dt) + 2

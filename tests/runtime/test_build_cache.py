@@ -90,8 +90,9 @@ def test_errors_are_not_cached_and_repeat_identically(tmp_path, monkeypatch):
     monkeypatch.setenv("EQSNN_CACHE_DIR", str(tmp_path))
     messages = []
     for _ in range(2):
+        group = es.NeuronGroup(2, "dv/dt = -v/tau : volt", namespace={"tua": 10 * ms})
         with pytest.raises(UnknownNameError) as info:
-            es.NeuronGroup(2, "dv/dt = -v/tau : volt", namespace={"tua": 10 * ms})
+            group.v  # (names are resolved when the group is first used, as in Brian2)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
     assert "did you mean" in messages[0]

@@ -14,11 +14,14 @@ def test_spike_generator_gives_its_spikes_back_as_given():
     assert gen.indices[0] == 2
 
 
-def test_synapses_namespace_names_what_the_strings_use():
+def test_synapses_resolved_namespace_names_what_the_strings_use():
     group = es.NeuronGroup(2, "dv/dt = -v/tau : volt", namespace={"tau": 10 * ms})
     stim = es.TimedArray([0, 1] * mV, dt=1 * ms)
+    ns = {"w0": 2 * mV, "stim": stim, "unused": 3 * ms}
     syn = es.Synapses(group, group, "w = stim(t) + w0 : volt", on_pre="v_post += w",
-                      namespace={"w0": 2 * mV, "stim": stim, "unused": 3 * ms})
-    assert set(syn.namespace) == {"w0", "stim"}
-    assert syn.namespace["stim"] is stim
-    assert syn.namespace["w0"].value == 2e-3
+                      namespace=ns)
+    assert syn.namespace is ns                      # Brian2: the dict given, kept
+    assert set(syn.resolved_namespace) == {"w0", "stim"}
+    assert syn.resolved_namespace["stim"] is stim
+    assert syn.resolved_namespace["w0"].value == 2e-3
+    assert set(group.resolved_namespace) == {"tau"}

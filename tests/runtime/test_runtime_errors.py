@@ -11,8 +11,10 @@ LIF = "dv/dt = (El - v)/tau : volt"
 
 
 def test_unknown_constant_suggests_the_close_name():
+    # as in Brian2, the names are resolved when the group is used (here: run())
+    group = es.NeuronGroup(1, LIF, namespace={"El": -70 * mV, "tua": 10 * ms})
     with pytest.raises(UnknownNameError) as info:
-        es.NeuronGroup(1, LIF, namespace={"El": -70 * mV, "tua": 10 * ms})
+        es.Network(group, backend="numpy").run(0.1 * ms)
     message = str(info.value)
     assert "unknown name 'tau'" in message
     assert "did you mean 'tua'" in message

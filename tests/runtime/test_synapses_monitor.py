@@ -163,7 +163,7 @@ def test_record_true_before_connect_says_to_connect_first():
 def test_bad_synapse_index_and_variable():
     _, syn = _synapses()
     with pytest.raises(InvalidValueError, match=r"record indices must lie in 0\.\.2 for "
-                       r"'.*' \(3 synapses\), got 1\.\.3"):
+                       r"'.*' \(3 synapses\), got 3"):
         es.StateMonitor(syn, "w", record=[1, 3])
     with pytest.raises(InvalidValueError, match=r"has no variable 'g' to record; its "
                        r"variables are \['w'\]"):
