@@ -111,7 +111,8 @@ def test_event_strings_use_the_namespace_and_are_cached(backend):
      ["'2b' cannot name an event"]),
     (lambda: es.NeuronGroup(1, "v : 1", events={"b": "v + 1"}), InvalidValueError,
      ["the events['b'] must be a condition"]),
-    (lambda: es.NeuronGroup(1, "v : 1", events={"b": "v > w"}), UnknownNameError,
+    (lambda: es.NeuronGroup(1, "v : 1", events={"b": "v > w"}).v,  # (built on use)
+         UnknownNameError,
      ["unknown name 'w' in the events['b']", "^"]),
     (lambda: es.NeuronGroup(1, "v : 1").run_on_event("b", "v = 0"), InvalidValueError,
      ["has no event 'b'", "events={'b': 'condition'}"]),
