@@ -28,7 +28,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["indexed", "IndexedArray", "IndexedQuantity"]
+__all__ = ["indexed", "synapse_numbers", "IndexedArray", "IndexedQuantity"]
 
 
 def indexed(obj, var: str, values: np.ndarray, dim, *, raw: bool):
@@ -119,7 +119,7 @@ class _Target:
 
     def describe(self) -> str:
         name = getattr(self.syn, "name", "?")
-        return f"{name}.{self.var}{'_' if self.raw else ''}"
+        return name if self.var is None else f"{name}.{self.var}{'_' if self.raw else ''}"
 
     # --- which positions an index picks -----------------------------------------------
     def positions(self, item) -> np.ndarray:
@@ -192,6 +192,11 @@ class _Target:
             owner._write(var, value, np.arange(self.obj._slice.start or 0,
                                                self.obj._slice.stop or owner.N)[positions],
                          raw=self.raw)
+
+
+def synapse_numbers(syn, item) -> np.ndarray:
+    """The synapses an index picks (``S[0, :]``, ``S["i != j"]``), as synapse numbers."""
+    return _Target(syn, None, False, (syn.N,)).positions(item)
 
 
 def _plain(values):

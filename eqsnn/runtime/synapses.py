@@ -264,6 +264,23 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, VariableAccess, Displayed):
     def __len__(self) -> int:
         return self.N
 
+    def __getitem__(self, item) -> np.ndarray:
+        """``S[0, :]``, ``S["i != j"]``, ``S[2:5]``: the numbers of those synapses, as
+        Brian2's indexing of a Synapses object gives them (``StateMonitor(S, "w",
+        record=S[0, :])``); see :mod:`eqsnn.runtime.indexing`."""
+        from eqsnn.runtime.indexing import synapse_numbers
+        return synapse_numbers(self, item)
+
+    @property
+    def N_incoming_post(self) -> np.ndarray:
+        """Synapses onto each target neuron (0 for one without), as Brian2's."""
+        return np.bincount(self.j, minlength=self.post_stop - self.post_start)
+
+    @property
+    def N_outgoing_pre(self) -> np.ndarray:
+        """Synapses from each source neuron (0 for one without), as Brian2's."""
+        return np.bincount(self.i, minlength=self.pre_stop - self.pre_start)
+
     @property
     def i(self) -> np.ndarray:
         """Source index of each synapse (relative to the source group)."""

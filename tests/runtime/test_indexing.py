@@ -151,3 +151,21 @@ def test_values_computed_from_an_indexed_variable_are_plain():
     assert group.v[2] == -68 * mV
     with pytest.raises(InvalidValueError, match="is a subexpression"):
         es.NeuronGroup(2, "v : volt\nu = 2*v : volt").u["i > 0"] = 1 * mV
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_indexing_the_synapses_object_picks_synapses_to_record(backend):
+    group = _group(3)
+    syn = es.Synapses(group, group, "dw/dt = -w/(1*ms) : 1", method="exact")
+    syn.connect(i=[0, 0, 1, 2], j=[1, 2, 2, 2])
+    syn.w = "1 + i + j"
+    # Brian2's docs: S.N_outgoing_pre [2 1 1], S.N_incoming_post [0 1 3]
+    assert syn.N_outgoing_pre.tolist() == [2, 1, 1]
+    assert syn.N_incoming_post.tolist() == [0, 1, 3]
+    assert syn[0, :].tolist() == [0, 1] and syn["j == 2"].tolist() == [1, 2, 3]
+    assert syn[1:].tolist() == [1, 2, 3]
+    mon = es.StateMonitor(syn, "w", record=syn[0, :])
+    es.Network(group, syn, mon, dt=0.1 * ms, backend=backend).run(0.2 * ms)
+    np.testing.assert_allclose(np.asarray(mon.w)[:, 0], [2, 3])
+    with pytest.raises(InvalidValueError, match="index 5 is out of range"):
+        syn[5, 0]
