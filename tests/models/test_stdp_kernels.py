@@ -26,12 +26,15 @@ def _response(model, backend, target_equations="I_syn : amp\nv : volt", record="
     return mon.t_, getattr(mon, record + "_"), syn
 
 
-def _superpose(kernel, t):
-    """The response to every spike, each starting one step after its arrival (the
-    effect of an event shows from the next step on, as in Brian2)."""
+def _superpose(kernel, t, lag=2 * DT):
+    """The response to every spike, as a StateMonitor records it: the event changes
+    the synapse in its arrival step, the sum of the next step reads it, and the
+    monitor (in "start", before the sum) shows that sum one step later still, as in
+    Brian2; a variable written by the event itself (``lag=DT``) shows one step after
+    the arrival."""
     total = np.zeros_like(t)
     for spike in SPIKES:
-        since = t - (spike + DELAY + DT)
+        since = t - (spike + DELAY + lag)
         total += np.where(since >= -1e-12, kernel(np.maximum(since, 0.0)), 0.0)
     return total
 
@@ -44,8 +47,9 @@ def test_double_exponential_kernel(backend):
     np.testing.assert_allclose(current[0], expected, rtol=1e-10, atol=1e-24)
     np.testing.assert_allclose(current[1], 2 * expected, rtol=1e-10, atol=1e-24)
     peak = 15e-3 * 3.75e-3 / (15e-3 - 3.75e-3) * np.log(15e-3 / 3.75e-3)  # rise to the peak
-    first = (t > SPIKES[0] + DELAY) & (t < SPIKES[1] + DELAY + 1.5 * DT)  # one kernel only
-    assert abs(t[first][np.argmax(current[0][first])] - (SPIKES[0] + DELAY + DT + peak)) < DT
+    first = (t > SPIKES[0] + DELAY) & (t < SPIKES[1] + DELAY + 2.5 * DT)  # one kernel only
+    assert abs(t[first][np.argmax(current[0][first])] - (SPIKES[0] + DELAY + 2 * DT + peak)) \
+        < DT
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -71,7 +75,7 @@ def test_exponential_conductance_drives_towards_its_reversal_potential(backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_voltage_jump_with_delay(backend):
     t, v, _ = _response(kernels.VoltageJump(w=2 * mV), backend, record="v")
-    expected = -0.060 + _superpose(lambda s: 2e-3 * np.ones_like(s), t)
+    expected = -0.060 + _superpose(lambda s: 2e-3 * np.ones_like(s), t, lag=DT)
     np.testing.assert_allclose(v[0], expected, rtol=0, atol=1e-15)
 
 
