@@ -44,6 +44,15 @@ def conditionally_linear(system: OdeSystem, x: sympy.Symbol, method="exponential
             method, f"the equation for {x} is not linear in {x} (the term {term} is "
             f"nonlinear in {x}), so it has no form dx/dt = (x_inf - x)/tau",
             span=system.span(x), hint="use method='rk4' or 'rk2'")
+    # d/dx of a Piecewise of x is 0 between its switches, so A alone cannot tell: B =
+    # f(x=0) dropped '(v > 0.5)*1' from '((v > 0.5)*1 - v)/tau'
+    switch = next((cond for pw in f.atoms(sympy.Piecewise) for _, cond in pw.args
+                   if cond.has(x)), None)
+    if switch is not None:
+        raise unsupported(
+            method, f"the equation for {x} switches on a condition of {x} ({switch}), so "
+            f"it has no form dx/dt = (x_inf - x)/tau", span=system.span(x),
+            hint="use method='rk4' or 'rk2'")
     return A, f.xreplace({x: 0})
 
 

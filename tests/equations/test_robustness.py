@@ -105,6 +105,20 @@ def test_inf_in_strings(backend):
         parse_expression("inf - inf")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("method", [None, "exponential_euler"])
+def test_a_condition_on_the_variable_is_not_dropped_by_exponential_euler(backend, method):
+    # d/dv of (v > 0.5)*1 is 0, so the strict split took the equation for linear and
+    # evaluated the rest at v = 0: v decayed to 0.633 instead of rising to 0.729.
+    group = es.NeuronGroup(1, "dv/dt = ((v > 0.5)*1 - v)/(10*ms) : 1", method=method)
+    group.v = 0.7
+    es.Network(group, backend=backend).run(1 * ms)
+    # while v > 0.5 the equation is dv/dt = (1 - v)/tau: v = 1 - 0.3*exp(-t/tau)
+    assert float(np.asarray(group.v)[0]) == pytest.approx(1 - 0.3 * np.exp(-0.1), rel=1e-6)
+    if method is None:
+        assert group.method != "exponential_euler"
+
+
 # --- nested conditions: accepted, with the right values on both backends ------------
 X_VALUES = [-2.0, 0.5, 1.5, 3.0]
 
