@@ -25,11 +25,13 @@ __all__ = ["TEMPLATE_INPUTS", "render", "template_dir"]
 # model names → module names: arrays, scalars, functions, linked variables (loaded per
 # neuron), and the names the code reads
 _BINDINGS = {"arrays", "scalars", "functions", "linked", "reads"}
+# how a group is refractory (see runtime/group_code.py _refractory_inputs)
+_REFRACTORY = {"refractory", "since_spike", "refractory_array"}
 _OPERATION_INPUTS = {
-    "stateupdate": {"op", "group", "code", "refractory"} | _BINDINGS,
+    "stateupdate": {"op", "group", "code"} | _REFRACTORY | _BINDINGS,
     "regular": {"op", "group", "code", "refractory", "start", "stop", "size"} | _BINDINGS,
-    "threshold": {"op", "group", "condition", "refractory", "spikes"} | _BINDINGS,
-    "reset": {"op", "group", "code", "spikes"} | _BINDINGS,
+    "threshold": {"op", "group", "condition", "spikes"} | _REFRACTORY | _BINDINGS,
+    "reset": {"op", "group", "code", "spikes"} | _REFRACTORY | _BINDINGS,
     "event": {"op", "group", "event", "condition", "refractory", "events"} | _BINDINGS,
     "spikegenerator": {"group", "spikes"},
     "spikemonitor": {"spikes", "start", "stop", "buf_i", "buf_step", "count", "active",

@@ -23,6 +23,8 @@ from eqsnn.lowering.namespace import Constant, find_span, resolve_names
 from eqsnn.lowering.printed import free_names
 from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, ValueRecord,
                                     Variable)
+from eqsnn.lowering.refractory import (STEPS_SINCE_SPIKE, next_random_id, refractory_statement,
+                                       renumber_random, threshold_when_not_refractory)
 from eqsnn.lowering.trees import to_tree
 
 __all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
@@ -48,6 +50,9 @@ class NeuronLowering:
     check_refractory
         Called between parsing the reset and discretising, where the refractory period
         has always been checked.
+    refractory
+        Refractoriness given as a string (a time or a condition; see
+        :mod:`eqsnn.lowering.refractory`), or ``None``.
     """
 
     #: what the statements are called in messages (a run_regularly block reuses them)
@@ -55,22 +60,27 @@ class NeuronLowering:
 
     def __init__(self, name: str, model: Any, threshold: str | None, reset: str | None,
                  method: str | None, namespace: Mapping[str, Any],
-                 check_refractory: Callable[[], Any]):
+                 check_refractory: Callable[[], Any], refractory: str | None = None):
         self.name = name
         self.equations = model if isinstance(model, Equations) else parse_equations(model)
-        self._variables()
-        self._resolve(namespace, threshold, reset)
+        self._variables(refractory is not None)
+        self._resolve(namespace, threshold, reset, refractory)
         self._check_shared_subexpressions()
         self.threshold = self._parse_threshold(threshold)
         self.reset = self._parse_reset(reset)
         check_refractory()
+        self.refractory = None if refractory is None else refractory_statement(
+            self._refractory_parsed, self.equations, self.all_dims)
         self.state_update = self._integrate(method)
 
     # --- the derivation (the order of these steps is the order of error messages) -------
-    def _variables(self) -> None:
+    def _variables(self, refractory_variable: bool) -> None:
         eqs = self.equations
         self.dims: dict[str, Any] = {}
         self.state: list[str] = []
+        if refractory_variable:  # a string refractoriness keeps it per neuron, as Brian2
+            self.dims["not_refractory"] = units.DIMENSIONLESS
+            self.state.append("not_refractory")
         self.shared: set[str] = set()
         self.linked: list[str] = []
         for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
@@ -84,12 +94,14 @@ class NeuronLowering:
         for entry in eqs.subexpressions.values():
             self.dims[entry.name] = entry.dim
 
-    def _resolve(self, namespace: Mapping[str, Any], threshold, reset) -> None:
-        """Resolve every external name of equations, threshold and reset together."""
+    def _resolve(self, namespace: Mapping[str, Any], threshold, reset, refractory) -> None:
+        """Resolve every external name of equations, threshold, reset and refractoriness
+        together."""
         defined = set(self.dims) | BUILTIN_NAMES
         used = set(self.equations.external_names) - defined
         self._threshold_parsed = None
         self._reset_parsed = ()
+        self._refractory_parsed = None
         if threshold is not None:
             self._threshold_parsed = parse_expression(threshold, label="threshold")
             used |= free_names(self._threshold_parsed.unit_expr) - defined
@@ -97,14 +109,19 @@ class NeuronLowering:
             self._reset_parsed = parse_statements(reset, label=self.statements_label)
             for statement in self._reset_parsed:
                 used |= free_names(statement.unit_expr) - defined  # (0*nA: nA too)
+        if refractory is not None:
+            self._refractory_parsed = parse_expression(refractory, label="refractory")
+            used |= free_names(self._refractory_parsed.unit_expr) - defined
         self.external = sorted(used)
         builtins = set(self.equations.builtin_names)
         builtins |= self._threshold_parsed.builtins if self._threshold_parsed else set()
+        builtins |= self._refractory_parsed.builtins if self._refractory_parsed else set()
         for statement in self._reset_parsed:
             builtins |= statement.builtins
         refuse_shadowed_builtins(namespace, builtins)  # (never silently ignored)
         resolved = resolve_names(used, namespace, source=model_source(
-            self.equations.source, threshold, reset), label="model", known=list(self.dims))
+            self.equations.source, threshold, reset, refractory), label="model",
+            known=list(self.dims))
         resolved.update(resolve_functions(self.equations, namespace))
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
@@ -205,13 +222,34 @@ class NeuronLowering:
             inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
             functions=tuple(sorted(self.functions)), method=method,
             trees={name: to_tree(eqs.substitute(symbol(name))) for name in eqs.subexpressions},
-            code={backend: self._code(backend) for backend in printers.BACKENDS})
+            code={backend: self._code(backend) for backend in printers.BACKENDS},
+            refractory=self._refractory_kind())
+
+    def _refractory_kind(self) -> str:
+        """``"time"`` or ``"condition"`` for a string refractoriness, else ``""``."""
+        if self.refractory is None:
+            return ""
+        return "time" if self.refractory.rhs.has(STEPS_SINCE_SPIKE) else "condition"
+
+    def _operations(self):
+        """The state update's and the threshold's SymPy, with a string refractoriness
+        computed first in the update and tested by the threshold (Brian2's order)."""
+        statements = tuple(self.state_update.statements) if self.state_update else ()
+        threshold = self.threshold
+        if self.refractory is not None:
+            first = renumber_random(self.refractory, next_random_id(statements))
+            statements = (first,) + statements
+            if threshold is not None:
+                threshold = threshold_when_not_refractory(threshold)
+        return statements, threshold
 
     def _code(self, backend: str) -> GroupCode:
         """Every operation printed with plain local names (``v[_i]``, ``tau``); the
         templates bind them (see :mod:`eqsnn.lowering.records`)."""
         locals_ = local_names(list(self.dims) + list(self.constants) + list(self.functions),
                               backend)
+        if self.refractory is not None:  # the array, apart from the templates' own local
+            locals_["not_refractory"] = "_u_not_refractory"
         local = lambda name: locals_.get(name, name)  # noqa: E731
         names = {var: local(var) + ("[0]" if var in self.shared else "[_i]")
                  for var in self.state}
@@ -219,13 +257,12 @@ class NeuronLowering:
         names.update({name: local(name) for name in self.linked})
         names.update({name: local(name) for name in self.constants})
         functions = {name: local(name) for name in self.functions}
-        update = self.state_update
+        statements, threshold = self._operations()
         return GroupCode(
             locals=locals_,
-            stateupdate=printed.code(backend, update.statements if update else (), names,
-                                     functions),
-            threshold=None if self.threshold is None else printed.expression(
-                backend, self.threshold, names, functions),
+            stateupdate=printed.code(backend, statements, names, functions),
+            threshold=None if threshold is None else printed.expression(
+                backend, threshold, names, functions),
             reset=printed.code(backend, self.reset, names, functions),
             records={var: printed.expression(backend, self.equations.substitute(symbol(var)),
                                              names, functions) for var in self.dims})

@@ -196,6 +196,9 @@ class GroupRecord:
     method: Method | None               # None: no differential equations
     trees: Mapping[str, Any]            # subexpression → evaluation tree
     code: Mapping[str, GroupCode]       # backend → code
+    #: a string refractoriness: "time" or "condition" (the update computes the variable
+    #: not_refractory first; see eqsnn.lowering.refractory), else ""
+    refractory: str = ""
 
     @property
     def state(self) -> tuple[Variable, ...]:
@@ -210,7 +213,8 @@ class GroupRecord:
                 "variables": [v.to_json() for v in self.variables],
                 "constants": list(self.constants), "functions": list(self.functions),
                 "method": _optional(self.method), "trees": dict(self.trees),
-                "code": {backend: code.to_json() for backend, code in self.code.items()}}
+                "code": {backend: code.to_json() for backend, code in self.code.items()},
+                "refractory": self.refractory}
 
     @classmethod
     def from_json(cls, data) -> "GroupRecord":
@@ -218,7 +222,8 @@ class GroupRecord:
                    tuple(Variable.from_json(v) for v in data["variables"]),
                    tuple(data["constants"]), tuple(data["functions"]),
                    Method.from_json(data["method"]), dict(data["trees"]),
-                   {backend: GroupCode.from_json(c) for backend, c in data["code"].items()})
+                   {backend: GroupCode.from_json(c) for backend, c in data["code"].items()},
+                   data["refractory"])
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,8 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     c.int_scalar(info.N, lambda: group.N)
     c.array(info.lastspike, lambda: group._lastspike, np.int64)
     c.int_scalar(info.refsteps, lambda: group._refractory_steps())
-    refractory = group.refractory is not None
     code = group._record.code[backend]
+    refractory = _refractory_inputs(group, code)
     # Threads each own a block of the neurons (and only write those): the state
     # update, the threshold (into the thread's block of scratch) and the reset.
     block = block_names(p)
@@ -115,13 +115,13 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
         unit = _unit(group, layout, code, code.stateupdate, own)
         group.state_updater.add_to(
             c, "stateupdate", numbered=True, group=info, code=code.stateupdate,
-            refractory=refractory, unit=unit, period=period,
+            unit=unit, period=period, **refractory,
             **bindings(group, layout, backend, code.stateupdate.reads),
             **thread_inputs(backend, unit, block=block))
     if code.threshold is not None:
         thresholder.add_to(
             c, "threshold", numbered=True, group=info, condition=code.threshold,
-            refractory=refractory, spikes=spikes, period=period,
+            spikes=spikes, period=period, **refractory,
             idle=() if thresholded else (spikes.count,),  # (numpy: no spikes between)
             unit=_unit(group, layout, code, code.threshold,
                        own + (Access(scratch, True, ("neurons", p)),)),
@@ -137,13 +137,24 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
         unit = _unit(group, layout, code, code.reset, own + (Access(spikes.array, False),))
         group.resetter["spike"].add_to(
             c, "reset", numbered=True, group=info, code=code.reset, spikes=spikes, unit=unit,
-            period=period,
+            period=period, **refractory,
             **bindings(group, layout, backend, code.reset.reads),
             **thread_inputs(backend, unit, block=block))
     for k, regular in enumerate(group._regular):
         regular._contribute(c, layout, backend, dt, k)
     group._events.contribute(c, layout, backend, info, period)  # custom events, if any
     return c
+
+
+def _refractory_inputs(group, code) -> dict:
+    """What the templates need to know of refractoriness: ``refractory`` (a period in
+    steps, tested from ``lastspike``), ``since_spike`` (define the steps since the last
+    spike: a string time), ``refractory_array`` (a string refractoriness keeps
+    ``not_refractory`` per neuron; a spike clears it). See eqsnn.lowering.refractory."""
+    kind = group._record.refractory
+    return {"refractory": isinstance(group.refractory, float),
+            "since_spike": kind == "time",
+            "refractory_array": code.local("not_refractory") if kind else ""}
 
 
 def _unit(group, layout, group_code, code, accesses) -> Unit:

@@ -67,12 +67,16 @@ def _check_size(N: Any) -> int:
     return int(N)
 
 
-def _check_refractory(refractory: Any) -> float | None:
+def _check_refractory(refractory: Any) -> float | str | None:
+    """A period in seconds (``None`` for none), or a string (a time or a condition: the
+    build stage checks it, see :mod:`eqsnn.lowering.refractory`)."""
+    if isinstance(refractory, str):
+        if not refractory.strip():
+            raise InvalidValueError("the refractory string is empty",
+                                    hint="give a time ('2*ms') or a condition ('v > 0*mV')")
+        return refractory
     if refractory is None or (not units.is_quantity(refractory) and refractory == 0):
         return None
-    if isinstance(refractory, str):
-        raise InvalidValueError("refractory must be a duration such as 2*ms; conditions as "
-                                "strings are not supported yet")
     value, dim = units.to_si(refractory)
     if dim != _SECOND:
         raise DimensionMismatchError(
@@ -110,14 +114,16 @@ def _is_equations(value) -> bool:
     return module is not None and isinstance(value, module.Equations)
 
 
-def _build_key(model, threshold, reset, method, namespace) -> str | None:
+def _build_key(model, threshold, reset, method, namespace,
+               refractory: str | None = None) -> str | None:
     """The build-cache entry of a group made from these strings (``None``: not cached,
     e.g. for an :class:`~eqsnn.equations.Equations` object, which holds SymPy already).
 
-    The refractory period is not part of it: it is data (the templates test it).
+    A refractory period given as a quantity is not part of it: it is data (the
+    templates test it); one given as a string is code.
     """
     if not isinstance(model, str) or not all(
             x is None or isinstance(x, str) for x in (threshold, reset, method)):
         return None
-    return cache.key("NeuronGroup", [model, threshold, reset, method,
-                                     cache.namespace_signature(namespace)])
+    parts = [model, threshold, reset, method, cache.namespace_signature(namespace)]
+    return cache.key("NeuronGroup", parts + ([refractory] if refractory is not None else []))

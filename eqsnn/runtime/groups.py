@@ -57,8 +57,10 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
     reset
         Statements run for each neuron that spiked, e.g. ``"v = El; w += b"``.
     refractory
-        Dead time after a spike (a quantity of time). Variables flagged
-        ``(unless refractory)`` are clamped during it and the threshold is not tested.
+        Dead time after a spike: a quantity of time, a string expression of a time
+        (``"ref"``, evaluated at every step) or a condition to stay refractory while it
+        holds (``"v > -40*mV"``), as in Brian2. Variables flagged ``(unless refractory)``
+        are clamped during it and the threshold is not tested.
     method
         Integration method (``"exact"``, ``"euler"``, ``"rk4"``, …) or ``None`` to choose
         by capability; the choice and its reason are in ``group.state_update.reason``.
@@ -117,14 +119,16 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
         """Derive the model (or load its record) and make the group's arrays."""
         model = self.model
         self._sources = (model, threshold, reset, method, check_namespace(self.namespace))
-        self._build_key = _build_key(*self._sources)
+        self._refractory_text = refractory if isinstance(refractory, str) else None
+        self._build_key = _build_key(*self._sources, self._refractory_text)
         record = cache.load_record(self._build_key, GroupRecord)
         self._derivation = None
         if record is None:  # the cold path: SymPy, and every error the strings can cause
             self._derivation = self._derive(lambda: _check_refractory(refractory))
             record = self._derivation.record(Inputs(
                 model if isinstance(model, str) else None,
-                {"threshold": threshold, "reset": reset}, method))
+                {"threshold": threshold, "reset": reset, "refractory": self._refractory_text},
+                method))
             cache.store_record(self._build_key, record)
         self._record: GroupRecord = record
         self._init_storage()
@@ -152,7 +156,7 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
         from eqsnn.lowering.neurons import NeuronLowering
         model, threshold, reset, method, namespace = self._sources
         return NeuronLowering(self.name, model, threshold, reset, method, namespace,
-                              check_refractory)
+                              check_refractory, self._refractory_text)
 
     def _symbolic(self):
         """The SymPy side of the group, derived again on demand after a warm start."""
@@ -191,6 +195,8 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
         self._arrays: dict[str, np.ndarray] = {
             v.name: np.zeros(1 if v.shared else self.N, dtype=np.float64)
             for v in self._record.state}
+        if "not_refractory" in self._arrays:  # (a string refractoriness) as in Brian2
+            self._arrays["not_refractory"][:] = 1.0
         self._lastspike = np.full(self.N, _NEVER, dtype=np.int64)
         self._spikes = np.zeros(self.N, dtype=np.int32)
         self._nspikes = np.zeros(1, dtype=np.int64)
@@ -346,7 +352,9 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
 
 
     def _refractory_steps(self) -> int:
-        if self.refractory is None:
+        """The refractory period in steps (a string refractoriness: 0, see
+        :mod:`eqsnn.lowering.refractory`)."""
+        if not isinstance(self.refractory, float):
             return 0
         # A period longer than any run (1e300*second, inf) is "refractory forever after
         # the first spike": capped where the loop's int64 step arithmetic stays exact

@@ -10,16 +10,11 @@ Reference: Brian2 2.9.0 running the original (references.json
 (the same update to rounding; a count of spikes over 2 s does not move).
 """
 import numpy as np
-import pytest
 
 import eqsnn as es
-from eqsnn.units import cm, mV, msiemens, nA, second, siemens, ufarad, umetre
+from eqsnn.units import cm, mV, msiemens, second, siemens, ufarad, umetre
 
 from _gallery import reference
-
-pytestmark = pytest.mark.skip(reason="needs refractoriness given as a condition "
-                                     "(refractory='v > -40*mV', issue 15)")
-
 
 def test_every_count_is_brian2s():
     area = 20000 * umetre ** 2
