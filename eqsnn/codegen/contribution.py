@@ -38,7 +38,7 @@ def slot_rank(when: str) -> int:
 
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
-           np.dtype(np.int64): "int64_t"}
+           np.dtype(np.int64): "int64_t", np.dtype(np.bool_): "_Bool"}
 
 
 @dataclass

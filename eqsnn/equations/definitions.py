@@ -25,9 +25,13 @@ from eqsnn.equations.lines import Definition
 from eqsnn.equations.symbols import GENERATED_PREFIX, is_noise_name, is_reserved, normalise_name
 from eqsnn.equations.unit_strings import parse_unit
 from eqsnn.errors import EquationSyntaxError, ReservedNameError
-from eqsnn.units import Dimension
+from eqsnn.units import Dimension, ureg
 
-__all__ = ["EquationEntry", "parse_definition", "FLAGS"]
+__all__ = ["EquationEntry", "parse_definition", "FLAGS", "TYPES"]
+
+#: What may stand for the unit after ``:`` to give a variable a type (Brian2's
+#: ``: integer`` and ``: boolean``): dimensionless, stored as int32 / bool.
+TYPES = ("integer", "boolean")
 
 #: Flags, and the kinds of definitions each may be given to.
 FLAGS = {
@@ -66,6 +70,8 @@ class EquationEntry:
         A frozenset of flag names.
     line
         The 1-based source line where the definition starts.
+    type
+        ``"float"``, or ``"integer"``/``"boolean"`` written instead of the unit.
     """
 
     name: str
@@ -81,6 +87,7 @@ class EquationEntry:
     unit_expr: sympy.Basic | None = field(default=None, compare=False, repr=False)
     #: Built-in functions and constants the definition uses (``exp``, ``pi``).
     builtins: frozenset = field(default=frozenset(), compare=False, repr=False)
+    type: str = "float"
 
     def __post_init__(self):
         if self.unit_expr is None:
@@ -120,7 +127,8 @@ def parse_definition(definition: Definition, random_ids: RandomIds) -> EquationE
     left = definition.sub(0, colon).strip()
     unit_part = definition.sub(colon + 1).strip()
     unit_part, flags = _split_flags(unit_part)
-    unit = parse_unit(unit_part)
+    var_type = unit_part.text if unit_part.text in TYPES else "float"
+    unit = parse_unit(unit_part) if var_type == "float" else ureg.dimensionless
 
     equals = _assignment(left.text)
     if equals is None:
@@ -155,10 +163,16 @@ def parse_definition(definition: Definition, random_ids: RandomIds) -> EquationE
                 f"the right-hand side of d{name}/dt is a condition, not a number",
                 span=rhs.span(0, len(rhs.text)))
     _check_flags(flags, kind, name)
+    if var_type != "float" and kind == "differential":
+        raise EquationSyntaxError(
+            f"a differential equation defines a floating-point variable, but '{name}' is "
+            f"declared {var_type}", span=unit_part.span(0, len(unit_part.text)),
+            hint=f"integrate a dimensionless variable (': 1'), or make '{name}' a "
+                 f"parameter (': {var_type}') that resets change")
     return EquationEntry(name, kind, expr, unit, unit.dimensionality,
                          frozenset(f for f, _ in flags), definition.line,
                          frozenset(names), frozenset(functions), unit_expr,
-                         frozenset(builtins))
+                         frozenset(builtins), var_type)
 
 
 def _assignment(text: str) -> int | None:

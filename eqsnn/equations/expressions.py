@@ -317,6 +317,10 @@ class ExpressionConverter:
 def _as_condition(converter: ExpressionConverter, node: ast.AST, value):
     if is_condition(value):
         return value
+    if isinstance(value, sympy.Symbol):
+        # a boolean variable (``not spiking``); the build stage, which knows the types,
+        # refuses other names (eqsnn.lowering.types.check_truth_values)
+        return value
     raise converter.error(node, "'and', 'or' and 'not' combine conditions, but this is a "
                                 "number", hint="compare it with something, e.g. 'x > 0'")
 

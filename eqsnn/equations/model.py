@@ -206,7 +206,7 @@ class Equations:
         return equations_latex(self)
 
     def _key(self):
-        return tuple((e.name, e.kind, _normalise_random(e.expr), e.unit, e.flags)
+        return tuple((e.name, e.kind, _normalise_random(e.expr), e.unit, e.flags, e.type)
                      for e in self.entries)
 
     def __eq__(self, other: object) -> bool:

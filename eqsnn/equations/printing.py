@@ -121,7 +121,7 @@ def entry_text(entry) -> str:
     """One definition as a line of the equation language."""
     from eqsnn.equations.unit_strings import format_unit
 
-    unit = format_unit(entry.unit)
+    unit = format_unit(entry.unit) if entry.type == "float" else entry.type
     if entry.kind == "differential":
         left = f"d{entry.name}/dt = {to_text(entry.expr)}"
     elif entry.kind == "subexpression":

@@ -109,8 +109,8 @@ def parse_expression(text: str, *, label: str = "expression",
                             converted.unit_expr, frozenset(converted.builtins))
 
 
-def parse_statements(text: str, *, label: str = "reset",
-                     random_id_start: int = 0) -> tuple[Statement, ...]:
+def parse_statements(text: str, *, label: str = "reset", random_id_start: int = 0,
+                     booleans=frozenset()) -> tuple[Statement, ...]:
     """Parse statements such as ``"v = El; w += b"``.
 
     Parameters
@@ -121,6 +121,9 @@ def parse_statements(text: str, *, label: str = "reset",
         What they are, for messages (``"reset"``, ``"on_pre"``).
     random_id_start
         First call-site id for ``rand()``/``randn()``.
+    booleans
+        The boolean variables (``x : boolean``): only they may be assigned a condition
+        (``spiking = v > vt``, ``flag = True``).
 
     Raises
     ------
@@ -133,11 +136,11 @@ def parse_statements(text: str, *, label: str = "reset",
     statements = []
     for definition in split_definitions(text, label=label):
         for part in split_semicolons(definition):
-            statements.append(_statement(part, ids, label))
+            statements.append(_statement(part, ids, label, booleans))
     return tuple(statements)
 
 
-def _statement(part: Definition, ids: RandomIds, label: str) -> Statement:
+def _statement(part: Definition, ids: RandomIds, label: str, booleans) -> Statement:
     whole = part.span(0, len(part.text))
     unsupported = _UNSUPPORTED.match(part.text)
     if unsupported:
@@ -169,8 +172,9 @@ def _statement(part: Definition, ids: RandomIds, label: str) -> Statement:
                                   span=part.span(match.start(2), match.end(2)),
                                   hint=f"e.g. {target} {op} 0")
     converted = convert_definition(rhs.strip(), what=f"{label} statement", random_ids=ids)
-    if is_condition(converted.expr):
+    if is_condition(converted.expr) and target not in booleans:
         raise EquationSyntaxError(f"cannot assign a condition to '{target}'", span=whole,
-                                  hint="== compares; to assign write a single =")
+                                  hint="== compares; to assign write a single =; a "
+                                       "variable that holds a condition is ': boolean'")
     return Statement(target, op, converted.expr, whole, converted.unit_expr,
                      frozenset(converted.builtins))

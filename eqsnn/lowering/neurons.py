@@ -13,6 +13,7 @@ import sympy
 from sympy.codegen.ast import Assignment
 
 from eqsnn import printers, units
+from eqsnn.equations.conditions import as_number
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations import Equations, parse_equations, parse_expression, parse_statements
 from eqsnn.equations.symbols import symbol
@@ -26,15 +27,17 @@ from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, Valu
 from eqsnn.lowering.refractory import (STEPS_SINCE_SPIKE, next_random_id, refractory_statement,
                                        renumber_random, threshold_when_not_refractory)
 from eqsnn.lowering.trees import to_tree
+from eqsnn.lowering.types import check_truth_values, dtypes
 
 __all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
 
 
 def assigned_value(target: str, op: str, expr: sympy.Expr) -> sympy.Expr:
     """The value ``target op expr`` leaves in target (``v += w`` -> ``v + w``)."""
-    lhs = symbol(target)
-    return {"=": expr, "+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr,
-            "/=": lhs / expr}[op]
+    if op == "=":
+        return expr
+    lhs, expr = symbol(target), as_number(expr)  # (flag += v > 1: a condition counts 1)
+    return {"+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr, "/=": lhs / expr}[op]
 
 
 
@@ -66,6 +69,7 @@ class NeuronLowering:
         self._variables(refractory is not None)
         self._resolve(namespace, threshold, reset, refractory)
         self._check_shared_subexpressions()
+        self._check_truth_values()
         self.threshold = self._parse_threshold(threshold)
         self.reset = self._parse_reset(reset)
         check_refractory()
@@ -93,6 +97,8 @@ class NeuronLowering:
             self.state.append(entry.name)
         for entry in eqs.subexpressions.values():
             self.dims[entry.name] = entry.dim
+        self.dtypes = dtypes(eqs)
+        self.dtypes.update(not_refractory="float64")
 
     def _resolve(self, namespace: Mapping[str, Any], threshold, reset, refractory) -> None:
         """Resolve every external name of equations, threshold, reset and refractoriness
@@ -106,7 +112,8 @@ class NeuronLowering:
             self._threshold_parsed = parse_expression(threshold, label="threshold")
             used |= free_names(self._threshold_parsed.unit_expr) - defined
         if reset is not None:
-            self._reset_parsed = parse_statements(reset, label=self.statements_label)
+            self._reset_parsed = parse_statements(reset, label=self.statements_label, booleans={
+                name for name, dtype in self.dtypes.items() if dtype == "bool"})
             for statement in self._reset_parsed:
                 used |= free_names(statement.unit_expr) - defined  # (0*nA: nA too)
         if refractory is not None:
@@ -149,6 +156,19 @@ class NeuronLowering:
                     f"{'has' if len(per_neuron) == 1 else 'have'} a value per neuron",
                     span=eqs.span(name),
                     hint="drop (shared), or make what it uses shared or a constant")
+
+    def _check_truth_values(self) -> None:
+        """Names used as conditions must be boolean variables (``not spiking``)."""
+        booleans = [name for name, dtype in self.dtypes.items() if dtype == "bool"]
+        for entry in self.equations.entries:
+            check_truth_values(entry.expr, booleans, self.equations.span(entry.name))
+        texts = [(self._threshold_parsed, "threshold"), (self._refractory_parsed, "refractory")]
+        for parsed, label in texts:
+            if parsed is not None:
+                check_truth_values(parsed.expr, booleans, SourceSpan(
+                    parsed.source, 1, 0, len(parsed.source), label))
+        for statement in self._reset_parsed:
+            check_truth_values(statement.expr, booleans, statement.span)
 
     def _parse_threshold(self, threshold: str | None):
         if threshold is None:
@@ -209,11 +229,12 @@ class NeuronLowering:
         eqs = self.equations
         variables = tuple(Variable(name, self.dims[name], "differential"
                                    if name in eqs.differential else "parameter",
-                                   name in self.shared) for name in self.state)
-        variables += tuple(Variable(name, self.dims[name], "parameter", linked=True)
-                           for name in self.linked)
+                                   name in self.shared, dtype=self.dtypes[name])
+                          for name in self.state)
+        variables += tuple(Variable(name, self.dims[name], "parameter", linked=True,
+                                    dtype=self.dtypes[name]) for name in self.linked)
         variables += tuple(Variable(name, self.dims[name], "subexpression",
-                                    "shared" in entry.flags)
+                                    "shared" in entry.flags, dtype=self.dtypes[name])
                            for name, entry in eqs.subexpressions.items())
         su = self.state_update
         method = None if su is None else Method(su.method, su.reason, tuple(su.notes),

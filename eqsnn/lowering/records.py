@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 from eqsnn.units import DIMENSIONLESS, Dimension
 
-__all__ = ["Variable", "Code", "Expression", "Method", "Inputs", "GroupCode", "GroupRecord",
+__all__ = ["DTYPES", "Variable", "Code", "Expression", "Method", "Inputs", "GroupCode", "GroupRecord",
            "Summed", "SynapseCode", "SynapsesRecord", "ValueRecord", "dimension_to_json",
            "dimension_from_json"]
 
@@ -37,17 +37,24 @@ def dimension_from_json(pairs) -> Dimension:
     return type(DIMENSIONLESS)({name: power for name, power in pairs})
 
 
+#: The numpy dtype of each type of the equation language (``x : integer``: Brian2's
+#: default integer type, int32).
+DTYPES = {"float": "float64", "integer": "int32", "boolean": "bool"}
+
+
 @dataclass(frozen=True)
 class Variable:
     """A name a model defines: ``kind`` is ``"differential"``, ``"parameter"`` or
     ``"subexpression"``; ``shared`` means one value for the whole group; ``linked``, a
-    parameter that reads another group's variable (``G.x = linked_var(H, "y")``)."""
+    parameter that reads another group's variable (``G.x = linked_var(H, "y")``);
+    ``dtype`` the numpy dtype of its values (see :data:`DTYPES`)."""
 
     name: str
     dim: Dimension
     kind: str
     shared: bool = False
     linked: bool = False
+    dtype: str = "float64"
 
     @property
     def is_state(self) -> bool:
@@ -56,12 +63,13 @@ class Variable:
         return self.kind != "subexpression" and not self.linked
 
     def to_json(self) -> list:
-        return [self.name, dimension_to_json(self.dim), self.kind, self.shared, self.linked]
+        return [self.name, dimension_to_json(self.dim), self.kind, self.shared, self.linked,
+                self.dtype]
 
     @classmethod
     def from_json(cls, data) -> "Variable":
-        name, dim, kind, shared, linked = data
-        return cls(name, dimension_from_json(dim), kind, shared, linked)
+        name, dim, kind, shared, linked, dtype = data
+        return cls(name, dimension_from_json(dim), kind, shared, linked, dtype)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from eqsnn.lowering.names import local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.neurons import assigned_value, resolve_functions
+from eqsnn.lowering.types import refuse_typed
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
@@ -78,6 +79,7 @@ class SynapseLowering:
                     hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'"
                     if flag != "linked" else "link a variable of a neuron group instead, "
                     "and read it here as x_pre or x_post")
+            refuse_typed(entry, eqs)
             if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
                 why = ("it is taken by Synapses itself" if entry.name in _TAKEN else
                        "the suffixes _pre and _post refer to neuron variables")
@@ -87,6 +89,8 @@ class SynapseLowering:
             self.state.append(entry.name)
             self.dims[entry.name] = entry.dim
         self.subexpressions = [n for n, e in eqs.subexpressions.items() if "summed" not in e.flags]
+        for entry in eqs.subexpressions.values():
+            refuse_typed(entry, eqs)
         for name in self.subexpressions:
             self.dims[name] = eqs.subexpressions[name].dim
 

@@ -16,6 +16,7 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.layout import constant_cname, variable_cname
+from eqsnn.runtime.variables import array_binding
 from eqsnn.targets import COMPILED
 
 __all__ = ["contribution", "bindings", "names"]
@@ -38,7 +39,8 @@ def bindings(group, layout, backend: str, reads) -> dict:
     code = group._record.code[backend]
     p = layout.prefix(group)
     return {
-        "arrays": [[code.local(n), variable_cname(p, n)] for n in reads if n in group._arrays],
+        "arrays": [array_binding(code.local(n), variable_cname(p, n), group._arrays[n].dtype)
+                   for n in reads if n in group._arrays],
         "linked": [_linked(group, layout, n, code.local(n)) for n in reads
                    if n in group._linked],
         "scalars": [[code.local(n), constant_cname(p, n)] for n in reads
@@ -89,8 +91,8 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     _check_held_functions(group, period[1])
     c = Contribution()
     p = layout.prefix(group)
-    for var in group._arrays:
-        c.array(variable_cname(p, var), lambda var=var: group._arrays[var])
+    for var, array in group._arrays.items():
+        c.array(variable_cname(p, var), lambda var=var: group._arrays[var], array.dtype)
     for const in group._constants.values():
         c.scalar(constant_cname(p, const.name), lambda const=const: const.value)
     _declare_links(c, group, layout)

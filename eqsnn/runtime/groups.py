@@ -32,7 +32,7 @@ from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refra
 from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.runtime.regular import RunsRegularly
 from eqsnn.runtime.schedule import group_slots
-from eqsnn.runtime.variables import VariableAccess, convert_value
+from eqsnn.runtime.variables import VariableAccess, as_dtype, convert_value
 
 __all__ = ["NeuronGroup", "Subgroup", "StateUpdateView"]
 
@@ -192,8 +192,9 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
         self._shared = {v.name for v in self._record.variables if v.shared}
         self._linked = {v.name for v in self._record.variables if v.linked}
         self._links: dict[str, Any] = {}   # linked variable → LinkedVariable
+        self._dtypes = {v.name: np.dtype(v.dtype) for v in self._record.variables}
         self._arrays: dict[str, np.ndarray] = {
-            v.name: np.zeros(1 if v.shared else self.N, dtype=np.float64)
+            v.name: np.zeros(1 if v.shared else self.N, dtype=v.dtype)
             for v in self._record.state}
         if "not_refractory" in self._arrays:  # (a string refractoriness) as in Brian2
             self._arrays["not_refractory"][:] = 1.0
@@ -229,9 +230,8 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
         if var in self._arrays:
             array = self._arrays[var]
             return array if var in self._shared else array[part]
-        if var in self._shared:  # a shared subexpression: one value
-            return self._evaluate(self._record.trees[var], slice(0, 1))
-        return self._evaluate(self._record.trees[var], part)
+        part = slice(0, 1) if var in self._shared else part  # (shared: one value)
+        return as_dtype(self._evaluate(self._record.trees[var], part), self._dtypes[var])
 
     def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
         """Set ``var`` for the neurons ``part`` (a slice or an index array)."""

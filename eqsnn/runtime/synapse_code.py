@@ -32,6 +32,7 @@ from eqsnn.lowering.names import CONNECTIVITY_COUNTS
 from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.events import event_space
 from eqsnn.runtime.layout import constant_cname, variable_cname
+from eqsnn.runtime.variables import array_binding
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
 
@@ -187,7 +188,8 @@ def bindings(syn, layout, backend: str, reads) -> dict:
             for suffix, group in (("_pre", syn.pre_group), ("_post", syn.post_group)):
                 var = name[:-len(suffix)]
                 if name.endswith(suffix) and var in getattr(group, "_arrays", {}):
-                    arrays.append([code.local(name), layout.variable(group, var)])
+                    arrays.append(array_binding(code.local(name), layout.variable(group, var),
+                                                group._arrays[var].dtype))
                     break
     return {"arrays": arrays, "scalars": scalars, "functions": functions, "linked": [],
             "reads": list(reads)}

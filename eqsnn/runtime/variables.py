@@ -14,7 +14,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
 
-__all__ = ["VariableAccess"]
+__all__ = ["VariableAccess", "as_dtype", "convert_value", "array_binding", "C_TYPES"]
 
 
 class VariableAccess:
@@ -119,6 +119,25 @@ def convert_value(name: str, value: Any, dim, shape: tuple[int, ...], *,
         raise InvalidValueError(
             f"{name} needs {shape[0]} values (or one), but an array of shape {array.shape} "
             f"was given") from None
+
+
+def as_dtype(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Computed values (float64) as a variable of ``dtype`` holds them: an integer
+    truncated toward zero, a boolean true where non-zero (what storing them does, in
+    the generated code and in numpy alike)."""
+    return values if dtype == np.float64 else np.asarray(values).astype(dtype)
+
+
+#: The C type of the elements of a variable's array, by numpy dtype.
+C_TYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
+           np.dtype(np.bool_): "_Bool"}
+
+
+def array_binding(local: str, cname: str, dtype) -> list:
+    """A template's ``arrays`` entry: ``[local, module name]`` for doubles, with the C
+    type as a third element for an integer or boolean variable."""
+    dtype = np.dtype(dtype)
+    return [local, cname] if dtype == np.float64 else [local, cname, C_TYPES[dtype]]
 
 
 def _example_unit(dim) -> str:

@@ -126,6 +126,8 @@ CASES = [
      ["w is declared with unit amp", "definition has unit volt"], "v : volt\nw = 2*v : volt"),
     ("dimension-power", EQUATIONS, "v : volt\nn : 1\na = v**n : 1", DimensionMismatchError,
      ["non-numeric power"], None),
+    ("integer-differential", EQUATIONS, "dn/dt = 1/ms : integer", EquationSyntaxError,
+     ["defines a floating-point variable", "declared integer"], "n : integer"),
     # thresholds (conditions)
     ("threshold-assign", THRESHOLD, "v = -50*mV", EquationSyntaxError,
      ["'=' is an assignment", "use == "], "v == -50*mV"),
@@ -133,7 +135,7 @@ CASES = [
      ["'=>' is not an operator", "did you mean '>='?"], "v >= vt"),
     ("threshold-and-and", THRESHOLD, "v > vt && w > 0", EquationSyntaxError,
      ["unexpected character '&'", "use 'and'"], "v > vt and w > 0"),
-    ("threshold-not-number", THRESHOLD, "not v", EquationSyntaxError,
+    ("threshold-not-number", THRESHOLD, "not (v + 1)", EquationSyntaxError,
      ["combine conditions, but this is a number"], "not (v > 0)"),
     ("threshold-two-lines", THRESHOLD, "v > vt\nw > 0", EquationSyntaxError,
      ["must be one expression", "line 2"], "(v > vt\n and w > 0)"),

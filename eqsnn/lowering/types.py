@@ -1,0 +1,48 @@
+"""``x : integer`` and ``x : boolean`` in the build stage: the dtype of each variable,
+what a boolean may stand for, and where types are not supported.
+
+Arithmetic stays in float64 (every number prints as a double): an integer variable is
+read exactly (int32 -> double) and an assignment stores the value truncated toward zero,
+as a C cast and numpy's item assignment both do — Brian2's semantics, where ``/`` is
+always a true division and ``//`` floors. A boolean stores 1 for any non-zero value.
+"""
+from __future__ import annotations
+
+import sympy
+from sympy.logic.boolalg import BooleanFunction
+
+from eqsnn.errors import InvalidValueError, SourceSpan
+from eqsnn.lowering.records import DTYPES
+
+__all__ = ["dtypes", "refuse_typed", "check_truth_values"]
+
+
+def dtypes(equations) -> dict[str, str]:
+    """Variable name -> numpy dtype name, for every definition of ``equations``."""
+    return {entry.name: DTYPES[entry.type] for entry in equations.entries}
+
+
+def refuse_typed(entry, equations) -> None:
+    """Synaptic variables are float64 (their arrays grow at connect())."""
+    if entry.type != "float":
+        raise InvalidValueError(
+            f"the synaptic variable {entry.name!r} is declared {entry.type}: integer and "
+            f"boolean variables are supported in neuron groups, not yet in Synapses",
+            span=equations.span(entry.name),
+            hint="declare it ': 1' and store whole numbers (or 0 and 1) in it")
+
+
+def check_truth_values(expr, booleans, span: SourceSpan | None) -> None:
+    """A bare name used as a condition (``not b``, ``b and v > 1``, a threshold ``b``)
+    must be a boolean variable: a number has no truth value in the language."""
+    if expr is None or not isinstance(expr, sympy.Basic):
+        return
+    candidates = [expr] if isinstance(expr, sympy.Symbol) else []
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, BooleanFunction):
+            candidates += [a for a in node.args if isinstance(a, sympy.Symbol)]
+    for name in sorted({c.name for c in candidates} - set(booleans)):
+        raise InvalidValueError(
+            f"{name!r} is used as a condition, but it is a number", span=span,
+            hint=f"compare it with something, e.g. '{name} > 0', or declare it "
+                 f"': boolean'")
