@@ -37,6 +37,8 @@ TYPES = ("integer", "boolean")
 FLAGS = {
     "unless refractory": ("differential",),
     "constant": ("parameter", "subexpression"),
+    # Evaluated once at the start of each step and stored (Brian2's flag).
+    "constant over dt": ("subexpression",),
     "shared": ("parameter", "subexpression", "differential"),
     "event-driven": ("differential",),
     # The default for synaptic equations; accepted because Brian2 users write it.

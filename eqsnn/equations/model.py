@@ -87,9 +87,12 @@ class Equations:
             and not is_noise_name(n)))
         set_(self, "external_functions", frozenset().union(*(e.functions for e in entries)))
         set_(self, "builtin_names", frozenset().union(*(e.builtins for e in entries)))
+        # A subexpression flagged (constant over dt) is a stored value (computed at the
+        # start of each step, see constant_over_dt): never substituted.
         substitutions: dict[sympy.Symbol, sympy.Basic] = {}
         for name, entry in self.subexpressions.items():
-            substitutions[symbol(name)] = substitute(entry.expr, substitutions)
+            if "constant over dt" not in entry.flags:
+                substitutions[symbol(name)] = substitute(entry.expr, substitutions)
         set_(self, "_substitutions", substitutions)
         self._check_internal_units()
 
@@ -108,6 +111,14 @@ class Equations:
     def substitute(self, expr: sympy.Basic) -> sympy.Basic:
         """``expr`` with every subexpression replaced by its (substituted) definition."""
         return substitute(expr, self._substitutions)
+
+    @property
+    def constant_over_dt(self) -> dict[str, sympy.Basic]:
+        """The subexpressions flagged ``(constant over dt)``, in the order they are
+        computed at the start of each step (dependencies first), each with the other
+        subexpressions substituted; the stored value of an earlier one is a symbol."""
+        return {name: self.substitute(entry.expr) for name, entry in self.subexpressions.items()
+                if "constant over dt" in entry.flags}
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, 
 from eqsnn.lowering import printed
 from eqsnn.lowering.names import BUILTIN_DIMS, BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
-from eqsnn.lowering.printed import free_names
+from eqsnn.lowering.printed import free_names, uses_random
 from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, ValueRecord,
                                     Variable)
 from eqsnn.lowering.refractory import (STEPS_SINCE_SPIKE, next_random_id, refractory_statement,
@@ -97,6 +97,12 @@ class NeuronLowering:
             self.state.append(entry.name)
         for entry in eqs.subexpressions.values():
             self.dims[entry.name] = entry.dim
+        # (constant over dt): stored per neuron, computed at the start of each step
+        self.constant_over_dt = eqs.constant_over_dt
+        for name in self.constant_over_dt:
+            self.state.append(name)
+            if "shared" in eqs.subexpressions[name].flags:
+                self.shared.add(name)
         self.dtypes = dtypes(eqs)
         self.dtypes.update(not_refractory="float64")
 
@@ -166,7 +172,8 @@ class NeuronLowering:
         for parsed, label in texts:
             if parsed is not None:
                 check_truth_values(parsed.expr, booleans, SourceSpan(
-                    parsed.source, 1, 0, len(parsed.source), label))
+                    parsed.source, 1, 0, len(parsed.source), label),
+                    condition=label == "threshold")
         for statement in self._reset_parsed:
             check_truth_values(statement.expr, booleans, statement.span)
 
@@ -231,18 +238,20 @@ class NeuronLowering:
                                    if name in eqs.differential else "parameter",
                                    name in self.shared, dtype=self.dtypes[name])
                           for name in self.state)
+        computed = [(name, entry) for name, entry in eqs.subexpressions.items()
+                    if name not in self.constant_over_dt]
         variables += tuple(Variable(name, self.dims[name], "parameter", linked=True,
                                     dtype=self.dtypes[name]) for name in self.linked)
         variables += tuple(Variable(name, self.dims[name], "subexpression",
                                     "shared" in entry.flags, dtype=self.dtypes[name])
-                           for name, entry in eqs.subexpressions.items())
+                           for name, entry in computed)
         su = self.state_update
         method = None if su is None else Method(su.method, su.reason, tuple(su.notes),
                                                 self.held if su.method == "exact" else ())
         return GroupRecord(
             inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
             functions=tuple(sorted(self.functions)), method=method,
-            trees={name: to_tree(eqs.substitute(symbol(name))) for name in eqs.subexpressions},
+            trees={name: to_tree(eqs.substitute(symbol(name))) for name, _ in computed},
             code={backend: self._code(backend) for backend in printers.BACKENDS},
             refractory=self._refractory_kind())
 
@@ -253,16 +262,21 @@ class NeuronLowering:
         return "time" if self.refractory.rhs.has(STEPS_SINCE_SPIKE) else "condition"
 
     def _operations(self):
-        """The state update's and the threshold's SymPy, with a string refractoriness
-        computed first in the update and tested by the threshold (Brian2's order)."""
+        """The state update's and the threshold's SymPy: first the (constant over dt)
+        subexpressions, then a string refractoriness (tested by the threshold too), then
+        the integration step (Brian2's order)."""
         statements = tuple(self.state_update.statements) if self.state_update else ()
+        # Brian2 computes (constant over dt) subexpressions before anything else
+        constants = tuple(Assignment(symbol(name), expr)
+                          for name, expr in self.constant_over_dt.items())
         threshold = self.threshold
         if self.refractory is not None:
-            first = renumber_random(self.refractory, next_random_id(statements))
-            statements = (first,) + statements
+            refractory = renumber_random(self.refractory,
+                                         next_random_id(constants + statements))
+            statements = (refractory,) + statements
             if threshold is not None:
                 threshold = threshold_when_not_refractory(threshold)
-        return statements, threshold
+        return constants + statements, threshold
 
     def _code(self, backend: str) -> GroupCode:
         """Every operation printed with plain local names (``v[_i]``, ``tau``); the
@@ -285,8 +299,18 @@ class NeuronLowering:
             threshold=None if threshold is None else printed.expression(
                 backend, threshold, names, functions),
             reset=printed.code(backend, self.reset, names, functions),
-            records={var: printed.expression(backend, self.equations.substitute(symbol(var)),
-                                             names, functions) for var in self.dims})
+            records={var: printed.expression(backend, self._recorded(var), names, functions)
+                     for var in self.dims})
+
+    def _recorded(self, var: str):
+        """What a StateMonitor records for ``var``: a (constant over dt) subexpression
+        as the value the step will compute (monitors record before the update), unless
+        it draws random numbers (then the stored value of the last step)."""
+        expr = self.equations.substitute(symbol(var))
+        stored = {symbol(name): value for name, value in self.constant_over_dt.items()}
+        while expr.has(*stored) and not uses_random([expr]):
+            expr = expr.xreplace(stored)
+        return expr if not uses_random([expr]) else self.equations.substitute(symbol(var))
 
 
 def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping[str, Any],

@@ -23,7 +23,13 @@ def dtypes(equations) -> dict[str, str]:
 
 
 def refuse_typed(entry, equations) -> None:
-    """Synaptic variables are float64 (their arrays grow at connect())."""
+    """Synaptic variables are float64 (their arrays grow at connect()), and their
+    subexpressions are substituted (no stored ``(constant over dt)`` value yet)."""
+    if "constant over dt" in entry.flags:
+        raise InvalidValueError(
+            f"the flag (constant over dt) on the synaptic subexpression {entry.name!r} is "
+            f"supported in neuron groups, not yet in Synapses", span=equations.span(entry.name),
+            hint="drop the flag (the subexpression is then evaluated where it is used)")
     if entry.type != "float":
         raise InvalidValueError(
             f"the synaptic variable {entry.name!r} is declared {entry.type}: integer and "
@@ -32,12 +38,14 @@ def refuse_typed(entry, equations) -> None:
             hint="declare it ': 1' and store whole numbers (or 0 and 1) in it")
 
 
-def check_truth_values(expr, booleans, span: SourceSpan | None) -> None:
-    """A bare name used as a condition (``not b``, ``b and v > 1``, a threshold ``b``)
-    must be a boolean variable: a number has no truth value in the language."""
+def check_truth_values(expr, booleans, span: SourceSpan | None, *,
+                       condition: bool = False) -> None:
+    """A bare name used as a condition (``not b``, ``b and v > 1``, a threshold ``b``:
+    ``condition`` says that ``expr`` is one) must be a boolean variable: a number has
+    no truth value in the language."""
     if expr is None or not isinstance(expr, sympy.Basic):
         return
-    candidates = [expr] if isinstance(expr, sympy.Symbol) else []
+    candidates = [expr] if condition and isinstance(expr, sympy.Symbol) else []
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, BooleanFunction):
             candidates += [a for a in node.args if isinstance(a, sympy.Symbol)]

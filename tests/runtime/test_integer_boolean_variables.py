@@ -12,7 +12,7 @@ import pytest
 
 import eqsnn as es
 from eqsnn.errors import EquationSyntaxError, InvalidValueError
-from eqsnn.units import mV, ms
+from eqsnn.units import ms
 
 MODEL = """dv/dt = (1 + i)/(10*ms) : 1
 n : integer
