@@ -33,6 +33,10 @@ class Equations:
     ----------
     source
         Equation text (one definition per line), or another :class:`Equations`.
+    **replacements
+        Names to replace before parsing, as Brian2's ``Equations(text, tau="tau_e",
+        E=0*mV)``: by another name, an expression (a string) or a value (see
+        :mod:`eqsnn.equations.substitution`).
 
     Raises
     ------
@@ -46,12 +50,15 @@ class Equations:
                  "noise_names", "external_names", "external_functions", "builtin_names",
                  "_substitutions")
 
-    def __init__(self, source: "str | Equations"):
+    def __init__(self, source: "str | Equations", **replacements):
         if isinstance(source, Equations):
             source = source.source
         if not isinstance(source, str):
             raise EquationSyntaxError(
                 f"equations must be given as a string, not {type(source).__name__}")
+        if replacements:  # Equations("...", tau="tau_e", g=10*nS), as in Brian2
+            from eqsnn.equations.substitution import substitute_names
+            source = substitute_names(source, replacements)
         object.__setattr__(self, "source", source)
         # One clock for the whole model; each definition's own budget names its line.
         within_budget(self._build, what="checking the equations")
