@@ -95,12 +95,14 @@ class CapacityCheck:
 
 @dataclass
 class TimedFunction:
-    """A function of time sampled every ``dt`` (a TimedArray), declared once per module."""
+    """A function of time sampled every ``dt`` (a TimedArray), declared once per module;
+    ``columns`` names the number of columns of a 2-D one (``f(t, i)``), else ``""``."""
 
     name: str
     values: str
     n: str
     dt: str
+    columns: str = ""
 
 
 @dataclass

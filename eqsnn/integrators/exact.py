@@ -282,7 +282,8 @@ def _time_dependent(expr, step_constant: frozenset[str] = frozenset()) -> bool:
     """Whether ``expr`` varies with t within a step; ``f(t)`` for a function named in
     ``step_constant`` (a TimedArray on the step grid) does not."""
     calls = {call: sympy.Symbol("_held") for call in expr.atoms(AppliedUndef)
-             if call.func.__name__ in step_constant and call.args == (TIME,)}
+             if call.func.__name__ in step_constant and call.args[0] == TIME
+             and not any(arg.has(TIME) for arg in call.args[1:])}  # f(t) or f(t, i)
     return expr.xreplace(calls).has(TIME)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 
 import sympy
 from sympy.codegen.ast import Assignment
+from sympy.core.function import AppliedUndef
 
 from eqsnn import printers, units
 from eqsnn.equations.conditions import as_number
@@ -19,6 +20,7 @@ from eqsnn.equations import Equations, parse_equations, parse_expression, parse_
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
 from eqsnn.lowering import printed
+from eqsnn.lowering.calls import check_calls
 from eqsnn.lowering.names import BUILTIN_DIMS, BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
 from eqsnn.lowering.printed import free_names, uses_random
@@ -136,6 +138,7 @@ class NeuronLowering:
             self.equations.source, threshold, reset, refractory), label="model",
             known=list(self.dims))
         resolved.update(resolve_functions(self.equations, namespace))
+        resolved.update(self._string_functions(namespace, threshold, reset, refractory))
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         dims = {name: c.dim for name, c in self.constants.items()}
@@ -145,6 +148,34 @@ class NeuronLowering:
         dims.update(BUILTIN_DIMS)
         self.equations.check_units({**dims, **self.dims})
         self.all_dims = {**dims, **self.dims}
+        self._check_calls()
+
+    def _check_calls(self) -> None:
+        """User functions called with their number of arguments and units."""
+        eqs, dims = self.equations, self.all_dims
+        for entry in eqs.entries:
+            check_calls(entry.expr, self.functions, dims, eqs.span(entry.name))
+        for parsed, label in ((self._threshold_parsed, "threshold"),
+                              (self._refractory_parsed, "refractory")):
+            if parsed is not None:
+                check_calls(parsed.expr, self.functions, dims,
+                            SourceSpan(parsed.source, 1, 0, len(parsed.source), label))
+        for statement in self._reset_parsed:
+            check_calls(statement.expr, self.functions, dims, statement.span)
+
+    def _string_functions(self, namespace, threshold, reset, refractory) -> dict[str, Any]:
+        """The user functions (TimedArrays) that threshold, reset and refractoriness call,
+        each with its error pointing at that text."""
+        texts = [(self._threshold_parsed, threshold, "threshold"),
+                 (self._refractory_parsed, refractory, "refractory")]
+        texts += [(statement, reset, "reset") for statement in self._reset_parsed]
+        functions: dict[str, Any] = {}
+        for parsed, text, label in texts:
+            if parsed is None:
+                continue
+            names = {call.func.__name__ for call in parsed.expr.atoms(AppliedUndef)}
+            functions.update(resolve_function_names(names, namespace, text, label))
+        return functions
 
     def _check_shared_subexpressions(self) -> None:
         """A ``(shared)`` subexpression has one value for the whole group, so, as in
@@ -326,8 +357,14 @@ def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping
     refuse_shadowed_builtins(namespace, parsed.builtins)
     names = free_names(parsed.unit_expr) - set(all_dims)
     extra = resolve_names(names, namespace, source=text, label=label, known=known)
-    dims = {**all_dims, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
+    extra.update(resolve_function_names(parsed.functions, namespace, text, label))
+    dims_of_functions = {k: f.dim for k, f in extra.items()
+                         if not isinstance(f, Constant) and getattr(f, "dim", None) is not None}
+    dims = {**all_dims, **dims_of_functions,
+            **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
     span = SourceSpan(text, 1, 0, len(text), label)
+    check_calls(parsed.expr, {k: f for k, f in extra.items() if not isinstance(f, Constant)},
+                dims, span)
     expr = equations.substitute(parsed.expr)
     check_dimensions(expr, dims, span=span)
     dim = dimension_as_written(parsed.unit_expr, dims, span=span)  # a bare '0' fits (None)
@@ -344,13 +381,20 @@ def model_source(equations_source: str, *texts: str | None) -> str:
 
 
 def resolve_functions(equations, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    return resolve_function_names(getattr(equations, "external_functions", ()), namespace,
+                                  equations.source, "equations")
+
+
+def resolve_function_names(names, namespace: Mapping[str, Any], source: str,
+                           label: str) -> dict[str, Any]:
+    """The function objects (TimedArray, Function) the namespace gives for ``names``."""
     functions = {}
-    for name in getattr(equations, "external_functions", ()):
+    for name in sorted(names):
         value = namespace.get(name)
         if value is None or not hasattr(value, "_eqsnn_function"):
             raise UnknownNameError(
-                f"unknown function {name!r}", span=find_span(equations.source, name, "equations"),
-                hint=f"pass a TimedArray as namespace={{'{name}': ...}} or use a built-in "
-                     f"function (exp, log, sqrt, sin, clip, exprel, …)")
+                f"unknown function {name!r}", span=find_span(source, name, label),
+                hint=f"pass a TimedArray or an es.Function as namespace={{'{name}': ...}} "
+                     f"or use a built-in function (exp, log, sqrt, sin, clip, exprel, …)")
         functions[name] = value
     return functions

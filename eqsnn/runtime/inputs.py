@@ -195,18 +195,31 @@ class TimedArray:
     ``stim = TimedArray([0, 1, 1, 0]*nA, dt=10*ms)`` then ``I = stim(t) : amp`` with
     ``namespace={"stim": stim}``. Sample ``k`` holds on ``[k*dt, (k+1)*dt)``; before
     the first and after the last sample the end values hold.
+
+    Two-dimensional values (one row per time step, one column per neuron, as Brian2's)
+    are called with a time and a column: ``I = stim(t, i) : amp``; a column outside the
+    array reads the nearest one.
     """
 
     _eqsnn_function = True
 
     def __init__(self, values: Any, dt: Any, *, name: str | None = None):
         magnitude, self.dim = units.to_si(values)
-        self.values = np.ascontiguousarray(np.asarray(magnitude, dtype=np.float64).ravel())
-        if self.values.size == 0:
+        array = np.asarray(magnitude, dtype=np.float64)
+        if array.size == 0:
             raise InvalidValueError("a TimedArray needs at least one value")
-        if np.ndim(magnitude) != 1:
-            raise InvalidValueError("TimedArray values must be one-dimensional (one value "
-                                    "per time step)")
+        if array.ndim not in (1, 2):
+            raise InvalidValueError(
+                f"TimedArray values must be one-dimensional (one value per time step) or "
+                f"two-dimensional (time steps x neurons), not of shape {array.shape}")
+        #: the number of columns of 2-D values (called f(t, i)), 0 for 1-D (f(t))
+        self.columns = array.shape[1] if array.ndim == 2 else 0
+        # how the build stage checks its calls (eqsnn.lowering.calls)
+        self.nargs = 2 if self.columns else 1
+        self.arg_dims = (_SECOND, units.DIMENSIONLESS)[:self.nargs]
+        self.call_example = "stim(t, i)" if self.columns else "stim(t)"
+        self.values = np.ascontiguousarray(array.ravel())
+        self._rows = array.shape[0]
         step, dim = units.to_si(dt)
         if dim != _SECOND or not np.isscalar(step) or step <= 0:
             raise InvalidValueError("the dt of a TimedArray must be a positive duration, "
@@ -214,11 +227,15 @@ class TimedArray:
         self.dt = float(step)
         self.name = name or _default_name("timedarray")
 
-    def evaluate(self, t):
-        """Values at times ``t`` (SI seconds), as the generated code computes them."""
+    def evaluate(self, t, i=None):
+        """Values at times ``t`` (SI seconds) and columns ``i`` (2-D), as the generated
+        code computes them."""
         k = np.floor((np.asarray(t, dtype=np.float64) + 1e-3 * self.dt) / self.dt)
-        k = np.clip(k, 0, self.values.size - 1).astype(np.int64)
-        return self.values[k]
+        k = np.clip(k, 0, self._rows - 1).astype(np.int64)
+        if not self.columns:
+            return self.values[k]
+        column = np.clip(np.trunc(np.asarray(i, dtype=np.float64)), 0, self.columns - 1)
+        return self.values[k * self.columns + column.astype(np.int64)]
 
     def holds_over_step(self, dt: float) -> bool:
         """Whether the values are constant over every simulation step of length ``dt``
@@ -226,20 +243,26 @@ class TimedArray:
         ratio = self.dt / dt
         return ratio >= 1 - 1e-9 and abs(ratio - round(ratio)) < 1e-6
 
-    def __call__(self, t: Any):
+    def __call__(self, t: Any, i: Any = None):
         magnitude, dim = units.to_si(t)
         if dim != _SECOND:
             raise DimensionMismatchError("a TimedArray is called with a time, e.g. stim(5*ms)")
-        return units.from_si(self.evaluate(magnitude), self.dim)
+        if (i is None) != (not self.columns):
+            raise InvalidValueError("a 2-D TimedArray is called with a time and a column, "
+                                    "stim(t, i); a 1-D one with a time" if self.columns else
+                                    "a 1-D TimedArray is called with a time only, stim(t)")
+        return units.from_si(self.evaluate(magnitude, i), self.dim)
 
     def _contribution(self, name: str) -> Contribution:
         """Declare this array once per network, as the module's function ``name``."""
         c = Contribution()
+        columns = c.int_scalar(f"{name}_columns", lambda: self.columns) if self.columns else ""
         c.add_function(TimedFunction(
             name, values=c.array(f"{name}_values", lambda: self.values),
-            n=c.int_scalar(f"{name}_n", lambda: self.values.size),
-            dt=c.scalar(f"{name}_dt", lambda: self.dt)))
+            n=c.int_scalar(f"{name}_n", lambda: self._rows),
+            dt=c.scalar(f"{name}_dt", lambda: self.dt), columns=columns))
         return c
 
     def __repr__(self) -> str:
-        return f"TimedArray({self.values.size} values, dt={self.dt} s)"
+        shape = f"{self._rows}x{self.columns}" if self.columns else f"{self._rows}"
+        return f"TimedArray({shape} values, dt={self.dt} s)"
