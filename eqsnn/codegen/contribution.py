@@ -17,7 +17,7 @@ from eqsnn.codegen.barriers import UNKNOWN, Access, Unit
 from eqsnn.targets import COMPILED
 
 __all__ = ["SLOTS", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution", "Operation",
-           "TimedFunction", "block_names", "thread_inputs"]
+           "TimedFunction", "UserFunction", "block_names", "thread_inputs"]
 
 #: The schedule of one time step, in order: Brian2's default schedule. Every slot also
 #: has a ``before_`` and an ``after_`` twin (``before_thresholds`` runs after
@@ -38,7 +38,8 @@ def slot_rank(when: str) -> int:
 
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
-           np.dtype(np.int64): "int64_t", np.dtype(np.bool_): "_Bool"}
+           np.dtype(np.int64): "int64_t", np.dtype(np.bool_): "_Bool",
+           np.dtype(object): "void"}  # (a Python callable, for the numpy twin only)
 
 
 @dataclass
@@ -106,6 +107,18 @@ class TimedFunction:
 
 
 @dataclass
+class UserFunction:
+    """A user's function (``eqsnn.Function``), declared once per module as ``name``: its
+    C code (pasted at file scope, defining ``c_name``; ``""`` if none) and the array
+    holding its Python implementation (a 0-d object array, read by the numpy twin)."""
+
+    name: str
+    code: str
+    c_name: str
+    python: str
+
+
+@dataclass
 class Contribution:
     """What one object needs in the network module: arrays, scalars, operations in
     schedule slots, capacity checks. An object builds it from its own state and the
@@ -117,7 +130,7 @@ class Contribution:
     int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
-    functions: list[TimedFunction] = field(default_factory=list)
+    functions: list[TimedFunction | UserFunction] = field(default_factory=list)
     #: (prefix, size name, collects spikes per thread) of each group the threads split
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
 

@@ -19,8 +19,8 @@ from eqsnn import __version__
 from eqsnn.codegen.barriers import ANY, Access, Unit, plan
 # (what a contribution is lives in codegen/contribution.py; re-exported here)
 from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
-                                        Operation, TimedFunction, block_names, slot_rank,
-                                        thread_inputs)
+                                        Operation, TimedFunction, UserFunction, block_names,
+                                        slot_rank, thread_inputs)
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
@@ -54,7 +54,7 @@ class ModuleBuilder:
     arrays: list[ArraySlot] = field(default_factory=list)
     scalars: list[tuple[str, Callable[[], float]]] = field(default_factory=list)
     int_scalars: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
-    functions: list[TimedFunction] = field(default_factory=list)
+    functions: list[TimedFunction | UserFunction] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
     #: how many threads the loop starts, asked at every call (the Network sets it)

@@ -16,6 +16,7 @@ _PUBLIC = {
     "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
     "linked_var": "links", "Clock": "clocks",
     "NetworkOperation": "operations", "network_operation": "operations",
+    "Function": "functions", "implementation": "functions", "check_units": "functions",
 }
 
 __all__ = list(_PUBLIC)

@@ -89,6 +89,8 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     """Declare the arrays and operations of ``group``."""
     period = group.clock.every(dt, repr(group.name))  # (k, dt): every k-th step
     _check_held_functions(group, period[1])
+    for function in group._functions.values():  # (a Function needs C code for "c")
+        getattr(function, "check_backend", lambda *_: None)(backend, repr(group.name))
     c = Contribution()
     p = layout.prefix(group)
     for var, array in group._arrays.items():
