@@ -29,7 +29,7 @@ from eqsnn.lowering.names import local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.neurons import assigned_value, resolve_functions
-from eqsnn.lowering.types import refuse_typed
+from eqsnn.lowering.types import refuse_per_synapse_shared, refuse_typed
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
@@ -57,6 +57,7 @@ class SynapseLowering:
         self.paths = pathway_texts(on_pre, on_post)
         self._variables()
         self._resolve(namespace)
+        refuse_per_synapse_shared(self.equations, self.shared, self.constants)
         self.advance = self._advance_event_driven()
         #: the statements of each pathway, by name, in the order the pathways run
         self.pathway_code = {path.name: self._event_code(path) for path in self.paths}
@@ -68,17 +69,22 @@ class SynapseLowering:
         eqs = self.equations
         self.dims: dict[str, Any] = {}
         self.state: list[str] = []
+        self.shared = {n for n, e in eqs.parameters.items() if "shared" in e.flags}
         self.event_driven = [n for n, e in eqs.differential.items() if "event-driven" in e.flags]
         for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
-            unsupported = [f for f in ("shared", "summed", "linked") if f in entry.flags]
+            # (shared) is for synaptic parameters, as in Brian2: one value for all synapses
+            unsupported = [f for f in ("summed", "linked") if f in entry.flags]
+            if "shared" in entry.flags and entry.kind == "differential":
+                unsupported.append("shared")
             if unsupported:
                 flag = unsupported[0]
                 raise InvalidValueError(
                     f"the flag ({flag}) on the synaptic variable {entry.name!r} is not "
                     f"supported", span=eqs.span(entry.name),
                     hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'"
-                    if flag != "linked" else "link a variable of a neuron group instead, "
-                    "and read it here as x_pre or x_post")
+                    if flag == "summed" else "link a variable of a neuron group instead, "
+                    "and read it here as x_pre or x_post" if flag == "linked" else
+                    "a synaptic parameter can be shared ('w : 1 (shared)'), as in Brian2")
             refuse_typed(entry, eqs)
             if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
                 why = ("it is taken by Synapses itself" if entry.name in _TAKEN else
@@ -170,6 +176,11 @@ class SynapseLowering:
                     f"a state variable of the source or target group", span=statement.span,
                     hint=f"synaptic variables: {sorted(self.state)}; neuron variables are "
                          f"written with a suffix, e.g. v_post += w")
+            if target in self.shared:  # Brian2: not in code that runs for some synapses
+                raise InvalidValueError(
+                    f"{label} assigns to {target!r}, a shared variable (one value for all "
+                    f"synapses), but it runs for the synapses of one spike", span=statement.span,
+                    hint=f"drop (shared) from {target!r} to give each synapse its value")
             if target not in self.state and not target.endswith(("_pre", "_post")):
                 target = f"{target}_post"
             expr = self.equations.substitute(statement.expr)
@@ -244,8 +255,9 @@ class SynapseLowering:
         """What the runtime needs, as a frozen record (see :mod:`eqsnn.lowering.records`)."""
         eqs = self.equations
         variables = tuple(Variable(n, self.dims[n], "differential" if n in eqs.differential
-                                   else "parameter") for n in self.state)
-        variables += tuple(Variable(n, self.dims[n], "subexpression")
+                                   else "parameter", n in self.shared) for n in self.state)
+        variables += tuple(Variable(n, self.dims[n], "subexpression",
+                                    "shared" in eqs.subexpressions[n].flags)
                            for n in self.subexpressions)
         su = self.state_update
         # a recorded subexpression may read lastupdate too
@@ -289,7 +301,8 @@ class SynapseLowering:
         names, indexed by the synapse (``_syn``), its source (``_ipre``) or target (``_j``).
         The built-in names (``i``, ``j``, ``N_pre``, ``t`` …) print as themselves."""
         local = lambda name: locals_.get(name, name)  # noqa: E731
-        names = {var: f"{local(var)}[_syn]" for var in self.state}
+        names = {var: f"{local(var)}[0]" if var in self.shared else f"{local(var)}[_syn]"
+                 for var in self.state}
         for suffix, side, index in (("_pre", self.pre_group, "_ipre"),
                                     ("_post", self.post_group, "_j")):
             for var in side.arrays:

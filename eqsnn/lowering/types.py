@@ -14,7 +14,7 @@ from sympy.logic.boolalg import BooleanFunction
 from eqsnn.errors import InvalidValueError, SourceSpan
 from eqsnn.lowering.records import DTYPES
 
-__all__ = ["dtypes", "refuse_typed", "check_truth_values"]
+__all__ = ["dtypes", "refuse_typed", "refuse_per_synapse_shared", "check_truth_values"]
 
 
 def dtypes(equations) -> dict[str, str]:
@@ -54,3 +54,20 @@ def check_truth_values(expr, booleans, span: SourceSpan | None, *,
             f"{name!r} is used as a condition, but it is a number", span=span,
             hint=f"compare it with something, e.g. '{name} > 0', or declare it "
                  f"': boolean'")
+
+
+def refuse_per_synapse_shared(equations, shared, constants) -> None:
+    """A ``(shared)`` synaptic subexpression has one value, so (Brian2's check) it may
+    only use shared parameters, constants, ``t``, ``dt`` and the sizes."""
+    allowed = set(shared) | set(constants) | {"t", "dt", "N", "N_pre", "N_post"}
+    for name, entry in equations.subexpressions.items():
+        if "shared" not in entry.flags:
+            continue
+        per_synapse = sorted({s.name for s in equations.substitute(entry.expr).free_symbols}
+                             - allowed)
+        if per_synapse:
+            raise InvalidValueError(
+                f"the shared subexpression {name!r} uses {', '.join(per_synapse)}, which "
+                f"{'has' if len(per_synapse) == 1 else 'have'} a value per synapse",
+                span=equations.span(name),
+                hint="drop (shared), or make what it uses shared or a constant")

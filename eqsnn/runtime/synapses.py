@@ -179,7 +179,10 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, VariableAccess, Displayed):
 
     def _init_storage(self) -> None:
         self._dims: dict[str, Any] = {v.name: v.dim for v in self._record.variables}
-        self._arrays: dict[str, np.ndarray] = {v.name: np.zeros(0) for v in self._record.state}
+        # a (shared) parameter: one value for all synapses, never grown by connect()
+        self._shared = {v.name for v in self._record.variables if v.shared}
+        self._arrays: dict[str, np.ndarray] = {v.name: np.zeros(1 if v.shared else 0)
+                                               for v in self._record.state}
         self._pre = np.zeros(0, dtype=np.int32)
         self._post = np.zeros(0, dtype=np.int32)
         self._lastupdate = np.zeros(0)
@@ -235,7 +238,7 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, VariableAccess, Displayed):
         first = self.N
         self._pre = np.concatenate([self._pre, pre.astype(np.int32)])
         self._post = np.concatenate([self._post, post.astype(np.int32)])
-        for name in self._arrays:
+        for name in set(self._arrays) - self._shared:
             self._arrays[name] = np.concatenate([self._arrays[name], np.zeros(n_new)])
         if self._uses_lastupdate:
             self._lastupdate = np.concatenate([self._lastupdate, np.zeros(n_new)])
@@ -332,15 +335,23 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, VariableAccess, Displayed):
 
     # --- variables ----------------------------------------------------------------------
     def _read(self, var: str, part: slice) -> np.ndarray:
+        if var in self._shared:  # one value (a shared subexpression: computed once)
+            return self._arrays[var] if var in self._arrays else np.atleast_1d(
+                self._evaluate(self._record.trees[var]))[:1]
         if var in self._arrays:
             return self._arrays[var][part]
         return self._evaluate(self._record.trees[var])[part]
 
     def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
-        """Set ``var`` for the synapses ``part`` (a slice or an index array)."""
+        """Set ``var`` for the synapses ``part`` (a slice or an index array); a shared
+        variable has its one value."""
         array = self._arrays[var]
+        if var in self._shared:
+            part = slice(None)
         if isinstance(value, str):
-            array[part] = self._evaluate_string(value, var, self._dims[var])[part]
+            values = self._evaluate_string(value, var, self._dims[var])
+            array[part] = _one_value(values, var, value) if var in self._shared \
+                else values[part]
         else:
             array[part] = convert_value(var, value, self._dims[var], array[part].shape,
                                         raw=raw)
@@ -416,3 +427,14 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, VariableAccess, Displayed):
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         self._dt = dt  # the clock of the coming run (memory_bytes reports for it)
         self._finite_at_start = finite_names(self._arrays)
+
+
+def _one_value(values: np.ndarray, var: str, text: str) -> np.ndarray:
+    """A shared variable set from a string takes one value, so (as in Brian2) the
+    string may only use shared values, constants and sizes."""
+    values = np.atleast_1d(values)
+    if values.size > 1 and np.ptp(values) != 0:
+        raise InvalidValueError(
+            f"{var!r} is shared (one value for all synapses), but {text!r} has a value per "
+            f"synapse", hint="use only shared variables, constants, N and t in its string")
+    return values[:1]
