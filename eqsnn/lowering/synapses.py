@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 import sympy
 from sympy.codegen.ast import Assignment
+from sympy.core.function import AppliedUndef
 
 from eqsnn import printers, units
 from eqsnn.equations import check_dimensions, dimension_as_written, parse_equations, \
@@ -28,7 +29,8 @@ from eqsnn.lowering import printed
 from eqsnn.lowering.names import local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
-from eqsnn.lowering.neurons import assigned_value, resolve_functions
+from eqsnn.lowering.calls import check_calls
+from eqsnn.lowering.neurons import assigned_value, resolve_function_names, resolve_functions
 from eqsnn.lowering.types import refuse_per_synapse_shared, refuse_typed
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
@@ -143,6 +145,10 @@ class SynapseLowering:
         resolved = resolve_names(self.external, namespace, source=self.source,
                                  label="synapse model", known=list(self.dims) + list(neuron))
         resolved.update(resolve_functions(self.equations, namespace))
+        for path in self.paths:  # a TimedArray or Function called in on_pre/on_post
+            names = {call.func.__name__ for statement in self.parsed_events[path.name]
+                     for call in statement.expr.atoms(AppliedUndef)}
+            resolved.update(resolve_function_names(names, namespace, path.text, path.label))
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         self.external = sorted(self.constants)
@@ -156,6 +162,11 @@ class SynapseLowering:
         dims.update(summed)
         self.equations.check_units(dims)
         self.all_dims = dims
+        for entry in self.equations.entries:
+            check_calls(entry.expr, self.functions, dims, self.equations.span(entry.name))
+        for parsed in self.parsed_events.values():
+            for statement in parsed:
+                check_calls(statement.expr, self.functions, dims, statement.span)
 
     def implicit_post(self, expr):
         return implicit_post(expr, self.dims, neuron_dims(self.post_group))

@@ -197,6 +197,8 @@ def bindings(syn, layout, backend: str, reads) -> dict:
 
 def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     """Declare the arrays and operations of ``syn``."""
+    for function in syn._functions.values():  # (a Function needs C code for "c")
+        getattr(function, "check_backend", lambda *_: None)(backend, repr(syn.name))
     c = Contribution()
     p = layout.prefix(syn)
     code = syn._record.code[backend]

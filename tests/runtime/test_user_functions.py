@@ -87,3 +87,22 @@ def test_check_units_needs_every_argument():
     with pytest.raises(InvalidValueError, match="missing limit"):
         es.check_units(x=mV, result=mV)(lambda x, limit: x)
 
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_synaptic_code_calls_functions_and_timed_arrays(backend):
+    """Two spikes (0.5 ms, 1.5 ms) each add double(w)*stim(t) = 4*1, then 4*3."""
+    double = es.Function(lambda x: 2 * x, arg_units=[1], return_unit=1,
+                         c_code="double twice(double x) { return 2*x; }", c_name="twice")
+    stim = es.TimedArray([1, 3], dt=1 * ms)
+    source = es.SpikeGeneratorGroup(1, [0, 0], [0.5, 1.5] * ms)
+    target = es.NeuronGroup(1, "v : 1")
+    synapses = es.Synapses(source, target, "w : 1", on_pre="v_post += double(w)*stim(t)",
+                           namespace={"double": double, "stim": stim})
+    synapses.connect()
+    synapses.w = 2
+    es.Network(source, target, synapses, backend=backend, dt=0.1 * ms).run(3 * ms)
+    assert target.v.tolist() == [16.0]
+    with pytest.raises(InvalidValueError, match="takes 1 argument, but is called with 2"):
+        es.Synapses(source, target, "w : 1", on_pre="v_post += double(w, w)",
+                    namespace={"double": double})
