@@ -56,6 +56,11 @@ def cell_type(writer, etree, group):
     components = _split(writer, group, component, columns)
     dynamics = etree.SubElement(ctype, "Dynamics")
     refractory = group.refractory is not None
+    if isinstance(group.refractory, str):
+        raise UnsupportedNeuroMLError(
+            f"{group.name!r}: refractoriness given as a string ({group.refractory!r}) has no "
+            f"NeuroML form here (only a fixed period: the refractory regime pair)",
+            hint="export a group with refractory=<a duration>")
     # jNeuroML gives a cell without regimes the time at the end of its step
     timed_arrays(writer, etree, dynamics, arrays, early=0 if refractory else 1)
     for entry in equations.entries:

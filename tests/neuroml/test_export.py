@@ -283,3 +283,10 @@ def test_poisson_groups_become_spike_generators(tmp_path):
     model = load(files.simulation)
     assert model.groups["noise"].N == 4
     assert model.synapses["input"].N == 4
+
+
+def test_a_string_refractoriness_is_named(tmp_path):
+    group = es.NeuronGroup(1, "dv/dt = (2*mV - v)/(10*ms) : volt", threshold="v > 1*mV",
+                           reset="v = 0*mV", refractory="v > 0.5*mV", name="stringy")
+    with pytest.raises(UnsupportedNeuroMLError, match="refractoriness given as a string"):
+        write(es.Network(group), tmp_path)
