@@ -37,7 +37,8 @@ def lower_event_string(group, kind: str, text: str, label: str,
         parsed = [parse_expression(text, label=label)]
         written = [p.unit_expr for p in parsed]
     else:
-        parsed = list(parse_statements(text, label=label))
+        parsed = list(parse_statements(text, label=label, booleans={  # (flag = False)
+            name for name, dtype in group.dtypes.items() if dtype == "bool"}))
         written = [s.unit_expr for s in parsed]
     used = set().union(*(free_names(e) for e in written)) if written else set()
     for statement in parsed if kind == "code" else ():
