@@ -23,8 +23,10 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.event_records import EventRecord
 from eqsnn.lowering.namespace import Constant, resolve_names
+from eqsnn.runtime.group_code import refractory_inputs
 from eqsnn.runtime.layout import constant_cname, variable_cname
 from eqsnn.runtime.schedule import Slot, _changed
+from eqsnn.runtime.variables import array_binding
 
 __all__ = ["GroupEvents", "event_space", "check_event"]
 
@@ -154,7 +156,7 @@ class GroupEvents:
             unit = Unit((Access(p, True), Access(space.array, False)), serial=True)
             group.resetter[event].add_to(
                 c, "reset", numbered=True, group=info, code=code.printed, spikes=space,
-                unit=unit, period=period,
+                unit=unit, period=period, **refractory_inputs(group, backend),
                 **self._bindings(c, layout, record, backend, f"{p}_do_{event}"),
                 **thread_inputs(backend, unit, block=block_names(p)))
 
@@ -175,8 +177,9 @@ class GroupEvents:
                 cname = c.scalar(f"{prefix}_c_{name}",
                                  lambda name=name: self._constants(record)[name].value)
                 scalars.append([code.local(name), cname])
-        return {"arrays": [[code.local(n), variable_cname(p, n)] for n in reads
-                           if n in group._arrays],
+        return {"arrays": [array_binding(code.local(n), variable_cname(p, n),
+                                         group._arrays[n].dtype)
+                           for n in reads if n in group._arrays],
                 "scalars": scalars, "linked": [],
                 "functions": [[code.local(n), layout.function(group._functions[n])]
                               for n in reads if n in group._functions],

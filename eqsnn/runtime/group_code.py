@@ -19,7 +19,7 @@ from eqsnn.runtime.layout import constant_cname, variable_cname
 from eqsnn.runtime.variables import array_binding
 from eqsnn.targets import COMPILED
 
-__all__ = ["contribution", "bindings", "names"]
+__all__ = ["contribution", "bindings", "names", "refractory_inputs"]
 
 
 def names(group, layout) -> SimpleNamespace:
@@ -106,7 +106,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     c.array(info.lastspike, lambda: group._lastspike, np.int64)
     c.int_scalar(info.refsteps, lambda: group._refractory_steps())
     code = group._record.code[backend]
-    refractory = _refractory_inputs(group, code)
+    refractory = refractory_inputs(group, backend)
     # Threads each own a block of the neurons (and only write those): the state
     # update, the threshold (into the thread's block of scratch) and the reset.
     block = block_names(p)
@@ -150,12 +150,12 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     return c
 
 
-def _refractory_inputs(group, code) -> dict:
+def refractory_inputs(group, backend: str) -> dict:
     """What the templates need to know of refractoriness: ``refractory`` (a period in
     steps, tested from ``lastspike``), ``since_spike`` (define the steps since the last
     spike: a string time), ``refractory_array`` (a string refractoriness keeps
     ``not_refractory`` per neuron; a spike clears it). See eqsnn.lowering.refractory."""
-    kind = group._record.refractory
+    kind, code = group._record.refractory, group._record.code[backend]
     return {"refractory": isinstance(group.refractory, float),
             "since_spike": kind == "time",
             "refractory_array": code.local("not_refractory") if kind else ""}

@@ -108,3 +108,16 @@ def test_the_equations_print_back_with_their_types():
     eqs = es.Equations("n : integer (shared)\nb : boolean")
     assert str(eqs) == "n : integer (shared)\nb : boolean"
     assert es.Equations(str(eqs)) == eqs
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_a_boolean_in_a_custom_event_and_its_code(backend):
+    """Each allowed neuron has the event once: its code switches itself off."""
+    group = es.NeuronGroup(3, "dv/dt = 1/ms : 1\nallow : boolean",
+                           events={"up": "v > 0.5 and allow"}, method="euler")
+    group.run_on_event("up", "allow = False; v = 0")
+    group.allow = [True, False, True]
+    events = es.EventMonitor(group, "up")
+    es.Network(group, events, backend=backend, dt=0.1 * ms).run(3 * ms)
+    assert sorted(events.i.tolist()) == [0, 2]
+    assert group.allow.tolist() == [False, False, False]
