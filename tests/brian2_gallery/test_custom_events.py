@@ -4,11 +4,10 @@ per event (``on_event={"pre": "spike", "gpath": "gspike"}``), 500 ms of 250 Hz P
 input.
 
 Features: ``events={...}``, ``run_on_event``, named pathways triggered by different
-events, ``EventMonitor`` and ``SpikeMonitor``.
-Differences from the original, until eqsnn has them: ``allow_gspike : boolean`` is a
-dimensionless parameter holding 1 (True) or 0 (False), compared with 0.5 in the
-conditions (the same events); the monitors do not record ``g`` and ``v`` at the events
-(the test does not use them).
+events, ``EventMonitor`` and ``SpikeMonitor``, a ``boolean`` variable in conditions and
+assigned in resets and event code, as the original writes it.
+Difference from the original, until eqsnn has it: the monitors do not record ``g`` and
+``v`` at the events (the test does not use them).
 Reference: Brian2 2.9.0 running the original with 8 seeds (references.json
 "custom_events"): the numbers of spikes and of gspike events must lie within 4 s.d. of
 Brian2's spread.
@@ -24,12 +23,12 @@ def test_event_counts_within_brian2s_spread():
     G = es.NeuronGroup(1, """
         dv/dt = (g-v)/(50*ms) : 1
         dg/dt = -g/(10*ms) : 1
-        allow_gspike : 1
-        """, threshold="v>1", reset="v = 0; g = 0; allow_gspike = 1;",
-        events={"gspike": "g>1 and allow_gspike > 0.5",
-                "end_gspike": "g<1 and allow_gspike < 0.5"})
-    G.run_on_event("gspike", "allow_gspike = 0")
-    G.run_on_event("end_gspike", "allow_gspike = 1")
+        allow_gspike : boolean
+        """, threshold="v>1", reset="v = 0; g = 0; allow_gspike = True;",
+        events={"gspike": "g>1 and allow_gspike",
+                "end_gspike": "g<1 and not allow_gspike"})
+    G.run_on_event("gspike", "allow_gspike = False")
+    G.run_on_event("end_gspike", "allow_gspike = True")
     H = es.NeuronGroup(1, "dx/dt = -x/(10*ms) : 1\ndy/dt = -y/(10*ms) : 1")
     Sin = es.Synapses(inp, G, on_pre="g += 0.5")
     Sin.connect()
@@ -38,7 +37,7 @@ def test_event_counts_within_brian2s_spread():
     S.connect()
     Mgspike = es.EventMonitor(G, "gspike")
     Mspike = es.SpikeMonitor(G)
-    G.allow_gspike = 1
+    G.allow_gspike = True
     es.Network(inp, G, H, Sin, S, Mgspike, Mspike, seed=14).run(500 * ms)
     assert_in_spread(Mspike.num_spikes, "custom_events", "spikes")
     assert_in_spread(Mgspike.num_events, "custom_events", "gspikes")
