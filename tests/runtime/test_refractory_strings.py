@@ -97,7 +97,6 @@ def test_a_random_refractory_period_is_the_same_on_both_backends():
     ("v", InvalidValueError, "is a number, neither a time nor a condition"),
     ("v*mV", DimensionMismatchError, "has unit"),
     ("v > 1*mV", DimensionMismatchError, "different units are compared"),
-    ("tref", UnknownNameError, "tref"),
 ])
 def test_a_refractory_string_that_is_neither_time_nor_condition_is_refused(text, error, words):
     with pytest.raises(error, match=words) as info:
@@ -114,3 +113,10 @@ def test_the_record_survives_the_build_cache():
     assert second._derivation is None and second._record.refractory == "condition"
     assert first.refractory == "v > 0.5"
     assert second.not_refractory_.tolist() == [1.0]
+
+
+def test_an_unknown_name_in_it_is_reported_when_the_group_is_first_used():
+    group = es.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", refractory="tref")
+    with pytest.raises(UnknownNameError, match="tref"):
+        es.Network(group).run(1 * ms)
+
