@@ -73,16 +73,13 @@ def test_other_process_loads_from_disk():
     source = tiny("disk")
     compile_module(source, name_hint="disk")
     script = textwrap.dedent(f"""
-        import time
-        started = time.perf_counter()
         from eqsnn.compiler import compile_module, stats
         module = compile_module({source!r}, name_hint="disk")
-        print(module.f(1.0), stats.compilations, stats.disk_hits, time.perf_counter() - started)
+        print(module.f(1.0), stats.compilations, stats.disk_hits)
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, env=os.environ.copy()).stdout.split()
-    assert out[:3] == ["2.0", "0", "1"]
-    assert float(out[3]) < 0.5  # a warm load: milliseconds, not a compile
+    assert out == ["2.0", "0", "1"]  # loaded from disk: no compilation in that process
 
 
 def test_corrupt_entry_is_rebuilt(fresh_cache):

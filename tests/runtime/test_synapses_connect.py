@@ -1,5 +1,4 @@
 """connect(): every form makes the pairs it promises, fast, and values take units."""
-import time
 
 import numpy as np
 import pytest
@@ -115,18 +114,15 @@ def test_weights_by_value_array_and_string_with_units():
     np.testing.assert_allclose(syn.delay.to("ms").magnitude, syn.i)
 
 
-def test_a_million_synapses_build_in_well_under_a_second():
+def test_a_million_synapses_are_laid_out_for_the_loop():
+    # How long the build takes is measured in benchmarks/ (run.py --plan growth), not here.
     pre, post = _groups(10_000, 10_000)
     syn = es.Synapses(pre, post, "w : volt", on_pre="v_post += w",
                       namespace={"wmax": 1 * mV}, seed=0)
-    syn.w = "rand()*wmax"      # parse the initialiser once before timing (SymPy warm-up)
-    started = time.perf_counter()
     syn.connect(p=0.01)
     syn.w = "rand()*wmax"
     structure = pathway_structure(syn, "pre", 1e-4)
-    elapsed = time.perf_counter() - started
     assert abs(syn.N - 1_000_000) < 5_000
-    assert elapsed < 1.0, f"{syn.N} synapses took {elapsed:.2f} s"
     # sorted by source: the propagation loop walks rows without an index permutation
     np.testing.assert_array_equal(structure.order, np.arange(syn.N))
     assert np.all(np.diff(syn.i) >= 0)
