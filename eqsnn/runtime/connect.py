@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.pair_values import pair_values
 from eqsnn.runtime.random_pairs import random_pairs
 
 __all__ = ["pairs", "pair_values"]
@@ -245,40 +246,3 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
     values.update(syn._extra(derived))
     values = LazyValues(values, pair_values(syn, pre, post, relative=True))
     return evaluate_tree(derived.tree, values, size=pre.size, rng=syn._rng)
-
-
-def pair_values(syn, pre: np.ndarray, post: np.ndarray, *, relative: bool) -> dict:
-    """How to compute, for each pair (``pre[k]``, ``post[k]``), the symbols a synapse
-    string may use: ``i``, ``j``, ``N_pre``, ``N_post``, every neuron variable as
-    ``x_pre`` / ``x_post``, and for existing synapses ``N_incoming`` / ``N_outgoing``. Functions, not arrays, for :class:`LazyValues`: a string
-    reads only a few of them, and each would be a full-length gather.
-
-    ``relative``: ``pre`` and ``post`` count from the start of the source and target
-    (sub)groups, as ``i`` and ``j`` do (connect's candidate pairs); otherwise they
-    index the whole groups' arrays (the synapses' own ``_pre`` and ``_post``)."""
-    lazy = {"N_pre": lambda: float(syn.pre_stop - syn.pre_start),
-            "N_post": lambda: float(syn.post_stop - syn.post_start)}
-    if not relative:  # the synapses exist: how many share each one's target / source
-        lazy["N_incoming"], lazy["N_outgoing"] = _counts(post), _counts(pre)
-    for index_name, suffix, group, index, start in (
-            ("i", "_pre", syn.pre_group, pre, syn.pre_start),
-            ("j", "_post", syn.post_group, post, syn.post_start)):
-        offset = start if relative else 0   # relative index + offset = array index
-        lazy[index_name] = _shifted(index, offset - start)
-        shared = getattr(group, "_shared", ())
-        for name, array in getattr(group, "_arrays", {}).items():  # none: spikes only
-            lazy[name + suffix] = (lambda a=array: a[0]) if name in shared \
-                else _gather(array, index, offset)
-    return lazy
-
-
-def _counts(index: np.ndarray):
-    return lambda: np.bincount(index)[index].astype(np.float64)
-
-
-def _shifted(index: np.ndarray, shift: int):
-    return lambda: (index + shift).astype(np.float64)
-
-
-def _gather(array: np.ndarray, index: np.ndarray, shift: int):
-    return lambda: array[index + shift] if shift else array[index]

@@ -122,7 +122,7 @@ class _Context:
         self.syn, self.record, self.result_size, self.skip = syn, record, result_size, skip
 
     def evaluate(self, name: str, outer, made=None, *, inner=None) -> np.ndarray:
-        from eqsnn.runtime.connect import pair_values
+        from eqsnn.runtime.pair_values import pair_values
         from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
         part = self.record.parts[name]
         syn = self.syn

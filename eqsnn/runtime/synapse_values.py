@@ -1,0 +1,93 @@
+"""Reading and writing the variables of a Synapses object from Python (``S.w``,
+``S.w = "rand()*wmax"``, ``S.w[...]``): values held in arrays, subexpressions evaluated
+on demand, strings derived once per model and then loaded from the build cache."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from eqsnn.errors import InvalidValueError
+from eqsnn.lowering import cache
+from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
+from eqsnn.lowering.records import ValueRecord
+from eqsnn.runtime.pair_values import pair_values
+from eqsnn.runtime.variables import convert_value
+
+__all__ = ["SynapseValues"]
+
+
+class SynapseValues:
+    """Mixin of :class:`~eqsnn.runtime.synapses.Synapses`: its variables' values."""
+
+    def _read(self, var: str, part: slice) -> np.ndarray:
+        if var in self._shared:  # one value (a shared subexpression: computed once)
+            return self._arrays[var] if var in self._arrays else np.atleast_1d(
+                self._evaluate(self._record.trees[var]))[:1]
+        if var in self._arrays:
+            return self._arrays[var][part]
+        return self._evaluate(self._record.trees[var])[part]
+
+    def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
+        """Set ``var`` for the synapses ``part`` (a slice or an index array); a shared
+        variable has its one value."""
+        array = self._arrays[var]
+        if var in self._shared:
+            part = slice(None)
+        if isinstance(value, str):
+            values = self._evaluate_string(value, var, self._dims[var])
+            array[part] = _one_value(values, var, value) if var in self._shared \
+                else values[part]
+        else:
+            array[part] = convert_value(var, value, self._dims[var], array[part].shape,
+                                        raw=raw)
+
+    def _evaluate_string(self, text: str, var: str, dim) -> np.ndarray:
+        """``S.var = text``: parsed and checked once per model, then from the cache;
+        the namespace's values are read now (as Brian2 does)."""
+        self._resolve()
+        derived = self._derived_string(text, f"value of {var}", want=dim)
+        return self._evaluate(derived.tree, self._extra(derived))
+
+    def _derived_string(self, text: str, label: str, **options) -> ValueRecord:
+        """The tree of a string (initialiser, condition, probability): derived with SymPy
+        the first time, then loaded from the build cache."""
+        key = cache.key("Synapses-string", [self._build_key, label, text, repr(
+            sorted(options.items()))]) if self._build_key else None
+        derived = cache.load_record(key, ValueRecord)
+        if derived is None:
+            from eqsnn.lowering.synapses import lower_string
+            derived = lower_string(self._symbolic(), text, label,
+                                   namespace=check_namespace(self.namespace),
+                                   **options)
+            cache.store_record(key, derived)
+        return derived
+
+    def _extra(self, derived: ValueRecord) -> dict[str, Any]:
+        """Values of the namespace entries and units a string uses beyond the model's."""
+        resolved = resolve_names(derived.extra, check_namespace(self.namespace), source="",
+                                 label="value")
+        return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
+
+    def _evaluate(self, tree, extra: Mapping[str, float] = ()) -> np.ndarray:
+        from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
+        values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
+        values.update(dict(extra))
+        values.update(self._arrays)
+        values["t"] = getattr(self, "_t", 0.0)  # (the time of its network's last run)
+        lazy = pair_values(self, self._pre, self._post, relative=False)
+        lazy["lastupdate"] = self._lastupdate_values
+        values = LazyValues(values, lazy)
+        functions = {name: f.evaluate for name, f in self._functions.items()}
+        return evaluate_tree(tree, values, size=self.N, rng=self._rng, functions=functions)
+
+
+def _one_value(values: np.ndarray, var: str, text: str) -> np.ndarray:
+    """A shared variable set from a string takes one value, so (as in Brian2) the
+    string may only use shared values, constants and sizes."""
+    values = np.atleast_1d(values)
+    if values.size > 1 and np.ptp(values) != 0:
+        raise InvalidValueError(
+            f"{var!r} is shared (one value for all synapses), but {text!r} has a value per "
+            f"synapse", hint="use only shared variables, constants, N and t in its string")
+    return values[:1]
