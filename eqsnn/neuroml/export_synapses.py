@@ -18,11 +18,35 @@ from eqsnn.neuroml.writer import number, one_line
 __all__ = ["classify", "synapse_type"]
 
 
+def _refuse_pathways(syn) -> None:
+    """NeuroML's synapse has one spike input from the pre cell (and eqsnn's export adds
+    the post cell's spikes for on_post): named pathways, custom events and synapses
+    between synapses have no counterpart."""
+    for side, group in (("source", syn.pre_group), ("target", syn.post_group)):
+        if hasattr(group, "pathways"):  # a Synapses object (no import of the runtime here)
+            raise UnsupportedNeuroMLError(
+                f"{syn.name!r} has the synapses {group.name!r} as its {side}; a NeuroML "
+                f"projection connects populations of cells",
+                hint="export the network without it (NeuroML has no synapses on synapses)")
+    for name, pathway in syn.pathways.items():
+        if name not in ("pre", "post"):
+            raise UnsupportedNeuroMLError(
+                f"{syn.name!r} has a named pathway {name!r}; a NeuroML synapse has one "
+                f"on_pre and (in eqsnn's export) one on_post",
+                hint="write the pathways' statements as one on_pre (and one on_post)")
+        if pathway.event != "spike":
+            raise UnsupportedNeuroMLError(
+                f"{syn.name!r}'s pathway {name!r} runs on the custom event "
+                f"{pathway.event!r}; NeuroML synapses receive spikes only",
+                hint="export a model whose synapses are triggered by spikes")
+
+
 def classify(writer, syn) -> None:
     """How ``syn`` reaches its target: through one ``(summed)`` current, and/or by
     incrementing variables of the target that decay linearly (``ge_post += w`` with
     ``dge/dt = -ge/tau``). Such a variable is the sum of one copy per synapse, so in
     NeuroML each synapse keeps its copy and the cell sums them."""
+    _refuse_pathways(syn)
     post = syn.post_group.name
     summed = [e for e in syn.equations.entries if "summed" in e.flags]
     if len(summed) > 1:

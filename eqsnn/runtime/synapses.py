@@ -303,6 +303,12 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, VariableAccess, 
         return dict(self._resolved)
 
     @property
+    def pathways(self) -> dict:
+        """The pathways by name (``pre``, ``post``, or the names of ``on_pre={...}``),
+        in the order they run; a new dict (each pathway is also ``S.<name>``)."""
+        return dict(self._pathways)
+
+    @property
     def delay(self):
         """The delay of each synapse's ``on_pre`` pathway (same as ``S.pre.delay``)."""
         return self._pre_pathway().delay

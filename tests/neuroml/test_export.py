@@ -266,6 +266,23 @@ def test_what_cannot_be_exported_is_named(tmp_path):
     with pytest.raises(UnsupportedNeuroMLError, match="'backwards': on_post changes g_pre, "
                                                       "which has no NeuroML export"):
         write(es.Network(coba, backwards), tmp_path)
+    named = es.Synapses(group, group, "w : volt", on_pre={"up": "v_post += w"}, name="named")
+    named.connect(i=[0], j=[1])
+    with pytest.raises(UnsupportedNeuroMLError, match="'named' has a named pathway 'up'"):
+        write(es.Network(group, named), tmp_path)
+    bursty = es.NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
+                            reset="v = 0*mV", events={"burst": "v > 2*mV"}, name="bursty")
+    on_burst = es.Synapses(bursty, bursty, "w : volt", on_pre="v_post += w",
+                           on_event={"pre": "burst"}, name="on_burst")
+    on_burst.connect(i=[0], j=[1])
+    with pytest.raises(UnsupportedNeuroMLError, match="custom event 'burst'"):
+        write(es.Network(bursty, on_burst), tmp_path)
+    plain = es.Synapses(group, group, "w : volt", on_pre="v_post += w", name="plain")
+    plain.connect(i=[0], j=[1])
+    modulated = es.Synapses(group, plain, on_pre="w_post += 1*mV", name="modulated")
+    modulated.connect(i=[0], j=[0])
+    with pytest.raises(UnsupportedNeuroMLError, match="has the synapses 'plain' as its target"):
+        write(es.Network(group, plain, modulated), tmp_path)
 
 
 def test_poisson_groups_become_spike_generators(tmp_path):
