@@ -11,19 +11,17 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import sympy
-from sympy.codegen.ast import Assignment
 from sympy.core.function import AppliedUndef
 
-from eqsnn import printers, units
+from eqsnn import printers
 from eqsnn.equations import (check_dimensions, dimension_as_written, parse_expression,
                              parse_statements)
-from eqsnn.equations.symbols import symbol
-from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
+from eqsnn.errors import InvalidValueError, SourceSpan, UnknownNameError
 from eqsnn.lowering import printed
 from eqsnn.lowering.event_records import EventCode, EventRecord
 from eqsnn.lowering.names import BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
-from eqsnn.lowering.neurons import assigned_value
+from eqsnn.lowering.neurons import checked_assignment
 from eqsnn.lowering.printed import free_names
 
 __all__ = ["lower_event_string"]
@@ -53,7 +51,8 @@ def lower_event_string(group, kind: str, text: str, label: str,
     if kind == "condition":
         body = _condition(group, parsed[0], text, label, dims)
     else:
-        body = tuple(_assignment(group, s, label, dims) for s in parsed)
+        body = tuple(checked_assignment(group.equations, s, label, group.dims[s.target], dims)
+                     for s in parsed)
         if not body:
             raise InvalidValueError(f"the {label} has no statements",
                                     hint="give statements such as 'n = 0; v -= 1*mV'")
@@ -80,19 +79,6 @@ def _check_target(group, statement, label: str) -> None:
             f"of {group.name!r}", span=statement.span,
             hint=f"the state variables are {sorted(group.state)}")
 
-
-def _assignment(group, statement, label: str, dims) -> Assignment:
-    target = statement.target
-    expr = group.equations.substitute(statement.expr)
-    check_dimensions(expr, dims, span=statement.span)
-    want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else group.dims[target]
-    dim = dimension_as_written(statement.unit_expr, dims, span=statement.span)
-    if dim is not None and dim != want:
-        raise DimensionMismatchError(
-            f"the {label} statement '{target} {statement.op} …' needs a value with unit "
-            f"{units.format_dimension(want)}, but the right-hand side has unit "
-            f"{units.format_dimension(dim)}", span=statement.span)
-    return Assignment(symbol(target), assigned_value(target, statement.op, expr))
 
 
 def _print(group, kind: str, body, constants, backend: str) -> EventCode:

@@ -29,7 +29,7 @@ from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, Valu
 from eqsnn.lowering.refractory import (STEPS_SINCE_SPIKE, next_random_id, refractory_statement,
                                        renumber_random, threshold_when_not_refractory)
 from eqsnn.lowering.trees import to_tree
-from eqsnn.lowering.types import check_truth_values, dtypes
+from eqsnn.lowering.types import check_truth_values, dtypes, refuse_per_element_shared
 
 __all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
 
@@ -40,6 +40,24 @@ def assigned_value(target: str, op: str, expr: sympy.Expr) -> sympy.Expr:
         return expr
     lhs, expr = symbol(target), as_number(expr)  # (flag += v > 1: a condition counts 1)
     return {"+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr, "/=": lhs / expr}[op]
+
+
+def checked_assignment(equations, statement, label: str, target_dim, dims) -> Assignment:
+    """``target op expr`` of a reset or event code as an assignment, its units checked:
+    the right-hand side must have the target's unit (``target_dim``; none for ``*=`` and
+    ``/=``), as written, so that 0*nA is a current while a bare 0 fits any unit."""
+    from eqsnn.equations import check_dimensions, dimension_as_written
+    target = statement.target
+    expr = equations.substitute(statement.expr)
+    check_dimensions(expr, dims, span=statement.span)
+    want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else target_dim
+    dim = dimension_as_written(statement.unit_expr, dims, span=statement.span)
+    if dim is not None and dim != want:
+        raise DimensionMismatchError(
+            f"the {label} statement '{target} {statement.op} …' needs a value with "
+            f"unit {units.format_dimension(want)}, but the right-hand side has unit "
+            f"{units.format_dimension(dim)}", span=statement.span)
+    return Assignment(symbol(target), assigned_value(target, statement.op, expr))
 
 
 
@@ -70,7 +88,9 @@ class NeuronLowering:
         self.equations = model if isinstance(model, Equations) else parse_equations(model)
         self._variables(refractory is not None)
         self._resolve(namespace, threshold, reset, refractory)
-        self._check_shared_subexpressions()
+        # a (shared) subexpression has one value: it may use only shared values
+        refuse_per_element_shared(
+            self.equations, {*self.shared, *self.constants, "t", "dt", "N"}, "neuron")
         self._check_truth_values()
         self.threshold = self._parse_threshold(threshold)
         self.reset = self._parse_reset(reset)
@@ -177,23 +197,6 @@ class NeuronLowering:
             functions.update(resolve_function_names(names, namespace, text, label))
         return functions
 
-    def _check_shared_subexpressions(self) -> None:
-        """A ``(shared)`` subexpression has one value for the whole group, so, as in
-        Brian2, it may only use shared variables, constants, ``t``, ``dt`` and ``N``."""
-        eqs = self.equations
-        allowed = self.shared | set(self.constants) | {"t", "dt", "N"}
-        for name, entry in eqs.subexpressions.items():
-            if "shared" not in entry.flags:
-                continue
-            expr = eqs.substitute(symbol(name))
-            per_neuron = sorted(free_names(expr) - allowed)
-            if per_neuron:
-                raise InvalidValueError(
-                    f"the shared subexpression {name!r} uses {', '.join(per_neuron)}, which "
-                    f"{'has' if len(per_neuron) == 1 else 'have'} a value per neuron",
-                    span=eqs.span(name),
-                    hint="drop (shared), or make what it uses shared or a constant")
-
     def _check_truth_values(self) -> None:
         """Names used as conditions must be boolean variables (``not spiking``)."""
         booleans = [name for name, dtype in self.dtypes.items() if dtype == "bool"]
@@ -230,7 +233,6 @@ class NeuronLowering:
                      for s in self._reset_parsed)
 
     def _statement_to_assignment(self, statement, label: str) -> Assignment:
-        from eqsnn.equations import check_dimensions, dimension_as_written
         target = statement.target
         if target not in self.state:
             hint = (f"{target!r} is linked to another group's variable, which only that "
@@ -240,17 +242,8 @@ class NeuronLowering:
             raise UnknownNameError(f"the {label} assigns to {target!r}, which is not a "
                                    f"state variable of {self.name!r}",
                                    span=statement.span, hint=hint)
-        expr = self.equations.substitute(statement.expr)
-        check_dimensions(expr, self.all_dims, span=statement.span)
-        want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else self.dims[target]
-        # As written, so that 0*nA is a current; a bare 0 (None) fits any unit.
-        dim = dimension_as_written(statement.unit_expr, self.all_dims, span=statement.span)
-        if dim is not None and dim != want:
-            raise DimensionMismatchError(
-                f"the {label} statement '{target} {statement.op} …' needs a value with "
-                f"unit {units.format_dimension(want)}, but the right-hand side has unit "
-                f"{units.format_dimension(dim)}", span=statement.span)
-        return Assignment(symbol(target), assigned_value(target, statement.op, expr))
+        return checked_assignment(self.equations, statement, label, self.dims[target],
+                                  self.all_dims)
 
     def _integrate(self, method):
         self.held: tuple[str, ...] = ()

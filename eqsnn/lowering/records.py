@@ -19,7 +19,7 @@ This module does not import SymPy: a warm process reads records from the build c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 from eqsnn.units import DIMENSIONLESS, Dimension
 
@@ -194,8 +194,10 @@ class GroupCode:
 
 
 @dataclass(frozen=True)
-class GroupRecord:
-    """Everything the runtime needs from a NeuronGroup's strings."""
+class _ModelRecord:
+    """What the records of groups and synapses share: the strings' inputs, variables,
+    the namespace names read at every run, the method, and one code per backend (the
+    subclass's ``code`` field, of its ``_code_class``)."""
 
     inputs: Inputs
     variables: tuple[Variable, ...]     # state variables, then subexpressions
@@ -203,10 +205,8 @@ class GroupRecord:
     functions: tuple[str, ...]          # user functions (TimedArrays), sorted
     method: Method | None               # None: no differential equations
     trees: Mapping[str, Any]            # subexpression → evaluation tree
-    code: Mapping[str, GroupCode]       # backend → code
-    #: a string refractoriness: "time" or "condition" (the update computes the variable
-    #: not_refractory first; see eqsnn.lowering.refractory), else ""
-    refractory: str = ""
+
+    _code_class: ClassVar[type]
 
     @property
     def state(self) -> tuple[Variable, ...]:
@@ -216,22 +216,41 @@ class GroupRecord:
     def differential(self) -> tuple[str, ...]:
         return tuple(v.name for v in self.variables if v.kind == "differential")
 
-    def to_json(self) -> dict:
+    def _json(self, **own) -> dict:
         return {"inputs": self.inputs.to_json(),
                 "variables": [v.to_json() for v in self.variables],
                 "constants": list(self.constants), "functions": list(self.functions),
                 "method": _optional(self.method), "trees": dict(self.trees),
                 "code": {backend: code.to_json() for backend, code in self.code.items()},
-                "refractory": self.refractory}
+                **own}
+
+    @classmethod
+    def _shared_fields(cls, data) -> tuple:
+        """The fields of ``_json``'s dict, in the constructor's order (``code`` last)."""
+        return (Inputs.from_json(data["inputs"]),
+                tuple(Variable.from_json(v) for v in data["variables"]),
+                tuple(data["constants"]), tuple(data["functions"]),
+                Method.from_json(data["method"]), dict(data["trees"]),
+                {backend: cls._code_class.from_json(c) for backend, c in data["code"].items()})
+
+
+@dataclass(frozen=True)
+class GroupRecord(_ModelRecord):
+    """Everything the runtime needs from a NeuronGroup's strings."""
+
+    code: Mapping[str, GroupCode]       # backend → code
+    #: a string refractoriness: "time" or "condition" (the update computes the variable
+    #: not_refractory first; see eqsnn.lowering.refractory), else ""
+    refractory: str = ""
+
+    _code_class: ClassVar[type] = GroupCode
+
+    def to_json(self) -> dict:
+        return self._json(refractory=self.refractory)
 
     @classmethod
     def from_json(cls, data) -> "GroupRecord":
-        return cls(Inputs.from_json(data["inputs"]),
-                   tuple(Variable.from_json(v) for v in data["variables"]),
-                   tuple(data["constants"]), tuple(data["functions"]),
-                   Method.from_json(data["method"]), dict(data["trees"]),
-                   {backend: GroupCode.from_json(c) for backend, c in data["code"].items()},
-                   data["refractory"])
+        return cls(*cls._shared_fields(data), data["refractory"])
 
 
 @dataclass(frozen=True)
@@ -284,27 +303,15 @@ class SynapseCode:
 
 
 @dataclass(frozen=True)
-class SynapsesRecord:
-    """Everything the runtime needs from a Synapses object's strings.
-    ``uses_lastupdate``: the code reads each synapse's time of last event (to advance
-    event-driven variables), so it is stored per synapse."""
+class SynapsesRecord(_ModelRecord):
+    """Everything the runtime needs from a Synapses object's strings (``method``: of its
+    clock-driven equations). ``uses_lastupdate``: the code reads each synapse's time of
+    last event (to advance event-driven variables), so it is stored per synapse."""
 
-    inputs: Inputs
-    variables: tuple[Variable, ...]
-    constants: tuple[str, ...]
-    functions: tuple[str, ...]
-    method: Method | None          # of the clock-driven equations
-    trees: Mapping[str, Any]
     code: Mapping[str, SynapseCode]
     uses_lastupdate: bool = False
 
-    @property
-    def state(self) -> tuple[Variable, ...]:
-        return tuple(v for v in self.variables if v.is_state)
-
-    @property
-    def differential(self) -> tuple[str, ...]:
-        return tuple(v.name for v in self.variables if v.kind == "differential")
+    _code_class: ClassVar[type] = SynapseCode
 
     @property
     def summed_targets(self) -> tuple[str, ...]:
@@ -312,21 +319,11 @@ class SynapsesRecord:
         return tuple(s.target for s in next(iter(self.code.values())).summed)
 
     def to_json(self) -> dict:
-        return {"inputs": self.inputs.to_json(),
-                "variables": [v.to_json() for v in self.variables],
-                "constants": list(self.constants), "functions": list(self.functions),
-                "method": _optional(self.method), "trees": dict(self.trees),
-                "code": {backend: code.to_json() for backend, code in self.code.items()},
-                "uses_lastupdate": self.uses_lastupdate}
+        return self._json(uses_lastupdate=self.uses_lastupdate)
 
     @classmethod
     def from_json(cls, data) -> "SynapsesRecord":
-        return cls(Inputs.from_json(data["inputs"]),
-                   tuple(Variable.from_json(v) for v in data["variables"]),
-                   tuple(data["constants"]), tuple(data["functions"]),
-                   Method.from_json(data["method"]), dict(data["trees"]),
-                   {backend: SynapseCode.from_json(c) for backend, c in data["code"].items()},
-                   data["uses_lastupdate"])
+        return cls(*cls._shared_fields(data), data["uses_lastupdate"])
 
 
 @dataclass(frozen=True)

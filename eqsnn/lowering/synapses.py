@@ -31,7 +31,7 @@ from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.calls import check_calls
 from eqsnn.lowering.neurons import assigned_value, resolve_function_names, resolve_functions
-from eqsnn.lowering.types import refuse_per_synapse_shared, refuse_typed
+from eqsnn.lowering.types import refuse_per_element_shared, refuse_typed
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
@@ -59,7 +59,9 @@ class SynapseLowering:
         self.paths = pathway_texts(on_pre, on_post)
         self._variables()
         self._resolve(namespace)
-        refuse_per_synapse_shared(self.equations, self.shared, self.constants)
+        refuse_per_element_shared(
+            self.equations, {*self.shared, *self.constants, "t", "dt", "N", "N_pre", "N_post"},
+            "synapse")
         self.advance = self._advance_event_driven()
         #: the statements of each pathway, by name, in the order the pathways run
         self.pathway_code = {path.name: self._event_code(path) for path in self.paths}

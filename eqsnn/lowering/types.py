@@ -14,7 +14,7 @@ from sympy.logic.boolalg import BooleanFunction
 from eqsnn.errors import InvalidValueError, SourceSpan
 from eqsnn.lowering.records import DTYPES
 
-__all__ = ["dtypes", "refuse_typed", "refuse_per_synapse_shared", "check_truth_values"]
+__all__ = ["dtypes", "refuse_typed", "refuse_per_element_shared", "check_truth_values"]
 
 
 def dtypes(equations) -> dict[str, str]:
@@ -56,18 +56,18 @@ def check_truth_values(expr, booleans, span: SourceSpan | None, *,
                  f"': boolean'")
 
 
-def refuse_per_synapse_shared(equations, shared, constants) -> None:
-    """A ``(shared)`` synaptic subexpression has one value, so (Brian2's check) it may
-    only use shared parameters, constants, ``t``, ``dt`` and the sizes."""
-    allowed = set(shared) | set(constants) | {"t", "dt", "N", "N_pre", "N_post"}
+def refuse_per_element_shared(equations, allowed, element: str) -> None:
+    """A ``(shared)`` subexpression has one value for the whole group or synapses, so
+    (Brian2's check) it may only use the ``allowed`` names: shared variables, constants,
+    ``t``, ``dt`` and the sizes. ``element``: "neuron" or "synapse", for the message."""
     for name, entry in equations.subexpressions.items():
         if "shared" not in entry.flags:
             continue
-        per_synapse = sorted({s.name for s in equations.substitute(entry.expr).free_symbols}
-                             - allowed)
-        if per_synapse:
+        per_element = sorted({s.name for s in equations.substitute(entry.expr).free_symbols}
+                             - set(allowed))
+        if per_element:
             raise InvalidValueError(
-                f"the shared subexpression {name!r} uses {', '.join(per_synapse)}, which "
-                f"{'has' if len(per_synapse) == 1 else 'have'} a value per synapse",
+                f"the shared subexpression {name!r} uses {', '.join(per_element)}, which "
+                f"{'has' if len(per_element) == 1 else 'have'} a value per {element}",
                 span=equations.span(name),
                 hint="drop (shared), or make what it uses shared or a constant")

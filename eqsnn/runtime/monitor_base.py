@@ -100,6 +100,18 @@ class Monitor(Scheduled, Displayed):
                 f"and cannot be changed", hint=f"create a new {type(self).__name__}")
         object.__setattr__(self, name, value)
 
+    def _recorded(self, name: str, recorded: str) -> tuple[str, bool]:
+        """``mon.v`` / ``mon.v_``: the recorded variable an attribute names, and whether
+        it asks for plain SI numbers (a trailing ``_``); ``recorded`` says, for the
+        error, what the monitor does record."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raw = name.endswith("_") and name[:-1] in self.variables
+        var = name[:-1] if raw else name
+        if var not in self.variables:
+            raise AttributeError(f"{self.name!r} records {recorded}, not {name!r}")
+        return var, raw
+
     def _dependencies(self):
         return [self.group]
 

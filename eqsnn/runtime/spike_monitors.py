@@ -152,13 +152,7 @@ class SpikeMonitor(Monitor):
         return {var: self.values(var) for var in ["t"] + self.variables}
 
     def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raw = name.endswith("_") and name[:-1] in self.variables
-        var = name[:-1] if raw else name
-        if var not in self.variables:
-            raise AttributeError(f"{self.name!r} records i, t and {self.variables}, not "
-                                 f"{name!r}")
+        var, raw = self._recorded(name, f"i, t and {self.variables}")
         values = self._values[var][: self.num_spikes].copy()
         return values if raw else units.from_si(values, dimension(self.group, var))
 

@@ -155,12 +155,7 @@ class StateMonitor(Monitor):
         return StateMonitorView(self, item)
 
     def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raw = name.endswith("_") and name[:-1] in self.variables
-        var = name[:-1] if raw else name
-        if var not in self.variables:
-            raise AttributeError(f"{self.name!r} records {self.variables}, not {name!r}")
+        var, raw = self._recorded(name, f"{self.variables}")
         values = self._records[var][: int(self._count[0])].T.copy()
         return values if raw else units.from_si(values, dimension(self.group, var))
 
