@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from typing import Any, Iterable
 
 import numpy as np
@@ -16,7 +17,8 @@ import numpy as np
 from eqsnn.display import progress_bar
 from eqsnn.errors import NumericalInstabilityError
 
-__all__ = ["StopAtStepBoundary", "next_chunk", "update_progress", "check_finite"]
+__all__ = ["StopAtStepBoundary", "run_chunks", "next_chunk", "update_progress",
+           "check_finite"]
 
 CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks this often
 PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
@@ -48,6 +50,58 @@ class StopAtStepBoundary:
     def __exit__(self, *exc) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
+
+
+def run_chunks(net, program, n_steps: int, progress: bool | None) -> None:
+    """Advance ``net`` by ``n_steps`` steps of ``program``, in chunks; between them:
+    grow full buffers, look for NaN, call the network operations due, show progress,
+    stop at Ctrl-C or ``net.stop()``."""
+    seed = net.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
+    end = net._step + n_steps
+    chunk = min(n_steps, 100)
+    bar = None
+    try:
+        with StopAtStepBoundary() as ctrl_c:
+            while net._step < end:
+                asked = min(chunk, end - net._step)
+                paused = _set_pause(net, net._step + asked)
+                tic = time.perf_counter()
+                done = program.run(net._step, asked, net._dt, seed)
+                elapsed = time.perf_counter() - tic
+                net._step += done
+                paused = paused and bool(net._paused[0])
+                net._phase = net._pause_at if paused else 0
+                if done < asked and not paused:
+                    _make_room(net.objects)
+                check_finite(net.objects, net._step - done, net._step, net._dt)
+                if paused:  # (an error there leaves the run after this point)
+                    net._pauses.call(net._step, net._phase, net._dt)
+                    if net._stop_requested:  # Brian2 finishes the step, then stops
+                        end = min(end, net._step + 1)
+                if ctrl_c.pressed:
+                    raise KeyboardInterrupt(
+                        f"run stopped at t = {net._step * net._dt:.6g} s (step "
+                        f"{net._step}); the network is consistent: run() continues")
+                chunk = next_chunk(chunk, done, elapsed)
+                bar = update_progress(bar, progress, done, elapsed, net._step, end)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _set_pause(net, end: int) -> bool:
+    """Where the next call of the loop resumes (the current position) and pauses (the
+    next network operation due before step ``end``); whether it will pause."""
+    net._resume_at, net._paused[0] = net._phase, 0
+    due = net._pauses.next(net._step, net._phase, end) if net._pauses else None
+    net._pause_step, net._pause_at = due if due is not None else (-1, 0)
+    return due is not None
+
+
+def _make_room(objects) -> None:
+    for obj in objects:
+        if hasattr(obj, "_make_room"):
+            obj._make_room()
 
 
 def next_chunk(chunk: int, done: int, elapsed: float) -> int:

@@ -18,7 +18,8 @@ from eqsnn.codegen.network import ModuleBuilder
 from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.backends import load_backend, choose_backend
-from eqsnn.runtime.chunks import StopAtStepBoundary, check_finite, next_chunk, update_progress
+from eqsnn.runtime import snapshots
+from eqsnn.runtime.chunks import run_chunks
 from eqsnn.runtime.claims import claimed
 from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.operations import Pauses
@@ -279,7 +280,7 @@ class Network(Displayed):
         loop_started = time.perf_counter()
         self._runs += 1
         try:
-            self._loop(program, n_steps, progress)
+            run_chunks(self, program, n_steps, progress)
         finally:  # (a run stopped early continues from where it stopped)
             self._t_wanted = wanted if self._step == total else self._step * self._dt
             self._tell_time()
@@ -287,52 +288,6 @@ class Network(Displayed):
         self.timing["run_seconds"] = time.perf_counter() - started
         if report_timing:
             print(self.timing_report())
-
-    def _loop(self, program, n_steps: int, progress: bool | None) -> None:
-        seed = self.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
-        end = self._step + n_steps
-        chunk = min(n_steps, 100)
-        bar = None
-        try:
-            with StopAtStepBoundary() as ctrl_c:
-                while self._step < end:
-                    asked = min(chunk, end - self._step)
-                    paused = self._set_pause(self._step + asked)
-                    tic = time.perf_counter()
-                    done = program.run(self._step, asked, self._dt, seed)
-                    elapsed = time.perf_counter() - tic
-                    self._step += done
-                    paused = paused and bool(self._paused[0])
-                    self._phase = self._pause_at if paused else 0
-                    if done < asked and not paused:
-                        self._make_room()
-                    check_finite(self.objects, self._step - done, self._step, self._dt)
-                    if paused:  # (an error there leaves the run after this point)
-                        self._pauses.call(self._step, self._phase, self._dt)
-                        if self._stop_requested:  # Brian2 finishes the step, then stops
-                            end = min(end, self._step + 1)
-                    if ctrl_c.pressed:
-                        raise KeyboardInterrupt(
-                            f"run stopped at t = {self._step * self._dt:.6g} s (step "
-                            f"{self._step}); the network is consistent: run() continues")
-                    chunk = next_chunk(chunk, done, elapsed)
-                    bar = update_progress(bar, progress, done, elapsed, self._step, end)
-        finally:
-            if bar is not None:
-                bar.close()
-
-    def _set_pause(self, end: int) -> bool:
-        """Where the next call of the loop resumes (the current position) and pauses
-        (the next network operation due before step ``end``); whether it will pause."""
-        self._resume_at, self._paused[0] = self._phase, 0
-        due = self._pauses.next(self._step, self._phase, end) if self._pauses else None
-        self._pause_step, self._pause_at = due if due is not None else (-1, 0)
-        return due is not None
-
-    def _make_room(self) -> None:
-        for obj in self.objects:
-            if hasattr(obj, "_make_room"):
-                obj._make_room()
 
     def timing_report(self) -> str:
         """How long each stage of the last run took, as a small table."""
@@ -349,27 +304,14 @@ class Network(Displayed):
     # --- store / restore ----------------------------------------------------------------
     def store(self, name: str = "default") -> None:
         """Remember the state of every object and the time, to :meth:`restore` later."""
-        self._stored[name] = {
-            "step": self._step, "phase": self._phase, "runs": self._runs,
-            "objects": [(obj, {k: np.array(v, copy=True) for k, v in obj._state().items()})
-                        for obj in self.objects if hasattr(obj, "_state")],
-        }
+        snapshots.store(self, name)
 
     def restore(self, name: str = "default") -> None:
         """Go back to the state saved by :meth:`store` (monitors included). The run
         that follows draws the same random numbers as the first time (they depend on the
         seed, the step and the index only); set ``net.seed`` to draw fresh ones."""
         _refuse_while_running(self, "restore()")
-        if name not in self._stored:
-            raise InvalidValueError(f"nothing was stored under {name!r}",
-                                    hint=f"call net.store({name!r}) first; stored: "
-                                         f"{sorted(self._stored)}")
-        saved = self._stored[name]
-        self._step, self._phase = saved["step"], saved["phase"]
-        self._t_wanted = self._step * self._dt
-        for obj, state in saved["objects"]:
-            obj._set_state(state)
-        self._tell_time()
+        snapshots.restore(self, name)
 
     def _tell_time(self) -> None:
         """Objects read ``t`` in subexpressions (``x = t/ms``) and string values at the
