@@ -21,18 +21,18 @@ from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.names import BUILTIN_DIMS
-from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
-from eqsnn.lowering.records import GroupRecord, Inputs, ValueRecord
+from eqsnn.lowering.namespace import check_namespace
+from eqsnn.lowering.records import GroupRecord, Inputs
 from eqsnn.runtime.chunks import finite_names
-from eqsnn.runtime.evaluate import evaluate_tree
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.events import GroupEvents
+from eqsnn.runtime.group_values import GroupValues
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
 from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.runtime.regular import RunsRegularly
 from eqsnn.runtime.schedule import group_slots
-from eqsnn.runtime.variables import VariableAccess, as_dtype, convert_value
+from eqsnn.runtime.variables import VariableAccess
 
 __all__ = ["NeuronGroup", "Subgroup", "StateUpdateView"]
 
@@ -40,7 +40,7 @@ _NEVER = -(2**62)  # "last spike" of a neuron that never spiked, in steps
 _SECOND = BUILTIN_DIMS["t"]
 
 
-class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
+class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, VariableAccess, Displayed):
     """A group of ``N`` neurons sharing one model.
 
     Parameters
@@ -221,80 +221,6 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, VariableAccess, Displayed):
         each constant (with ``value`` in SI and ``dim``) and each user function
         (TimedArray). A new dict: changing it changes nothing (change ``namespace``)."""
         return dict(self._resolved)
-
-    # --- variables --------------------------------------------------------------------
-    def _read(self, var: str, part: slice) -> np.ndarray:
-        if var in self._linked:
-            from eqsnn.runtime.links import link_values
-            return link_values(self._link(var), part, self.N)
-        if var in self._arrays:
-            array = self._arrays[var]
-            return array if var in self._shared else array[part]
-        part = slice(0, 1) if var in self._shared else part  # (shared: one value)
-        return as_dtype(self._evaluate(self._record.trees[var], part), self._dtypes[var])
-
-    def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
-        """Set ``var`` for the neurons ``part`` (a slice or an index array)."""
-        array = self._arrays[var]
-        where = slice(None) if var in self._shared else part
-        if isinstance(value, str):
-            array[where] = self._evaluate_string(value, var, part)
-        else:
-            array[where] = convert_value(var, value, self._dims[var], array[where].shape,
-                                         raw=raw)
-
-    def _set_link(self, var: str, link: Any, part: slice) -> None:
-        from eqsnn.runtime.links import check_link
-        if part != slice(None):
-            raise InvalidValueError(f"a linked variable is linked for the whole group: "
-                                    f"{self.name}.{var} = linked_var(...)")
-        check_link(self, var, link)
-        self._links[var] = link
-
-    def _link(self, var: str):
-        link = self._links.get(var)
-        if link is None:
-            raise InvalidValueError(
-                f"{var!r} of {self.name!r} is a linked variable that was never linked",
-                hint=f"link it before running: {self.name}.{var} = linked_var(group, 'x')")
-        return link
-
-    def _dependencies(self) -> list:
-        """The groups whose variables this group's linked variables read."""
-        return [self._link(var).group._owner for var in sorted(self._linked)]
-
-    def _evaluate_string(self, text: str, var: str, part: slice) -> np.ndarray:
-        """``group.var = text``: parsed and checked once per model, then from the cache;
-        the namespace's values are read now (as Brian2 does)."""
-        self._resolve()
-        namespace = check_namespace(self.namespace)
-        key = cache.key("initialiser", [self._build_key, var, text]) \
-            if self._build_key else None
-        derived = cache.load_record(key, ValueRecord)
-        if derived is None:
-            from eqsnn.lowering.neurons import lower_initialiser
-            derived = lower_initialiser(self.equations, text, var, self._dims[var],
-                                        self._all_dims, namespace, list(self._dims))
-            cache.store_record(key, derived)
-        extra = resolve_names(derived.extra, namespace, source=text,
-                              label=f"value of {var}", known=list(self._dims))
-        return self._evaluate(derived.tree, part, extra)
-
-    def _evaluate(self, tree, part: slice, extra: Mapping[str, Any] = ()) -> np.ndarray:
-        index = np.arange(self.N)[part]
-        values: dict[str, Any] = {name: c.value for name, c in self._constants.items()}
-        values.update({name: c.value for name, c in dict(extra).items()
-                       if isinstance(c, Constant)})
-        for name, array in self._arrays.items():
-            values[name] = array[0] if name in self._shared else array[part]
-        for name in self._links:  # (an initialiser may run before the link is made)
-            values[name] = self._read(name, part)
-        values.update(i=index.astype(np.float64), N=float(self.N),
-                      t=getattr(self, "_t", 0.0))  # (the time of its network's last run)
-        functions = {name: f.evaluate for name, f in self._functions.items()}
-        functions.update({name: f.evaluate for name, f in dict(extra).items()
-                          if not isinstance(f, Constant)})
-        return evaluate_tree(tree, values, size=index.size, rng=self._rng, functions=functions)
 
     def __getitem__(self, item: slice) -> "Subgroup":
         if not isinstance(item, slice) or item.step not in (None, 1):
