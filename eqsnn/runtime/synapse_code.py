@@ -1,158 +1,24 @@
-"""What a :class:`~eqsnn.runtime.synapses.Synapses` object hands to the module builder.
-
-Each pathway (``pre``: source spikes → ``on_pre``; ``post``: target spikes → ``on_post``)
-has a propagation structure, derived from the synapses and dt and rebuilt only when the
-connectivity or the delays change:
-
-* ``order``: synapse indices sorted by sending neuron, then by delay in steps, then by
-  the neuron acted on;
-* ``ptr``: CSR pointers into ``order`` for every (sender, delay) pair, so the synapses
-  of sender ``s`` whose delay is ``first_age + a`` steps are
-  ``order[ptr[s*n_ages + a] : ptr[s*n_ages + a + 1]]`` — with ``T`` threads, for every
-  (sender, delay, thread) triple: ``ptr[(s*n_ages + a)*T + t]`` starts thread ``t``'s
-  piece, the synapses onto its block of neurons;
-* a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1).
-
-At every step the loop stores this step's spikes in the ring and, for each delay ``a``,
-walks the rows of the senders that spiked ``a`` steps ago — a spike at step ``n``
-reaches a synapse of delay ``d`` at exactly step ``n + d``. With one delay for all
-synapses, ``n_ages`` is 1 and ``ptr`` is an ordinary CSR row pointer.
+"""What a :class:`~eqsnn.runtime.synapses.Synapses` object hands to the module builder:
+its arrays, the operations of its equations, summed variables and pathways, and how
+threads share them. Each pathway walks a propagation structure
+(:mod:`eqsnn.runtime.propagation`).
 """
 from __future__ import annotations
 
-import os
 from types import SimpleNamespace
 
 import numpy as np
 
 from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
-from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.names import CONNECTIVITY_COUNTS
 from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.events import event_space
 from eqsnn.runtime.layout import constant_cname, variable_cname
+from eqsnn.runtime.propagation import pathway_structure, structure_bytes
 from eqsnn.runtime.variables import array_binding
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
-
-
-def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamespace:
-    """The propagation structure of the pathway named ``path`` (``"pre"``, ``"post"``
-    or a name of ``on_pre={...}``) for a loop on ``parts`` threads.
-
-    Within a row, synapses are sorted by the neuron they act on (the target of ``pre``,
-    the source of ``post``), then by index, and each row is cut into ``parts`` pieces:
-    piece ``t`` holds the synapses onto thread ``t``'s block of neurons (the blocks of
-    ``eqsnn_block`` in the C loop), and ``ptr`` has one entry per (row, piece). A
-    neuron's synapses keep their order, so every sum comes out the same on any number
-    of threads; with one part it is the plain CSR structure."""
-    key = (syn._structure_version, dt, syn.N, parts)
-    cache = syn.__dict__.setdefault("_propagation", {})
-    cached = cache.get(path)
-    if cached is not None and cached.key == key:
-        return cached
-    pathway = syn._pathways[path]
-    side = pathway.side
-    sender = syn._pre if side == "pre" else syn._post
-    group = syn.pre_group if side == "pre" else syn.post_group
-    width = group.N
-    _check_ring_fits(syn, path, pathway, dt, width, parts)
-    if pathway._delay is None:  # one delay for every synapse: the senders are the keys
-        first_age = last_age = int(np.rint(pathway._default / dt))
-        n_ages, keys = 1, sender
-    else:
-        steps = np.rint(pathway._delay / dt).astype(np.int64)
-        first_age = int(steps.min()) if steps.size else 0
-        last_age = int(steps.max()) if steps.size else 0
-        n_ages = last_age - first_age + 1
-        keys = sender.astype(np.int64) * n_ages + (steps - first_age)
-    other = syn._post if side == "pre" else syn._pre
-    in_order = _sorted_rows(keys, other)
-    if in_order:
-        order = np.arange(keys.size, dtype=np.int32)  # the common case: connect's order
-        sorted_keys, sorted_other = keys, other
-    else:
-        order = np.lexsort((other, keys)).astype(np.int32)  # stable
-        sorted_keys, sorted_other = keys[order], other[order]
-    if parts > 1:
-        receiver = syn.post_group if side == "pre" else syn.pre_group
-        owner = _owner(sorted_other, receiver.N, parts)
-        sorted_keys = sorted_keys.astype(np.int64) * parts + owner
-    rows = np.arange(width * n_ages * parts + 1, dtype=np.int64)
-    ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
-    ring = _ring(syn, path, last_age + 1, width)
-    structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr,
-                                D=last_age + 1, width=width, first_age=first_age,
-                                n_ages=n_ages, ring=ring)
-    cache[path] = structure
-    return structure
-
-
-def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, parts: int) -> None:
-    """Refuse delays whose ring (one slot of ``width`` senders per step of the longest
-    delay) and row pointers (one per sender, delay and thread) need more memory than
-    the machine has: ``1e30*second`` would otherwise overflow the step count or fail
-    in numpy's allocation with a raw error."""
-    delays = np.array([pathway._default]) if pathway._delay is None else pathway._delay
-    if delays.size == 0:
-        return
-    longest, shortest = float(delays.max()) / dt, float(delays.min()) / dt
-    needed = (longest + 1) * width * 4 + (longest - shortest + 1) * width * parts * 8
-    memory = _physical_memory()
-    if needed <= memory:
-        return
-    raise InvalidValueError(
-        f"the longest delay of the {path} pathway of {syn.name!r}, {delays.max():g} s, is "
-        f"{longest:.3g} steps of dt = {dt:g} s: the spikes in flight would need "
-        f"{needed / 2**30:.3g} GiB, more than this machine has",
-        hint="use delays of a sensible length for the simulated time (or a larger dt)")
-
-
-def _physical_memory() -> float:
-    try:
-        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume 1 TiB
-        return float(2**40)
-
-
-def _owner(neurons: np.ndarray, n: int, parts: int) -> np.ndarray:
-    """The thread whose block holds each neuron: the same blocks of 64 as the C loop's
-    ``eqsnn_block(n, t, parts)``."""
-    blocks = (n + 63) // 64
-    firsts = np.minimum(n, 64 * ((blocks * np.arange(parts)) // parts))
-    return np.searchsorted(firsts, neurons, side="right") - 1
-
-
-def _sorted_rows(keys: np.ndarray, other: np.ndarray) -> bool:
-    """Whether synapses are already sorted by row key, then by the other side."""
-    if keys.size < 2:
-        return True
-    step = np.diff(keys)
-    if np.any(step < 0):
-        return False
-    return not np.any((step == 0) & (other[1:] < other[:-1]))
-
-
-def _ring(syn, path: str, D: int, width: int) -> dict[str, np.ndarray]:
-    """The ring of recent spikes; kept across runs (spikes in flight stay in flight)
-    unless its shape has to change."""
-    rings = syn.__dict__.setdefault("_rings", {})
-    ring = rings.get(path)
-    if ring is None or ring["n"].size != D or ring["spikes"].size != D * width:
-        ring = {"spikes": np.zeros(D * width, dtype=np.int32), "n": np.zeros(D, dtype=np.int64)}
-        rings[path] = ring
-    return ring
-
-
-def structure_bytes(syn, dt: float) -> int:
-    """Memory of the propagation structures of the pathways that have statements."""
-    total = 0
-    for path, pathway in syn._pathways.items():
-        if pathway.has_code:
-            s = pathway_structure(syn, path, dt)
-            total += s.order.nbytes + s.ptr.nbytes + s.ring["spikes"].nbytes + s.ring["n"].nbytes
-    return total
 
 
 def names(syn, layout) -> SimpleNamespace:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import eqsnn as es
-from eqsnn.runtime.synapse_code import pathway_structure
+from eqsnn.runtime.propagation import pathway_structure
 from eqsnn.units import mV, ms, second
 
 
