@@ -11,8 +11,8 @@ from __future__ import annotations
 from eqsnn import units
 from eqsnn.targets import NUMPY
 
-__all__ = ["BUILTIN_NAMES", "BUILTIN_DIMS", "SYNAPSE_DIMS", "CONNECTIVITY_COUNTS", "local_name",
-           "local_names"]
+__all__ = ["BUILTIN_NAMES", "BUILTIN_DIMS", "SYNAPSE_DIMS", "CONNECTIVITY_COUNTS", "VIEW_NAMES",
+           "local_name", "local_names"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
 _ONE = units.DIMENSIONLESS
@@ -20,6 +20,11 @@ _ONE = units.DIMENSIONLESS
 #: Names every neuron group's strings may use: time, step, index, size, refractoriness.
 BUILTIN_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "N": _ONE, "not_refractory": _ONE}
 BUILTIN_NAMES = set(BUILTIN_DIMS)
+#: A string value or index written for a subgroup (``G[4:8].v = "i"``) counts ``i`` from
+#: the subgroup's first neuron and reads ``N`` as its size (Brian2); the subexpressions
+#: it reads keep the whole group's. So in the evaluated tree the string's own ``i`` and
+#: ``N`` are these names (``lowering/indices.py``: ``own_index_names``).
+VIEW_NAMES = {"i": "_view_i", "N": "_view_N"}
 #: ... and a synapse's strings: source/target index and size, time of last event.
 SYNAPSE_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "j": _ONE, "N_pre": _ONE,
                 "N_post": _ONE, "lastupdate": _SECOND}

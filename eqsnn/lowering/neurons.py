@@ -358,7 +358,9 @@ def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping
     span = SourceSpan(text, 1, 0, len(text), label)
     check_calls(parsed.expr, {k: f for k, f in extra.items() if not isinstance(f, Constant)},
                 dims, span)
-    expr = equations.substitute(parsed.expr)
+    from eqsnn.lowering.indices import own_index_names
+    own, dims = own_index_names(parsed.expr, dims)  # (a subgroup's i counts from 0)
+    expr = equations.substitute(own)
     check_dimensions(expr, dims, span=span)
     dim = dimension_as_written(parsed.unit_expr, dims, span=span)  # a bare '0' fits (None)
     if dim is not None and dim != var_dim:

@@ -223,11 +223,7 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, VariableAccess, Displa
         return dict(self._resolved)
 
     def __getitem__(self, item: slice) -> "Subgroup":
-        if not isinstance(item, slice) or item.step not in (None, 1):
-            raise InvalidValueError(f"subgroups are contiguous slices like G[10:20], not {item!r}")
-        start, stop, _ = item.indices(self.N)
-        if stop <= start:
-            raise InvalidValueError(f"the subgroup {self.name}[{item.start}:{item.stop}] is empty")
+        start, stop = _slice_of(self, item)
         return Subgroup(self, start, stop)
 
     def __len__(self) -> int:
@@ -311,11 +307,26 @@ class Subgroup(RunsRegularly, VariableAccess):
         object.__setattr__(self, "name", f"{parent.name}[{start}:{stop}]")
         self._accept_variables()
 
+    def __getitem__(self, item: slice) -> "Subgroup":
+        """A subgroup of this subgroup: a subgroup of the group (as in Brian2)."""
+        start, stop = _slice_of(self, item)
+        return Subgroup(self.parent, self.start + start, self.start + stop)
+
     def __len__(self) -> int:
         return self.N
 
     def __repr__(self) -> str:
         return f"Subgroup({self.name})"
+
+
+def _slice_of(group, item) -> tuple[int, int]:
+    """(start, stop) of ``group[item]`` among the neurons ``group`` sees."""
+    if not isinstance(item, slice) or item.step not in (None, 1):
+        raise InvalidValueError(f"subgroups are contiguous slices like G[10:20], not {item!r}")
+    start, stop, _ = item.indices(group.N)
+    if stop <= start:
+        raise InvalidValueError(f"the subgroup {group.name}[{item.start}:{item.stop}] is empty")
+    return start, stop
 
 
 def source_range(group) -> tuple[NeuronGroup, int, int]:

@@ -188,10 +188,10 @@ class _Target:
             owner._write(var, value, positions, raw=self.raw)
         elif self._shared():
             owner._write(var, value, slice(None), raw=self.raw)
-        else:
-            owner._write(var, value, np.arange(self.obj._slice.start or 0,
-                                               self.obj._slice.stop or owner.N)[positions],
-                         raw=self.raw)
+        else:  # (a string's i and N are those of the subgroup it was written for)
+            first = self.obj._slice.start or 0
+            owner._write(var, value, first + positions, raw=self.raw,
+                         view=(first, self.obj.N))
 
 
 def synapse_numbers(syn, item) -> np.ndarray:

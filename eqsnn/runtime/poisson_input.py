@@ -134,7 +134,9 @@ class PoissonInput(Scheduled):
                                         self._namespace, list(group._dims))
             cache.store_record(key, derived)
         from eqsnn.lowering.generators import tree_names
+        from eqsnn.lowering.names import VIEW_NAMES
         used = tree_names(derived.tree)
+        used |= {name for name, own in VIEW_NAMES.items() if own in used}  # (its own i, N)
         changing = sorted(used & (set(group._record.differential) | {"t"}))
         if not per_neuron:
             changing += sorted(used & ({"i"} | set(group._dims)))
