@@ -7,6 +7,7 @@ functions — from their own state and the network's layout only; the
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Callable
@@ -16,13 +17,14 @@ import numpy as np
 from eqsnn.codegen.barriers import UNKNOWN, Access, Unit
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution", "Operation",
+__all__ = ["SLOTS", "slot_rank", "schedule_key", "ArraySlot", "CapacityCheck", "Contribution", "Operation",
            "TimedFunction", "UserFunction", "block_names", "thread_inputs"]
 
 #: The schedule of one time step, in order: Brian2's default schedule. Every slot also
 #: has a ``before_`` and an ``after_`` twin (``before_thresholds`` runs after
 #: ``after_groups``). Within a slot, operations run by ``order``, then by name (Brian2's
-#: rule; see :func:`slot_rank` and runtime/schedule.py for the defaults of each object).
+#: rule, numbers in names compared as numbers: :func:`schedule_key`; see
+#: runtime/schedule.py for the defaults of each object).
 SLOTS = ("start", "groups", "thresholds", "synapses", "resets", "end")
 
 
@@ -35,6 +37,24 @@ def slot_rank(when: str) -> int:
         if when.startswith(prefix) and when[len(prefix):] in SLOTS:
             return 3 * SLOTS.index(when[len(prefix):]) + offset
     raise ValueError(f"unknown schedule slot {when!r}")
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def schedule_key(when: str, order: int, name: str) -> tuple:
+    """The sort key of an operation in a step: slot, ``order``, then name — as text,
+    except that a run of digits compares as the number it writes (``neurongroup_9``
+    before ``neurongroup_10``; Brian2 compares text only). eqsnn numbers default names
+    from one counter per process, so with text order two copies of a network made at
+    different counts (``synapses_98, synapses_99, synapses_100`` against
+    ``synapses_101…103``) would run their synapses in different orders: ``v_post += w``
+    would add the same numbers in another order, and the last bits of the results would
+    depend on how many objects the process made before."""
+    parts = _DIGITS.split(name)
+    # text at even positions, numbers at odd ones: tuples of two names always compare
+    parts[1::2] = [int(digits) for digits in parts[1::2]]
+    return (slot_rank(when), order, tuple(parts), name)
 
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
@@ -75,7 +95,7 @@ class Operation:
     idle: tuple[str, ...] = ()
 
     def key(self) -> tuple:
-        return (slot_rank(self.slot), self.order, self.name)
+        return schedule_key(self.slot, self.order, self.name)
 
 
 @dataclass

@@ -4,7 +4,8 @@ A step runs the scheduling slots ``start, groups, thresholds, synapses, resets, 
 in this order; each slot ``X`` has a ``before_X`` and an ``after_X`` twin around it.
 Within a slot, operations run by ``order`` (an integer, default 0), and operations with
 the same ``when`` and ``order`` by name, as Brian2 sorts them (``sorted_objects`` in
-brian2/core/network.py). eqsnn's default names start with the same words as Brian2's
+brian2/core/network.py), except that numbers in names compare as numbers
+(:func:`~eqsnn.codegen.contribution.schedule_key`). eqsnn's default names start with the same words as Brian2's
 (``neurongroup…``, ``statemonitor…``, ``synapses…``), so the usual ties fall the same way.
 
 Brian2's defaults, which eqsnn follows:
@@ -38,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from eqsnn.codegen.network import SLOTS, slot_rank
+from eqsnn.codegen.contribution import schedule_key
+from eqsnn.codegen.network import SLOTS
 from eqsnn.errors import InvalidValueError
 
 __all__ = ["SLOTS", "Slot", "check_when", "check_order", "schedule_version"]
@@ -122,7 +124,7 @@ class Slot:
 
     def key(self) -> tuple:
         """The sort key of this operation in a step."""
-        return (slot_rank(self.when), self.order, self.name)
+        return schedule_key(self.when, self.order, self.name)
 
     def add_to(self, contribution, template: str, **inputs) -> None:
         """Add an operation at this slot to ``contribution``."""
