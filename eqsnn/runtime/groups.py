@@ -32,6 +32,7 @@ from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refra
 from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.runtime.regular import RunsRegularly
 from eqsnn.runtime.schedule import group_slots
+from eqsnn.runtime.states import HasStates
 from eqsnn.runtime.variables import VariableAccess
 
 __all__ = ["NeuronGroup", "Subgroup", "StateUpdateView"]
@@ -40,7 +41,8 @@ _NEVER = -(2**62)  # "last spike" of a neuron that never spiked, in steps
 _SECOND = BUILTIN_DIMS["t"]
 
 
-class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, VariableAccess, Displayed):
+class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAccess,
+                  Displayed):
     """A group of ``N`` neurons sharing one model.
 
     Parameters
@@ -293,7 +295,7 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, VariableAccess, Displa
         return {name: array for name, array in self._arrays.items() if name in watched}
 
 
-class Subgroup(RunsRegularly, VariableAccess):
+class Subgroup(RunsRegularly, HasStates, VariableAccess):
     """Neurons ``start`` to ``stop - 1`` of a group: a view, for setting values,
     monitoring and connecting (``G[:800]``)."""
 

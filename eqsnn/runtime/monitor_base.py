@@ -20,6 +20,7 @@ from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.groups import source_range
 from eqsnn.runtime.schedule import Scheduled
+from eqsnn.runtime.states import HasStates
 
 SECOND = (1 * units.ureg.second).dimensionality
 HERTZ = (1 * units.ureg.hertz).dimensionality
@@ -42,7 +43,7 @@ def is_synapses(obj: Any) -> bool:
 _FIXED = frozenset({"source", "group", "start", "stop", "record", "variables", "event"})
 
 
-class Monitor(Scheduled, Displayed):
+class Monitor(Scheduled, HasStates, Displayed):
     _kind = "monitor"
     _records_synapses = False  # only a StateMonitor records a Synapses object
 

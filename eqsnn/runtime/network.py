@@ -25,6 +25,7 @@ from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.operations import Pauses
 from eqsnn.runtime.program import _build_source, _compiler_options, default_threads
 from eqsnn.runtime.schedule import SLOTS, check_schedule, schedule_version
+from eqsnn.runtime.states import NetworkStates
 from eqsnn.targets import COMPILED
 
 __all__ = ["Network"]
@@ -33,7 +34,7 @@ _SECOND = (1 * units.ureg.second).dimensionality
 _MAX_STEPS = 2**53      # beyond, t = step*dt is no longer exact in a double
 
 
-class Network(Displayed):
+class Network(NetworkStates, Displayed):
     """A set of groups, synapses and monitors simulated together.
 
     Parameters

@@ -41,6 +41,7 @@ from eqsnn.runtime import synapse_state
 from eqsnn.runtime.synapse_values import SynapseValues
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
                                          unpack_synapse_model)
+from eqsnn.runtime.states import HasStates
 from eqsnn.runtime.variables import VariableAccess
 
 __all__ = ["Synapses", "Pathway"]
@@ -48,7 +49,8 @@ __all__ = ["Synapses", "Pathway"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
 
 
-class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, VariableAccess, Displayed):
+class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, VariableAccess,
+               Displayed):
     """Connections from ``source`` to ``target`` with their own model.
 
     Parameters
