@@ -95,10 +95,10 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
             return np.divide(args[0], args[1])
         if kind == "**":
             return np.power(np.asarray(args[0], dtype=np.float64), args[1])
-        if kind == "and":
-            return np.logical_and.reduce(args)
+        if kind == "and":  # (reduce pairwise: a scalar term beside arrays broadcasts)
+            return functools.reduce(np.logical_and, args)
         if kind == "or":
-            return np.logical_or.reduce(args)
+            return functools.reduce(np.logical_or, args)
         if kind == "not":
             return np.logical_not(args[0])
         raise UnsupportedEquationsError(f"unknown expression node {kind!r}")

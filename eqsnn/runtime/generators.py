@@ -36,13 +36,14 @@ _HINT = ("add an 'if' that keeps the index in range, or pass skip_if_invalid=Tru
 
 def generator_record(syn, text: str, result: str) -> GeneratorRecord:
     """Parsed and checked once per model, then loaded from the build cache."""
-    key = cache.key("Synapses-generator", [syn._build_key, result, text]) \
+    namespace = check_namespace(syn._namespace_seen())
+    key = cache.key("Synapses-generator", [syn._build_key, result, text,
+                                           cache.namespace_signature(namespace)]) \
         if syn._build_key else None
     record = cache.load_record(key, GeneratorRecord)
     if record is None:
         from eqsnn.lowering.generators import lower_generator
-        record = lower_generator(syn._symbolic(), text, result=result,
-                                 namespace=check_namespace(syn.namespace))
+        record = lower_generator(syn._symbolic(), text, result=result, namespace=namespace)
         cache.store_record(key, record)
     return record
 

@@ -73,8 +73,10 @@ class GroupValues:
         """``group.var = text``: parsed and checked once per model, then from the cache;
         the namespace's values are read now (as Brian2 does)."""
         self._resolve()
-        namespace = check_namespace(self.namespace)
-        key = cache.key("initialiser", [self._build_key, var, text]) \
+        namespace = check_namespace(self._namespace_seen())
+        # (the namespace's units are part of the key: the derivation checked them)
+        key = cache.key("initialiser", [self._build_key, var, text,
+                                        cache.namespace_signature(namespace)]) \
             if self._build_key else None
         derived = cache.load_record(key, ValueRecord)
         if derived is None:

@@ -89,6 +89,8 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         :mod:`eqsnn.runtime.events` and :meth:`run_on_event`).
     """
 
+    _kind = "group"  # (a class attribute: asking never builds a group waiting for names)
+
     def __init__(self, N: int, model: Any, *, threshold: str | None = None,
                  reset: str | None = None, refractory: Any = None, method: str | None = None,
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
@@ -120,7 +122,7 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
     def _build(self, threshold, reset, refractory, method, built_in, events) -> None:
         """Derive the model (or load its record) and make the group's arrays."""
         model = self.model
-        self._sources = (model, threshold, reset, method, check_namespace(self.namespace))
+        self._sources = (model, threshold, reset, method, check_namespace(self._namespace_seen()))
         self._refractory_text = refractory if isinstance(refractory, str) else None
         self._build_key = _build_key(*self._sources, self._refractory_text)
         record = cache.load_record(self._build_key, GroupRecord)

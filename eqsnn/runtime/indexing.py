@@ -209,11 +209,12 @@ def _plain(values):
 def _group_condition(obj, text: str) -> np.ndarray:
     """A condition over the neurons ``obj`` (a group or subgroup) sees."""
     from eqsnn.lowering import cache
-    from eqsnn.lowering.namespace import resolve_names
+    from eqsnn.lowering.namespace import check_namespace, resolve_names
     from eqsnn.lowering.records import ValueRecord
     owner = obj._owner
-    namespace = owner._sources[4]
-    key = cache.key("index", [owner._build_key, text]) if owner._build_key else None
+    namespace = check_namespace(owner._namespace_seen())  # (its values now)
+    key = cache.key("index", [owner._build_key, text, cache.namespace_signature(namespace)]) \
+        if owner._build_key else None
     derived = cache.load_record(key, ValueRecord)
     if derived is None:
         from eqsnn.lowering.indices import lower_group_condition

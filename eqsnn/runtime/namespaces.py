@@ -14,6 +14,11 @@ A name missing from the namespace when the object is created may be added before
 object is used (:class:`BuiltOnUse`): the object is then built when it is first needed
 — at ``run()``, or when a variable is read or set, ``connect()`` called … — and the
 unknown name is reported there if it is still missing.
+
+``net.run(duration, namespace={...})`` gives a namespace to every object of the network
+(Brian2's "run namespace"): a name the object's own namespace lacks is looked up there
+(:meth:`BuiltOnUse._namespace_seen`). It stays the objects' until a later ``run(namespace=)``
+replaces it (``namespace={}`` removes it), so string values set between runs see it too.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from eqsnn import units
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
 from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
 
-__all__ = ["own_namespace", "read_names", "BuiltOnUse"]
+__all__ = ["own_namespace", "read_names", "give_run_namespace", "BuiltOnUse"]
 
 
 def own_namespace(namespace: Mapping[str, Any] | None,
@@ -38,13 +43,22 @@ def own_namespace(namespace: Mapping[str, Any] | None,
     return own
 
 
+def give_run_namespace(objects, namespace: Mapping[str, Any]) -> None:
+    """``run(namespace=)``: the namespace (checked once) for every object that reads
+    names (groups and synapses)."""
+    checked = check_namespace(namespace)
+    for obj in objects:
+        if isinstance(obj, BuiltOnUse):
+            obj._set_run_namespace(checked)
+
+
 def read_names(obj, names, *, source: str, label: str) -> None:
     """Resolve ``names`` (the object's record's constants and functions) in
     ``obj.namespace`` and set ``obj._constants``, ``obj._functions`` and
     ``obj._resolved``; on every call after the first, the values of the constants are
     updated in the same :class:`Constant` objects (the compiled loop's getters hold
     them), and a change of unit or kind is an error."""
-    namespace = check_namespace(obj.namespace)
+    namespace = check_namespace(obj._namespace_seen())
     resolved = resolve_names(names, namespace, source=source, label=label,
                              known=list(obj._dims))
     before = obj.__dict__.get("_resolved")
@@ -89,6 +103,16 @@ class BuiltOnUse:
     ``run()``). Building again raises the same error, caret included, while the name is
     still missing."""
 
+    def _namespace_seen(self) -> Mapping[str, Any]:
+        """The names the object's strings see: its own namespace, over the namespace
+        of the last ``run(namespace=)`` it took part in (Brian2's order: the object's
+        own entry wins)."""
+        run = self.__dict__.get("_run_namespace")
+        return ChainMap(self.namespace, run) if run else self.namespace
+
+    def _set_run_namespace(self, namespace: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_run_namespace", dict(namespace))
+
     def _build_or_wait(self, build: Callable[[], None]) -> None:
         try:
             build()
@@ -107,6 +131,17 @@ class BuiltOnUse:
             if getattr(error, "missing_name", None) is not None:
                 object.__setattr__(self, "_waiting_for_names", build)
             raise
+        for action in self.__dict__.pop("_later_actions", []):
+            action()
+
+    def _later(self, action: Callable[[], None]) -> bool:
+        """While the object waits for a name (one ``run(namespace=)`` may give), keep
+        ``action`` — a value set, a ``connect()`` — to do in order once it is built, and
+        say so; ``False`` (do it now) once it is built."""
+        if "_waiting_for_names" not in self.__dict__:
+            return False
+        self.__dict__.setdefault("_later_actions", []).append(action)
+        return True
 
     def __getattr__(self, name: str):
         if "_waiting_for_names" in self.__dict__ and not name.startswith("__"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from eqsnn.runtime import snapshots
 from eqsnn.runtime.chunks import run_chunks
 from eqsnn.runtime.claims import claimed
 from eqsnn.runtime.layout import Layout
+from eqsnn.runtime.namespaces import give_run_namespace
 from eqsnn.runtime.operations import Pauses
 from eqsnn.runtime.program import _build_source, _compiler_options, default_threads
 from eqsnn.runtime.schedule import SLOTS, check_schedule, schedule_version
@@ -220,8 +221,12 @@ class Network(NetworkStates, Displayed):
         return builder
 
     # --- running ----------------------------------------------------------------------
-    def run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None):
-        """Simulate for ``duration``; call again to continue (see :meth:`_run`)."""
+    def run(self, duration: Any, *, report_timing: bool = False, progress: bool | None = None,
+            namespace: Mapping[str, Any] | None = None):
+        """Simulate for ``duration``; call again to continue (see :meth:`_run`).
+        ``namespace``: values for the names an object's own ``namespace=`` lacks, for
+        every object of the network (Brian2's run namespace; kept for later runs and
+        string values until another ``run(namespace=)``, see docs/units.md)."""
         if not self._running.acquire(blocking=False):
             raise InvalidValueError(
                 "this network is already running (run() was called from another thread or "
@@ -231,6 +236,8 @@ class Network(NetworkStates, Displayed):
         self._stop_requested = False
         try:
             with claimed(self, self.objects):  # (not run by another network meanwhile)
+                if namespace is not None:
+                    give_run_namespace(self.objects, namespace)
                 return self._run(duration, report_timing=report_timing, progress=progress)
         finally:
             self._running.release()

@@ -52,20 +52,22 @@ class SynapseValues:
     def _derived_string(self, text: str, label: str, **options) -> ValueRecord:
         """The tree of a string (initialiser, condition, probability): derived with SymPy
         the first time, then loaded from the build cache."""
+        namespace = check_namespace(self._namespace_seen())
+        # (the namespace's units are part of the key: the derivation checked them)
         key = cache.key("Synapses-string", [self._build_key, label, text, repr(
-            sorted(options.items()))]) if self._build_key else None
+            sorted(options.items())), cache.namespace_signature(namespace)]) \
+            if self._build_key else None
         derived = cache.load_record(key, ValueRecord)
         if derived is None:
             from eqsnn.lowering.synapses import lower_string
-            derived = lower_string(self._symbolic(), text, label,
-                                   namespace=check_namespace(self.namespace),
+            derived = lower_string(self._symbolic(), text, label, namespace=namespace,
                                    **options)
             cache.store_record(key, derived)
         return derived
 
     def _extra(self, derived: ValueRecord) -> dict[str, Any]:
         """Values of the namespace entries and units a string uses beyond the model's."""
-        resolved = resolve_names(derived.extra, check_namespace(self.namespace), source="",
+        resolved = resolve_names(derived.extra, check_namespace(self._namespace_seen()), source="",
                                  label="value")
         return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
 

@@ -128,7 +128,7 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, Varia
         """Derive the model (or load its record), make the arrays and the pathways."""
         model = self.model
         paths = pathway_texts(on_pre, on_post)
-        self._sources = (model, on_pre, on_post, method, check_namespace(self.namespace))
+        self._sources = (model, on_pre, on_post, method, check_namespace(self._namespace_seen()))
         self._build_key = build_key(self._sources, self.pre_group, self.post_group)
         record = cache.load_record(self._build_key, SynapsesRecord)
         self._derivation = None
@@ -228,6 +228,9 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, Varia
 
         Indices are relative to the source and target (sub)groups.
         """
+        if self._later(lambda: self.connect(condition, i=i, j=j, p=p, fixed_in=fixed_in, n=n,
+                                            skip_if_invalid=skip_if_invalid)):
+            return  # (made when the synapses are built, at run(): a name is still missing)
         self._resolve()
         pre, post = connectivity.pairs(self, condition, i=i, j=j, p=p, fixed_in=fixed_in, n=n,
                                        skip_if_invalid=skip_if_invalid)

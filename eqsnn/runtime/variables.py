@@ -13,6 +13,7 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
+from eqsnn.runtime.namespaces import BuiltOnUse
 
 __all__ = ["VariableAccess", "as_dtype", "convert_value", "array_binding", "C_TYPES"]
 
@@ -64,6 +65,9 @@ class VariableAccess:
             object.__setattr__(self, name, value)
             return
         owner = self._owner
+        if isinstance(owner, BuiltOnUse) and owner._later(
+                lambda: VariableAccess.__setattr__(self, name, value)):
+            return  # (set when the owner is built, at run(): a name is still missing)
         if name in getattr(owner, "_linked", ()):
             owner._set_link(name, value, self._slice)
             return

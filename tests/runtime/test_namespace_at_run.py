@@ -165,8 +165,9 @@ def test_a_name_still_missing_is_reported_where_the_group_is_first_used():
     with pytest.raises(UnknownNameError, match="unknown name 'tau' in the model") as info:
         net.run(0.1 * ms)
     assert "dv/dt = (El - v)/tau" in str(info.value) and "^~~" in str(info.value)
+    G.v = -50 * mV                      # kept until the group is built (at run())
     with pytest.raises(UnknownNameError, match="unknown name 'tau'"):
-        G.v = -60 * mV                  # setting a variable needs the model too
+        G.v                             # reading a variable needs the model
     ns["tau"] = 5 * ms                  # defined at last: the same objects now run
     G.v = -60 * mV
     net.run(0.1 * ms)
