@@ -287,8 +287,10 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         # (a neuron that never spiked has lastspike = _NEVER, so it is not refractory).
         # (in the group's steps, counted in the network's: k of them per group step)
         k, dt = self.clock.every(self._dt, repr(self.name))
-        steps = self.refractory / dt
-        return -_NEVER if steps >= -_NEVER / k else k * int(round(steps))
+        # Brian2's timestep(refractory, dt) = int((refractory + 1e-3*dt)/dt): 1.3 ms at
+        # dt = 0.2 ms is 6 steps (not the nearest, 7), 2 ms at 0.1 ms is 20
+        steps = self.refractory / dt + 1e-3
+        return -_NEVER if steps >= -_NEVER / k else k * int(np.floor(steps))
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
         # differential variables, and parameters that were finite when the run started
