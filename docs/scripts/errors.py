@@ -134,6 +134,9 @@ def _runtime_cases():
          "group.run_regularly('v = El', dt=0.25*ms); Network(group, dt=0.1*ms)",
          lambda: es.Network(_with_block(group(), dt=0.25 * ms), dt=0.1 * ms).run(1 * ms),
          "dt=0.3*ms, or Network(..., dt=0.05*ms)"),
+        ("a new dt at a time that is not a multiple of it",
+         "net.run(0.5*ms); net.dt = 0.2*ms", lambda: _change_dt(group()),
+         "net.dt = 0.25*ms"),
         ("an exception in a network operation",
          "@network_operation def stop(): raise RuntimeError('no data')",
          lambda: es.Network(group(), es.NetworkOperation(_raise, name="stop")).run(1 * ms),
@@ -168,6 +171,14 @@ def _runtime_cases():
          lambda: es.PoissonInput(group(), "v", N=100, rate=10 * Hz, weight=1 * nA, name="P"),
          "weight=0.1*mV"),
     ]
+
+
+def _change_dt(group):
+    import eqsnn as es
+    from eqsnn.units import ms
+    net = es.Network(group, dt=0.1 * ms)
+    net.run(0.5 * ms)
+    net.dt = 0.2 * ms
 
 
 def _with_block(group, dt):

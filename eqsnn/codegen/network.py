@@ -24,12 +24,14 @@ from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contrib
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "THREADS_SCALAR", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution",
+__all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution",
            "ModuleBuilder", "ModuleSource", "Operation", "TimedFunction", "block_names",
            "thread_inputs"]
 
 #: the int scalar that holds the number of threads (see ModuleBuilder.threads)
 THREADS_SCALAR = "_n_threads_wanted"
+#: the int scalar that holds the step at which t = 0 (see ModuleBuilder.origin)
+STEP_ORIGIN = "_step_origin"
 
 #: a pause point (see ModuleBuilder.add_pauses) as the threads see it: every thread
 #: passes it (it may leave the loop), and it is fenced by barriers on both sides
@@ -59,6 +61,10 @@ class ModuleBuilder:
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
     #: how many threads the loop starts, asked at every call (the Network sets it)
     threads: Callable[[], int] = lambda: 1
+    #: the step whose time is 0, asked at every call: the loop's time is ``t = (_step -
+    #: _step_origin) * dt``; steps only grow, a new dt between runs moves the origin
+    #: (runtime/timeline.py)
+    origin: Callable[[], int] = lambda: 0
     #: (schedule key, template file, inputs, unit) of every operation, in the order added
     _scheduled: list[tuple] = field(default_factory=list)
     _n_ops: int = 0
@@ -69,6 +75,8 @@ class ModuleBuilder:
     def __post_init__(self):
         self._claim(THREADS_SCALAR)
         self.int_scalars.append((THREADS_SCALAR, lambda: self.threads()))
+        self._claim(STEP_ORIGIN)
+        self.int_scalars.append((STEP_ORIGIN, lambda: self.origin()))
 
     def include(self, contribution: Contribution) -> None:
         """Add one object's contribution; operations with the same schedule key keep

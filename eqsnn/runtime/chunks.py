@@ -16,6 +16,7 @@ import numpy as np
 
 from eqsnn.display import progress_bar
 from eqsnn.errors import NumericalInstabilityError
+from eqsnn.runtime.timeline import times_of
 
 __all__ = ["StopAtStepBoundary", "run_chunks", "next_chunk", "update_progress",
            "check_finite"]
@@ -57,6 +58,7 @@ def run_chunks(net, program, n_steps: int, progress: bool | None) -> None:
     grow full buffers, look for NaN, call the network operations due, show progress,
     stop at Ctrl-C or ``net.stop()``."""
     seed = net.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
+    dt = net._loop_dt()
     end = net._step + n_steps
     chunk = min(n_steps, 100)
     bar = None
@@ -66,21 +68,21 @@ def run_chunks(net, program, n_steps: int, progress: bool | None) -> None:
                 asked = min(chunk, end - net._step)
                 paused = _set_pause(net, net._step + asked)
                 tic = time.perf_counter()
-                done = program.run(net._step, asked, net._dt, seed)
+                done = program.run(net._step, asked, dt, seed)
                 elapsed = time.perf_counter() - tic
                 net._step += done
                 paused = paused and bool(net._paused[0])
                 net._phase = net._pause_at if paused else 0
                 if done < asked and not paused:
                     _make_room(net.objects)
-                check_finite(net.objects, net._step - done, net._step, net._dt)
+                check_finite(net.objects, net._step - done, net._step, dt)
                 if paused:  # (an error there leaves the run after this point)
-                    net._pauses.call(net._step, net._phase, net._dt)
+                    net._pauses.call(net._step, net._phase)
                     if net._stop_requested:  # Brian2 finishes the step, then stops
                         end = min(end, net._step + 1)
                 if ctrl_c.pressed:
                     raise KeyboardInterrupt(
-                        f"run stopped at t = {net._step * net._dt:.6g} s (step "
+                        f"run stopped at t = {net.t_:.6g} s (step "
                         f"{net._step}); the network is consistent: run() continues")
                 chunk = next_chunk(chunk, done, elapsed)
                 bar = update_progress(bar, progress, done, elapsed, net._step, end)
@@ -139,8 +141,9 @@ def check_finite(objects: Iterable[Any], chunk_start: int, step: int, dt: float)
                 continue
             index = int(np.flatnonzero(~np.isfinite(array))[0])
             value = array[index]
+            start, end = times_of([chunk_start, step], dt)
             where = f"{name} of {obj.name!r} became {value} at {_element(obj)} {index}, " \
-                    f"between t = {chunk_start * dt:.6g} s and t = {step * dt:.6g} s"
+                    f"between t = {start:.6g} s and t = {end:.6g} s"
             if name not in obj._record.differential:  # a parameter: code wrote it
                 raise NumericalInstabilityError(
                     f"{where}: {name} is a parameter, so a statement that writes it (a "

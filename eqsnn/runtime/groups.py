@@ -33,6 +33,7 @@ from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.runtime.regular import RunsRegularly
 from eqsnn.runtime.schedule import group_slots
 from eqsnn.runtime.states import HasStates
+from eqsnn.runtime.timeline import last_spike_times
 from eqsnn.runtime.variables import VariableAccess
 
 __all__ = ["NeuronGroup", "Subgroup", "StateUpdateView"]
@@ -243,7 +244,7 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         """Time of each neuron's last spike (-inf if none); valid after a run."""
         steps = self._lastspike.astype(np.float64)
         steps[self._lastspike == _NEVER] = -np.inf
-        return units.from_si(steps * getattr(self, "_dt", np.nan), _SECOND)
+        return units.from_si(last_spike_times(steps, getattr(self, "_dt", np.nan)), _SECOND)
 
     # --- state for store()/restore() -----------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:

@@ -22,6 +22,7 @@ from eqsnn.runtime.group_setup import _check_size, _default_name
 from eqsnn.runtime.groups import NeuronGroup
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import Scheduled, Slot
+from eqsnn.runtime.timeline import LoopDt
 
 __all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
 
@@ -140,10 +141,12 @@ class SpikeGeneratorGroup(Scheduled):
         """``_events`` on the group's clock, in steps of the network's ``dt``, computed
         once per dt (the loop reads them at every chunk)."""
         cached = self.__dict__.get("_events_cache")
-        if cached is None or cached[0] != dt:
+        # (the step of t = 0 moves when dt changes between runs: runtime/timeline.py)
+        origin = dt.timeline.current.origin if isinstance(dt, LoopDt) else 0
+        if cached is None or cached[0] != (float(dt), origin):
             k, own = self.clock.every(dt, repr(self.name))
             steps, indices = self._events(own)
-            cached = self._events_cache = (dt, steps * k, indices)
+            cached = self._events_cache = ((float(dt), origin), origin + steps * k, indices)
         return cached[1], cached[2]
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:

@@ -21,12 +21,14 @@ from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime import snapshots
 from eqsnn.runtime.chunks import run_chunks
 from eqsnn.runtime.claims import claimed
+from eqsnn.runtime.dt_change import carry_lastspike
 from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.namespaces import give_run_namespace
 from eqsnn.runtime.operations import Pauses
 from eqsnn.runtime.program import _build_source, _compiler_options, default_threads
 from eqsnn.runtime.schedule import SLOTS, check_schedule, schedule_version
 from eqsnn.runtime.states import NetworkStates
+from eqsnn.runtime.timeline import LoopDt, Timeline, check_new_dt
 from eqsnn.targets import COMPILED
 
 __all__ = ["Network"]
@@ -43,7 +45,9 @@ class Network(NetworkStates, Displayed):
     *objects
         Groups, synapses, monitors, network operations; more with :meth:`add`.
     dt
-        Time step (default ``0.1*ms``).
+        Time step (default ``0.1*ms``). Can be changed between runs (``net.dt =
+        0.05*ms``, Brian2's ``defaultclock.dt = ...``): ``t`` continues, and must be a
+        multiple of the new ``dt``, as in Brian2.
     seed
         Seed of every random number drawn during runs (``rand()``, noise, Poisson
         inputs). Same seed, same results, on both backends. ``None``: a fresh seed,
@@ -71,6 +75,7 @@ class Network(NetworkStates, Displayed):
     def __init__(self, *objects: Any, dt: Any = 0.1 * units.ureg.ms, seed: int | None = None,
                  backend: str | None = None, compiler: Any = None, threads: int | None = None):
         self.objects: list[Any] = []
+        self._timeline = Timeline()  # the steps run so far and their times
         self.dt = dt
         self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
         self.compiler = _compiler_options(compiler)
@@ -145,11 +150,19 @@ class Network(NetworkStates, Displayed):
             raise InvalidValueError(f"dt must be a positive, finite duration such as 0.1*ms, "
                                     f"not {units.describe(value)}")
         _refuse_while_running(self, "dt")
-        if getattr(self, "_step", 0) and abs(magnitude - self._dt) > 1e-15:
-            raise InvalidValueError("dt cannot change after the network has run",
-                                    hint="create a new Network, or restore() to t = 0 first")
+        if getattr(self, "_step", 0):  # (the next run continues from t with it)
+            check_new_dt(self.t_, self._dt, float(magnitude))
         self._dt = float(magnitude)
         self._program = None
+
+    def _loop_dt(self) -> LoopDt:
+        """The loop's time step, as the objects are handed it; the timeline continues
+        from the current step with it (a new segment if dt changed)."""
+        before = self._timeline.current if self._timeline.segments else None
+        segment = self._timeline.start(self._step, self._dt, self._dt)
+        if before is not None and segment is not before:  # refractory periods go on
+            carry_lastspike(self.objects, self._step, before.dt, segment.dt)
+        return LoopDt(segment.dt, self._dt, self._timeline)
 
     @property
     def threads(self) -> int:
@@ -179,7 +192,7 @@ class Network(NetworkStates, Displayed):
 
     @property
     def t_(self) -> float:
-        return self._step * self._dt
+        return self._timeline.time(self._step) if self._timeline.segments else 0.0
 
     @property
     def t(self):
@@ -208,12 +221,14 @@ class Network(NetworkStates, Displayed):
         layout = Layout(groups, synapses, monitors, threads=self._team_size)
         builder = ModuleBuilder(self.backend)
         builder.threads = self._team_size  # read at every call: no recompile
+        builder.origin = lambda: self._timeline.current.origin  # (the same)
+        dt = self._loop_dt()
         for name, function in layout.functions:
             builder.include(function._contribution(name))
         for obj in groups + synapses + monitors:
-            builder.include(obj._contribution(layout, self.backend, self._dt))
+            builder.include(obj._contribution(layout, self.backend, dt))
         operations = [o for o in self.objects if getattr(o, "_kind", None) == "operation"]
-        self._pauses = Pauses(operations, self._dt) if operations else None
+        self._pauses = Pauses(operations, dt) if operations else None
         if operations:
             builder.add_pauses(self._pauses.keys, resume_at=lambda: self._resume_at,
                                pause_step=lambda: self._pause_step,
@@ -268,11 +283,12 @@ class Network(NetworkStates, Displayed):
         # Steps follow the time asked for in total, so that ten run(0.04*ms) at
         # dt = 0.1*ms advance 4 steps, as one run(0.4*ms) does (each alone rounds to 0).
         wanted = self._t_wanted + float(magnitude)
-        total = round(wanted / self._dt)
+        dt = self._loop_dt()
+        total = dt.timeline.current.origin + round(wanted / dt)
         if total > _MAX_STEPS:
             raise InvalidValueError(
                 f"this run would take the network to step {total:.3g}; time is counted in "
-                f"steps of dt = {self._dt:g} s, at most {_MAX_STEPS:.3g} of them",
+                f"steps of dt = {dt:g} s, at most {_MAX_STEPS:.3g} of them",
                 hint="check dt and the duration for a unit mistake")
         n_steps = int(total) - self._step
         started = time.perf_counter()
@@ -284,13 +300,13 @@ class Network(NetworkStates, Displayed):
         program = self._build()
         for obj in self.objects:
             if hasattr(obj, "_prepare"):
-                obj._prepare(self._step, n_steps, self._dt)
+                obj._prepare(self._step, n_steps, dt)
         loop_started = time.perf_counter()
         self._runs += 1
         try:
             run_chunks(self, program, n_steps, progress)
         finally:  # (a run stopped early continues from where it stopped)
-            self._t_wanted = wanted if self._step == total else self._step * self._dt
+            self._t_wanted = wanted if self._step == total else self.t_
             self._tell_time()
         self.timing["loop_seconds"] = time.perf_counter() - loop_started
         self.timing["run_seconds"] = time.perf_counter() - started
@@ -326,7 +342,7 @@ class Network(NetworkStates, Displayed):
         network's current time, as Brian2 does (it was 0 after any run)."""
         for obj in self.objects:
             if hasattr(obj, "_evaluate"):
-                obj._t = self._step * self._dt
+                obj._t = self.t_
 
 
 def _refuse_while_running(net: Network, what: str) -> None:

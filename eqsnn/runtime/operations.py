@@ -100,25 +100,29 @@ class Pauses:
     schedule key of the operations.
     """
 
-    def __init__(self, operations: list, network_dt: float):
+    def __init__(self, operations: list, dt):
         self.keys = sorted({op._slot.key() for op in operations})
+        self._timeline = dt.timeline  # (its origin: the clocks tick at its multiples)
         self._ops = sorted(((self.keys.index(op._slot.key()) + 1,
-                             op.clock.every(network_dt, repr(op.name))[0], op)
-                            for op in operations), key=lambda e: (e[0], e[2]._slot.key()))
+                             *op.clock.every(dt, repr(op.name)), op)
+                            for op in operations), key=lambda e: (e[0], e[3]._slot.key()))
 
     def next(self, step: int, phase: int, end: int) -> tuple[int, int] | None:
         """The first ``(step, point)`` after position ``(step, phase)`` before step
         ``end`` at which an operation is due, or None."""
+        origin = self._timeline.current.origin
         best = None
-        for point, every, _ in self._ops:
+        for point, every, _, _ in self._ops:
             first = step if point > phase else step + 1
-            first = -(-first // every) * every
+            first = origin + -(-(first - origin) // every) * every
             if first < end and (best is None or (first, point) < best):
                 best = (first, point)
         return best
 
-    def call(self, step: int, point: int, dt: float) -> None:
-        """Call the operations due at point ``point`` of ``step``, in schedule order."""
-        for p, every, op in self._ops:
-            if p == point and step % every == 0:
-                op._call(step * dt)
+    def call(self, step: int, point: int) -> None:
+        """Call the operations due at point ``point`` of ``step``, in schedule order,
+        each with its clock's time (its ticks since t = 0 times its dt, as in Brian2)."""
+        ticks = step - self._timeline.current.origin
+        for p, every, dt, op in self._ops:
+            if p == point and ticks % every == 0:
+                op._call(ticks // every * dt)

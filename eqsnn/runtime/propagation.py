@@ -24,6 +24,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.dt_change import carried_ring
 
 __all__ = ["pathway_structure", "structure_bytes"]
 
@@ -72,7 +73,7 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         sorted_keys = sorted_keys.astype(np.int64) * parts + owner
     rows = np.arange(width * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
-    ring = _ring(syn, path, last_age + 1, width)
+    ring = _ring(syn, path, last_age + 1, width, dt)
     structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr,
                                 D=last_age + 1, width=width, first_age=first_age,
                                 n_ages=n_ages, ring=ring)
@@ -125,14 +126,14 @@ def _sorted_rows(keys: np.ndarray, other: np.ndarray) -> bool:
     return not np.any((step == 0) & (other[1:] < other[:-1]))
 
 
-def _ring(syn, path: str, D: int, width: int) -> dict[str, np.ndarray]:
-    """The ring of recent spikes; kept across runs (spikes in flight stay in flight)
-    unless its shape has to change."""
+def _ring(syn, path: str, D: int, width: int, dt: float) -> dict[str, np.ndarray]:
+    """The ring of recent spikes; kept across runs (spikes in flight stay in flight),
+    and carried into a new one when its shape or dt changes (runtime/dt_change.py)."""
     rings = syn.__dict__.setdefault("_rings", {})
     ring = rings.get(path)
-    if ring is None or ring["n"].size != D or ring["spikes"].size != D * width:
-        ring = {"spikes": np.zeros(D * width, dtype=np.int32), "n": np.zeros(D, dtype=np.int64)}
-        rings[path] = ring
+    if ring is None or ring["n"].size != D or ring["spikes"].size != D * width \
+            or ring.get("dt", float(dt)) != float(dt):
+        ring = rings[path] = carried_ring(ring, D, width, dt)
     return ring
 
 

@@ -15,6 +15,7 @@ from eqsnn.runtime.events import check_event, event_space
 from eqsnn.runtime.monitor_base import HERTZ, SECOND, Monitor, grow
 from eqsnn.runtime.monitor_values import dimension, expressions, sources_read, variable_names
 from eqsnn.runtime.schedule import Slot, spike_monitor_slot
+from eqsnn.runtime.timeline import LoopDt, times_of
 
 __all__ = ["SpikeMonitor", "PopulationRateMonitor"]
 
@@ -110,7 +111,7 @@ class SpikeMonitor(Monitor):
 
     @property
     def t_(self) -> np.ndarray:
-        return self._step[: self.num_spikes] * self._dt
+        return times_of(self._step[: self.num_spikes], self._dt)
 
     @property
     def t(self):
@@ -211,9 +212,17 @@ class PopulationRateMonitor(Monitor):
         """(k, dt) of the source's clock: it counts at the source's steps, as in Brian2."""
         return getattr(self.group, "clock", NETWORK_CLOCK).every(dt, repr(self.group.name))
 
+    def _ticks(self) -> tuple[np.ndarray, np.ndarray]:
+        """The steps it counted at and the source's dt at each (dt may have changed
+        between runs)."""
+        n = int(self._count[0])
+        if not isinstance(self._dt, LoopDt):  # (before any run)
+            return np.zeros(n, dtype=np.int64), np.full(n, np.nan)
+        return self._dt.timeline.ticks(self._steps_start, n, self._clock)
+
     @property
     def rate_(self) -> np.ndarray:
-        own_dt = self._clock(self._dt)[1]
+        own_dt = self._ticks()[1]
         return self._counts[: int(self._count[0])] / ((self.stop - self.start) * own_dt)
 
     @property
@@ -222,9 +231,7 @@ class PopulationRateMonitor(Monitor):
 
     @property
     def t_(self) -> np.ndarray:
-        k = self._clock(self._dt)[0]
-        first = -(-self._steps_start // k) * k
-        return (first + k * np.arange(int(self._count[0]))) * self._dt
+        return times_of(self._ticks()[0], self._dt)
 
     @property
     def t(self):

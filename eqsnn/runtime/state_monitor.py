@@ -14,6 +14,7 @@ from eqsnn.runtime.monitor_base import SECOND, Monitor, grow, is_synapses
 from eqsnn.runtime.monitor_values import (dimension, expressions, record_indices,
                                           sources_read, variable_names)
 from eqsnn.runtime.schedule import Slot
+from eqsnn.runtime.timeline import times_of
 
 __all__ = ["StateMonitor", "StateMonitorView"]
 
@@ -143,7 +144,7 @@ class StateMonitor(Monitor):
 
     @property
     def t_(self) -> np.ndarray:
-        return self._steps[: int(self._count[0])] * self._dt
+        return times_of(self._steps[: int(self._count[0])], self._dt)
 
     @property
     def t(self):
