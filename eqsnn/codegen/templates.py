@@ -39,7 +39,7 @@ _OPERATION_INPUTS = {
     "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count",
                      "synapses", "source", "active"} | _BINDINGS,
     "ratemonitor": {"spikes", "start", "stop", "buf", "count"},
-    "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "code"} | _BINDINGS,
+    "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "code", "flags"} | _BINDINGS,
     "synapses_update": {"op", "syn", "code"} | _BINDINGS,
     "summed": {"syn", "target", "zero", "start", "stop", "expression"} | _BINDINGS,
     "synapses_ring": {"syn", "path", "spikes"},

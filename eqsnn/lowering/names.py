@@ -12,7 +12,7 @@ from eqsnn import units
 from eqsnn.targets import NUMPY
 
 __all__ = ["BUILTIN_NAMES", "BUILTIN_DIMS", "SYNAPSE_DIMS", "CONNECTIVITY_COUNTS", "VIEW_NAMES",
-           "local_name", "local_names"]
+           "NOT_REFRACTORY", "local_name", "local_names"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
 _ONE = units.DIMENSIONLESS
@@ -30,6 +30,9 @@ SYNAPSE_DIMS = {"t": _SECOND, "dt": _SECOND, "i": _ONE, "j": _ONE, "N_pre": _ONE
                 "N_post": _ONE, "lastupdate": _SECOND}
 #: Per synapse: the number of synapses onto its target / out of its source (Brian2's).
 CONNECTIVITY_COUNTS = ("N_incoming", "N_outgoing")
+#: What a synaptic pathway reads of its source / target neuron's refractoriness (1.0:
+#: not refractory, 0.0: refractory); its template defines them.
+NOT_REFRACTORY = {"pre": "not_refractory_pre", "post": "not_refractory_post"}
 
 _C_KEYWORDS = """auto break case char const continue default do double else enum extern
 float for goto if inline int long register restrict return short signed sizeof static

@@ -260,7 +260,9 @@ class NeuronLowering:
         eqs = self.equations
         variables = tuple(Variable(name, self.dims[name], "differential"
                                    if name in eqs.differential else "parameter",
-                                   name in self.shared, dtype=self.dtypes[name])
+                                   name in self.shared, dtype=self.dtypes[name],
+                                   unless_refractory=name in eqs.differential and
+                                   "unless refractory" in eqs.differential[name].flags)
                           for name in self.state)
         computed = [(name, entry) for name, entry in eqs.subexpressions.items()
                     if name not in self.constant_over_dt]

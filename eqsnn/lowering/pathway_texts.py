@@ -9,12 +9,13 @@ target), ties broken by name: every ``on_pre`` pathway by name, then every
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["PathwayText", "pathway_texts"]
+__all__ = ["PathwayText", "pathway_texts", "old_pathway_names"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,20 @@ def pathway_texts(on_pre: Any, on_post: Any) -> tuple[PathwayText, ...]:
 def statements_by_label(paths) -> dict[str, str]:
     """The pathways' texts under their labels (what a record keeps of its inputs)."""
     return {path.label: path.text for path in paths}
+
+
+def old_pathway_names(on_pre: Any, on_post: Any, pre: Any, post: Any,
+                      *, stacklevel: int = 3) -> tuple[Any, Any]:
+    """Brian2's old ``Synapses(pre=..., post=...)``: taken for ``on_pre``/``on_post``
+    with a :class:`DeprecationWarning`, as Brian2 2.9.0 does (it warns and goes on);
+    giving both names for one pathway is an error, as in Brian2."""
+    for old, new, given in (("pre", "on_pre", pre), ("post", "on_post", post)):
+        if given is None:
+            continue
+        if (on_pre if new == "on_pre" else on_post) is not None:
+            raise InvalidValueError(
+                f"Synapses got both {old}= and {new}=: {old}= is Brian2's old name for "
+                f"{new}=", hint=f"keep only {new}=")
+        warnings.warn(f"Synapses({old}=...) is Brian2's old name for {new}=; write {new}=",
+                      DeprecationWarning, stacklevel=stacklevel)
+    return (on_pre if pre is None else pre), (on_post if post is None else post)

@@ -47,7 +47,9 @@ class Variable:
     """A name a model defines: ``kind`` is ``"differential"``, ``"parameter"`` or
     ``"subexpression"``; ``shared`` means one value for the whole group; ``linked``, a
     parameter that reads another group's variable (``G.x = linked_var(H, "y")``);
-    ``dtype`` the numpy dtype of its values (see :data:`DTYPES`)."""
+    ``dtype`` the numpy dtype of its values (see :data:`DTYPES`); ``unless_refractory``,
+    a differential variable flagged ``(unless refractory)``: while its neuron is
+    refractory, synaptic code does not write it (Brian2's conditional write)."""
 
     name: str
     dim: Dimension
@@ -55,6 +57,7 @@ class Variable:
     shared: bool = False
     linked: bool = False
     dtype: str = "float64"
+    unless_refractory: bool = False
 
     @property
     def is_state(self) -> bool:
@@ -64,12 +67,13 @@ class Variable:
 
     def to_json(self) -> list:
         return [self.name, dimension_to_json(self.dim), self.kind, self.shared, self.linked,
-                self.dtype]
+                self.dtype, self.unless_refractory]
 
     @classmethod
     def from_json(cls, data) -> "Variable":
-        name, dim, kind, shared, linked, dtype = data
-        return cls(name, dimension_from_json(dim), kind, shared, linked, dtype)
+        name, dim, kind, shared, linked, dtype, unless_refractory = data
+        return cls(name, dimension_from_json(dim), kind, shared, linked, dtype,
+                   unless_refractory)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ class Side:
     def parameters(self) -> set[str]:
         return {v.name for v in self.variables if v.kind == "parameter"}
 
+    @property
+    def unless_refractory(self) -> set[str]:
+        """Variables that synaptic code writes only while their neuron is not
+        refractory (flagged ``(unless refractory)``, as in Brian2)."""
+        return {v.name for v in self.variables if v.unless_refractory}
+
 
 def neuron_arrays(side: Side) -> list[str]:
     return side.arrays

@@ -7,6 +7,12 @@ the first mistake is reported first. :meth:`SynapseLowering.record` prints every
 operation with plain local names: ``w[_syn]`` for a synaptic variable, ``v_pre[_ipre]``
 and ``v_post[_j]`` for variables of the source and target neurons.
 
+A statement of a pathway that writes a neuron variable flagged ``(unless refractory)``
+writes it only while that neuron is not refractory (Brian2's conditional write):
+``v_post = v_post + w`` is lowered to ``v_post = (v_post + w if not_refractory_post
+else v_post)``. ``not_refractory_pre`` / ``not_refractory_post`` (1 or 0) are built-in
+names of pathway code, which its template defines from the neuron's refractoriness.
+
 The groups are seen through their records only (:class:`Side`, in
 :mod:`eqsnn.lowering.synapse_names`), never as runtime objects. Strings evaluated per
 synapse or per candidate pair are lowered by :mod:`eqsnn.lowering.synapse_strings`.
@@ -26,7 +32,7 @@ from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
 from eqsnn.lowering import printed
-from eqsnn.lowering.names import local_names
+from eqsnn.lowering.names import NOT_REFRACTORY, local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.calls import check_calls
@@ -77,7 +83,8 @@ class SynapseLowering:
         self.event_driven = [n for n, e in eqs.differential.items() if "event-driven" in e.flags]
         for entry in list(eqs.differential.values()) + list(eqs.parameters.values()):
             # (shared) is for synaptic parameters, as in Brian2: one value for all synapses
-            unsupported = [f for f in ("summed", "linked") if f in entry.flags]
+            unsupported = [f for f in ("summed", "linked", "unless refractory")
+                           if f in entry.flags]
             if "shared" in entry.flags and entry.kind == "differential":
                 unsupported.append("shared")
             if unsupported:
@@ -88,6 +95,8 @@ class SynapseLowering:
                     hint="(summed) goes on a subexpression: 'I_post = w*g : amp (summed)'"
                     if flag == "summed" else "link a variable of a neuron group instead, "
                     "and read it here as x_pre or x_post" if flag == "linked" else
+                    "synapses are never refractory (as in Brian2): the flag belongs on a "
+                    "neuron group's variable" if flag == "unless refractory" else
                     "a synaptic parameter can be shared ('w : 1 (shared)'), as in Brian2")
             refuse_typed(entry, eqs)
             if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
@@ -129,15 +138,17 @@ class SynapseLowering:
         defined |= set(CONNECTIVITY_COUNTS)
         self.source = "\n".join(filter(None, [self.equations.source]
                                         + [path.text for path in self.paths]))
-        used = set(self.equations.external_names)
+        in_events = set()
         self.parsed_events = {}
         for path in self.paths:
             self.parsed_events[path.name] = parse_statements(path.text, label=path.label)
             for statement in self.parsed_events[path.name]:
                 # (targets are checked by _event_code, with a message of their own)
-                used |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
+                in_events |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
                 if statement.target.endswith(("_pre", "_post")):
-                    used.add(statement.target)
+                    in_events.add(statement.target)
+        # pathway code may read the neurons' refractoriness (writing it: _event_code)
+        used = set(self.equations.external_names) | (in_events - set(NOT_REFRACTORY.values()))
         builtins = set(self.equations.builtin_names).union(
             *(statement.builtins for parsed in self.parsed_events.values() for statement in parsed))
         refuse_shadowed_builtins(namespace, builtins)  # (never silently ignored)
@@ -163,7 +174,7 @@ class SynapseLowering:
         dims.update(self.dims)
         dims.update(summed)
         self.equations.check_units(dims)
-        self.all_dims = dims
+        self.all_dims = {**dict.fromkeys(NOT_REFRACTORY.values(), _ONE), **dims}
         for entry in self.equations.entries:
             check_calls(entry.expr, self.functions, dims, self.equations.span(entry.name))
         for parsed in self.parsed_events.values():
@@ -183,6 +194,13 @@ class SynapseLowering:
         assignments = []
         for statement in self.parsed_events[path.name]:
             target = statement.target
+            if target in NOT_REFRACTORY.values() or (target == "not_refractory"
+                                                     and target not in self.state):
+                raise InvalidValueError(
+                    f"{label} assigns to {target!r}, which says whether a neuron is "
+                    f"refractory: synaptic code may read it, not write it",
+                    span=statement.span, hint="a neuron's refractoriness follows from its "
+                    "group's refractory= argument and its spikes")
             if target not in writable:
                 raise UnknownNameError(
                     f"{label} assigns to {target!r}, which is neither a synaptic variable nor "
@@ -208,9 +226,20 @@ class SynapseLowering:
                     f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
                     f"{units.format_dimension(want)}, but the right-hand side has unit "
                     f"{units.format_dimension(dim)}", span=statement.span)
-            rhs = assigned_value(target, statement.op, expr)
-            assignments.append(Assignment(symbol(target), self.implicit_post(rhs)))
+            rhs = self.implicit_post(assigned_value(target, statement.op, expr))
+            assignments.append(Assignment(symbol(target), self._unless_refractory(target, rhs)))
         return self.advance + tuple(assignments)
+
+    def _unless_refractory(self, target: str, value):
+        """Brian2's conditional write: a neuron variable flagged ``(unless refractory)``
+        keeps its value while its neuron is refractory (the statement is skipped for
+        that neuron). Each side's variables are guarded by their own neuron's flag."""
+        for side, group in (("pre", self.pre_group), ("post", self.post_group)):
+            suffix = f"_{side}"
+            if target.endswith(suffix) and target[:-len(suffix)] in group.unless_refractory:
+                writable = sympy.Ne(symbol(NOT_REFRACTORY[side]), 0)
+                return sympy.Piecewise((value, writable), (symbol(target), True))
+        return value
 
     def _advance_event_driven(self) -> tuple[Assignment, ...]:
         """Exact update of event-driven variables over the time since their last event."""
@@ -293,16 +322,20 @@ class SynapseLowering:
         names = self.names(locals_)
         functions = {name: locals_.get(name, name) for name in self.functions}
 
-        def op(statements):
+        def op(statements, names=names):
             return printed.code(backend, statements, names, functions,
                                 batch=_batch_kind(statements))
+
+        # pathway code: its template defines the neurons' refractoriness flags
+        event_names = {**names, **{name: name for name in NOT_REFRACTORY.values()}}
 
         def expression(expr):
             return printed.expression(backend, expr, names, functions)
 
         return SynapseCode(
             locals=locals_,
-            pathways={name: op(code) for name, code in self.pathway_code.items() if code},
+            pathways={name: op(code, event_names)
+                      for name, code in self.pathway_code.items() if code},
             update=op(self.state_update.statements if self.state_update else ()),
             summed=tuple(Summed(base, expression(expr)) for base, expr in self.summed),
             # what a StateMonitor writes for each variable and subexpression

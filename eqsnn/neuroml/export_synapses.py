@@ -115,9 +115,25 @@ def _decays_alone(group, name: str) -> bool:
 
 
 def _increment(syn, name: str, statement):
-    """``x_post += e`` → ``e``."""
+    """``x_post += e`` → ``e``. A variable flagged ``(unless refractory)`` has its write
+    guarded by the build stage (``x_post = (x_post + e if not_refractory_post else
+    x_post)``): without refractoriness the guard is always true; with it, the jumps
+    must be dropped while the cell is refractory, which the LEMS idiom cannot say
+    (jLEMS regimes do not see the synapses' sums)."""
     import sympy
-    increment = sympy.expand(statement.rhs - statement.lhs)
+    rhs = statement.rhs
+    if isinstance(rhs, sympy.Piecewise) and len(rhs.args) == 2 \
+            and rhs.args[1].expr == statement.lhs and rhs.args[1].cond == True \
+            and rhs.args[0].cond.has(sympy.Symbol("not_refractory_post", real=True)):
+        if syn.post_group.refractory is not None:
+            raise UnsupportedNeuroMLError(
+                f"{syn.name!r}: on_pre increments {name}_post, flagged (unless refractory) "
+                f"in a refractory group: synapses do not write it while the cell is "
+                f"refractory, which NeuroML's delta-synapse form cannot express",
+                hint=f"drop the flag from {name!r} (jumps then arrive while refractory "
+                     f"too) or the group's refractoriness")
+        rhs = rhs.args[0].expr
+    increment = sympy.expand(rhs - statement.lhs)
     if statement.lhs in increment.free_symbols:
         raise UnsupportedNeuroMLError(
             f"{syn.name!r}: on_pre scales {name}_post; only increments add up over "

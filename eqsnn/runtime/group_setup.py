@@ -68,8 +68,10 @@ def _check_size(N: Any) -> int:
 
 
 def _check_refractory(refractory: Any) -> float | str | None:
-    """A period in seconds (``None`` for none), or a string (a time or a condition: the
-    build stage checks it, see :mod:`eqsnn.lowering.refractory`)."""
+    """A period in seconds (``None`` for none; ``0*ms`` is a period, as in Brian2: a
+    neuron is refractory in the step it spikes, for synaptic writes of its ``(unless
+    refractory)`` variables), or a string (a time or a condition: the build stage
+    checks it, see :mod:`eqsnn.lowering.refractory`)."""
     if isinstance(refractory, str):
         if not refractory.strip():
             raise InvalidValueError("the refractory string is empty",
@@ -87,7 +89,7 @@ def _check_refractory(refractory: Any) -> float | str | None:
                                 f"{units.describe(refractory)}",
                                 hint="write it like refractory=2*ms (inf*ms: refractory "
                                      "forever after the first spike)")
-    return float(value) if value > 0 else None
+    return float(value)
 
 
 def _unpack_model(model, threshold, reset, refractory, method, namespace):

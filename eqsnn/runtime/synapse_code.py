@@ -16,6 +16,7 @@ from eqsnn.runtime.clocks import NETWORK_CLOCK
 from eqsnn.runtime.events import event_space
 from eqsnn.runtime.layout import constant_cname, variable_cname
 from eqsnn.runtime.propagation import pathway_structure, structure_bytes
+from eqsnn.runtime.refractory_flags import NOT_REFRACTORY_NAMES, flags
 from eqsnn.runtime.variables import array_binding
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
@@ -152,10 +153,11 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
           name=f"\uffff{syn.name}_{path}", syn=info, path=way, spikes=spikes,
           unit=Unit((Access(spikes.array, False), Access(f"{q}.ring", True)), serial=True))
     batch = {"post": info.post, "pre": info.pre}.get(code.batch, code.batch)
+    bound = [name for name in code.reads if name not in NOT_REFRACTORY_NAMES]
     syn._pathways[path]._slot.add_to(
         c, "synapses_pathway", numbered=True, syn=info, path=way, spikes=spikes,
-        batch=batch, code=code, unit=unit, **bindings(syn, layout, backend, code.reads),
-        **thread_inputs(backend, unit))
+        batch=batch, code=code, unit=unit, **bindings(syn, layout, backend, bound),
+        flags=flags(c, syn, layout, path, code.reads, q), **thread_inputs(backend, unit))
 
 
 def _reads_anywhere(code, name: str) -> bool:
@@ -182,11 +184,13 @@ def connectivity_counts(syn, name: str) -> np.ndarray:
 
 
 def _side_reads(syn, side: str, reads) -> bool:
-    """Whether code reads (or writes) a neuron variable of the ``side`` group."""
+    """Whether code reads (or writes) a neuron variable of the ``side`` group (its
+    refractoriness included)."""
     group = syn.pre_group if side == "pre" else syn.post_group
     suffix = f"_{side}"
-    return any(name.endswith(suffix) and name[:-len(suffix)] in getattr(group, "_arrays", {})
-               for name in reads)
+    return f"not_refractory{suffix}" in reads or any(
+        name.endswith(suffix) and name[:-len(suffix)] in getattr(group, "_arrays", {})
+        for name in reads)
 
 
 def _side_shared(syn, side: str, reads) -> bool:

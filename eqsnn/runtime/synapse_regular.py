@@ -15,6 +15,7 @@ from typing import Any
 from eqsnn.codegen.network import Contribution, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
+from eqsnn.lowering.names import NOT_REFRACTORY
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.records import Inputs, SynapsesRecord
 from eqsnn.runtime.clocks import clock_of
@@ -74,6 +75,14 @@ class SynapseRegularOperation(Scheduled):
                 f"variable; a Synapses block may write synaptic variables only",
                 hint="write the neurons' variable from the group's own run_regularly, or "
                      "sum it with a (summed) variable")
+        read = sorted(set(statements.reads if statements is not None else ()) & set(
+            NOT_REFRACTORY.values()))
+        if read:
+            raise InvalidValueError(
+                f"the run_regularly code {code!r} of {syn.name!r} reads {read[0]}, which "
+                f"only on_pre/on_post statements can read",
+                hint="read it in a pathway's statements, or test the group's "
+                     "not_refractory in the group's own run_regularly")
         self._record = record
         resolved = resolve_names(record.constants, namespace, source=code,
                                  label="run_regularly", known=list(syn._dims))

@@ -32,13 +32,14 @@ from eqsnn.lowering.records import Inputs, SynapsesRecord
 from eqsnn.runtime import connect as connectivity
 from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.groups import StateUpdateView, _default_name
-from eqsnn.lowering.pathway_texts import pathway_texts, statements_by_label
+from eqsnn.lowering.pathway_texts import old_pathway_names, pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, check_senders, make_pathways
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
 from eqsnn.runtime import synapse_state
 from eqsnn.runtime.synapse_values import SynapseValues
+from eqsnn.runtime.last_update import LastUpdate
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
                                          unpack_synapse_model)
 from eqsnn.runtime.states import HasStates
@@ -49,7 +50,8 @@ __all__ = ["Synapses", "Pathway"]
 _MAX_SYNAPSES = 2**31 - 1  # indices are int32 in the compiled loop
 
 
-class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, VariableAccess,
+class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastUpdate,
+               VariableAccess,
                Displayed):
     """Connections from ``source`` to ``target`` with their own model.
 
@@ -68,7 +70,8 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, Varia
         spike arrives, e.g. ``"v_post += w"``; or a dictionary of named pathways,
         ``on_pre={"up": "I += w", "down": "I -= w"}``, each with its own delay
         (``S.up.delay``). Pathways run in Brian2's order: ``on_pre`` ones by name, then
-        ``on_post`` ones by name.
+        ``on_post`` ones by name. (``pre=``/``post=``, Brian2's old names, are taken
+        with a DeprecationWarning, as Brian2 does.)
     delay
         Delay of the ``on_pre`` pathway for all synapses, or ``{pathway: delay}``
         (``{"pre": ..., "post": ...}``, ``{"up": 0*ms, "down": 5*ms}``). Per-synapse
@@ -99,8 +102,9 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, Varia
                  on_pre: Any = None, on_post: Any = None, delay: Any = None,
                  on_event: Any = None, method: str | None = None, namespace: Mapping[str, Any] | None = None,
                  name: str | None = None, seed: int | None = None, order: int = 0,
-                 dt: Any = None, clock: Any = None):
+                 dt: Any = None, clock: Any = None, pre: Any = None, post: Any = None):
         started = time.perf_counter()
+        on_pre, on_post = old_pathway_names(on_pre, on_post, pre, post)  # Brian2's old names
         object.__setattr__(self, "_owner", self)
         object.__setattr__(self, "_slice", slice(None))
         target = source if target is None else target

@@ -24,16 +24,21 @@ from _gallery import assert_in_spread
 pytestmark = pytest.mark.slow
 
 PANELS = {"A": (3, 2, 600), "B": (6, 4, 1200), "C": (5, 2, 1200), "D": (4.5, 0.9, 1200)}
-# Brian2 makes an (unless refractory) variable read-only while its neuron is refractory
-# (a conditional write, also for synaptic statements: refractoriness.rst). eqsnn's
-# synapses still add to v then; in the synchronous panel A every neuron receives the
-# population's volley 1.5 ms into its 2 ms refractory period, so it fires again as soon
-# as the period ends: 490 Hz against Brian2's 305 Hz. B-D (asynchronous) agree.
-CONDITIONAL_WRITE = pytest.mark.xfail(strict=True, reason="synaptic statements write "
-                                      "(unless refractory) variables of refractory targets")
+# Brian2 makes an (unless refractory) variable read-only to synaptic statements while
+# its neuron is refractory (a conditional write: refractoriness.rst). In the synchronous
+# panel A every neuron receives the population's volley 1.5 ms into its 2 ms refractory
+# period: without the conditional write it fires again as soon as the period ends
+# (490 Hz, against Brian2's 305 Hz).
+
+# Panel C's rate s.d. varies more between eqsnn's seeds than between Brian2's four
+# (0.55 Hz): this test's body run with Network(seed=s) and the synapses' seeds s, s + 1
+# gives 30.15, 26.73, 25.20, 26.94, 27.66 Hz for s = 1..5 (s.d. 1.8; seed 1 is this
+# test's). Brian2's spread alone is then no bound on one eqsnn run: twice eqsnn's own
+# spread is allowed on top.
+EQSNN_SPREAD = {"rate_sd_C": 1.8}
 
 
-@pytest.mark.parametrize("panel", [pytest.param("A", marks=CONDITIONAL_WRITE), "B", "C", "D"])
+@pytest.mark.parametrize("panel", ["A", "B", "C", "D"])
 def test_population_rate_within_brian2s_spread(panel):
     g, nu_ext_over_nu_thr, duration = PANELS[panel]
     N_E = 10000
@@ -57,4 +62,5 @@ def test_population_rate_within_brian2s_spread(panel):
     es.Network(neurons, exc, inh, external, rate, dt=0.1 * ms, seed=1).run(duration * ms)
     for key, value in ((f"rate_{panel}", np.mean(rate.rate_)),
                        (f"rate_sd_{panel}", np.std(rate.rate_))):
-        assert_in_spread(float(value), "Brunel_2000", key, floor=0.05 * float(value))
+        assert_in_spread(float(value), "Brunel_2000", key,
+                         floor=0.05 * float(value) + 2 * EQSNN_SPREAD.get(key, 0.0))

@@ -12,8 +12,9 @@ DT = 0.01 * ms
 STEP = float(DT.to("second").magnitude)
 
 
-def _jumped(source, name, refractory):
-    flag = " (unless refractory)" if refractory else ""
+def _jumped(source, name, refractory, flag=""):
+    # (a refractory group's v is not flagged (unless refractory): synapses would then
+    # skip it while refractory, which the export refuses, see below)
     cells = es.NeuronGroup(2, f"dv/dt = (El - v)/tau : volt{flag}", threshold="v > -60*mV",
                            reset="v = -75*mV", refractory=2 * ms if refractory else None,
                            method="euler", namespace={"El": -70 * mV, "tau": 10 * ms},
@@ -49,6 +50,18 @@ def test_delta_synapses_count_what_they_delivered(exported):
     assert '<StateAssignment variable="v_jumps" value="v_jumps + w"/>' in text
     assert 'select="synapses[*]/v_jumps" reduce="add"' in text
     assert '<OnCondition test="(v_jumps .neq. v_jumps_seen)">' in text
+
+
+def test_jumps_a_refractory_cell_must_drop_are_refused(tmp_path):
+    """Synapses skip an (unless refractory) variable of a refractory cell (Brian2's
+    conditional write); the delta-synapse idiom cannot drop jumps by regime."""
+    from eqsnn.neuroml.errors import UnsupportedNeuroMLError
+    source = es.SpikeGeneratorGroup(2, [0], [2] * ms, name="source")
+    cells, jumps = _jumped(source, "held", True, flag=" (unless refractory)")
+    net = es.Network(source, cells, jumps, dt=DT)
+    with pytest.raises(UnsupportedNeuroMLError, match="flagged .unless refractory. in a "
+                                                      "refractory group"):
+        write(net, tmp_path, name="held", duration=5 * ms)
 
 
 def test_delta_synapses_round_trip_to_the_same_spikes(exported):
