@@ -9,10 +9,20 @@ monitors, spike rings).
 
 Two operations may run at the same time on different threads unless a barrier lies
 between them. They conflict when both touch one array, at least one writes it, and
-they do not split it the same way (a serial operation splits nothing). Operations
-that split an array the same way touch each element from one thread only, in program
-order: no barrier is needed between a state update and the threshold of the same
-group, or between a propagation and the reset of the group it acts on.
+they do not split it the same way. Operations that split an array the same way touch
+each element from one thread only, in program order: no barrier is needed between a
+state update and the threshold of the same group, or between a propagation and the
+reset of the group it acts on. Serial operations all run on thread 0, so they never
+conflict with each other either.
+
+Two kinds of arrays let a step need fewer barriers (a CUBA step needs one):
+
+- an array with one *slot* per step (a ring of the last D steps' spikes, or a pair of
+  buffers used by step parity): an access to this step's slot (``slot=NOW``) does not
+  conflict with one to earlier steps' slots (``PAST``) in the same step, and two
+  ``NOW`` accesses in consecutive steps touch different slots (there are at least two);
+- an array every thread keeps its own copy of (``part=PRIVATE``): a thread writes and
+  reads only its own, so its writer conflicts with nothing but a write of another kind.
 
 :func:`plan` walks one step's operations, places a barrier before the first operation
 that conflicts with one since the last barrier, and looks across the end of the step
@@ -25,29 +35,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ANY", "UNKNOWN", "Access", "Unit", "Block", "Plan", "plan"]
+__all__ = ["ANY", "NOW", "PAST", "PRIVATE", "SERIAL", "UNKNOWN", "Access", "Unit", "Block",
+           "Plan", "plan"]
 
 
 @dataclass(frozen=True)
 class Access:
     """An operation reads or writes ``array``; ``part`` names how threads split its
-    elements (e.g. ``("neurons", "_g0")``: each thread its own block of group ``_g0``),
-    ``None``: any element (serial operations, reads of another thread's neurons)."""
+    elements (e.g. ``("neurons", "_g0")``: each thread its own block of group ``_g0``;
+    ``PRIVATE``: each thread its own copy of the array), ``None``: any element (reads of
+    another thread's neurons). ``slot``: for an array with a slot per step, which slots
+    (``NOW``: this step's, ``PAST``: earlier steps'); ``None``: any."""
 
     array: str
     write: bool
     part: tuple | None = None
+    slot: str | None = None
 
-    def conflicts(self, other: "Access") -> bool:
+    def conflicts(self, other: "Access", steps_apart: int | None = 0) -> bool:
+        """Whether the two may not run at once, ``other`` ``steps_apart`` steps after
+        ``self`` (``None``: any number of steps apart)."""
         if not (self.write or other.write):
             return False
         if self.array != other.array and ANY not in (self.array, other.array):
+            return False
+        if PRIVATE in (self.part, other.part):  # each thread touches its own copy only
+            return any(a.write and a.part != PRIVATE for a in (self, other))
+        if steps_apart == 0 and {self.slot, other.slot} == {NOW, PAST}:
+            return False
+        if steps_apart == 1 and self.slot == other.slot == NOW:
             return False
         return self.part is None or self.part != other.part
 
 
 #: the array of an operation that says nothing about what it touches: every array
 ANY = "*"
+#: the part of every access of a serial operation: all of them run on thread 0
+SERIAL = ("serial",)
+#: the part of an array each thread has its own copy of
+PRIVATE = ("private",)
+#: the slots of an array with one slot per step: this step's, and earlier steps'
+NOW, PAST = "now", "past"
 #: what an operation that says nothing about itself does: anything, on one thread
 UNKNOWN: "Unit"
 
@@ -55,7 +83,7 @@ UNKNOWN: "Unit"
 @dataclass(frozen=True)
 class Unit:
     """One operation as the planner sees it: what it touches, and whether one thread
-    does all of it. ``serial`` operations touch everything with ``part=None``."""
+    (thread 0) does all of it. A ``serial`` operation's accesses get ``part=SERIAL``."""
 
     accesses: tuple[Access, ...]
     serial: bool = False
@@ -63,7 +91,7 @@ class Unit:
     def __post_init__(self):
         if self.serial:
             object.__setattr__(self, "accesses", tuple(
-                Access(a.array, a.write, None) for a in self.accesses))
+                Access(a.array, a.write, SERIAL, a.slot) for a in self.accesses))
             return
         # all threads run a partitioned operation at once: it must not race with itself
         for write in (a for a in self.accesses if a.write):
@@ -114,10 +142,10 @@ def plan(units: list[Unit]) -> Plan:
         first += touched
     result = Plan(blocks)
     barrier_inside = any(b.barrier_before for b in blocks)
-    if barrier_inside and _conflict(since, first):
+    if barrier_inside and _conflict(since, first, steps_apart=1):
         result.barrier_at_end = True
-    elif not barrier_inside and _conflict(since, since):
-        # one segment only, and it conflicts with its own next repetition
+    elif not barrier_inside and _conflict(since, since, steps_apart=None):
+        # one segment only, and it conflicts with its own next repetitions
         result.barrier_at_end = True
     return result
 
@@ -132,5 +160,5 @@ def _blocks(units: list[Unit]) -> list[Block]:
     return blocks
 
 
-def _conflict(earlier, later) -> bool:
-    return any(a.conflicts(b) for a in earlier for b in later)
+def _conflict(earlier, later, steps_apart: int | None = 0) -> bool:
+    return any(a.conflicts(b, steps_apart) for a in earlier for b in later)

@@ -151,8 +151,8 @@ class Contribution:
     operations: list[Operation] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     functions: list[TimedFunction | UserFunction] = field(default_factory=list)
-    #: (prefix, size name, collects spikes per thread) of each group the threads split
-    partitions: list[tuple[str, str, bool]] = field(default_factory=list)
+    #: (prefix, size name, ``collected`` or None) of each group the threads split
+    partitions: list[tuple[str, str, SimpleNamespace | None]] = field(default_factory=list)
 
     def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
         self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
@@ -183,10 +183,13 @@ class Contribution:
         self.operations.append(Operation(slot, template, context, numbered, unit, order, name,
                                          period, tuple(idle)))
 
-    def partition(self, prefix: str, n: str, *, thresholded: bool = False) -> None:
+    def partition(self, prefix: str, n: str, *,
+                  collected: SimpleNamespace | None = None) -> None:
         """Threads split the ``n`` elements of group ``prefix`` into blocks
-        ``[{prefix}_lo, {prefix}_hi)``; ``thresholded``: it collects spikes per thread."""
-        self.partitions.append((prefix, n, thresholded))
+        ``[{prefix}_lo, {prefix}_hi)``. ``collected``: the group's threshold collects
+        spikes per thread into ``scratch``, then every thread into its own copy of the
+        spike list ``array`` and its count ``count`` (network.c.j2 binds the names)."""
+        self.partitions.append((prefix, n, collected))
 
     def add_capacity_check(self, capacity: str, count: str, needed: str) -> None:
         self.capacity_checks.append(CapacityCheck(capacity, count, needed))

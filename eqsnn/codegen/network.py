@@ -155,7 +155,12 @@ class ModuleBuilder:
                        int_scalars=[name for name, _ in self.int_scalars],
                        functions=self.functions, capacity_checks=self.capacity_checks)
         if self.is_c:
-            context.update(partitions=self.partitions,
+            # the arrays each thread has its own copy of (network.c.j2 binds them), by
+            # their index in ``arrays``
+            index = {slot.cname: k for k, slot in enumerate(self.arrays)}
+            private = {name: index[name] for _, _, collected in self.partitions if collected
+                       for name in (collected.array, collected.count)}
+            context.update(partitions=self.partitions, private=private,
                            threads_scalar=context["int_scalars"].index(THREADS_SCALAR))
         context["pauses"] = self.pauses
         return context
@@ -192,7 +197,7 @@ class ModuleBuilder:
             if self.pauses and not self.is_c:
                 slots = self._segments(render, slots)
             template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
-            threads = {"blocks": self._blocks(slots)} if self.is_c else {}
+            threads = self._threads(slots) if self.is_c else {}
             source = render(template, **self._module_context(), slots=slots, **threads)
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
                             list(self.int_scalars))
@@ -209,11 +214,23 @@ class ModuleBuilder:
     def _all_units(self) -> list[Unit]:
         return [unit for _, _, _, unit in self._in_order()]
 
-    def _blocks(self, texts: list[str]) -> list[dict]:
-        """The rendered operations grouped into the threads' blocks, with barriers: the
-        capacity checks first (they open every step), then the operations."""
-        checks = Unit(tuple(a for check in self.capacity_checks for a in check.unit.accesses))
-        result = plan([checks] + self._all_units())
+    def _threads(self, texts: list[str]) -> dict:
+        """The rendered operations grouped into the threads' blocks, with barriers, and
+        how the loop checks its recording buffers (``lookahead``, see network.c.j2):
+        thread 0 checks, one step ahead, when the step waits for the threads at least
+        once anyway; else every thread checks at the start of each step."""
+        checks = tuple(a for check in self.capacity_checks for a in check.unit.accesses)
+        if checks:
+            ahead = plan([Unit(checks, serial=True)] + self._all_units())
+            if any(block.barrier_before for block in ahead.blocks):
+                return {"blocks": self._blocks(ahead, texts), "lookahead": True}
+        result = plan([Unit(checks)] + self._all_units())
+        return {"blocks": self._blocks(result, texts), "lookahead": False}
+
+    @staticmethod
+    def _blocks(result, texts: list[str]) -> list[dict]:
+        """The plan's blocks as the template renders them (the capacity checks, unit 0,
+        are rendered at the start of the step instead)."""
         blocks = [{"barrier_before": block.barrier_before, "serial": block.serial,
                    "texts": [texts[i - 1] for i in block.operations if i > 0]}
                   for block in result.blocks]

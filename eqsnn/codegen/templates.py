@@ -71,7 +71,8 @@ TEMPLATE_INPUTS["pause.c.j2"] = TEMPLATE_INPUTS["numpy/pause.py.j2"] = {"point"}
 TEMPLATE_INPUTS["numpy/segment.py.j2"] = {"text", "segment"}
 _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots", "pauses"}
-TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "threads_scalar", "blocks"}
+TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "private", "threads_scalar",
+                                                     "blocks", "lookahead"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 
 

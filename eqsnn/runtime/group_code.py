@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from eqsnn.codegen.barriers import Access, Unit
+from eqsnn.codegen.barriers import NOW, PRIVATE, Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.layout import constant_cname, variable_cname
@@ -114,7 +114,8 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     scratch = f"{p}_scratch"
     thresholded = code.threshold is not None and backend == COMPILED
     thresholder = group.thresholder["spike"]  # (collect_spikes runs right after it)
-    c.partition(p, info.N, thresholded=thresholded)
+    c.partition(p, info.N, collected=SimpleNamespace(array=spikes.array, count=spikes.count,
+                                                     scratch=scratch) if thresholded else None)
     if code.stateupdate is not None:
         unit = _unit(group, layout, code, code.stateupdate, own)
         group.state_updater.add_to(
@@ -128,15 +129,17 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
             spikes=spikes, period=period, **refractory,
             idle=() if thresholded else (spikes.count,),  # (numpy: no spikes between)
             unit=_unit(group, layout, code, code.threshold,
-                       own + (Access(scratch, True, ("neurons", p)),)),
+                       own + (Access(scratch, True, ("neurons", p), NOW),)),
             **bindings(group, layout, backend, code.threshold.reads),
             **thread_inputs(backend, scratch=scratch, block=block))
     if thresholded:
-        c.array(scratch, lambda: _scratch(group), np.int32)
+        c.array(scratch, lambda: _scratch(group, layout.threads()), np.int32)
+        # every thread collects the spikes into its own copy of the list (network.c.j2
+        # binds the spike list's names to it), which it alone reads: one barrier a step
         thresholder.add_to(
             c, "collect_spikes", group=info, spikes=spikes, scratch=scratch, block=block,
             period=period, idle=(spikes.count,),  # (no spikes between its steps)
-            unit=Unit((Access(scratch, False), Access(spikes.array, True)), serial=True))
+            unit=Unit((Access(scratch, False, None, NOW), Access(spikes.array, True, PRIVATE))))
     if code.reset is not None:
         unit = _unit(group, layout, code, code.reset, own + (Access(spikes.array, False),))
         group.resetter["spike"].add_to(
@@ -174,11 +177,14 @@ def _unit(group, layout, group_code, code, accesses) -> Unit:
         return Unit(accesses, serial=True)
 
 
-def _scratch(group) -> np.ndarray:
-    """Room for one step's spikes of each thread (the compiled loop's, not state)."""
+def _scratch(group, threads: int) -> np.ndarray:
+    """The compiled loop's room for spikes (not state): two steps' worth of each
+    thread's (halves by step parity), then the copies of the spike list of threads
+    1 … threads - 1 (thread 0's is the group's)."""
+    size = (threads + 1) * group.N
     array = group.__dict__.get("_scratch_spikes")
-    if array is None or array.size != group.N:
-        array = group.__dict__["_scratch_spikes"] = np.zeros(group.N, dtype=np.int32)
+    if array is None or array.size != size:
+        array = group.__dict__["_scratch_spikes"] = np.zeros(size, dtype=np.int32)
     return array
 
 

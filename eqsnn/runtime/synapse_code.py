@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from eqsnn.codegen.barriers import Access, Unit
+from eqsnn.codegen.barriers import NOW, PAST, Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.lowering.names import CONNECTIVITY_COUNTS
 from eqsnn.runtime.clocks import NETWORK_CLOCK
@@ -125,7 +125,10 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         f"{layout.prefix(syn)}_pw_{path}"
     code = syn._record.code[backend].pathway(path)
     side = syn._pathways[path].side
-    unit = _pathway_unit(syn, layout, side, code, q)
+    sender = syn.pre_group if side == "pre" else syn.post_group
+    event = syn._pathways[path].event
+    spikes = event_space(layout, sender, event)
+    unit = _pathway_unit(syn, layout, side, code, q, spikes.array)
     parts = (lambda: 1) if unit.serial else layout.threads
     # re-read at each call: the connectivity, the delays or the team size may change
     structure = lambda: pathway_structure(syn, path, dt, parts())  # noqa: E731
@@ -142,16 +145,15 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         width=c.int_scalar(f"{q}_width", lambda: structure().width),
         first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
         n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
-    sender = syn.pre_group if side == "pre" else syn.post_group
-    event = syn._pathways[path].event
-    spikes = event_space(layout, sender, event)
     # At the slot and order of the sender's threshold of the event, after every
-    # operation there (the name sorts last): all rings are filled by the thread that
-    # collects spikes, before the threads wait once for all of them.
+    # operation there (the name sorts last): one thread fills the rings with this step's
+    # spikes, while the pathways read this step's from the spike list, earlier steps'
+    # from the ring.
     thresholder = sender.thresholder[event]
     c.add(thresholder.when, "synapses_ring", order=thresholder.order,
           name=f"\uffff{syn.name}_{path}", syn=info, path=way, spikes=spikes,
-          unit=Unit((Access(spikes.array, False), Access(f"{q}.ring", True)), serial=True))
+          unit=Unit((Access(spikes.array, False), Access(f"{q}.ring", True, slot=NOW)),
+                    serial=True))
     batch = {"post": info.post, "pre": info.pre}.get(code.batch, code.batch)
     bound = [name for name in code.reads if name not in NOT_REFRACTORY_NAMES]
     syn._pathways[path]._slot.add_to(
@@ -198,7 +200,7 @@ def _side_shared(syn, side: str, reads) -> bool:
     return any(f"{var}_{side}" in reads for var in getattr(group, "_shared", ()))
 
 
-def _pathway_unit(syn, layout, path: str, code, q: str) -> Unit:
+def _pathway_unit(syn, layout, path: str, code, q: str, spikes: str) -> Unit:
     """How threads share a pathway: each takes the synapses onto its own neurons of the
     side acted on (the target of ``pre``, the source of ``post``), unless the code
     writes the sending side or a shared variable, or reads a sending neuron's variable
@@ -208,7 +210,8 @@ def _pathway_unit(syn, layout, path: str, code, q: str) -> Unit:
     other = syn.post_group if path == "pre" else syn.pre_group
     s, o = layout.prefix(syn), layout.prefix(other)
     writes_sender = code.batch in (path, "single")
-    accesses = (Access(f"{q}.ring", False), Access(s, True, ("synapses", s, other_side)),
+    accesses = (Access(spikes, False), Access(f"{q}.ring", False, slot=PAST),
+                Access(s, True, ("synapses", s, other_side)),
                 Access(o, code.batch == other_side, ("neurons", o)))
     if _side_reads(syn, path, code.reads):
         accesses += (Access(layout.prefix(sender), writes_sender),)

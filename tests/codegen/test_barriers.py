@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import itertools
 
-from eqsnn.codegen.barriers import Access, Unit, plan
+from eqsnn.codegen.barriers import NOW, PAST, PRIVATE, Access, Unit, plan
 
 G = ("neurons", "_g0")
 H = ("neurons", "_g1")
 
 
-def own(*names, write=True, part=G):
-    return tuple(Access(n, write, part) for n in names)
+def own(*names, write=True, part=G, slot=None):
+    return tuple(Access(n, write, part, slot) for n in names)
 
 
-def reads(*names):
-    return tuple(Access(n, False, None) for n in names)
+def reads(*names, slot=None):
+    return tuple(Access(n, False, None, slot) for n in names)
 
 
 def writes(*names):
@@ -22,32 +22,81 @@ def writes(*names):
 
 
 def cuba_step():
-    """capacity check, update, threshold, collect spikes + monitor + rings, two
-    pathways onto the same group, reset."""
+    """capacity check (thread 0, a step ahead), update, threshold (into this step's half
+    of the scratch), every thread collecting the spikes into its own list, monitor and
+    rings, two pathways onto the same group (this step's spikes from the list, earlier
+    ones from the ring), reset."""
     return [
-        Unit(reads("m_count")),
+        Unit(reads("m_count"), serial=True),
         Unit(own("v", "ge", "gi") + own("lastspike", write=False)),
-        Unit(own("v", "lastspike", write=False) + own("lastspike", "scratch", "tcount")),
-        Unit(reads("scratch", "tcount") + writes("spikes", "nspikes"), serial=True),
-        Unit(reads("spikes", "nspikes") + writes("m_i", "m_step", "m_count"), serial=True),
-        Unit(reads("spikes", "nspikes") + writes("ring0", "ring0_n"), serial=True),
-        Unit(reads("ring0", "ring0_n") + own("ge")),
-        Unit(reads("spikes", "nspikes") + own("v")),
+        Unit(own("v", "lastspike", write=False) + own("lastspike")
+             + own("scratch", slot=NOW)),
+        Unit(reads("scratch", slot=NOW) + own("spikes", part=PRIVATE)),
+        Unit(reads("spikes") + writes("m_i", "m_step", "m_count"), serial=True),
+        Unit(reads("spikes") + own("ring0", part=None, slot=NOW), serial=True),
+        Unit(reads("spikes") + reads("ring0", slot=PAST) + own("ge")),
+        Unit(reads("spikes") + own("v")),
     ]
 
 
-def test_cuba_needs_two_barriers_a_step():
+def test_cuba_needs_one_barrier_a_step():
     result = plan(cuba_step())
-    # before collecting the spikes (the threads' scratch) and after it (the spike list)
-    assert [b.barrier_before for b in result.blocks] == [False, False, False, True, True, False]
-    assert result.blocks[3].operations == [3, 4, 5] and result.blocks[3].serial
+    # only before collecting the spikes (the threads' scratch)
+    assert [b.barrier_before for b in result.blocks] == [False, False, False, True, False,
+                                                          False, False]
+    assert result.blocks[4].operations == [4, 5] and result.blocks[4].serial
     assert not result.barrier_at_end
-    assert result.barriers == 2
+    assert result.barriers == 1
 
 
-def test_a_serial_block_alone_waits_for_its_next_repetition():
+def test_one_scratch_for_both_parities_would_need_a_second_barrier():
+    step = cuba_step()
+    step[2] = Unit(own("v", "lastspike", write=False) + own("lastspike", "scratch"))
+    step[3] = Unit(reads("scratch") + own("spikes", part=PRIVATE))
+    assert plan(step).barrier_at_end   # the next threshold would overwrite it
+
+
+def test_a_shared_spike_list_needs_a_second_barrier():
+    step = cuba_step()
+    step[3] = Unit(reads("scratch", slot=NOW) + writes("spikes"), serial=True)
+    result = plan(step)
+    assert result.barriers == 2 and result.blocks[4].barrier_before
+
+
+def test_reading_this_steps_slot_of_the_ring_waits_for_its_writer():
+    step = cuba_step()
+    step[6] = Unit(reads("spikes") + reads("ring0", slot=NOW) + own("ge"))
+    assert plan(step).barriers == 2
+
+
+def test_serial_operations_never_wait_for_each_other():
+    # all run on thread 0, in order
     result = plan([Unit(writes("count"), serial=True)])
-    assert result.barrier_at_end and result.barriers == 1
+    assert not result.barrier_at_end and result.barriers == 0
+    result = plan([Unit(writes("a"), serial=True), Unit(own("v")),
+                   Unit(reads("a") + writes("a"), serial=True)])
+    assert result.barriers == 0
+
+
+def test_a_serial_writer_and_the_threads_reading_it_wait():
+    result = plan([Unit(writes("count"), serial=True), Unit(own("v") + reads("count"))])
+    assert result.blocks[1].barrier_before and result.barrier_at_end
+
+
+def test_private_copies_conflict_only_with_a_shared_write():
+    mine = Access("spikes", True, PRIVATE)
+    assert not mine.conflicts(Access("spikes", False, None))
+    assert not mine.conflicts(Access("spikes", True, PRIVATE))
+    assert mine.conflicts(Access("spikes", True, None))
+
+
+def test_slots_of_this_step_and_earlier_steps():
+    now, past = Access("ring", True, None, NOW), Access("ring", False, G, PAST)
+    assert not now.conflicts(past) and not past.conflicts(now)
+    assert now.conflicts(past, steps_apart=1) and past.conflicts(now, steps_apart=1)
+    assert not now.conflicts(Access("ring", False, None, NOW), steps_apart=1)
+    assert now.conflicts(Access("ring", False, None, NOW), steps_apart=2)
+    assert now.conflicts(Access("ring", False, None, NOW), steps_apart=None)
 
 
 def test_partitioned_operations_on_one_split_need_no_barrier():
@@ -74,26 +123,24 @@ def test_reads_alone_never_conflict():
 
 
 def _segments_are_safe(units, result):
-    """Brute force: no two operations of one segment (cyclically, over two steps)
-    conflict, except a partitioned operation with itself."""
+    """Brute force: no two operations of one segment (cyclically, over three steps)
+    conflict."""
     order = [i for b in result.blocks for i in b.operations]
     barrier_before = {b.operations[0]: b.barrier_before for b in result.blocks}
-    blocks_of = {i: k for k, b in enumerate(result.blocks) for i in b.operations}
     sequence, cuts = [], []
-    for step in range(2):
+    for step in range(3):
         for i in order:
             if barrier_before.get(i):
                 cuts.append(len(sequence))
-            sequence.append(i)
+            sequence.append((step, i))
         if result.barrier_at_end:
             cuts.append(len(sequence))
     for a, b in itertools.combinations(range(len(sequence)), 2):
         if any(a < c <= b for c in cuts):
             continue
-        i, j = sequence[a], sequence[b]
-        if blocks_of[i] == blocks_of[j] and result.blocks[blocks_of[i]].serial and b - a < len(order):
-            continue  # the same single block: one thread, in order
-        if any(x.conflicts(y) for x in units[i].accesses for y in units[j].accesses):
+        (step_a, i), (step_b, j) = sequence[a], sequence[b]
+        if any(x.conflicts(y, step_b - step_a) for x in units[i].accesses
+               for y in units[j].accesses):
             return False
     return True
 
@@ -101,12 +148,13 @@ def _segments_are_safe(units, result):
 def test_random_schedules_are_always_separated():
     import random
     rng = random.Random(3)
-    arrays, parts = ["a", "b", "c", "d"], [G, H, None]
-    for _ in range(300):
+    arrays, parts, slots = ["a", "b", "c", "d"], [G, H, None, PRIVATE], [None, NOW, PAST]
+    for _ in range(1000):
         units = []
         for _ in range(rng.randint(1, 6)):
             serial = rng.random() < 0.3
-            accesses = tuple(Access(rng.choice(arrays), rng.random() < 0.5, rng.choice(parts))
+            accesses = tuple(Access(rng.choice(arrays), rng.random() < 0.5, rng.choice(parts),
+                                    rng.choice(slots))
                              for _ in range(rng.randint(1, 3)))
             try:
                 units.append(Unit(accesses, serial=serial))

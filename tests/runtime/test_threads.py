@@ -130,12 +130,14 @@ def test_the_thread_count_is_not_part_of_the_compiled_source():
     assert len(sources) == 1
 
 
-def test_a_cuba_step_waits_twice():
-    """Threads wait once for everyone's spikes and once for the spike list: the update,
-    threshold, propagation onto their own neurons and reset run without waiting."""
+def test_a_cuba_step_waits_once():
+    """Threads wait once a step, for everyone's spikes: each then collects them into its
+    own list, and the update, threshold, propagation onto their own neurons and reset
+    run without waiting (one more wait per call, before the first step)."""
     _, _, net = _cuba(2)
     source = net._builder().build().source
-    assert source.count("eqsnn_barrier(&_barrier") == 2
+    step = source[source.index("for (int64_t _step"):]
+    assert step.count("eqsnn_barrier(&_barrier") == 1
     assert source.count("if (_tid == 0)  /* one thread") == 1
 
 
