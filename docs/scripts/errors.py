@@ -174,6 +174,11 @@ def _runtime_cases():
          "PoissonInput(cells, 'v', N=100, rate=10*Hz, weight=1*nA)",
          lambda: es.PoissonInput(group(), "v", N=100, rate=10 * Hz, weight=1 * nA, name="P"),
          "weight=0.1*mV"),
+        ("a spike generator's period that is not a whole number of steps",
+         "SpikeGeneratorGroup(1, [0], [0]*ms, period=1.25*ms); Network(gen, dt=0.1*ms).run()",
+         lambda: es.Network(es.SpikeGeneratorGroup(1, [0], [0] * ms, period=1.25 * ms,
+                                                   name="gen"), dt=0.1 * ms).run(1 * ms),
+         "period=1.2*ms or period=1.3*ms"),
     ]
 
 

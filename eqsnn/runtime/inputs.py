@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 from typing import Any, Mapping
 
@@ -22,7 +23,7 @@ from eqsnn.runtime.group_setup import _check_size, _default_name
 from eqsnn.runtime.groups import NeuronGroup
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import Scheduled, Slot
-from eqsnn.runtime.timeline import LoopDt
+from eqsnn.runtime.timeline import LoopDt, times_of
 
 __all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
 
@@ -60,7 +61,8 @@ class PoissonGroup(NeuronGroup):
 
 
 class SpikeGeneratorGroup(Scheduled):
-    """Neurons that spike exactly at given times.
+    """Neurons that spike exactly at given times; ``set_spikes(indices, times,
+    period=)`` replaces the spikes between runs.
 
     Parameters
     ----------
@@ -70,6 +72,11 @@ class SpikeGeneratorGroup(Scheduled):
         Spike ``i`` of neuron ``indices[i]`` happens at ``times[i]``, in the step that
         holds it: ``floor((t + dt/1000)/dt)``, as in Brian2; two spikes of one neuron in
         one step are an error.
+    period
+        Repeat the spikes every ``period`` (a whole multiple of dt, longer than the last
+        spike time); ``0*second`` (the default) does not repeat, as in Brian2.
+    sorted
+        Accepted for Brian2's signature; the spikes are always sorted here.
     when, order
         Where in a step the spikes are emitted (default: the ``thresholds`` slot).
     dt, clock
@@ -79,34 +86,58 @@ class SpikeGeneratorGroup(Scheduled):
 
     _kind = "group"
 
-    def __init__(self, N: int, indices: Any, times: Any, *, name: str | None = None,
-                 when: str = "thresholds", order: int = 0, dt: Any = None,
-                 clock: Any = None):
+    def __init__(self, N: int, indices: Any, times: Any, *, period: Any = 0 * units.ureg.second,
+                 sorted: bool = False, name: str | None = None, when: str = "thresholds",
+                 order: int = 0, dt: Any = None, clock: Any = None):
         self.N = _check_size(N)
         self.name = name or _default_name("spikegeneratorgroup")
         self._slot = Slot(self, None, when, order)
         self.thresholder = {"spike": self._slot}  # (where a SpikeMonitor of it looks)
         self._order = self._slot.order
         self.clock = clock_of(self, dt, clock)  # its spikes fall on its own steps
-        indices = np.asarray(indices, dtype=np.int64).ravel()
-        magnitude, dim = units.to_si(times)
-        if dim != _SECOND:
-            raise DimensionMismatchError(
-                f"spike times must be times, but have unit {units.format_dimension(dim)}",
-                hint="give them like [1, 5, 7]*ms")
-        times = np.asarray(magnitude, dtype=np.float64).ravel()
+        self._dims: dict[str, Any] = {}
+        self._lastspike = np.zeros(self.N, dtype=np.int64)
+        self._spikes = np.zeros(self.N, dtype=np.int32)
+        self._nspikes = np.zeros(1, dtype=np.int64)
+        self._position = np.zeros(1, dtype=np.int64)
+        self._set(indices, times, period)
+
+    def set_spikes(self, indices: Any, times: Any, period: Any = 0 * units.ureg.second,
+                   sorted: bool = False) -> None:
+        """Replace the spikes (and the period) for the coming runs, as Brian2's
+        ``set_spikes``: spikes before the time the next run starts are ignored (with a
+        warning); no recompilation."""
+        self._set(indices, times, period)
+
+    def _set(self, indices: Any, times: Any, period: Any) -> None:
+        """Check and keep spikes and period; their steps are computed at the next run."""
+        indices = np.asarray(indices)
+        if indices.size and (indices.dtype.kind not in "iuf"
+                             or np.any(indices != np.round(indices))):
+            raise InvalidValueError(f"the spike indices of {self.name!r} must be whole "
+                                    f"numbers, not {indices.ravel()[:5]!r}")
+        indices = indices.astype(np.int64).ravel()
+        times = _seconds(times, "spike times", "give them like [1, 5, 7]*ms").ravel()
+        period = _seconds(period, "the period", "period=10*ms")
+        if period.ndim or not period >= 0:
+            raise InvalidValueError(f"the period of {self.name!r} must be one duration "
+                                    f"that is not negative, not {period!r} s",
+                                    hint="period=10*ms, or 0*second for no repetition")
+        period = float(period) if np.isfinite(period) else 0.0  # (inf: never repeats)
         if indices.shape != times.shape:
             raise InvalidValueError(f"{indices.size} indices but {times.size} times were given")
         if indices.size and (indices.min() < 0 or indices.max() >= self.N):
             raise InvalidValueError(f"spike indices must lie in 0..{self.N - 1}")
         if np.any(times < 0):
             raise InvalidValueError("spike times must not be negative")
-        self._indices, self._times = indices, times
-        self._dims: dict[str, Any] = {}
-        self._lastspike = np.zeros(self.N, dtype=np.int64)
-        self._spikes = np.zeros(self.N, dtype=np.int32)
-        self._nspikes = np.zeros(1, dtype=np.int64)
-        self._position = np.zeros(1, dtype=np.int64)
+        if period and times.size and times.max() >= period:
+            raise InvalidValueError(
+                f"the period of {self.name!r} ({period * 1e3:g} ms) must be longer than "
+                f"its last spike time ({times.max() * 1e3:g} ms)",
+                hint="a longer period, or spikes within one period")
+        self._indices, self._times, self._period = indices, times, period
+        self.__dict__.pop("_events_cache", None)
+        self._changed = True  # (the next run skips the spikes before its start)
 
     @property
     def indices(self) -> np.ndarray:
@@ -123,7 +154,19 @@ class SpikeGeneratorGroup(Scheduled):
         """The spike times in seconds, without units (a copy)."""
         return self._times.copy()
 
-    def _events(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def period(self):
+        """The period with which the spikes repeat (0 s: no repetition)."""
+        return units.from_si(self._period, _SECOND)
+
+    @property
+    def period_(self) -> float:
+        """The period in seconds, without units."""
+        return self._period
+
+    def _events(self, dt: float) -> tuple[np.ndarray, np.ndarray, int]:
+        """(steps, indices, period in steps) on a clock of step ``dt``, with Brian2's
+        checks."""
         # Brian2's bins: floor((t + dt/1000)/dt), so a time a hair below a multiple of
         # dt (0.3 ms as 2.9999e-4 s) still falls in that step, and 0.37 ms in step 3
         steps = np.floor((self._times + 1e-3 * dt) / dt).astype(np.int64)
@@ -135,44 +178,88 @@ class SpikeGeneratorGroup(Scheduled):
             raise InvalidValueError(
                 f"neuron {indices[k]} of {self.name!r} has two spikes in the step at "
                 f"t = {steps[k] * dt} s", hint="use a smaller dt or remove the duplicate")
-        return steps, indices
+        return steps, indices, self._period_steps(dt, steps)
 
-    def _events_for(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    def _period_steps(self, dt: float, steps: np.ndarray) -> int:
+        """The period in steps of ``dt`` (0: none), checked as Brian2 checks it."""
+        if not self._period:
+            return 0
+        where = f"the period of {self.name!r} ({self._period * 1e3:g} ms)"
+        period = int(round(self._period / dt))
+        if self._period < dt:
+            raise InvalidValueError(f"{where} is shorter than its dt ({dt * 1e3:g} ms)",
+                                    hint="a period of at least one step")
+        if abs(period * dt - self._period) > self._period * np.finfo(np.float64).eps:
+            below = np.floor(self._period / dt) * dt * 1e3
+            raise InvalidValueError(f"{where} is not a whole multiple of its dt "
+                                    f"({dt * 1e3:g} ms)", hint=f"period={below:.6g}*ms or "
+                                    f"period={below + dt * 1e3:.6g}*ms")
+        if steps.size and steps[-1] >= period:
+            raise InvalidValueError(
+                f"{where} is not longer than the step of its last spike (step {steps[-1]}, "
+                f"t = {steps[-1] * dt * 1e3:g} ms, with dt = {dt * 1e3:g} ms)",
+                hint="spikes of one period fall in its steps 0 .. period/dt - 1")
+        return period
+
+    def _events_for(self, dt: float) -> tuple[np.ndarray, np.ndarray, int, int]:
         """``_events`` on the group's clock, in steps of the network's ``dt``, computed
-        once per dt (the loop reads them at every chunk)."""
+        once per dt and set of spikes (the loop reads them at every chunk)."""
         cached = self.__dict__.get("_events_cache")
         # (the step of t = 0 moves when dt changes between runs: runtime/timeline.py)
         origin = dt.timeline.current.origin if isinstance(dt, LoopDt) else 0
         if cached is None or cached[0] != (float(dt), origin):
             k, own = self.clock.every(dt, repr(self.name))
-            steps, indices = self._events(own)
-            cached = self._events_cache = ((float(dt), origin), origin + steps * k, indices)
-        return cached[1], cached[2]
+            steps, indices, period = self._events(own)
+            cached = self._events_cache = ((float(dt), origin), origin + steps * k, indices,
+                                           period * k, origin)
+        return cached[1:]
+
+    def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
+        steps = self._events_for(dt)[0]  # (errors before the loop runs)
+        if not self._changed:
+            return
+        # New spikes: start after those before this run (Brian2 warns and ignores them)
+        past = int(np.searchsorted(steps, start_step, side="left"))
+        if past:
+            warnings.warn(f"{past} spike(s) of {self.name!r} lie before the start of this "
+                          f"run (t = {times_of([start_step], dt)[0]:g} s) and are ignored",
+                          stacklevel=4)
+        self._position[0] = past
+        self._changed = False
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:
         self._events_for(dt)  # errors (two spikes in one step) before the compile
         c = Contribution()
         p = layout.prefix(self)
-        c.int_scalar(f"{p}_N", lambda: self.N)
+        n = c.int_scalar(f"{p}_N", lambda: self.N)
         spikes = layout.spikes(self)
         c.array(spikes.array, lambda: self._spikes, np.int32)
         c.counter(spikes.count, lambda: self._nspikes)
         group = SimpleNamespace(
-            label=f"SpikeGeneratorGroup {p}",
+            label=f"SpikeGeneratorGroup {p}", N=n,
             position=c.counter(f"{p}_position", lambda: self._position),
             n_events=c.int_scalar(f"{p}_n_events", lambda: self._events_for(dt)[0].size),
             event_step=c.array(f"{p}_event_step", lambda: self._events_for(dt)[0], np.int64),
             event_index=c.array(f"{p}_event_index", lambda: self._events_for(dt)[1],
-                                np.int32))
+                                np.int32),
+            period=c.int_scalar(f"{p}_period", lambda: self._events_for(dt)[2]),
+            origin=c.int_scalar(f"{p}_origin", lambda: self._events_for(dt)[3]))
         c.partition(p, f"{p}_N")
         self._slot.add_to(c, "spikegenerator", group=group, spikes=spikes,
                           unit=Unit((Access(p, True), Access(spikes.array, True)), serial=True))
         return c
 
     def _state(self) -> dict[str, np.ndarray]:
-        return {"position": self._position, "spikes": self._spikes, "nspikes": self._nspikes}
+        # the spikes themselves too: a restore() undoes a set_spikes(), as in Brian2
+        return {"position": self._position, "spikes": self._spikes, "nspikes": self._nspikes,
+                "indices": self._indices, "times": self._times,
+                "period": np.array([self._period]), "changed": np.array([self._changed])}
 
     def _set_state(self, state) -> None:
+        self._indices, self._times = state["indices"].copy(), state["times"].copy()
+        self._period = float(state["period"][0])
+        self.__dict__.pop("_events_cache", None)
+        self._changed = bool(state["changed"][0])
         self._position[:] = state["position"]
         self._spikes[:] = state["spikes"]
         self._nspikes[:] = state["nspikes"]
@@ -190,6 +277,16 @@ class SpikeGeneratorGroup(Scheduled):
 
     def __repr__(self) -> str:
         return f"SpikeGeneratorGroup({self.N}, {self._times.size} spikes, name={self.name!r})"
+
+
+def _seconds(value: Any, what: str, example: str) -> np.ndarray:
+    """``value`` (a time or times) in SI seconds; an error naming ``what`` otherwise."""
+    magnitude, dim = units.to_si(value)
+    if dim != _SECOND:
+        raise DimensionMismatchError(
+            f"{what} must be times, but have unit {units.format_dimension(dim)}",
+            hint=example)
+    return np.asarray(magnitude, dtype=np.float64)
 
 
 class TimedArray:
