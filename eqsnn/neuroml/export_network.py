@@ -47,6 +47,10 @@ def _spike_arrays(writer, neuroml, document, network, generator) -> None:
     """One spikeArray and population per neuron. jNeuroML emits a spike in the step
     whose end reaches its time: times are written mid-step, so that this is the
     step in which eqsnn fires it."""
+    if generator.period_:
+        raise UnsupportedNeuroMLError(
+            f"{generator.name!r}: spikes repeated with period= are not exported (a "
+            f"spikeArray lists each spike); give the repetitions as spikes")
     steps = np.round(generator.times_ / writer.dt)
     for k in range(generator.N):
         spikes = [neuroml.Spike(id=n, time=f"{number((step + 0.5) * writer.dt)} s")

@@ -283,6 +283,9 @@ def test_what_cannot_be_exported_is_named(tmp_path):
     modulated.connect(i=[0], j=[0])
     with pytest.raises(UnsupportedNeuroMLError, match="has the synapses 'plain' as its target"):
         write(es.Network(group, plain, modulated), tmp_path)
+    beat = es.SpikeGeneratorGroup(1, [0], [1] * ms, period=5 * ms, name="beat")
+    with pytest.raises(UnsupportedNeuroMLError, match="'beat': spikes repeated with period="):
+        write(es.Network(beat), tmp_path)
 
 
 def test_poisson_groups_become_spike_generators(tmp_path):
