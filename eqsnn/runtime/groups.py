@@ -33,6 +33,7 @@ from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.runtime.regular import RunsRegularly
 from eqsnn.runtime.schedule import group_slots
 from eqsnn.runtime.states import HasStates
+from eqsnn.runtime.subgroup_items import subgroup_bounds
 from eqsnn.runtime.timeline import last_spike_times
 from eqsnn.runtime.variables import VariableAccess
 
@@ -327,13 +328,9 @@ class Subgroup(RunsRegularly, HasStates, VariableAccess):
 
 
 def _slice_of(group, item) -> tuple[int, int]:
-    """(start, stop) of ``group[item]`` among the neurons ``group`` sees."""
-    if not isinstance(item, slice) or item.step not in (None, 1):
-        raise InvalidValueError(f"subgroups are contiguous slices like G[10:20], not {item!r}")
-    start, stop, _ = item.indices(group.N)
-    if stop <= start:
-        raise InvalidValueError(f"the subgroup {group.name}[{item.start}:{item.stop}] is empty")
-    return start, stop
+    """(start, stop) of ``group[item]`` among the neurons ``group`` sees: a slice, one
+    index or consecutive indices, as Brian2's (see runtime/subgroup_items.py)."""
+    return subgroup_bounds(item, group.N, group.name)
 
 
 def source_range(group) -> tuple[NeuronGroup, int, int]:

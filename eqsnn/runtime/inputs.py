@@ -20,9 +20,10 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.group_setup import _check_size, _default_name
-from eqsnn.runtime.groups import NeuronGroup
+from eqsnn.runtime.groups import NeuronGroup, Subgroup
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import Scheduled, Slot
+from eqsnn.runtime.subgroup_items import subgroup_bounds
 from eqsnn.runtime.timeline import LoopDt, times_of
 
 __all__ = ["PoissonGroup", "SpikeGeneratorGroup", "TimedArray"]
@@ -270,10 +271,8 @@ class SpikeGeneratorGroup(Scheduled):
     def __len__(self) -> int:
         return self.N
 
-    def __getitem__(self, item: slice):
-        from eqsnn.runtime.groups import Subgroup
-        start, stop, _ = item.indices(self.N)
-        return Subgroup(self, start, stop)
+    def __getitem__(self, item: Any):
+        return Subgroup(self, *subgroup_bounds(item, self.N, self.name))
 
     def __repr__(self) -> str:
         return f"SpikeGeneratorGroup({self.N}, {self._times.size} spikes, name={self.name!r})"
