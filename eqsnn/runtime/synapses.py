@@ -282,7 +282,9 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
         Brian2's indexing of a Synapses object gives them (``StateMonitor(S, "w",
         record=S[0, :])``); see :mod:`eqsnn.runtime.indexing`."""
         from eqsnn.runtime.indexing import synapse_numbers
-        return synapse_numbers(self, item)
+        numbers = synapse_numbers(self, item)
+        # one synapse number, S[3], is 0-d as in Brian2 (so mon[S[3]].w is one trace)
+        return numbers.reshape(()) if isinstance(item, (int, np.integer)) else numbers
 
     @property
     def N_incoming_post(self) -> np.ndarray:
