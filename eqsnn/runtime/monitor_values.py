@@ -12,7 +12,8 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.lowering.records import Expression
 from eqsnn.runtime.monitor_base import is_synapses
 
-__all__ = ["variable_names", "dimension", "expressions", "sources_read", "record_indices"]
+__all__ = ["variable_names", "dimension", "expressions", "sources_read", "record_indices",
+           "view_indices"]
 
 _SIDES = (("_pre", "pre_group", "_ipre"), ("_post", "post_group", "_j"))
 
@@ -123,3 +124,17 @@ def record_indices(monitor, source, record: Any, size: int) -> np.ndarray:
                 if is_synapses(source) else None)
         indices.append(index)
     return np.array(indices, dtype=np.int64)
+
+
+def view_indices(monitor, item: Any) -> Any:
+    """``mon[item]`` of a StateMonitor: a subgroup of the monitored group (``mon[G[3]]``,
+    ``mon[G[2:5]]``, Brian2's form) as indices relative to the monitored (sub)group; any
+    other item as given (indices, or the synapse numbers ``S[0, :]`` gives)."""
+    if not (hasattr(item, "parent") and hasattr(item, "start") and hasattr(item, "stop")):
+        return item
+    if item.parent is not monitor.group or item.start < monitor.start \
+            or item.stop > monitor.stop:
+        raise InvalidValueError(
+            f"{monitor.name!r} records {monitor.source.name!r}, which does not hold all of "
+            f"{item.name!r}", hint="index the monitor with a part of the group it records")
+    return np.arange(item.start, item.stop, dtype=np.int64) - monitor.start

@@ -12,7 +12,7 @@ from eqsnn.codegen.network import Contribution
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.monitor_base import SECOND, Monitor, grow, is_synapses
 from eqsnn.runtime.monitor_values import (dimension, expressions, record_indices,
-                                          sources_read, variable_names)
+                                          sources_read, variable_names, view_indices)
 from eqsnn.runtime.schedule import Slot
 from eqsnn.runtime.timeline import times_of
 
@@ -152,7 +152,8 @@ class StateMonitor(Monitor):
 
     def __getitem__(self, item: Any) -> "StateMonitorView":
         """``mon[3].v``: the recording of neuron 3 (an index into the monitored group, as
-        in Brian2), or ``mon[[1, 3]].v`` of several."""
+        in Brian2), ``mon[[1, 3]].v`` of several; ``mon[G[3]].v``, ``mon[G[2:5]].v`` of a
+        subgroup and ``mon[S[0, :]].w`` of synapses, one row each, as in Brian2."""
         return StateMonitorView(self, item)
 
     def __getattr__(self, name: str):
@@ -167,7 +168,7 @@ class StateMonitorView:
 
     def __init__(self, monitor: StateMonitor, item: Any):
         self.monitor, self.item = monitor, item
-        wanted = np.asarray(item)
+        wanted = np.asarray(view_indices(monitor, item))
         if wanted.dtype.kind not in "iu" or wanted.ndim > 1:
             raise InvalidValueError(f"index a StateMonitor with a neuron index or a list of "
                                     f"them, not {item!r}")
