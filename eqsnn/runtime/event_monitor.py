@@ -3,9 +3,8 @@ a group (a :class:`~eqsnn.runtime.spike_monitors.SpikeMonitor` of that event; se
 :mod:`eqsnn.runtime.events`)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
-from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.spike_monitors import SpikeMonitor
 
 __all__ = ["EventMonitor"]
@@ -13,17 +12,16 @@ __all__ = ["EventMonitor"]
 
 class EventMonitor(SpikeMonitor):
     """Records the neurons that had ``event`` and when: ``mon.i``, ``mon.t``,
-    ``mon.count``, ``mon.num_events`` (as ``SpikeMonitor(source, event=event)``)."""
+    ``mon.count``, ``mon.num_events``, ``mon.event_trains()`` (as
+    ``SpikeMonitor(source, event=event)``); with ``variables=``, their values at each
+    event (``mon.v``, ``mon.values("v")``, ``mon.all_values()``), taken where the event
+    is detected, before any ``run_on_event`` code runs, as in Brian2; ``record=False``
+    keeps only the counts."""
 
-    def __init__(self, source: Any, event: str, variables: Any = None, *,
-                 name: str | None = None):
-        if variables:
-            raise InvalidValueError(
-                "EventMonitor(..., variables) records only which neurons had the event "
-                "and when, not the values of variables at it",
-                hint="record the variables with a StateMonitor and read them at mon.t")
-        super().__init__(source, name=name, event=event)
+    _what = "event"
 
-    @property
-    def num_events(self) -> int:
-        return self.num_spikes
+    def __init__(self, source: Any, event: str, variables: str | Sequence[str] | None = None,
+                 record: bool = True, *, name: str | None = None, when: str | None = None,
+                 order: int | None = None):
+        super().__init__(source, variables, record, name=name, when=when, order=order,
+                         event=event)

@@ -30,17 +30,30 @@ class SpikeMonitor(Monitor):
     SI), ``mon.values("v")`` (per neuron) and ``mon.all_values()``. As in Brian2, the
     values are taken after the threshold, before the reset. ``when``/``order``: by
     default right after the source's threshold (see docs/running.md).
+
+    ``record=False`` keeps only the counts (``mon.count``, ``mon.num_spikes``), as
+    Brian2's: no memory per spike unless ``variables=`` are recorded (their values are
+    still kept, in time order, without the neuron and time of each).
     """
 
     def __init__(self, source: Any, variables: str | Sequence[str] | None = None,
-                 name: str | None = None, *, when: str | None = None,
+                 record: bool = True, name: str | None = None, *, when: str | None = None,
                  order: int | None = None, event: str = "spike"):
         super().__init__(source, name)
         check_event(self.group, event, "monitored group")
+        if not isinstance(record, (bool, np.bool_)):
+            raise InvalidValueError(
+                f"record= of {type(self).__name__} is True (the neuron and time of each "
+                f"{self._what}) or False (only the counts), not {record!r}",
+                hint="to record some neurons only, monitor a subgroup: "
+                     f"{type(self).__name__}(G[10:20])")
         #: the event recorded: the spikes, or a custom event (``events=``) of the group
         self.event = event
+        #: whether the neuron and time of each event are kept (``count`` always is)
+        self.record = bool(record)
         self._slot = spike_monitor_slot(self, when, order)
         self.variables = variable_names(self, self.group, variables)
+        self._counts = np.zeros(0 if record else self.stop - self.start, dtype=np.int64)
         self._i = np.zeros(1024, dtype=np.int32)
         self._step = np.zeros(1024, dtype=np.int64)
         self._values = {var: np.zeros(1024) for var in self.variables}
@@ -50,26 +63,42 @@ class SpikeMonitor(Monitor):
         c = Contribution()
         p = layout.prefix(self)
         count = c.counter(f"{p}_count", lambda: self._count)
-        capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
-        size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
-        c.add_capacity_check(capacity, count, size)
+        if self._kept():
+            capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
+            size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
+            c.add_capacity_check(capacity, count, size)
         spikes = event_space(layout, self.group, self.event)
         computed = expressions(self.group, backend, self.variables)
         records = [[c.array(f"{p}_val_{var}", lambda var=var: self._values[var]),
                     computed[var]] for var in self.variables]
         reads = sorted({name for _, e in records for name in e.reads})
         sources = sources_read(layout, self.group, reads) if reads else []
+        buffers = self._buffers(c, p)
+        written = [count] + ([buffers["counts"]] if buffers["counts"] else [])
         self._slot.add_to(
             c, "spikemonitor", spikes=spikes,
-            unit=Unit((Access(spikes.array, False), Access(count, True))
+            unit=Unit((Access(spikes.array, False),) + tuple(Access(w, True) for w in written)
                       + tuple(Access(s, False) for s in sources), serial=True),
             start=c.int_scalar(f"{p}_start", lambda: self.start),
             stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
             active=c.int_scalar(f"{p}_active", lambda: int(self._active)),
-            buf_i=c.array(f"{p}_i", lambda: self._i, np.int32),
-            buf_step=c.array(f"{p}_step", lambda: self._step, np.int64), count=count,
-            records=records, **self._reading(layout, backend, reads))
+            record=self.record, count=count, records=records,
+            **buffers, **self._reading(layout, backend, reads))
         return c
+
+    def _kept(self) -> bool:
+        """Whether the loop keeps something per event (and so needs room for it)."""
+        return self.record or bool(self.variables)
+
+    def _buffers(self, c: Contribution, p: str) -> dict:
+        """Where the loop writes the neuron and step of each event (``record=True``) or
+        adds one to the event count of the neuron (``record=False``)."""
+        if self.record:
+            return {"buf_i": c.array(f"{p}_i", lambda: self._i, np.int32),
+                    "buf_step": c.array(f"{p}_step", lambda: self._step, np.int64),
+                    "counts": None}
+        return {"buf_i": None, "buf_step": None,
+                "counts": c.array(f"{p}_counts", lambda: self._counts, np.int64)}
 
     def _reading(self, layout, backend: str, reads) -> dict:
         """The group's names and bindings the recorded values need (none without
@@ -84,33 +113,49 @@ class SpikeMonitor(Monitor):
         self._make_room()
 
     def _make_room(self) -> None:
+        if not self._kept():
+            return
         needed = int(self._count[0]) + 2 * (self.stop - self.start)
-        self._i = grow(self._i, needed)
-        self._step = grow(self._step, needed)
+        if self.record:
+            self._i = grow(self._i, needed)
+            self._step = grow(self._step, needed)
         for var in self.variables:
             self._values[var] = grow(self._values[var], needed)
 
     def _state(self):
         state = {f"val:{var}": values for var, values in self._values.items()}
-        state.update(i=self._i, step=self._step, count=self._count)
+        state.update(i=self._i, step=self._step, count=self._count, counts=self._counts)
         return state
 
     def _set_state(self, state):
         self._i, self._step = state["i"].copy(), state["step"].copy()
+        self._counts[:] = state["counts"]
         for var in self.variables:
             self._values[var] = state[f"val:{var}"].copy()
         self._count[:] = state["count"]
+
+    _what = "spike"
 
     @property
     def num_spikes(self) -> int:
         return int(self._count[0])
 
+    def _recorded_events(self) -> None:
+        """An AttributeError (Brian2's) when each event's neuron and time were not kept."""
+        if not self.record:
+            raise AttributeError(
+                f"{self.name!r} was created with record=False: it keeps the number of "
+                f"{self._what}s of each neuron (count, num_{self._what}s), not the neuron "
+                f"and time of each; create it with record=True for those")
+
     @property
     def i(self) -> np.ndarray:
+        self._recorded_events()
         return self._i[: self.num_spikes].copy()
 
     @property
     def t_(self) -> np.ndarray:
+        self._recorded_events()
         return times_of(self._step[: self.num_spikes], self._dt)
 
     @property
@@ -128,16 +173,27 @@ class SpikeMonitor(Monitor):
 
     @property
     def count(self) -> np.ndarray:
+        """The number of events of each neuron of the monitored group."""
+        if not self.record:
+            return self._counts.copy()
         return np.bincount(self.i, minlength=self.stop - self.start)
+
+    @property
+    def num_events(self) -> int:
+        """``num_spikes`` under the name Brian2's EventMonitor gives it."""
+        return self.num_spikes
 
     def spike_trains(self) -> dict[int, Any]:
         """Spike times of each neuron: ``{index: times}`` (every neuron, as in Brian2)."""
         return self.values("t")
 
+    event_trains = spike_trains
+
     def values(self, var: str) -> dict[int, Any]:
         """The values of ``var`` at each neuron's spikes: ``{index: values}``, every
         neuron of the group (an empty array for one that did not spike); ``"t"`` gives
         the spike times."""
+        self._recorded_events()
         if var != "t" and var not in self.variables:
             raise InvalidValueError(f"{self.name!r} records {['t'] + self.variables} at "
                                     f"each spike, not {var!r}",
@@ -153,6 +209,8 @@ class SpikeMonitor(Monitor):
         return {var: self.values(var) for var in ["t"] + self.variables}
 
     def __getattr__(self, name: str):
+        if name in ("i", "t", "t_", "it", "it_"):  # (their property raised)
+            self._recorded_events()
         var, raw = self._recorded(name, f"i, t and {self.variables}")
         values = self._values[var][: self.num_spikes].copy()
         return values if raw else units.from_si(values, dimension(self.group, var))

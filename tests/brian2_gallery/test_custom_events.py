@@ -5,9 +5,8 @@ input.
 
 Features: ``events={...}``, ``run_on_event``, named pathways triggered by different
 events, ``EventMonitor`` and ``SpikeMonitor``, a ``boolean`` variable in conditions and
-assigned in resets and event code, as the original writes it.
-Difference from the original, until eqsnn has it: the monitors do not record ``g`` and
-``v`` at the events (the test does not use them).
+assigned in resets and event code, as the original writes it; the monitors record ``g``
+and ``v`` at the events (``EventMonitor(G, 'gspike', 'g')``, ``SpikeMonitor(G, 'v')``).
 Reference: Brian2 2.9.0 running the original with 8 seeds (references.json
 "custom_events"): the numbers of spikes and of gspike events must lie within 4 s.d. of
 Brian2's spread.
@@ -35,9 +34,12 @@ def test_event_counts_within_brian2s_spread():
     S = es.Synapses(G, H, on_pre={"pre": "x += 1", "gpath": "y += 1"},
                     on_event={"pre": "spike", "gpath": "gspike"})
     S.connect()
-    Mgspike = es.EventMonitor(G, "gspike")
-    Mspike = es.SpikeMonitor(G)
+    Mgspike = es.EventMonitor(G, "gspike", "g")
+    Mspike = es.SpikeMonitor(G, "v")
     G.allow_gspike = True
     es.Network(inp, G, H, Sin, S, Mgspike, Mspike, seed=14).run(500 * ms)
     assert_in_spread(Mspike.num_spikes, "custom_events", "spikes")
     assert_in_spread(Mgspike.num_events, "custom_events", "gspikes")
+    # the values at each event are those that made it: taken before the reset/event code
+    assert Mgspike.g.size == Mgspike.num_events and (Mgspike.g > 1).all()
+    assert Mspike.v.size == Mspike.num_spikes and (Mspike.v > 1).all()

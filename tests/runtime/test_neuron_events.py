@@ -132,8 +132,8 @@ def test_event_strings_use_the_namespace_and_are_cached(backend):
     (lambda: es.Synapses(es.NeuronGroup(1, "v : 1", events={"b": "v > 1"}),
                          on_pre="v_post += 1", on_event="c"), InvalidValueError,
      ["the source", "does not define an event 'c'", "its events are ['b']"]),
-    (lambda: es.EventMonitor(es.NeuronGroup(1, "v : 1", events={"b": "v > 1"}), "b", "v"),
-     InvalidValueError, ["records only which neurons had the event"]),
+    (lambda: es.EventMonitor(es.NeuronGroup(1, "v : 1", events={"b": "v > 1"}), "b", "u"),
+     InvalidValueError, ["has no variable 'u' to record"]),
 ])
 def test_mistakes_with_events_are_explained(make, kind, fragments):
     with pytest.raises(kind) as caught:
