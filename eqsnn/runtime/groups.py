@@ -18,7 +18,6 @@ import numpy as np
 
 from eqsnn import units
 from eqsnn.display import Displayed
-from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
 from eqsnn.lowering.names import BUILTIN_DIMS
 from eqsnn.lowering.namespace import check_namespace
