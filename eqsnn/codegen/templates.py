@@ -38,7 +38,7 @@ _OPERATION_INPUTS = {
                      "count", "active", "records", "source"} | _BINDINGS,
     "statemonitor": {"every", "indices", "n_indices", "records", "buf_step", "count",
                      "synapses", "source", "active"} | _BINDINGS,
-    "ratemonitor": {"spikes", "start", "stop", "buf", "count"},
+    "ratemonitor": {"spikes", "start", "stop", "active", "buf", "buf_step", "count"},
     "synapses_pathway": {"op", "syn", "path", "spikes", "batch", "code", "flags"} | _BINDINGS,
     "synapses_update": {"op", "syn", "code"} | _BINDINGS,
     "summed": {"syn", "target", "zero", "start", "stop", "expression"} | _BINDINGS,

@@ -72,8 +72,6 @@ class Monitor(Scheduled, HasStates, Displayed):
         self._dt = float("nan")
         self._active = True
 
-    _pausable = True  # whether ``active = False`` is supported
-
     @property
     def active(self) -> bool:
         """``False``: the monitor records nothing in the coming runs (as in Brian2);
@@ -84,12 +82,6 @@ class Monitor(Scheduled, HasStates, Displayed):
     def active(self, value: bool) -> None:
         if not isinstance(value, (bool, np.bool_)):
             raise InvalidValueError(f"{self.name}.active is True or False, not {value!r}")
-        if not value and not self._pausable:
-            raise InvalidValueError(
-                f"a {type(self).__name__} cannot be paused (active = False): its times are "
-                f"counted from its first step",
-                hint="create it for the runs it should record, or keep it and slice its "
-                     "rate by time afterwards")
         self._active = bool(value)
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -221,7 +221,8 @@ class PopulationRateMonitor(Monitor):
 
     After a run: ``mon.rate`` (Hz, one value per step), ``mon.t``,
     ``mon.smooth_rate(window="gaussian", width=5*ms)``. ``when``/``order``: where in
-    a step it counts (default ``"end"``).
+    a step it counts (default ``"end"``). ``mon.active = False`` pauses it: the steps
+    of the runs that follow are missing from ``rate`` and ``t``, as in Brian2.
     """
 
     def __init__(self, source: Any, name: str | None = None, *, when: str = "end",
@@ -229,10 +230,8 @@ class PopulationRateMonitor(Monitor):
         super().__init__(source, name)
         self._slot = Slot(self, None, when, order)
         self._counts = np.zeros(0, dtype=np.float64)
-        self._steps_start = 0
+        self._steps = np.zeros(0, dtype=np.int64)
         self._count = np.zeros(1, dtype=np.int64)
-
-    _pausable = False  # its times are counted from its first step
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:
         c = Contribution()
@@ -246,37 +245,43 @@ class PopulationRateMonitor(Monitor):
             unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
             start=c.int_scalar(f"{p}_start", lambda: self.start),
             stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
-            buf=c.array(f"{p}_counts", lambda: self._counts), count=count)
+            active=c.int_scalar(f"{p}_active", lambda: int(self._active)),
+            buf=c.array(f"{p}_counts", lambda: self._counts),
+            buf_step=c.array(f"{p}_steps", lambda: self._steps, np.int64), count=count)
         return c
 
     def _make_room_for(self, start_step: int, n_steps: int) -> None:
-        if int(self._count[0]) == 0:
-            self._steps_start = start_step
-        self._counts = grow(self._counts, int(self._count[0]) + n_steps)
+        k = self._clock(self._dt)[0]  # (it counts at the source's steps only)
+        self._make_room(-(-n_steps // k) + 1)
 
-    def _make_room(self) -> None:
-        self._counts = grow(self._counts, int(self._count[0]) + 1)
+    def _make_room(self, extra: int = 1) -> None:
+        needed = int(self._count[0]) + extra
+        self._counts = grow(self._counts, needed)
+        self._steps = grow(self._steps, needed)
 
     def _state(self):
-        return {"counts": self._counts, "count": self._count,
-                "steps_start": np.array([self._steps_start])}
+        return {"counts": self._counts, "steps": self._steps, "count": self._count}
 
     def _set_state(self, state):
         self._counts = state["counts"].copy()
+        self._steps = state["steps"].copy()
         self._count[:] = state["count"]
-        self._steps_start = int(state["steps_start"][0])
 
     def _clock(self, dt: float) -> tuple[int, float]:
         """(k, dt) of the source's clock: it counts at the source's steps, as in Brian2."""
         return getattr(self.group, "clock", NETWORK_CLOCK).every(dt, repr(self.group.name))
 
     def _ticks(self) -> tuple[np.ndarray, np.ndarray]:
-        """The steps it counted at and the source's dt at each (dt may have changed
-        between runs)."""
-        n = int(self._count[0])
+        """The steps it counted at (the loop records them: a paused monitor skips
+        some) and the source's dt at each (dt may have changed between runs)."""
+        steps = self._steps[: int(self._count[0])]
         if not isinstance(self._dt, LoopDt):  # (before any run)
-            return np.zeros(n, dtype=np.int64), np.full(n, np.nan)
-        return self._dt.timeline.ticks(self._steps_start, n, self._clock)
+            return steps, np.full(steps.size, np.nan)
+        timeline = self._dt.timeline
+        own = np.array([self._clock(LoopDt(s.dt, s.network, timeline))[1]
+                        for s in timeline.segments])
+        firsts = np.array([s.first for s in timeline.segments[1:]], dtype=np.int64)
+        return steps, own[np.searchsorted(firsts, steps, side="right")]
 
     @property
     def rate_(self) -> np.ndarray:
