@@ -10,6 +10,7 @@ the runtime can resolve or reject them).
 from __future__ import annotations
 
 import ast
+import builtins
 import math
 import operator
 import sys
@@ -298,12 +299,27 @@ class ExpressionConverter:
                              cls=UnknownNameError)
         if name in CONSTANTS or is_noise_name(name):
             raise self.error(node.func, f"'{name}' is not a function")
-        if not args:
-            raise self.error(node, f"the function '{name}' is called without arguments",
-                             hint="user functions (like a TimedArray) take arguments, "
-                                  "e.g. stim(t)")
         self.external_functions.add(name)
+        if not args:
+            return self._drawing_call(node, name)
         return sympy.Function(name, real=True)(*args)
+
+    def _drawing_call(self, node: ast.Call, name: str):
+        """``f()``: a user function that draws (a BinomialFunction) gets the random
+        numbers of its own call site, ``f(rand(k), randn(k))`` - the one id ``k`` for
+        both marks the call (calls the user writes never share an id); the build stage
+        refuses it for a function that does not draw (eqsnn.lowering.calls)."""
+        if name in vars(builtins):  # (breakpoint(), input(): Python's, never callable here)
+            raise self.error(node.func, f"unknown function '{name}'", cls=UnknownNameError,
+                             hint=f"Python's built-in functions cannot be called in a "
+                                  f"{self.what}; a function called without arguments is "
+                                  f"one that draws, such as a BinomialFunction")
+        if not self.allow_random:
+            raise self.error(node, f"{name}() (a function called without arguments draws "
+                                   f"random numbers) is not allowed in a {self.what}")
+        k = self.random_ids.take()
+        return sympy.Function(name, real=True)(RANDOM_FUNCTIONS["rand"](k),
+                                               RANDOM_FUNCTIONS["randn"](k))
 
     def _random(self, node: ast.Call, name: str):
         if node.args:

@@ -27,6 +27,14 @@ def check_calls(expr, functions: Mapping[str, Any], dims: Mapping[str, Any],
         function = functions.get(name)
         if function is None:
             continue
+        if _drawing(call) != bool(getattr(function, "draws", False)):
+            example = getattr(function, "call_example", f"{name}(...)")
+            raise InvalidValueError(
+                f"{name} is called without arguments, but takes some" if _drawing(call)
+                else f"{name} draws random numbers and takes no arguments",
+                span=span, hint=f"call it as {example}")
+        if _drawing(call):
+            continue
         wanted = getattr(function, "nargs", None)
         if wanted is not None and len(call.args) != wanted:
             example = getattr(function, "call_example", f"{name}(...)")
@@ -43,3 +51,12 @@ def check_calls(expr, functions: Mapping[str, Any], dims: Mapping[str, Any],
                     f"argument {position + 1} of {name} must have unit "
                     f"{units.format_dimension(dim)}, but {arg} has unit "
                     f"{units.format_dimension(given)}", span=span)
+
+
+def _drawing(call) -> bool:
+    """Whether ``call`` was written ``f()``: the parser gives it ``(rand(k), randn(k))``
+    with one id (see ExpressionConverter._drawing_call)."""
+    from eqsnn.equations.functions import rand, randn
+    args = call.args
+    return len(args) == 2 and isinstance(args[0], rand) and isinstance(args[1], randn) \
+        and args[0].args == args[1].args
