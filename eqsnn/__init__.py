@@ -28,6 +28,7 @@ _PUBLIC = {
     "PopulationRateMonitor": "eqsnn.runtime",
     "PoissonGroup": "eqsnn.runtime",
     "PoissonInput": "eqsnn.runtime",
+    "BinomialFunction": "eqsnn.runtime",
     "SpikeGeneratorGroup": "eqsnn.runtime",
     "TimedArray": "eqsnn.runtime",
     "linked_var": "eqsnn.runtime",

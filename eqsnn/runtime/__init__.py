@@ -11,7 +11,7 @@ import importlib
 _PUBLIC = {
     "NeuronGroup": "groups", "Subgroup": "groups",
     "PoissonGroup": "inputs", "SpikeGeneratorGroup": "inputs", "TimedArray": "inputs",
-    "PoissonInput": "poisson_input",
+    "PoissonInput": "poisson_input", "BinomialFunction": "binomial",
     "SpikeMonitor": "monitors", "StateMonitor": "monitors", "EventMonitor": "event_monitor",
     "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
     "linked_var": "links", "Clock": "clocks",

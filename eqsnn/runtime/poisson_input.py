@@ -20,7 +20,6 @@ data, read when ``run()`` starts (changing them never recompiles).
 """
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
 from typing import Any, Mapping
 
@@ -30,6 +29,7 @@ from eqsnn import units
 from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
+from eqsnn.runtime.binomial import binomial_table
 from eqsnn.runtime.group_setup import _default_name
 from eqsnn.runtime.schedule import Scheduled, Slot
 
@@ -161,20 +161,7 @@ class PoissonInput(Scheduled):
             raise InvalidValueError(
                 f"the rate of {self.name!r} times dt is {p:g}: more than one event per source "
                 f"and step", hint="use a smaller dt, or more sources (N) of a lower rate")
-        if n * p > 5 and n * (1 - p) > 5:  # Brian2's normal approximation
-            return SimpleNamespace(normal=1, loc=n * p, scale=math.sqrt(n * p * (1 - p)),
-                                   cdf=np.ones(1), reverse=0)
-        reverse = p > 0.5
-        P = 1 - p if reverse else p
-        q = 1 - P
-        bound = int(min(n, n * P + 10 * math.sqrt(n * P * q + 1)))
-        pmf = np.empty(bound + 1)
-        pmf[0] = math.exp(n * math.log(q)) if q > 0 else 0.0
-        for k in range(1, bound + 1):  # P(X = k) from P(X = k - 1), as Brian2's inversion
-            pmf[k] = pmf[k - 1] * (n - k + 1) * P / (k * q)
-        cdf = np.cumsum(pmf)
-        cdf[-1] = 1.0  # (beyond the bound: probability < 1e-20; the bound is taken)
-        return SimpleNamespace(normal=0, loc=0.0, scale=0.0, cdf=cdf, reverse=int(reverse))
+        return binomial_table(n, p)  # (the normal approximation when n p > 5 and n (1-p) > 5)
 
     def _clamped(self) -> bool:
         """Whether the variable is flagged ``(unless refractory)`` in a group with a
