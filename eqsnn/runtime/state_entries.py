@@ -167,9 +167,10 @@ def _recorded(mon, var: str, transpose: bool = False) -> Entry:
 
 def _spike_monitor(mon) -> dict[str, Entry]:
     result = {"N": Entry(lambda _: np.array(mon.num_spikes, dtype=np.int32)),
-              "count": Entry(lambda _: mon.count.astype(np.int32)),
-              "i": Entry(lambda _: mon.i.astype(np.int32)),
-              "t": Entry(with_unit(lambda: np.array(mon.t_, copy=True), _SECOND))}
+              "count": Entry(lambda _: mon.count.astype(np.int32))}
+    if mon.record:  # (record=False keeps no i and t, as in Brian2)
+        result.update(i=Entry(lambda _: mon.i.astype(np.int32)),
+                      t=Entry(with_unit(lambda: np.array(mon.t_, copy=True), _SECOND)))
     result.update({var: _recorded(mon, var) for var in mon.variables})
     return result
 

@@ -56,6 +56,9 @@ def test_counts_and_values_at_events_match_brian2(backend, threads):
     np.testing.assert_allclose(E.values("v")[1], [B2_E_V[1]], rtol=1e-12)
     assert set(E.all_values()) == {"t", "v", "w"}
     assert E2.count.tolist() == [1, 1, 1] and E2.num_events == 3
+    assert sorted(M.get_states()) == ["N", "count"]      # Brian2 2.9.0 gives these keys
+    assert sorted(Mv.get_states()) == ["N", "count", "v"]
+    assert sorted(E.get_states()) == ["N", "count", "i", "t", "v", "w"]
 
 
 @pytest.mark.parametrize("attribute", ["i", "t", "t_", "it", "it_"])
