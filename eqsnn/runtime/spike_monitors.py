@@ -36,6 +36,8 @@ class SpikeMonitor(Monitor):
     still kept, in time order, without the neuron and time of each).
     """
 
+    _what = "spike"  # (what the messages call an event)
+
     def __init__(self, source: Any, variables: str | Sequence[str] | None = None,
                  record: bool = True, name: str | None = None, *, when: str | None = None,
                  order: int | None = None, event: str = "spike"):
@@ -54,8 +56,8 @@ class SpikeMonitor(Monitor):
         self._slot = spike_monitor_slot(self, when, order)
         self.variables = variable_names(self, self.group, variables)
         self._counts = np.zeros(0 if record else self.stop - self.start, dtype=np.int64)
-        self._i = np.zeros(1024, dtype=np.int32)
-        self._step = np.zeros(1024, dtype=np.int64)
+        self._i = np.zeros(1024 if record else 0, dtype=np.int32)
+        self._step = np.zeros(1024 if record else 0, dtype=np.int64)
         self._values = {var: np.zeros(1024) for var in self.variables}
         self._count = np.zeros(1, dtype=np.int64)
 
@@ -64,7 +66,7 @@ class SpikeMonitor(Monitor):
         p = layout.prefix(self)
         count = c.counter(f"{p}_count", lambda: self._count)
         if self._kept():
-            capacity = c.int_scalar(f"{p}_capacity", lambda: self._i.shape[0])
+            capacity = c.int_scalar(f"{p}_capacity", self._capacity)
             size = c.int_scalar(f"{p}_size", lambda: self.stop - self.start)
             c.add_capacity_check(capacity, count, size)
         spikes = event_space(layout, self.group, self.event)
@@ -89,6 +91,10 @@ class SpikeMonitor(Monitor):
     def _kept(self) -> bool:
         """Whether the loop keeps something per event (and so needs room for it)."""
         return self.record or bool(self.variables)
+
+    def _capacity(self) -> int:
+        """How many events the buffers the loop writes hold (they grow together)."""
+        return self._i.shape[0] if self.record else self._values[self.variables[0]].shape[0]
 
     def _buffers(self, c: Contribution, p: str) -> dict:
         """Where the loop writes the neuron and step of each event (``record=True``) or
@@ -133,8 +139,6 @@ class SpikeMonitor(Monitor):
         for var in self.variables:
             self._values[var] = state[f"val:{var}"].copy()
         self._count[:] = state["count"]
-
-    _what = "spike"
 
     @property
     def num_spikes(self) -> int:
