@@ -129,8 +129,8 @@ class SpikeGeneratorGroup(Scheduled):
             raise InvalidValueError(f"{indices.size} indices but {times.size} times were given")
         if indices.size and (indices.min() < 0 or indices.max() >= self.N):
             raise InvalidValueError(f"spike indices must lie in 0..{self.N - 1}")
-        if np.any(times < 0):
-            raise InvalidValueError("spike times must not be negative")
+        if not np.all(np.isfinite(times) & (times >= 0)):  # (nan too)
+            raise InvalidValueError("spike times must be finite and must not be negative")
         if period and times.size and times.max() >= period:
             raise InvalidValueError(
                 f"the period of {self.name!r} ({period * 1e3:g} ms) must be longer than "

@@ -124,6 +124,7 @@ def _run_zero(gen, dt=0.1 * ms):
      "must be longer than its last spike time"),
     (lambda: es.SpikeGeneratorGroup(1, [0], [2] * ms, period=1 * Hz), "must be times"),
     (lambda: es.SpikeGeneratorGroup(1, [0.5], [2] * ms), "whole numbers"),
+    (lambda: es.SpikeGeneratorGroup(1, [0], [np.nan] * ms), "finite"),
 ])
 def test_bad_periods_are_refused_when_given(make, message):
     with pytest.raises((InvalidValueError, DimensionMismatchError), match=message):
