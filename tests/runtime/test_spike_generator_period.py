@@ -168,3 +168,32 @@ def test_set_spikes_that_collide_are_refused_at_the_next_run():
         net.run(1 * ms)
     with pytest.raises(InvalidValueError, match="0..1"):
         gen.set_spikes([2], [1] * ms)
+
+
+# Brian2 2.9.0 (numpy target; the venv of benchmarks/brian2_env.py): SG =
+# SpikeGeneratorGroup(2, [0, 1, 0], [0, 0.5, 0.7]*ms, period=1*ms), SpikeMonitor(SG),
+# R = PopulationRateMonitor(SG); run(2*ms) at dt 0.1 ms; defaultclock.dt = 0.05*ms;
+# R.active = False; run(1*ms); R.active = True; run(1*ms)
+B2_DT_T = [0, 0.5, 0.7, 1, 1.5, 1.7, 2, 2.5, 2.7, 3, 3.5, 3.7]
+B2_DT_RATE_T = [round(0.1 * k, 6) for k in range(20)] + [round(3 + 0.05 * k, 6)
+                                                         for k in range(20)]
+B2_DT_RATE_AT = {0: 5000, 5: 5000, 7: 5000, 10: 5000, 15: 5000, 17: 5000,
+                 20: 10000, 30: 10000, 34: 10000}
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_a_period_and_a_paused_rate_monitor_across_a_dt_change_match_brian2(backend):
+    gen = es.SpikeGeneratorGroup(2, [0, 1, 0], [0, 0.5, 0.7] * ms, period=1 * ms)
+    mon, rate = es.SpikeMonitor(gen), es.PopulationRateMonitor(gen)
+    net = es.Network(gen, mon, rate, dt=0.1 * ms, backend=backend)
+    net.run(2 * ms)
+    net.dt = 0.05 * ms
+    rate.active = False
+    net.run(1 * ms)
+    rate.active = True
+    net.run(1 * ms)
+    assert mon.i.tolist() == [0, 1, 0] * 4 and _times_ms(mon) == B2_DT_T
+    assert np.round(rate.t_ * 1e3, 6).tolist() == B2_DT_RATE_T
+    expected = np.zeros(40)
+    expected[list(B2_DT_RATE_AT)] = list(B2_DT_RATE_AT.values())
+    np.testing.assert_allclose(rate.rate / Hz, expected, rtol=1e-9)
