@@ -12,8 +12,9 @@ with a message, never run with wrong numbers.
 
 A name missing from the namespace when the object is created may be added before the
 object is used (:class:`BuiltOnUse`): the object is then built when it is first needed
-— at ``run()``, or when a variable is read or set, ``connect()`` called … — and the
-unknown name is reported there if it is still missing.
+— at ``run()``, or when a variable is read, a monitor made … — and the unknown name is
+reported there if it is still missing. Values set and ``connect()`` calls made while it
+waits are kept and done, in order, once it is built (:meth:`BuiltOnUse._later`).
 
 ``net.run(duration, namespace={...})`` gives a namespace to every object of the network
 (Brian2's "run namespace"): a name the object's own namespace lacks is looked up there

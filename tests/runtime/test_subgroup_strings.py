@@ -131,3 +131,15 @@ def test_poisson_input_weight_string_on_a_subgroup():
     drive = es.PoissonInput(group[4:8], "v", 1, 10 * kHz, weight="i + 100*N")
     es.Network(group, drive, dt=0.1 * ms, backend="numpy").run(0.1 * ms)
     np.testing.assert_array_equal(group.v, [0, 0, 0, 0, 400, 401, 402, 403, 0, 0])
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+def test_a_subgroups_subexpressions_after_a_run(backend):
+    group = es.NeuronGroup(10, "v : 1\nx = i + N + t/ms : 1")
+    sub = group[4:8]
+    es.Network(group, dt=0.1 * ms, backend=backend).run(0.3 * ms)
+    np.testing.assert_allclose(sub.x, [14.3, 15.3, 16.3, 17.3])    # the group's i and N
+    np.testing.assert_allclose(sub.x["i > 1"], [16.3, 17.3])
+    sub.v = "x + i + N + t/ms"                                     # the string's own: 0..3, 4
+    np.testing.assert_allclose(group.v, [0, 0, 0, 0, 18.6, 20.6, 22.6, 24.6, 0, 0])
+    np.testing.assert_allclose(sub.v["x > 16.5"], [24.6])
