@@ -197,3 +197,21 @@ def test_a_period_and_a_paused_rate_monitor_across_a_dt_change_match_brian2(back
     expected = np.zeros(40)
     expected[list(B2_DT_RATE_AT)] = list(B2_DT_RATE_AT.values())
     np.testing.assert_allclose(rate.rate / Hz, expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_the_previous_output_replayed_as_input(backend):
+    # Brian2's docs (user/input.rst): inp.set_spikes(spike_mon.i, spike_mon.t + runtime)
+    G = es.NeuronGroup(3, "dv/dt = (1.2 + 0.3*i - v)/(4*ms) : 1", threshold="v > 1",
+                       reset="v = 0", method="exact")
+    inp = es.SpikeGeneratorGroup(3, [], [] * ms)
+    out, replayed = es.SpikeMonitor(G), es.SpikeMonitor(inp)
+    net = es.Network(G, inp, out, replayed, dt=0.1 * ms, backend=backend)
+    runtime = 20 * ms
+    net.run(runtime)
+    assert out.num_spikes > 10 and replayed.num_spikes == 0
+    inp.set_spikes(out.i, out.t + runtime)
+    net.run(runtime)
+    first = out.t_ < 20e-3
+    np.testing.assert_array_equal(replayed.i, out.i[first])
+    np.testing.assert_allclose(replayed.t_, out.t_[first] + 20e-3, atol=1e-12)
