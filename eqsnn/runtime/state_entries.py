@@ -7,7 +7,8 @@ Brian2's keys, for the same script (checked in ``tests/runtime/test_states.py``)
   ``dt``, ``t_in_timesteps``, and with a refractoriness ``lastspike`` and
   ``not_refractory``;
 * synapses: their own variables, ``i``, ``j``, ``N``, ``N_pre``, ``N_post``,
-  ``N_incoming``, ``N_outgoing`` (per synapse), the clock's, and every state of the
+  ``N_incoming``, ``N_outgoing`` (per synapse), the clock's, ``lastupdate`` where it is
+  kept (event-driven variables), and every state of the
   source as ``x_pre`` and of the target as ``x_post`` and (where the name is free) ``x``;
   a pathway's (``syn_pre`` in the network's states) add ``delay``;
 * monitors: ``N`` (spikes or samples), ``t``, what they record (``i``, ``count``;
@@ -118,6 +119,11 @@ def _synapses(syn) -> dict[str, Entry]:
         N_incoming=Entry(lambda _: syn.N_incoming_post[syn.j].astype(np.int32)),
         N_outgoing=Entry(lambda _: syn.N_outgoing_pre[syn.i].astype(np.int32)))
     result.update(clock_entries(syn, lambda: getattr(syn, "_t", 0.0)))
+    if syn._uses_lastupdate:  # (kept for event-driven variables, as in Brian2)
+        result["lastupdate"] = Entry(
+            with_unit(lambda: syn.lastupdate_, _SECOND),
+            lambda value, use_units: setattr(syn, "lastupdate" if use_units
+                                             else "lastupdate_", value))
     own = set(result)
     for side, index, suffixes in ((syn.source, lambda: syn.i, ("_pre",)),
                                   (syn.target, lambda: syn.j, ("_post", ""))):

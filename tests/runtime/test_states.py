@@ -223,3 +223,23 @@ def test_errors():
     with pytest.raises(InvalidValueError, match="read-only"):   # nothing written first
         G.set_states({"v": [5, 5, 5], "N": 3})
     np.testing.assert_array_equal(G.v, [1, 1, 1])
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+def test_lastupdate_of_event_driven_synapses(backend):
+    # Brian2 2.9.0 (same script, run(0.3*ms)): read_only_variables=False keys without
+    # _pre/_post: ['lastupdate', 'v', 'w', 'x']; lastupdate [0.0002]*4, x [2.97024851]*4;
+    # no 'lastupdate' without event-driven variables
+    G = es.NeuronGroup(2, "v : 1", threshold="True")
+    S = es.Synapses(G, G, "w : 1\ndx/dt = -x/(10*ms) : 1 (event-driven)",
+                    on_pre="x += 1; v_post += w")
+    S.connect()
+    plain = es.Synapses(G, G, "w : 1", on_pre="v_post += w")
+    es.Network(G, S, backend=backend).run(0.3 * ms)
+    states = S.get_states(units=False, read_only_variables=False)
+    assert sorted(states) == ["lastupdate", "w", "x"]            # (v: read-only here)
+    np.testing.assert_allclose(states["lastupdate"], [2e-4] * 4)
+    np.testing.assert_allclose(states["x"], [2.97024851] * 4, rtol=1e-8)
+    S.set_states({"lastupdate": [0, 1, 2, 3] * ms})
+    np.testing.assert_allclose(S.lastupdate / ms, [0, 1, 2, 3])
+    assert "lastupdate" not in plain.get_states()
