@@ -14,7 +14,7 @@ from typing import Any, Iterator, Sequence
 
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["claimed"]
+__all__ = ["claimed", "running"]
 
 _LOCK = threading.Lock()
 _RUNNING_IN: dict[int, Any] = {}  # id(object) -> the network running it
@@ -44,3 +44,9 @@ def claimed(network: Any, objects: Sequence[Any]) -> Iterator[None]:
         with _LOCK:
             for obj in mine:
                 _RUNNING_IN.pop(id(obj), None)
+
+
+def running(obj: Any) -> Any:
+    """The network running ``obj`` now, or ``None``."""
+    with _LOCK:
+        return _RUNNING_IN.get(id(obj))

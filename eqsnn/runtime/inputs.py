@@ -21,6 +21,7 @@ from eqsnn.codegen.network import Contribution, TimedFunction
 from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.runtime.group_setup import _check_size, _default_name
 from eqsnn.runtime.groups import NeuronGroup, Subgroup
+from eqsnn.runtime.claims import running
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import Scheduled, Slot
 from eqsnn.runtime.subgroup_items import subgroup_bounds
@@ -108,6 +109,11 @@ class SpikeGeneratorGroup(Scheduled):
         """Replace the spikes (and the period) for the coming runs, as Brian2's
         ``set_spikes``: spikes before the time the next run starts are ignored (with a
         warning); no recompilation."""
+        if running(self) is not None:  # (the loop holds the old arrays and position)
+            raise InvalidValueError(
+                f"set_spikes() of {self.name!r} was called while a network runs it (from "
+                f"a network operation?): the spikes change between runs, as in Brian2",
+                hint="call net.stop() there and set the spikes before the next run()")
         self._set(indices, times, period)
 
     def _set(self, indices: Any, times: Any, period: Any) -> None:

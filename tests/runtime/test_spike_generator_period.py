@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import eqsnn as es
-from eqsnn.errors import DimensionMismatchError, InvalidValueError
+from eqsnn.errors import DimensionMismatchError, InvalidValueError, NetworkOperationError
 from eqsnn.units import Hz, ms, second
 
 CASES = [("c", 1), ("c", 2), ("numpy", 1)]
@@ -215,3 +215,16 @@ def test_the_previous_output_replayed_as_input(backend):
     first = out.t_ < 20e-3
     np.testing.assert_array_equal(replayed.i, out.i[first])
     np.testing.assert_allclose(replayed.t_, out.t_[first] + 20e-3, atol=1e-12)
+
+
+def test_set_spikes_during_a_run_is_refused():
+    gen = es.SpikeGeneratorGroup(1, [0], [1] * ms)
+
+    @es.network_operation(dt=1 * ms)
+    def replace():
+        gen.set_spikes([0], [5] * ms)
+
+    with pytest.raises(NetworkOperationError, match=r"set_spikes\(\) of .* was called "
+                                                    r"while a network runs it") as caught:
+        es.Network(gen, replace, dt=0.1 * ms, backend="numpy").run(2 * ms)
+    assert "net.stop()" in str(caught.value)
