@@ -89,12 +89,11 @@ def _group(view) -> dict[str, Entry]:
 
 
 def _lastspike(group) -> np.ndarray:
-    """Each neuron's last spike in seconds (-inf if it never spiked; eqsnn's, where
-    Brian2 starts at -1e4 s)."""
-    from eqsnn.runtime.groups import _NEVER
-    never = group._lastspike == _NEVER
-    times = np.where(never, 0, group._lastspike) * getattr(group, "_dt", 0.0)
-    return np.where(never, -np.inf, times)
+    """Each neuron's last spike in seconds (``G.lastspike``: -inf if it never spiked,
+    where Brian2 starts at -1e4 s)."""
+    if getattr(group, "_dt", None) is None:  # (not run yet: no neuron has spiked)
+        return np.full(group.N, -np.inf)
+    return np.asarray(units.to_si(group.lastspike)[0], dtype=np.float64)
 
 
 def _not_refractory(group) -> np.ndarray:
