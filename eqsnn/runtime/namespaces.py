@@ -23,8 +23,11 @@ replaces it (``namespace={}`` removes it), so string values set between runs see
 """
 from __future__ import annotations
 
+import warnings
 from collections import ChainMap
 from typing import Any, Callable, Mapping, MutableMapping
+
+import numpy as np
 
 from eqsnn import units
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
@@ -62,6 +65,7 @@ def read_names(obj, names, *, source: str, label: str) -> None:
     namespace = check_namespace(obj._namespace_seen())
     resolved = resolve_names(names, namespace, source=source, label=label,
                              known=list(obj._dims))
+    _warn_of_two_values(obj, names)
     before = obj.__dict__.get("_resolved")
     if before is not None:
         resolved = {name: _same_kind(obj, name, before[name], value)
@@ -69,6 +73,27 @@ def read_names(obj, names, *, source: str, label: str) -> None:
     obj._resolved = resolved
     obj._constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
     obj._functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
+
+
+def _warn_of_two_values(obj, names) -> None:
+    """Brian2's warning when a name the object uses has one value in its own namespace
+    and another in the run's (the object's own is used); once per name and run
+    namespace."""
+    run = obj.__dict__.get("_run_namespace")
+    if not run:
+        return
+    warned = obj.__dict__.setdefault("_warned_names", set())
+    own = check_namespace(obj.namespace)
+    for name in sorted(set(names) & set(own) & set(run) - warned):
+        try:
+            same = bool(np.all(own[name] == run[name]))
+        except Exception:  # (values that do not compare: different units, functions)
+            same = own[name] is run[name]
+        if not same:
+            warned.add(name)
+            warnings.warn(f"{name!r} is {own[name]!r} in the namespace of {obj.name!r} and "
+                          f"{run[name]!r} in the run's: {obj.name!r} uses its own",
+                          stacklevel=4)
 
 
 def _same_kind(obj, name: str, before: Any, now: Any) -> Any:
@@ -113,6 +138,7 @@ class BuiltOnUse:
 
     def _set_run_namespace(self, namespace: Mapping[str, Any]) -> None:
         object.__setattr__(self, "_run_namespace", dict(namespace))
+        self.__dict__.pop("_warned_names", None)  # (a new run namespace: warn again)
 
     def _build_or_wait(self, build: Callable[[], None]) -> None:
         try:

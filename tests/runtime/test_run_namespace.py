@@ -7,6 +7,8 @@ Expected numbers: Brian2 2.9.0 running the same statements
 ``defaultclock.dt = 0.1*ms``, ``Network(...)``, the same ``run(..., namespace=)``
 calls; Brian2 is given the namespace again at each run, eqsnn keeps the last one).
 """
+import warnings
+
 import numpy as np
 import pytest
 
@@ -23,7 +25,8 @@ def test_names_from_the_run_and_the_objects_own_first():
     net.run(10 * ms, namespace={"tau": 10 * ms})
     np.testing.assert_allclose(group.v, [0.63212056], rtol=1e-7)       # Brian2
     own = es.NeuronGroup(1, RELAX, namespace={"tau": 5 * ms})
-    es.Network(own, backend="numpy").run(10 * ms, namespace={"tau": 10 * ms})
+    with pytest.warns(UserWarning, match="uses its own"):            # (Brian2 warns too)
+        es.Network(own, backend="numpy").run(10 * ms, namespace={"tau": 10 * ms})
     np.testing.assert_allclose(own.v, [0.86466472], rtol=1e-7)         # own tau = 5 ms
     net.run(10 * ms)                                                    # the last one kept
     np.testing.assert_allclose(group.v, [0.86466472], rtol=1e-7)
@@ -69,3 +72,14 @@ def test_errors():
         net.run(1 * ms, namespace={"tau": 1 * mV})
     with pytest.raises(UnknownNameError, match="unknown name 'tau'"):
         net.run(1 * ms, namespace={})                # {} takes the run's names away
+
+
+def test_a_name_in_both_namespaces_warns_as_brian2_and_uses_the_objects():
+    group = es.NeuronGroup(1, RELAX, namespace={"tau": 5 * ms})
+    net = es.Network(group, backend="numpy")
+    with pytest.warns(UserWarning, match="'tau' is .* in the namespace of .* uses its own"):
+        net.run(10 * ms, namespace={"tau": 10 * ms})
+    np.testing.assert_allclose(group.v, [0.86466472], rtol=1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net.run(1 * ms, namespace={"tau": 5 * ms})          # the same value: no warning
