@@ -180,7 +180,12 @@ class PoissonInput(Scheduled):
         return [self._group]
 
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
-        self._run = (self._table(dt), self._weights())  # read once per run
+        own = self._period(dt)[1]  # (the target group's dt: it acts on its clock)
+        self._run = (self._table(own), self._weights())  # read once per run
+
+    def _period(self, dt: float) -> tuple[int, float]:
+        """(k, dt) of the target group's clock, on which Brian2 runs a PoissonInput."""
+        return self._group.clock.every(dt, repr(self._group.name))
 
     def _current(self, dt: float):
         if getattr(self, "_run", None) is None:
@@ -210,6 +215,7 @@ class PoissonInput(Scheduled):
         # each thread adds to its own block of the group's neurons
         unit = Unit((Access(g, True, ("neurons", g)),))
         self._slot.add_to(c, "poisson_input", numbered=True, input=spec,
+                          period=self._period(dt),
                           target=layout.variable(self._group, self.target_var),
                           group=names(self._group, layout), unit=unit,
                           **thread_inputs(backend, unit, block=block_names(g)))
