@@ -82,8 +82,8 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         ``group.thresholder["spike"]`` and ``group.resetter["spike"]`` (``when``,
         ``order``; see docs/running.md).
     dt, clock
-        A time step of the group's own (a whole multiple of the network's; or a shared
-        :class:`~eqsnn.Clock`): the group is updated, tested and reset only at its own
+        A time step of the group's own (any that shares a simple grid with the
+        network's, as 0.3 ms beside 0.2 ms; or a shared :class:`~eqsnn.Clock`): the group is updated, tested and reset only at its own
         steps, with its own ``dt`` (default: the network's clock).
     events
         Custom events besides the spike, ``{"burst": "v > 1*mV and n > 3"}`` (see

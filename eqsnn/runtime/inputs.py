@@ -82,7 +82,7 @@ class SpikeGeneratorGroup(Scheduled):
     when, order
         Where in a step the spikes are emitted (default: the ``thresholds`` slot).
     dt, clock
-        A clock of its own (a whole multiple of the network's dt): spike times fall in
+        A clock of its own (see docs/running.md, several clocks): spike times fall in
         its steps.
     """
 

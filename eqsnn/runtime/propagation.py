@@ -24,6 +24,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.clocks import delay_steps
 from eqsnn.runtime.dt_change import carried_ring
 
 __all__ = ["pathway_structure", "structure_bytes"]
@@ -51,10 +52,10 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     width = group.N
     _check_ring_fits(syn, path, pathway, dt, width, parts)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys
-        first_age = last_age = int(np.rint(pathway._default / dt))
+        first_age = last_age = int(delay_steps(pathway._default, group, dt))
         n_ages, keys = 1, sender
     else:
-        steps = np.rint(pathway._delay / dt).astype(np.int64)
+        steps = delay_steps(pathway._delay, group, dt)  # (Brian2's rounding, clock)
         first_age = int(steps.min()) if steps.size else 0
         last_age = int(steps.max()) if steps.size else 0
         n_ages = last_age - first_age + 1

@@ -4,9 +4,8 @@ group at regular intervals, inside the compiled loop (Brian2's ``run_regularly``
 The code is lowered like a reset (``eqsnn/lowering/regular.py``; the same names, units
 and errors) and runs in the ``regular`` template over the neurons of the group or subgroup, in its
 own slot
-(default ``start``, order 0) and on its own clock: ``dt`` must be a whole multiple of
-the network's ``dt`` (it runs at the steps ``k, 2k, …`` of the network's clock, as a
-Brian2 clock of that ``dt`` ticks); without ``dt`` it runs with the group's clock.
+(default ``start``, order 0) and on its own clock (it runs where a Brian2 clock of that
+``dt`` ticks, see runtime/clocks.py); without ``dt`` it runs with the group's clock.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ intervals, inside the compiled loop (Brian2's ``Synapses.run_regularly``).
 
 The code is lowered as an ``on_pre`` pathway's statements are (names, units, errors),
 without the event-driven prelude, and runs in the ``synapses_update`` template over all
-synapses, in its slot (default ``start``, 0) on its clock (a multiple of the network's
+synapses, in its slot (default ``start``, 0) on its clock (a multiple of the loop's
 ``dt``). It may read neuron variables (``v_post``) but writes synaptic variables only:
 a write to a neuron would hit one neuron from several synapses at once.
 """

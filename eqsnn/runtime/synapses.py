@@ -92,8 +92,8 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
         slot; the pathways' slots are ``S.pre`` and ``S.post`` (``when``, ``order``),
         the summed variables' ``S.summed_updaters[name]`` (see docs/running.md).
     dt, clock
-        A clock of its own for the clock-driven equations (a whole multiple of the
-        network's dt); sums follow the target's clock, pathways the sender's.
+        A clock of its own for the clock-driven equations (see docs/running.md,
+        several clocks); sums follow the target's clock, pathways the sender's.
     """
 
     _kind = "synapses"

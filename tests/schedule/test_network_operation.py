@@ -114,8 +114,8 @@ def test_it_cannot_run_its_own_network_and_is_checked():
         es.NetworkOperation(3)
     with pytest.raises(InvalidValueError, match="not a scheduling slot"):
         es.network_operation(when="never")(lambda: None)
-    slow = es.NetworkOperation(lambda: None, dt=0.15 * ms)
-    with pytest.raises(InvalidValueError, match="not a whole multiple"):
+    slow = es.NetworkOperation(lambda: None, dt=0.1001 * ms)
+    with pytest.raises(InvalidValueError, match="no common time step"):
         es.Network(group, slow).run(1 * ms)
 
 
