@@ -24,6 +24,7 @@ from eqsnn.runtime.groups import NeuronGroup, Subgroup
 from eqsnn.runtime.claims import running
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.schedule import Scheduled, Slot
+from eqsnn.runtime.states import HasStates
 from eqsnn.runtime.subgroup_items import subgroup_bounds
 from eqsnn.runtime.timeline import LoopDt, times_of
 
@@ -62,7 +63,7 @@ class PoissonGroup(NeuronGroup):
         return f"PoissonGroup({self.N}, name={self.name!r})"
 
 
-class SpikeGeneratorGroup(Scheduled):
+class SpikeGeneratorGroup(Scheduled, HasStates):
     """Neurons that spike exactly at given times; ``set_spikes(indices, times,
     period=)`` replaces the spikes between runs.
 

@@ -341,9 +341,10 @@ class Network(NetworkStates, Displayed):
 
     def _tell_time(self) -> None:
         """Objects read ``t`` in subexpressions (``x = t/ms``) and string values at the
-        network's current time, as Brian2 does (it was 0 after any run)."""
+        network's current time, as Brian2 does (it was 0 after any run); get_states()
+        gives it as ``t``."""
         for obj in self.objects:
-            if hasattr(obj, "_evaluate"):
+            if hasattr(obj, "_evaluate") or hasattr(obj, "get_states"):
                 obj._t = self.t_
 
 

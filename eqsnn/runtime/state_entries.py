@@ -11,6 +11,7 @@ Brian2's keys, for the same script (checked in ``tests/runtime/test_states.py``)
   kept (event-driven variables), and every state of the
   source as ``x_pre`` and of the target as ``x_post`` and (where the name is free) ``x``;
   a pathway's (``syn_pre`` in the network's states) add ``delay``;
+* a SpikeGeneratorGroup: its spikes (``neuron_index``, ``spike_time``, ``period``);
 * monitors: ``N`` (spikes or samples), ``t``, what they record (``i``, ``count``;
   ``rate``; a StateMonitor's variables as rows of times, as Brian2 stores them).
 
@@ -32,10 +33,13 @@ _SECOND = (1 * units.ureg.second).dimensionality
 
 def entries(obj) -> dict[str, Entry]:
     """The named states of ``obj`` (group, subgroup, synapses, pathway, monitor)."""
+    from eqsnn.runtime.inputs import SpikeGeneratorGroup
     from eqsnn.runtime.spike_monitors import PopulationRateMonitor, SpikeMonitor
     from eqsnn.runtime.state_monitor import StateMonitor
     if isinstance(obj, PathwayStates):
         return _pathway(obj)
+    if isinstance(obj, SpikeGeneratorGroup):
+        return _spike_generator(obj)
     if getattr(obj, "_kind", None) == "synapses":
         return _synapses(obj)
     if isinstance(obj, SpikeMonitor):
@@ -158,6 +162,20 @@ def _pathway(states: PathwayStates) -> dict[str, Entry]:
 
     result["delay"] = Entry(with_unit(lambda: pathway.delay_.view(np.ndarray).copy(),
                                       _SECOND), write)
+    return result
+
+
+def _spike_generator(gen) -> dict[str, Entry]:
+    """Brian2's: the spikes sorted by time (then neuron), all read-only (set_spikes())."""
+    def order():
+        return np.lexsort((gen.indices, gen.times_))
+    result = {"N": _constant(gen.N),
+              "i": Entry(lambda _: np.arange(gen.N, dtype=np.int32)),
+              "neuron_index": Entry(lambda _: gen.indices[order()].astype(np.int32)),
+              "spike_number": Entry(lambda _: np.arange(gen.indices.size, dtype=np.int32)),
+              "spike_time": Entry(with_unit(lambda: gen.times_[order()], _SECOND)),
+              "period": Entry(with_unit(lambda: np.array(gen.period_), _SECOND))}
+    result.update(clock_entries(gen, lambda: getattr(gen, "_t", 0.0)))
     return result
 
 

@@ -243,3 +243,23 @@ def test_lastupdate_of_event_driven_synapses(backend):
     S.set_states({"lastupdate": [0, 1, 2, 3] * ms})
     np.testing.assert_allclose(S.lastupdate / ms, [0, 1, 2, 3])
     assert "lastupdate" not in plain.get_states()
+
+
+def test_spike_generator_group_as_brian2():
+    # Brian2 2.9.0: N 3, i [0 1 2], neuron_index [0 1 2 0], spike_number [0 1 2 3],
+    # spike_time [0.2 0.5 0.5 1.1] ms (sorted by time), period 2 ms, t 1 ms,
+    # t_in_timesteps 10; net.get_states() keys ['gen']; nothing writable
+    gen = es.SpikeGeneratorGroup(3, [2, 0, 1, 0], [0.5, 0.2, 0.5, 1.1] * ms, period=2 * ms,
+                                 name="gen")
+    net = es.Network(gen, backend="numpy")
+    net.run(1 * ms)
+    states = gen.get_states()
+    assert sorted(states) == ["N", "dt", "i", "neuron_index", "period", "spike_number",
+                              "spike_time", "t", "t_in_timesteps"]
+    np.testing.assert_array_equal(states["neuron_index"], [0, 1, 2, 0])
+    np.testing.assert_array_equal(states["spike_number"], [0, 1, 2, 3])
+    np.testing.assert_allclose(states["spike_time"] / ms, [0.2, 0.5, 0.5, 1.1])
+    assert states["period"] == 2 * ms and states["t"] == 1 * ms
+    assert states["t_in_timesteps"] == 10 and states["N"] == 3
+    assert sorted(net.get_states()) == ["gen"]
+    assert gen.get_states(read_only_variables=False) == {}
