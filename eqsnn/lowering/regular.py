@@ -8,6 +8,10 @@ discretised: the record holds only the code.
 """
 from __future__ import annotations
 
+import sympy
+from sympy.codegen.ast import Assignment
+
+from eqsnn.equations.symbols import NOT_REFRACTORY
 from eqsnn.lowering.neurons import NeuronLowering
 
 __all__ = ["RegularLowering"]
@@ -25,6 +29,17 @@ class RegularLowering(NeuronLowering):
     def _integrate(self, method):
         self.held = ()
         return None
+
+    def _parse_reset(self, reset):
+        """The statements, each writing an ``(unless refractory)`` variable guarded
+        (Brian2's conditional write: run_regularly code leaves it alone while the neuron
+        is refractory; the template defines ``not_refractory`` as Brian2's flag)."""
+        flagged = {name for name, entry in self.equations.differential.items()
+                   if "unless refractory" in entry.flags}
+        return tuple(
+            Assignment(a.lhs, sympy.Piecewise((a.rhs, sympy.Ne(NOT_REFRACTORY, 0)),
+                                              (a.lhs, True)))
+            if a.lhs.name in flagged else a for a in super()._parse_reset(reset))
 
 
 def synapse_lowering(name: str, model, code: str, namespace, pre_side, post_side):

@@ -1,5 +1,6 @@
 """``not_refractory_pre`` / ``not_refractory_post`` in a Synapses pathway: how its
-template defines them, from the neuron's refractoriness (Brian2's ``not_refractory``).
+template defines them, from the neuron's refractoriness (Brian2's ``not_refractory``);
+:func:`flag_steps` also serves a group's ``run_regularly`` blocks.
 
 The build stage guards every statement that writes an ``(unless refractory)`` neuron
 variable with them (Brian2's conditional write, see :mod:`eqsnn.lowering.synapses`),
@@ -23,7 +24,7 @@ from eqsnn.lowering.names import NOT_REFRACTORY
 from eqsnn.runtime.group_code import names as group_names
 from eqsnn.runtime.groups import _NEVER
 
-__all__ = ["NOT_REFRACTORY_NAMES", "flags"]
+__all__ = ["NOT_REFRACTORY_NAMES", "flags", "flag_steps"]
 
 NOT_REFRACTORY_NAMES = frozenset(NOT_REFRACTORY.values())
 _INDEX = {"pre": "_ipre", "post": "_j"}
@@ -43,8 +44,9 @@ def flags(c, syn, layout, path: str, reads, prefix: str) -> list:
             entries.append([name, "array", layout.variable(group, "not_refractory"), "",
                             _INDEX[side]])
         elif isinstance(refractory, float):
+            slot = syn._pathways[path]._slot
             steps = c.int_scalar(f"{prefix}_nrsteps_{side}",
-                                 lambda group=group: _steps(syn, path, group))
+                                 lambda group=group: flag_steps(slot, group))
             entries.append([name, "steps", group_names(group, layout).lastspike, steps,
                             _INDEX[side]])
         else:
@@ -52,11 +54,12 @@ def flags(c, syn, layout, path: str, reads, prefix: str) -> list:
     return entries
 
 
-def _steps(syn, path: str, group) -> int:
-    """Steps since the last spike from which the neuron is writable again, when the
-    pathway runs (read at every run: the period and the slots may change)."""
+def flag_steps(slot, group) -> int:
+    """Steps since the last spike from which Brian2's ``not_refractory`` of a neuron
+    of ``group`` is 1 again, as an operation at ``slot`` sees it (read at every run:
+    the period and the slots may change)."""
     steps = max(group._refractory_steps(), 1)
-    if syn._pathways[path]._slot.key() < group.state_updater.key():
+    if slot.key() < group.state_updater.key():
         steps += 1
     # ("refractory forever" is -_NEVER steps: a neuron that never spiked stays writable)
     return min(steps, -_NEVER)

@@ -109,10 +109,12 @@ class RegularOperation(Scheduled):
                             else self.stop)
         self._slot.add_to(
             c, "regular", numbered=True, group=names(group, layout), code=statements,
-            refractory=group.refractory is not None, unit=unit, start=start, stop=stop,
+            refractory=_refractoriness(c, group, layout, self._slot, f"{p}_rr{k}"),
+            unit=unit, start=start, stop=stop,
             size=c.int_scalar(f"{p}_rr{k}_n", lambda: self.stop - self.start),
             period=self.clock.every(dt, repr(self.name)),
-            arrays=[[code.local(n), variable_cname(p, n)] for n in reads if n in group._arrays],
+            arrays=[[code.local(n), variable_cname(p, n)] for n in reads
+                    if n in group._arrays and n != "not_refractory"],
             linked=[_linked(group, layout, n, code.local(n)) for n in reads
                     if n in group._linked],
             scalars=scalars,
@@ -123,6 +125,19 @@ class RegularOperation(Scheduled):
     def __repr__(self) -> str:
         return (f"<run_regularly {self.name!r} of {self.group.name!r}: when={self.when!r}, "
                 f"order={self.order}, dt={self.clock.dt}>")
+
+
+def _refractoriness(c: Contribution, group, layout, slot, prefix: str) -> list:
+    """How the template defines ``not_refractory`` (Brian2's flag, which guards the
+    block's writes of ``(unless refractory)`` variables): ``["array", name]`` (a string
+    refractoriness keeps it per neuron), ``["steps", scalar]`` (a period: the steps
+    since the last spike from which it is 1 at this block's slot) or ``[]`` (none)."""
+    from eqsnn.runtime.refractory_flags import flag_steps
+    if isinstance(group.refractory, str):
+        return ["array", variable_cname(layout.prefix(group), "not_refractory")]
+    if group.refractory is None:
+        return []
+    return ["steps", c.int_scalar(f"{prefix}_nrsteps", lambda: flag_steps(slot, group))]
 
 
 def _scalar_only(group, record, code: str) -> bool:

@@ -232,8 +232,12 @@ def test_variables_without_the_flag_get_no_guard():
     for backend in BACKENDS:
         assert "not_refractory" not in " ".join(plain._record.code[backend].pathway("pre").lines)
         assert "not_refractory_post" in guarded._record.code[backend].pathway("pre").reads
+    # an increment is multiplied by the flag (no branch); anything else is selected
     assert guarded._record.code["c"].pathway("pre").lines == (
-        "v_post[_j] = ((not_refractory_post != 0.0) ? (v_post[_j] + 0.1) : (v_post[_j]));",)
+        "v_post[_j] = 0.1*not_refractory_post + v_post[_j];",)
+    doubled = es.Synapses(G, G, on_pre="v *= 2")
+    assert doubled._record.code["c"].pathway("pre").lines == (
+        "v_post[_j] = ((not_refractory_post != 0.0) ? (2.0*v_post[_j]) : (v_post[_j]));",)
 
 
 def test_errors():
@@ -248,13 +252,38 @@ def test_errors():
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_run_regularly_testing_not_refractory_itself(backend):
-    """Brian2 skips an (unless refractory) variable in run_regularly too; eqsnn writes
-    it, and the documented workaround, testing not_refractory, gives Brian2 2.9.0's
-    numbers for 'v += 1': [0, 5] (neuron 0 spikes at t = 0, its reset sets 0, and it
-    stays refractory for the rest of the run)."""
+def test_run_regularly_leaves_a_refractory_neuron_alone(backend):
+    """Brian2 2.9.0: 'v += 1' every step (start slot) [0, 5]; with 'x += 1' at the end
+    slot v = [0, 5], x = [5, 5] (x is not flagged); refractory 0.3 ms, 1 ms, start or
+    end: 27 (20 + 7 steps); a condition: v = [6, 10]; refractory=0*ms at the end slot
+    (the step of the spike skipped): 22."""
     G = _target(2)
     G.v = [20, 0]
-    G.run_regularly("v = v + int(not_refractory)")
+    G.run_regularly("v += 1")
     _run(G, backend, duration=0.5 * ms)
     np.testing.assert_array_equal(G.v_, [0, 5])
+    G = es.NeuronGroup(2, "dv/dt = 0/ms : 1 (unless refractory)\ndx/dt = 0/ms : 1",
+                       threshold="v > 10", reset="v = 0", refractory=1 * ms)
+    G.v = [20, 0]
+    G.run_regularly("v += 1\nx += 1", when="end")
+    _run(G, backend, duration=0.5 * ms)
+    np.testing.assert_array_equal([G.v_, G.x_], [[0, 5], [5, 5]])
+    for when in ("start", "end"):
+        G = _target(1, refractory=0.3 * ms, threshold="v > 10 and t < 0.05*ms",
+                    reset="u = 1")
+        G.v = 20
+        G.run_regularly("v += 1", when=when)
+        _run(G, backend, duration=1 * ms)
+        np.testing.assert_array_equal(G.v_, [27])
+    G = es.NeuronGroup(2, "dv/dt = 0/ms : 1 (unless refractory)\nx : 1", threshold="v > 10",
+                       reset="v = 0\nx = 5", refractory="x > 2")
+    G.v = [20, 0]
+    G.run_regularly("x -= 1", when="end")
+    G.run_regularly("v += 1")
+    _run(G, backend, duration=1 * ms)
+    np.testing.assert_array_equal([G.v_, G.x_], [[6, 10], [-5, -10]])
+    G = _target(1, refractory=0 * ms, threshold="v > 10 and t < 0.05*ms", reset="u = 1")
+    G.v = 20
+    G.run_regularly("v += 1", when="end")
+    _run(G, backend, duration=0.3 * ms)
+    np.testing.assert_array_equal(G.v_, [22])
