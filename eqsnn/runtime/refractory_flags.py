@@ -20,9 +20,12 @@ holds when the pathway runs:
 """
 from __future__ import annotations
 
+import numpy as np
+
 from eqsnn.lowering.names import NOT_REFRACTORY
 from eqsnn.runtime.group_code import names as group_names
 from eqsnn.runtime.groups import _NEVER
+from eqsnn.targets import COMPILED
 
 __all__ = ["NOT_REFRACTORY_NAMES", "flags", "flag_steps"]
 
@@ -30,27 +33,48 @@ NOT_REFRACTORY_NAMES = frozenset(NOT_REFRACTORY.values())
 _INDEX = {"pre": "_ipre", "post": "_j"}
 
 
-def flags(c, syn, layout, path: str, reads, prefix: str) -> list:
-    """The template input ``flags`` of a pathway: ``[name, kind, array, steps, index]``
-    per flag its code reads; ``kind`` is ``"array"`` (``array[index]``), ``"steps"``
-    (``_step - array[index] >= steps``, ``array`` the last spikes) or ``"none"`` (1)."""
+def flags(c, syn, layout, backend: str, path: str, reads, prefix: str, serial: bool) -> list:
+    """The template input ``flags`` of a pathway: one entry per flag its code reads,
+    ``{name, kind, array, steps, index, lastspike, lo, hi}``. ``kind``:
+
+    * ``"array"``: ``array[index]`` (a string refractoriness' own array);
+    * ``"table"``: ``array[index]`` too, a table the pathway fills for neurons ``lo``
+      to ``hi`` (the thread's block) once per step with spikes, from ``lastspike`` and
+      ``steps``: a loaded flag keeps the guarded increment ``x + e*flag`` free of
+      branches (gcc turns a flag it computes into a branch, which mispredicts when
+      refractory and writable targets mix);
+    * ``"steps"``: ``_step - lastspike[index] >= steps``, computed per synapse (the
+      numpy twin; or a sending neuron's flag read by threads that split the targets);
+    * ``"none"``: 1 (no refractoriness)."""
     entries = []
+    sender = syn._pathways[path].side
     for side, name in NOT_REFRACTORY.items():
         if name not in reads:
             continue
         group = syn.pre_group if side == "pre" else syn.post_group
         refractory = getattr(group, "refractory", None)
+        entry = dict(name=name, kind="none", array="", steps="", index=_INDEX[side],
+                     lastspike="", lo="", hi="")
         if isinstance(refractory, str):
-            entries.append([name, "array", layout.variable(group, "not_refractory"), "",
-                            _INDEX[side]])
+            entry.update(kind="array", array=layout.variable(group, "not_refractory"))
         elif isinstance(refractory, float):
             slot = syn._pathways[path]._slot
-            steps = c.int_scalar(f"{prefix}_nrsteps_{side}",
-                                 lambda group=group: flag_steps(slot, group))
-            entries.append([name, "steps", group_names(group, layout).lastspike, steps,
-                            _INDEX[side]])
-        else:
-            entries.append([name, "none", "", "", _INDEX[side]])
+            entry.update(kind="steps", lastspike=group_names(group, layout).lastspike,
+                         steps=c.int_scalar(f"{prefix}_nrsteps_{side}",
+                                            lambda group=group: flag_steps(slot, group)))
+            # a thread fills the flags of the neurons it acts on, i.e. its block
+            # (of the side the pathway does not send from), or all of them
+            if backend == COMPILED and (serial or side != sender):
+                p = layout.prefix(group)
+                table = syn.__dict__.setdefault("_flag_tables", {})
+                key = (path, side)
+                if key not in table or table[key].size != group.N:
+                    table[key] = np.ones(group.N)
+                entry.update(kind="table", array=c.array(f"{prefix}_nrtable_{side}",
+                                                         lambda key=key: table[key]),
+                             lo="0" if serial else f"{p}_lo",
+                             hi=group_names(group, layout).N if serial else f"{p}_hi")
+        entries.append(entry)
     return entries
 
 

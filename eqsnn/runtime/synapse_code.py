@@ -159,7 +159,8 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     syn._pathways[path]._slot.add_to(
         c, "synapses_pathway", numbered=True, syn=info, path=way, spikes=spikes,
         batch=batch, code=code, unit=unit, **bindings(syn, layout, backend, bound),
-        flags=flags(c, syn, layout, path, code.reads, q), **thread_inputs(backend, unit))
+        flags=flags(c, syn, layout, backend, path, code.reads, q, unit.serial),
+        **thread_inputs(backend, unit))
 
 
 def _reads_anywhere(code, name: str) -> bool:
