@@ -116,15 +116,14 @@ def _decays_alone(group, name: str) -> bool:
 
 def _increment(syn, name: str, statement):
     """``x_post += e`` → ``e``. A variable flagged ``(unless refractory)`` has its write
-    guarded by the build stage (``x_post = (x_post + e if not_refractory_post else
-    x_post)``): without refractoriness the guard is always true; with it, the jumps
-    must be dropped while the cell is refractory, which the LEMS idiom cannot say
-    (jLEMS regimes do not see the synapses' sums)."""
+    guarded by the build stage (``x_post = x_post + e*not_refractory_post``): without
+    refractoriness the flag is 1; with it, the jumps must be dropped while the cell is
+    refractory, which the LEMS idiom cannot say (jLEMS regimes do not see the
+    synapses' sums)."""
     import sympy
     rhs = statement.rhs
-    if isinstance(rhs, sympy.Piecewise) and len(rhs.args) == 2 \
-            and rhs.args[1].expr == statement.lhs and rhs.args[1].cond == True \
-            and rhs.args[0].cond.has(sympy.Symbol("not_refractory_post", real=True)):
+    flag = sympy.Symbol("not_refractory_post", real=True)
+    if rhs.has(flag):
         if syn.post_group.refractory is not None:
             raise UnsupportedNeuroMLError(
                 f"{syn.name!r}: on_pre increments {name}_post, flagged (unless refractory) "
@@ -132,7 +131,7 @@ def _increment(syn, name: str, statement):
                 f"refractory, which NeuroML's delta-synapse form cannot express",
                 hint=f"drop the flag from {name!r} (jumps then arrive while refractory "
                      f"too) or the group's refractoriness")
-        rhs = rhs.args[0].expr
+        rhs = rhs.subs(flag, 1)
     increment = sympy.expand(rhs - statement.lhs)
     if statement.lhs in increment.free_symbols:
         raise UnsupportedNeuroMLError(
