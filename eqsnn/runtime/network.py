@@ -24,6 +24,7 @@ from eqsnn.runtime.claims import claimed
 from eqsnn.runtime.clocks import clock_dts, loop_step
 from eqsnn.runtime.dt_change import carry_lastspike
 from eqsnn.runtime.layout import Layout
+from eqsnn.runtime.membership import members, named, position
 from eqsnn.runtime.namespaces import give_run_namespace
 from eqsnn.runtime.operations import Pauses
 from eqsnn.runtime.program import _build_source, _compiler_options, default_threads
@@ -100,18 +101,39 @@ class Network(NetworkStates, Displayed):
 
     # --- objects ----------------------------------------------------------------------
     def add(self, *objects: Any) -> None:
-        for obj in objects:
-            if isinstance(obj, (list, tuple)):
-                self.add(*obj)
-                continue
-            if not hasattr(obj, "_contribution") and getattr(obj, "_kind", None) != "operation":
-                raise InvalidValueError(
-                    f"a Network holds groups, synapses, monitors and network operations, "
-                    f"not {type(obj).__name__}")
-            if any(obj is known for known in self.objects):
-                continue
-            self.objects.append(obj)
+        """Add groups, synapses, monitors, network operations, or lists and dicts of
+        them (Brian2's ``Network.add``); between runs, an object added later starts
+        at the network's current time (see :mod:`eqsnn.runtime.membership`)."""
+        _refuse_while_running(self, "the objects")
+        for obj in members(objects):
+            if not any(obj is known for known in self.objects):
+                self.objects.append(obj)
         self._program = None
+
+    def remove(self, *objects: Any) -> None:
+        """Take objects (or lists and dicts of them) out, as Brian2's
+        ``Network.remove``: they keep their state and do nothing until added again."""
+        _refuse_while_running(self, "the objects")
+        for obj in members(objects):
+            del self.objects[position(self.objects, obj)]
+        self._program = None
+
+    def __getitem__(self, name: str) -> Any:
+        return named(self.objects, name)
+
+    def __delitem__(self, name: str) -> None:
+        self.remove(named(self.objects, name))
+
+    def __contains__(self, item: Any) -> bool:
+        """An object, or an object's name (Brian2 looks names up)."""
+        return any(obj is item or (isinstance(item, str) and obj.name == item)
+                   for obj in self.objects)
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def __iter__(self):
+        return iter(list(self.objects))
 
     def _ordered(self) -> tuple[list, list, list]:
         groups = [o for o in self.objects if getattr(o, "_kind", "group") == "group"]
