@@ -164,16 +164,18 @@ class PoissonInput(Scheduled):
         return binomial_table(n, p)  # (the normal approximation when n p > 5 and n (1-p) > 5)
 
     def _clamped(self) -> bool:
-        """Whether the variable is flagged ``(unless refractory)`` in a group with a
-        refractory period: its state update then holds it with ``not_refractory``."""
+        """Whether the variable is flagged ``(unless refractory)`` in a group with
+        refractoriness (Brian2's conditional write)."""
         group = self._group
-        if group.refractory is None:
-            return False
-        code = group._record.code["numpy"]
-        local = code.local(self.target_var)
-        lines = code.stateupdate.lines if code.stateupdate is not None else ()
-        return any(line.startswith(f"{local}[_i] =") and "not_refractory" in line
-                   for line in lines)
+        return group.refractory is not None and any(
+            v.name == self.target_var and v.unless_refractory for v in group._record.variables)
+
+    def _writable_after(self) -> int:
+        """Steps since the last spike from which the target is written again (Brian2's
+        not_refractory as this input's slot sees it; a string refractoriness: its array)."""
+        from eqsnn.runtime.refractory_flags import flag_steps
+        group = self._group
+        return flag_steps(self._slot, group) if isinstance(group.refractory, float) else 0
 
     # --- the network's interface ---------------------------------------------------------
     def _dependencies(self) -> list:
@@ -209,6 +211,10 @@ class PoissonInput(Scheduled):
             n=c.int_scalar(f"{p}_n", lambda: self.N),
             weight=c.array(f"{p}_weight", lambda: self._current(dt)[1]),
             clamped=f"{p}_clamped",
+            writable_after=c.int_scalar(f"{p}_writable_after", self._writable_after),
+            # a string refractoriness keeps Brian2's flag per neuron
+            flag=layout.variable(self._group, "not_refractory")
+            if isinstance(self._group.refractory, str) else "",
             start=c.int_scalar(f"{p}_start", lambda: self._start),
             stop=c.int_scalar(f"{p}_stop", lambda: self._stop))
         c.int_scalar(f"{p}_clamped", lambda: int(self._clamped()))

@@ -287,3 +287,20 @@ def test_run_regularly_leaves_a_refractory_neuron_alone(backend):
     G.run_regularly("v += 1", when="end")
     _run(G, backend, duration=0.3 * ms)
     np.testing.assert_array_equal(G.v_, [22])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_poisson_input_follows_brian2s_flag(backend):
+    """10 sources at 1/dt: 10 events per step. Brian2 2.9.0 (refractory 0*ms, 0.2 ms, a
+    condition that holds until 'x = 0' at the end of the spike's step): [60, 50],
+    [50, 50], [60, 50] after 5 steps (neuron 0 spikes at t = 0)."""
+    for refractory, expected in ((0 * ms, [60, 50]), (0.2 * ms, [50, 50]),
+                                 ("x > 0.5", [60, 50])):
+        G = es.NeuronGroup(2, "dv/dt = 0/ms : 1 (unless refractory)\nx : 1",
+                           threshold="v > 15 and t < 0.05*ms", reset="x = 1",
+                           refractory=refractory)
+        G.v = [20, 0]
+        G.run_regularly("x = 0", when="end", dt=0.2 * ms)
+        P = es.PoissonInput(G, "v", 10, 1 / (0.1 * ms), weight=1)
+        _run(G, P, backend, duration=0.5 * ms)
+        np.testing.assert_array_equal(G.v_, expected)
