@@ -74,6 +74,10 @@ class HasStates:
         ``obj.name_ = values``, SI floats). Read-only variables are refused."""
         _check_format(format, units, self)
         if format == "pandas":
+            if not hasattr(values, "columns"):
+                raise InvalidValueError(f"set_states(format='pandas') of {self.name!r} takes "
+                                        f"a pandas DataFrame, not {type(values).__name__}",
+                                        hint="format='dict' for a dict of values")
             values = {column: np.squeeze(np.asarray(values[column])) for column in values.columns}
         if not isinstance(values, Mapping):
             raise InvalidValueError(f"set_states() of {self.name!r} takes a dict of "

@@ -186,6 +186,8 @@ def test_pandas_as_brian2():
     np.testing.assert_allclose(G.tau / ms, [10, 10, 10])
     with pytest.raises(InvalidValueError, match="do not fit one column"):
         st.get_states(units=False, format="pandas")
+    with pytest.raises(InvalidValueError, match="takes a pandas DataFrame, not dict"):
+        G.set_states({"tau": [1, 2, 3]}, units=False, format="pandas")
 
 
 def test_pandas_missing_names_what_to_install(monkeypatch):
