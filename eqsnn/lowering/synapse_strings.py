@@ -14,6 +14,7 @@ from eqsnn import units
 from eqsnn.equations import check_dimensions, dimension_as_written, parse_expression
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
+from eqsnn.lowering.calls import check_calls
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.records import ValueRecord
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, check_suffixes, neuron_arrays,
@@ -48,6 +49,11 @@ def lower_string(syn_derivation, text: str, label: str, *,
                           known=list(available))
     dims = {**available, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
     span = SourceSpan(text, 1, 0, len(text), label)
+    # user functions the string calls (a TimedArray, a BinomialFunction's f()), checked
+    from eqsnn.lowering.neurons import resolve_function_names
+    functions = resolve_function_names(getattr(parsed, "functions", ()), dict(namespace),
+                                       text, label)
+    check_calls(parsed.expr, functions, dims, span)
     expr = d.implicit_post(d.equations.substitute(parsed.expr))
     got = check_dimensions(expr, dims, span=span)
     if pairs and got != _ONE:
@@ -64,4 +70,4 @@ def lower_string(syn_derivation, text: str, label: str, *,
             raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
                                     f"{text!r} is a number", span=span,
                                     hint="compare something, e.g. 'abs(i - j) < 10'")
-    return ValueRecord(to_tree(expr), tuple(sorted(extra)))
+    return ValueRecord(to_tree(expr), tuple(sorted(set(extra) | set(functions))))

@@ -243,6 +243,8 @@ def _evaluate_on_pairs(syn, text: str, pre: np.ndarray, post: np.ndarray, label:
     from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
     derived = syn._derived_string(text, label, boolean=boolean, pairs=True)
     values = {name: constant.value for name, constant in syn._constants.items()}
-    values.update(syn._extra(derived))
+    extra = syn._extra(derived)
+    values.update(extra)
     values = LazyValues(values, pair_values(syn, pre, post, relative=True))
-    return evaluate_tree(derived.tree, values, size=pre.size, rng=syn._rng)
+    return evaluate_tree(derived.tree, values, size=pre.size, rng=syn._rng,
+                         functions=syn._string_functions(extra))

@@ -69,7 +69,15 @@ class SynapseValues:
         """Values of the namespace entries and units a string uses beyond the model's."""
         resolved = resolve_names(derived.extra, check_namespace(self._namespace_seen()), source="",
                                  label="value")
-        return {name: c.value for name, c in resolved.items() if isinstance(c, Constant)}
+        # (a user function the string calls, e.g. a BinomialFunction, comes as itself)
+        return {name: c.value if isinstance(c, Constant) else c for name, c in resolved.items()}
+
+    def _string_functions(self, extra: Mapping[str, Any]) -> dict[str, Any]:
+        """What a string's tree calls: the model's user functions and its own."""
+        functions = {name: f.evaluate for name, f in self._functions.items()}
+        functions.update({name: f.evaluate for name, f in dict(extra).items()
+                          if hasattr(f, "_eqsnn_function")})
+        return functions
 
     def _evaluate(self, tree, extra: Mapping[str, float] = ()) -> np.ndarray:
         from eqsnn.runtime.evaluate import LazyValues, evaluate_tree
@@ -80,8 +88,8 @@ class SynapseValues:
         lazy = pair_values(self, self._pre, self._post, relative=False)
         lazy["lastupdate"] = self._lastupdate_values
         values = LazyValues(values, lazy)
-        functions = {name: f.evaluate for name, f in self._functions.items()}
-        return evaluate_tree(tree, values, size=self.N, rng=self._rng, functions=functions)
+        return evaluate_tree(tree, values, size=self.N, rng=self._rng,
+                             functions=self._string_functions(extra))
 
 
 def _one_value(values: np.ndarray, var: str, text: str) -> np.ndarray:

@@ -128,3 +128,20 @@ def test_calls_and_values_are_checked():
         with pytest.raises(InvalidValueError, match="of a BinomialFunction"):
             es.BinomialFunction(n, p)
     assert 0 <= f() <= 10 and f(5).shape == (5,)     # Python calls, numpy's generator
+
+
+def test_in_synaptic_values_and_connect_conditions():
+    flips = es.BinomialFunction(10, 0.5, approximate=False)
+    stim = es.TimedArray([1, 2], dt=1 * ms)
+    ns = {"flips": flips, "stim": stim}
+    G = es.NeuronGroup(60, "x : 1", namespace=ns)
+    S = es.Synapses(G, G, "w : 1", namespace=ns)
+    S.connect(condition="flips() > 5")         # P(X > 5) = 386/1024 per pair
+    p = stats.binom.sf(5, 10, 0.5)
+    assert abs(S.N - 3600 * p) < 4 * np.sqrt(3600 * p * (1 - p))
+    S.w = "flips()"
+    assert abs(S.w_.mean() - 5) < 4 * np.sqrt(2.5 / S.N)
+    S.w = "stim(1*ms) + i"                     # a TimedArray in a synaptic string too
+    np.testing.assert_array_equal(S.w_, 2 + S.i)
+    with pytest.raises(InvalidValueError, match="stim is called without arguments"):
+        S.w = "stim()"
