@@ -65,6 +65,31 @@ static inline double eqsnn_exprel(double x)
     return h * ((h + 2.0) / x);
 }
 
+/* ---- floor, ceil and int() of a quotient n/q, q a whole number > 1 -----------------
+ * SymPy distributes a rational factor over a sum: (i - 5)/3 is i/3 - 5/3, -2.2e-16 at
+ * i = 5 in floating point, so floor, int() and % stepped early at exact multiples. The
+ * printer gathers such an argument back into n/q (eqsnn/printers/quotients.py)
+ * and calls these. Under -ffast-math gcc computes n/q as n*(1/q) (49*(1/49.0) is
+ * 0.9999999999999999), so the rounded quotient r is corrected by the products r*q and
+ * (r + 1)*q, exact for whole numbers below 2^53: the result is the floor of the exact
+ * quotient of n by q. The numpy twin computes the same. */
+static inline double eqsnn_floor_quotient(double n, double q)
+{
+    const double r = floor(n / q);
+    return r + (((r + 1.0) * q <= n) ? 1.0 : 0.0) - ((r * q > n) ? 1.0 : 0.0);
+}
+
+static inline double eqsnn_ceil_quotient(double n, double q)
+{
+    const double r = ceil(n / q);
+    return r - (((r - 1.0) * q >= n) ? 1.0 : 0.0) + ((r * q < n) ? 1.0 : 0.0);
+}
+
+static inline double eqsnn_trunc_quotient(double n, double q)
+{
+    return (n < 0.0) ? eqsnn_ceil_quotient(n, q) : eqsnn_floor_quotient(n, q);
+}
+
 /* ---- clip(x, low, high) -------------------------------------------------------------
  * Written as two comparisons (not fmin/fmax) so that it vectorises to min/max and a NaN
  * in x propagates (the NaN check after each chunk must see blow-ups). */
