@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["eqsnn_mix64", "_eqsnn_uniform", "_eqsnn_normal", "eqsnn_exprel", "eqsnn_clip",
+           "eqsnn_floor_quotient", "eqsnn_ceil_quotient", "eqsnn_trunc_quotient",
            "numpy_callable"]
 
 _U64 = np.uint64
@@ -90,6 +91,24 @@ def eqsnn_clip(x, low, high):
     """``x`` limited to ``[low, high]``; NaN propagates (as in the C version)."""
     x = np.where(x < low, low, x)
     return np.where(x > high, high, x)
+
+
+def eqsnn_floor_quotient(n, q):
+    """floor(n/q) of the exact quotient, q a whole number > 1; the twin of the C version
+    (``templates/eqsnn_support.h`` says why the rounded quotient is corrected)."""
+    r = np.floor(n / q)
+    return r + np.where((r + 1.0) * q <= n, 1.0, 0.0) - np.where(r * q > n, 1.0, 0.0)
+
+
+def eqsnn_ceil_quotient(n, q):
+    """ceil(n/q) of the exact quotient; see :func:`eqsnn_floor_quotient`."""
+    r = np.ceil(n / q)
+    return r - np.where((r - 1.0) * q >= n, 1.0, 0.0) + np.where(r * q < n, 1.0, 0.0)
+
+
+def eqsnn_trunc_quotient(n, q):
+    """n/q rounded toward zero (``int()``), exactly; see :func:`eqsnn_floor_quotient`."""
+    return np.where(n < 0.0, eqsnn_ceil_quotient(n, q), eqsnn_floor_quotient(n, q))
 
 
 def numpy_callable(callee: str):
