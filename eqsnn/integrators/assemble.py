@@ -20,6 +20,7 @@ from eqsnn.integrators.base import Scheme
 from eqsnn.integrators.derivation import DerivationRecorder
 from eqsnn.integrators.system import OdeSystem
 from eqsnn.printers import c_statements
+from eqsnn.printers.quotients import hold_quotients, release_quotients
 
 __all__ = ["assemble", "code_lines"]
 
@@ -34,7 +35,12 @@ def assemble(system: OdeSystem, scheme: Scheme, recorder: DerivationRecorder
 
     taken = {s.name for e in exprs for s in e.free_symbols} | {n.name for n in names}
     cse_names = (symbol(f"_cse{i}") for i in _count() if f"_cse{i}" not in taken)
-    replacements, reduced = _inline_trivial(*sympy.cse(exprs, symbols=cse_names, order="none"))
+    # floor((i - 5)/3) must reach the printers as a quotient, not as a shared _cse0 = i/3 - 5/3
+    replacements, reduced = sympy.cse([hold_quotients(e) for e in exprs], symbols=cse_names,
+                                      order="none")
+    replacements, reduced = _inline_trivial(
+        [(name, release_quotients(e)) for name, e in replacements],
+        [release_quotients(e) for e in reduced])
 
     body = _schedule(list(zip(names, reduced[:len(names)])), replacements)
     finals = dict(zip(states, reduced[len(names):]))

@@ -10,6 +10,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from eqsnn.equations import functions as fn
 from eqsnn.errors import UnsupportedFunctionError
+from eqsnn.printers.quotients import QUOTIENT_CALLEES, as_quotient
 
 __all__ = ["EqsnnRules", "MAX_EXPANDED_POWER", "plain_calls", "split_statement"]
 
@@ -19,7 +20,8 @@ MAX_EXPANDED_POWER = 4
 
 #: Function subclasses printed by methods of their own (with the table's spellings where
 #: it has one), not as a plain call
-_HANDLED = (fn.exprel, fn.clip, fn.rand, fn.randn, sympy.Piecewise, sympy.sign, sympy.Mod)
+_HANDLED = (fn.exprel, fn.clip, fn.rand, fn.randn, sympy.Piecewise, sympy.sign, sympy.Mod,
+            sympy.floor, sympy.ceiling, fn.trunc)
 _OWN_METHODS = {cls.__name__ for cls in _HANDLED} | {"Min", "Max"}
 
 
@@ -144,6 +146,23 @@ class EqsnnRules:
         for arg in reversed(args[:-1]):
             text = f"{function}({self._print_number(arg)}, {text})"
         return text
+
+    def _print_floor(self, expr):
+        return self._rounding(expr)
+
+    _print_ceiling = _print_trunc = _print_floor
+
+    def _rounding(self, expr):
+        """floor, ceil or int(): of a quotient n/q (see :func:`as_quotient`) with the
+        support function that rounds it exactly; else the plain call. A C compiler told
+        -ffast-math turns n/3.0 into n*(1/3.0), so printing ``floor(n/3.0)`` would not
+        be enough."""
+        name = expr.func.__name__
+        quotient = as_quotient(expr.args[0])
+        if quotient is None:
+            return f"{self._callee[name]}({self._print_number(expr.args[0])})"
+        numerator, q = quotient
+        return f"{QUOTIENT_CALLEES[name]}({self._print(numerator)}, {q}.0)"
 
     def _print_sign(self, expr):
         x = self._print(expr.args[0])
