@@ -12,6 +12,8 @@ import sympy
 from sympy.logic.boolalg import BooleanFunction
 
 from eqsnn.errors import InvalidValueError, SourceSpan
+from eqsnn.lowering.names import BUILTIN_DIMS, SYNAPSE_DIMS
+from eqsnn.lowering.namespace import find_span
 from eqsnn.lowering.records import DTYPES
 
 __all__ = ["dtypes", "refuse_typed", "refuse_per_element_shared", "check_truth_values"]
@@ -50,10 +52,13 @@ def check_truth_values(expr, booleans, span: SourceSpan | None, *,
         if isinstance(node, BooleanFunction):
             candidates += [a for a in node.args if isinstance(a, sympy.Symbol)]
     for name in sorted({c.name for c in candidates} - set(booleans)):
+        if span is not None and "\n" not in span.source:  # a one-line text: at the name
+            span = find_span(span.source, name, span.label) or span
         raise InvalidValueError(
             f"{name!r} is used as a condition, but it is a number", span=span,
-            hint=f"compare it with something, e.g. '{name} > 0', or declare it "
-                 f"': boolean'")
+            hint=f"compare it with something, e.g. '{name} > 0'" + (
+                "" if name in BUILTIN_DIMS or name in SYNAPSE_DIMS else ", or declare it "
+                "': boolean'"))
 
 
 def refuse_per_element_shared(equations, allowed, element: str) -> None:
