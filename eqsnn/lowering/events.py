@@ -16,6 +16,7 @@ from sympy.core.function import AppliedUndef
 from eqsnn import printers
 from eqsnn.equations import (check_dimensions, dimension_as_written, parse_expression,
                              parse_statements)
+from eqsnn.equations.conditions import is_condition
 from eqsnn.errors import InvalidValueError, SourceSpan, UnknownNameError
 from eqsnn.lowering import printed
 from eqsnn.lowering.event_records import EventCode, EventRecord
@@ -23,6 +24,7 @@ from eqsnn.lowering.names import BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
 from eqsnn.lowering.neurons import checked_assignment
 from eqsnn.lowering.printed import free_names
+from eqsnn.lowering.types import check_truth_values
 
 __all__ = ["lower_event_string"]
 
@@ -66,7 +68,11 @@ def _condition(group, parsed, text: str, label: str, dims) -> sympy.Basic:
     expr = group.equations.substitute(parsed.expr)
     check_dimensions(expr, dims, span=span)
     dimension_as_written(parsed.unit_expr, dims, span=span)  # 'v > 0*nA' too
-    if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
+    # a bare name is a condition only if it is a boolean variable (Brian2 refuses 'v');
+    # a sympy Symbol is a Boolean, so isinstance cannot tell
+    booleans = [name for name, dtype in group.dtypes.items() if dtype == "bool"]
+    check_truth_values(parsed.expr, booleans, span)
+    if not (is_condition(expr) or (isinstance(expr, sympy.Symbol) and expr.name in booleans)):
         raise InvalidValueError(f"the {label} must be a condition, but {text!r} is a number",
                                 span=span, hint="compare something, e.g. 'v > -50*mV'")
     return expr

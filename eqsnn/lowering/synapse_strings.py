@@ -12,6 +12,7 @@ import sympy
 
 from eqsnn import units
 from eqsnn.equations import check_dimensions, dimension_as_written, parse_expression
+from eqsnn.equations.conditions import is_condition
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
 from eqsnn.lowering.calls import check_calls
@@ -20,6 +21,7 @@ from eqsnn.lowering.records import ValueRecord
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, check_suffixes, neuron_arrays,
                                           neuron_dims, refuse_connectivity_counts)
 from eqsnn.lowering.trees import to_tree
+from eqsnn.lowering.types import check_truth_values
 
 __all__ = ["lower_string"]
 
@@ -66,8 +68,19 @@ def lower_string(syn_derivation, text: str, label: str, *,
             f"{label.replace('value of ', '')} has unit {units.format_dimension(want)}, but "
             f"{text!r} has unit {units.format_dimension(got)}", span=span)
     if boolean:
-        if not isinstance(expr, (sympy.core.relational.Relational, sympy.logic.boolalg.Boolean)):
+        # a bare name is a condition only if it is a boolean variable (Brian2 refuses 'i',
+        # 'j > 0 and i'); a sympy Symbol is a Boolean, so isinstance cannot tell
+        booleans = _booleans(d)
+        check_truth_values(d.implicit_post(parsed.expr), booleans, span)
+        if not (is_condition(expr) or (isinstance(expr, sympy.Symbol) and expr.name in booleans)):
             raise InvalidValueError(f"the {label} must be a comparison such as 'i != j', but "
                                     f"{text!r} is a number", span=span,
                                     hint="compare something, e.g. 'abs(i - j) < 10'")
     return ValueRecord(to_tree(expr), tuple(sorted(set(extra) | set(functions))))
+
+
+def _booleans(d) -> list[str]:
+    """The boolean neuron variables a synapse string may use as conditions (x_pre, x_post)."""
+    sides = (("_pre", d.pre_group), ("_post", d.post_group))
+    return [f"{v.name}{suffix}" for suffix, side in sides for v in side.variables
+            if v.dtype == "bool"]
