@@ -11,7 +11,9 @@ import platform
 import shutil
 import subprocess
 
-__all__ = ["cpu_identity", "compiler_identity"]
+from eqsnn.errors import CompilationError
+
+__all__ = ["cpu_identity", "compiler_identity", "VERSION_TIMEOUT_SECONDS"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -34,13 +36,28 @@ def cpu_identity() -> str:
     return f"{platform.machine()}|{platform.processor()}"
 
 
+#: How long ``cc --version`` may take. The banner is part of every module's cache key, so
+#: a slow answer must not become another identity: a process on a loaded machine that
+#: gave up after a few seconds would compile every module again, under the key of an
+#: "unknown" compiler. As long as a process waits for another one's build.
+VERSION_TIMEOUT_SECONDS = 600.0
+
+
 @functools.lru_cache(maxsize=None)
 def compiler_identity(cc: tuple[str, ...]) -> str:
-    """Resolved path and ``--version`` banner of the C compiler."""
+    """Resolved path and ``--version`` banner of the C compiler (``unknown`` if it cannot
+    be run; a compiler that does not answer within :data:`VERSION_TIMEOUT_SECONDS` is an
+    error, asked again at the next call)."""
     path = shutil.which(cc[0]) or cc[0]
     try:
         banner = subprocess.run(list(cc) + ["--version"], capture_output=True, text=True,
-                                timeout=30).stdout.strip()
+                                timeout=VERSION_TIMEOUT_SECONDS).stdout.strip()
+    except subprocess.TimeoutExpired:
+        raise CompilationError(
+            f"the C compiler {' '.join(cc)!r} did not answer '--version' within "
+            f"{VERSION_TIMEOUT_SECONDS:g} s",
+            hint="set CC to a compiler that runs (its version is part of the compile "
+                 "cache's key)") from None
     except (OSError, subprocess.SubprocessError):
         banner = "unknown"
     return f"{path}|{' '.join(cc[1:])}|{banner}"
