@@ -350,16 +350,19 @@ class Network(NetworkStates, Displayed):
         return "\n".join(lines)
 
     # --- store / restore ----------------------------------------------------------------
-    def store(self, name: str = "default") -> None:
-        """Remember the state of every object and the time, to :meth:`restore` later."""
-        snapshots.store(self, name)
+    def store(self, name: str = "default", filename: Any = None) -> None:
+        """Remember the state of every object, the time and dt, to :meth:`restore`
+        later; with ``filename``, in that file (beside other names stored there; a
+        safe format, never a pickle: see :mod:`eqsnn.runtime.state_files`)."""
+        snapshots.store(self, name, filename)
 
-    def restore(self, name: str = "default") -> None:
-        """Go back to the state saved by :meth:`store` (monitors included). The run
-        that follows draws the same random numbers as the first time (they depend on the
-        seed, the step and the index only); set ``net.seed`` to draw fresh ones."""
+    def restore(self, name: str = "default", filename: Any = None) -> None:
+        """Go back to the state saved by :meth:`store` (monitors included); from a
+        file, into objects of the same names. The run that follows draws the same
+        random numbers as the first time (they depend on the seed, the step and the
+        index only); set ``net.seed`` to draw fresh ones."""
         _refuse_while_running(self, "restore()")
-        snapshots.restore(self, name)
+        snapshots.restore(self, name, filename)
 
     def _tell_time(self) -> None:
         """Objects read ``t`` in subexpressions (``x = t/ms``) and string values at the
