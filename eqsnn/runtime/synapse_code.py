@@ -42,7 +42,8 @@ def bindings(syn, layout, backend: str, reads) -> dict:
     arrays, scalars, functions = [], [], []
     for name in reads:
         if name in syn._arrays:
-            arrays.append([code.local(name), variable_cname(p, name)])
+            arrays.append(array_binding(code.local(name), variable_cname(p, name),
+                                        syn._arrays[name].dtype))
         elif name == "lastupdate":
             arrays.append([name, f"{p}_lastupdate"])
         elif name in CONNECTIVITY_COUNTS:
@@ -76,7 +77,7 @@ def contribution(syn, layout, backend: str, dt: float) -> Contribution:
     if info.lastupdate is not None:
         c.array(info.lastupdate, lambda: syn._lastupdate)
     for var in syn._arrays:
-        c.array(variable_cname(p, var), lambda var=var: syn._arrays[var])
+        c.array(variable_cname(p, var), lambda var=var: syn._arrays[var], syn._dtypes[var])
     for name in CONNECTIVITY_COUNTS:
         if _reads_anywhere(code, name):  # only then: one count per neuron, per run
             c.array(f"{p}_{name}", lambda name=name: connectivity_counts(syn, name))
