@@ -17,7 +17,7 @@ from eqsnn.lowering.namespace import find_span
 from eqsnn.lowering.records import Variable
 
 __all__ = ["Side", "check_suffixes", "implicit_post", "neuron_arrays", "neuron_dims",
-           "CONNECTIVITY_COUNTS", "SPECIAL_DIMS"]
+           "boolean_names", "CONNECTIVITY_COUNTS", "SPECIAL_DIMS"]
 
 SPECIAL_DIMS = SYNAPSE_DIMS
 
@@ -52,6 +52,10 @@ class Side:
         refractory (flagged ``(unless refractory)``, as in Brian2)."""
         return {v.name for v in self.variables if v.unless_refractory}
 
+    @property
+    def booleans(self) -> set[str]:
+        return {v.name for v in self.variables if v.dtype == "bool"}
+
 
 def neuron_arrays(side: Side) -> list[str]:
     return side.arrays
@@ -59,6 +63,16 @@ def neuron_arrays(side: Side) -> list[str]:
 
 def neuron_dims(side: Side) -> dict[str, Any]:
     return side.dims
+
+
+def boolean_names(dtypes, pre: Side, post: Side) -> set[str]:
+    """The names that hold a boolean in synaptic strings: the model's ``: boolean``
+    variables (``dtypes``: name -> dtype), the neurons' with their suffix, and the
+    target's unsuffixed where no synaptic variable hides them (as Brian2 reads them)."""
+    names = {name for name, dtype in dtypes.items() if dtype == "bool"}
+    names |= {f"{name}_pre" for name in pre.booleans}
+    names |= {f"{name}_post" for name in post.booleans}
+    return names | (post.booleans - set(dtypes))
 
 
 def check_suffixes(used, source: str, pre_group, post_group, subexpressions=()) -> None:

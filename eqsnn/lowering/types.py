@@ -16,7 +16,8 @@ from eqsnn.lowering.names import BUILTIN_DIMS, SYNAPSE_DIMS
 from eqsnn.lowering.namespace import find_span
 from eqsnn.lowering.records import DTYPES
 
-__all__ = ["dtypes", "refuse_typed", "refuse_per_element_shared", "check_truth_values"]
+__all__ = ["dtypes", "refuse_typed", "refuse_per_element_shared", "check_truth_values",
+           "check_model_truth_values"]
 
 
 def dtypes(equations) -> dict[str, str]:
@@ -25,19 +26,22 @@ def dtypes(equations) -> dict[str, str]:
 
 
 def refuse_typed(entry, equations) -> None:
-    """Synaptic variables are float64 (their arrays grow at connect()), and their
-    subexpressions are substituted (no stored ``(constant over dt)`` value yet)."""
+    """Synaptic subexpressions are substituted (no stored ``(constant over dt)`` value
+    yet)."""
     if "constant over dt" in entry.flags:
         raise InvalidValueError(
             f"the flag (constant over dt) on the synaptic subexpression {entry.name!r} is "
             f"supported in neuron groups, not yet in Synapses", span=equations.span(entry.name),
             hint="drop the flag (the subexpression is then evaluated where it is used)")
-    if entry.type != "float":
-        raise InvalidValueError(
-            f"the synaptic variable {entry.name!r} is declared {entry.type}: integer and "
-            f"boolean variables are supported in neuron groups, not yet in Synapses",
-            span=equations.span(entry.name),
-            hint="declare it ': 1' and store whole numbers (or 0 and 1) in it")
+
+
+def check_model_truth_values(equations, statements, booleans) -> None:
+    """:func:`check_truth_values` for every definition of ``equations`` and every
+    parsed statement (``on_pre``, ``on_post``, ...)."""
+    for entry in equations.entries:
+        check_truth_values(entry.expr, booleans, equations.span(entry.name))
+    for statement in statements:
+        check_truth_values(statement.expr, booleans, statement.span)
 
 
 def check_truth_values(expr, booleans, span: SourceSpan | None, *,

@@ -12,7 +12,7 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import Constant, check_namespace, resolve_names
 from eqsnn.lowering.records import ValueRecord
 from eqsnn.runtime.pair_values import pair_values
-from eqsnn.runtime.variables import convert_value
+from eqsnn.runtime.variables import as_dtype, convert_value
 
 __all__ = ["SynapseValues"]
 
@@ -21,12 +21,11 @@ class SynapseValues:
     """Mixin of :class:`~eqsnn.runtime.synapses.Synapses`: its variables' values."""
 
     def _read(self, var: str, part: slice) -> np.ndarray:
-        if var in self._shared:  # one value (a shared subexpression: computed once)
-            return self._arrays[var] if var in self._arrays else np.atleast_1d(
-                self._evaluate(self._record.trees[var]))[:1]
-        if var in self._arrays:
-            return self._arrays[var][part]
-        return self._evaluate(self._record.trees[var])[part]
+        if var in self._arrays:  # (a shared variable: its one value)
+            return self._arrays[var] if var in self._shared else self._arrays[var][part]
+        values = np.atleast_1d(self._evaluate(self._record.trees[var]))  # a subexpression
+        # (shared: computed once; typed: as the type stores it)
+        return as_dtype(values[:1] if var in self._shared else values[part], self._dtypes[var])
 
     def _write(self, var: str, value: Any, part, *, raw: bool = False) -> None:
         """Set ``var`` for the synapses ``part`` (a slice or an index array); a shared

@@ -188,8 +188,10 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
         self._dims: dict[str, Any] = {v.name: v.dim for v in self._record.variables}
         # a (shared) parameter: one value for all synapses, never grown by connect()
         self._shared = {v.name for v in self._record.variables if v.shared}
-        self._arrays: dict[str, np.ndarray] = {v.name: np.zeros(1 if v.shared else 0)
-                                               for v in self._record.state}
+        # (': integer' / ': boolean': int32 / bool arrays, as in neuron groups)
+        self._dtypes = {v.name: np.dtype(v.dtype) for v in self._record.variables}
+        self._arrays: dict[str, np.ndarray] = {
+            v.name: np.zeros(1 if v.shared else 0, dtype=v.dtype) for v in self._record.state}
         self._pre = np.zeros(0, dtype=np.int32)
         self._post = np.zeros(0, dtype=np.int32)
         self._lastupdate = np.zeros(0)
@@ -249,7 +251,8 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
         self._pre = np.concatenate([self._pre, pre.astype(np.int32)])
         self._post = np.concatenate([self._post, post.astype(np.int32)])
         for name in set(self._arrays) - self._shared:
-            self._arrays[name] = np.concatenate([self._arrays[name], np.zeros(n_new)])
+            self._arrays[name] = np.concatenate([self._arrays[name],
+                                                 np.zeros(n_new, self._dtypes[name])])
         if self._uses_lastupdate:
             self._lastupdate = np.concatenate([self._lastupdate, np.zeros(n_new)])
         for path in self._pathways.values():

@@ -98,12 +98,6 @@ def test_a_condition_assigned_to_a_float_is_still_refused():
                        reset="v = v > 0*mV")
 
 
-def test_typed_synaptic_variables_are_refused_for_now():
-    group = es.NeuronGroup(2, "v : 1")
-    with pytest.raises(InvalidValueError, match="not yet in Synapses"):
-        es.Synapses(group, group, "w : integer")
-
-
 def test_the_equations_print_back_with_their_types():
     eqs = es.Equations("n : integer (shared)\nb : boolean")
     assert str(eqs) == "n : integer (shared)\nb : boolean"
