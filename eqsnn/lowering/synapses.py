@@ -37,11 +37,13 @@ from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.calls import check_calls
 from eqsnn.lowering.neurons import assigned_value, resolve_function_names, resolve_functions
-from eqsnn.lowering.types import refuse_per_element_shared, refuse_typed
+from eqsnn.lowering.types import check_model_truth_values, dtypes, refuse_per_element_shared, \
+    refuse_typed
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
-                                          check_suffixes, implicit_post, neuron_arrays,
+                                          boolean_names, check_suffixes, implicit_post,
+                                          neuron_arrays,
                                           neuron_dims, refuse_linked)
 from eqsnn.lowering.synapse_strings import lower_string
 from eqsnn.lowering.trees import to_tree
@@ -65,6 +67,8 @@ class SynapseLowering:
         self.paths = pathway_texts(on_pre, on_post)
         self._variables()
         self._resolve(namespace)
+        check_model_truth_values(self.equations, sum(map(tuple, self.parsed_events.values()),
+                                                     ()), self.booleans)
         refuse_per_element_shared(
             self.equations, {*self.shared, *self.constants, "t", "dt", "N", "N_pre", "N_post"},
             "synapse")
@@ -112,6 +116,8 @@ class SynapseLowering:
             refuse_typed(entry, eqs)
         for name in self.subexpressions:
             self.dims[name] = eqs.subexpressions[name].dim
+        self.dtypes = dtypes(eqs)  # (': integer' and ': boolean': int32 and bool arrays)
+        self.booleans = boolean_names(self.dtypes, self.pre_group, self.post_group)
 
     def neuron_dims(self) -> dict[str, Any]:
         dims = {}
@@ -141,7 +147,8 @@ class SynapseLowering:
         in_events = set()
         self.parsed_events = {}
         for path in self.paths:
-            self.parsed_events[path.name] = parse_statements(path.text, label=path.label)
+            self.parsed_events[path.name] = parse_statements(path.text, label=path.label,
+                                                             booleans=self.booleans)
             for statement in self.parsed_events[path.name]:
                 # (targets are checked by _event_code, with a message of their own)
                 in_events |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
@@ -305,10 +312,11 @@ class SynapseLowering:
         """What the runtime needs, as a frozen record (see :mod:`eqsnn.lowering.records`)."""
         eqs = self.equations
         variables = tuple(Variable(n, self.dims[n], "differential" if n in eqs.differential
-                                   else "parameter", n in self.shared) for n in self.state)
+                                   else "parameter", n in self.shared, dtype=self.dtypes[n])
+                          for n in self.state)
         variables += tuple(Variable(n, self.dims[n], "subexpression",
-                                    "shared" in eqs.subexpressions[n].flags)
-                           for n in self.subexpressions)
+                                    "shared" in eqs.subexpressions[n].flags,
+                                    dtype=self.dtypes[n]) for n in self.subexpressions)
         su = self.state_update
         # a recorded subexpression may read lastupdate too
         events = sum(self.pathway_code.values(), ()) + tuple(
