@@ -67,7 +67,11 @@ class StateMonitor(Monitor):
         self.record = indices
         self._indices = indices + self.start
         self._interval = dt
-        self._records = {var: np.zeros((0, indices.size)) for var in self.variables}
+        # an integer or boolean variable is recorded in its own dtype, as in Brian2
+        self._dtypes = {var: getattr(self.group, "_dtypes", {}).get(var, np.dtype(np.float64))
+                        for var in self.variables}
+        self._records = {var: np.zeros((0, indices.size), self._dtypes[var])
+                         for var in self.variables}
         self._steps = np.zeros(0, dtype=np.int64)
         self._count = np.zeros(1, dtype=np.int64)
 
@@ -93,8 +97,8 @@ class StateMonitor(Monitor):
         # How each variable is computed, in the model's names (synaptic ones for
         # synapse _syn, its source _ipre and target _j).
         computed = expressions(self.group, backend, self.variables)
-        records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var]),
-                    computed[var]] for var in self.variables]
+        records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var],
+                            self._dtypes[var]), computed[var]] for var in self.variables]
         reads = sorted({name for _, e in records for name in e.reads})
         # it reads any neuron's or synapse's values (and those of linked sources)
         sources = sources_read(layout, self.group, reads)
