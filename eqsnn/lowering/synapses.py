@@ -37,8 +37,8 @@ from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.calls import check_calls
 from eqsnn.lowering.neurons import assigned_value, resolve_function_names, resolve_functions
-from eqsnn.lowering.types import check_model_truth_values, dtypes, refuse_per_element_shared, \
-    refuse_typed
+from eqsnn.lowering import constant_over_dt
+from eqsnn.lowering.types import check_model_truth_values, dtypes, refuse_per_element_shared
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
@@ -102,7 +102,6 @@ class SynapseLowering:
                     "synapses are never refractory (as in Brian2): the flag belongs on a "
                     "neuron group's variable" if flag == "unless refractory" else
                     "a synaptic parameter can be shared ('w : 1 (shared)'), as in Brian2")
-            refuse_typed(entry, eqs)
             if entry.name in _TAKEN or entry.name.endswith(("_pre", "_post")):
                 why = ("it is taken by Synapses itself" if entry.name in _TAKEN else
                        "the suffixes _pre and _post refer to neuron variables")
@@ -111,9 +110,13 @@ class SynapseLowering:
                     span=eqs.span(entry.name), hint="choose another name")
             self.state.append(entry.name)
             self.dims[entry.name] = entry.dim
-        self.subexpressions = [n for n, e in eqs.subexpressions.items() if "summed" not in e.flags]
-        for entry in eqs.subexpressions.values():
-            refuse_typed(entry, eqs)
+        # (constant over dt): stored per synapse, computed at the start of each step
+        self.constant_over_dt = constant_over_dt.stored_subexpressions(eqs)
+        for name in self.constant_over_dt:
+            self.state.append(name)
+            self.dims[name] = eqs.subexpressions[name].dim
+        self.subexpressions = [n for n, e in eqs.subexpressions.items()
+                               if "summed" not in e.flags and n not in self.constant_over_dt]
         for name in self.subexpressions:
             self.dims[name] = eqs.subexpressions[name].dim
         self.dtypes = dtypes(eqs)  # (': integer' and ': boolean': int32 and bool arrays)
@@ -208,6 +211,8 @@ class SynapseLowering:
                     f"refractory: synaptic code may read it, not write it",
                     span=statement.span, hint="a neuron's refractoriness follows from its "
                     "group's refractory= argument and its spikes")
+            constant_over_dt.refuse_assignment(target, self.constant_over_dt, label,
+                                               statement.span)
             if target not in writable:
                 raise UnknownNameError(
                     f"{label} assigns to {target!r}, which is neither a synaptic variable nor "
@@ -320,7 +325,8 @@ class SynapseLowering:
         su = self.state_update
         # a recorded subexpression may read lastupdate too
         events = sum(self.pathway_code.values(), ()) + tuple(
-            Assignment(symbol(n), eqs.substitute(symbol(n))) for n in self.subexpressions)
+            Assignment(symbol(n), eqs.substitute(symbol(n))) for n in self.subexpressions) \
+            + self._constant_over_dt()
         return SynapsesRecord(
             inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
             functions=tuple(sorted(self.functions)),
@@ -353,10 +359,14 @@ class SynapseLowering:
             pathways={name: op(code, event_names)
                       for name, code in self.pathway_code.items() if code},
             update=op(self.state_update.statements if self.state_update else ()),
+            constant_over_dt=op(self._constant_over_dt()),
             summed=tuple(Summed(base, expression(expr)) for base, expr in self.summed),
             # what a StateMonitor writes for each variable and subexpression
             records={var: expression(self.implicit_post(self.equations.substitute(
                 symbol(var)))) for var in self.dims})
+
+    def _constant_over_dt(self) -> tuple[Assignment, ...]:
+        return constant_over_dt.update_statements(self.constant_over_dt, self.implicit_post)
 
     def names(self, locals_: Mapping[str, str]) -> dict[str, str]:
         """How each name of the strings is written in the record's code: plain local
