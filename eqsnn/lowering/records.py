@@ -277,13 +277,16 @@ class Summed:
 class SynapseCode:
     """A Synapses object's operations for one backend (see :class:`GroupCode`).
     ``pathways``: the statements of each pathway, by name (``pre``/``post`` for plain
-    ``on_pre``/``on_post``), in the order they run."""
+    ``on_pre``/``on_post``), in the order they run. ``constant_over_dt``: the
+    ``(constant over dt)`` subexpressions, stored per synapse by an operation of its own
+    (see :mod:`eqsnn.lowering.constant_over_dt`)."""
 
     locals: Mapping[str, str]
     pathways: Mapping[str, Code]   # run when an event of the pathway's sender arrives
     update: Code | None       # clock-driven equations, every step
     summed: tuple[Summed, ...]
     records: Mapping[str, Expression]
+    constant_over_dt: Code | None = None
 
     def local(self, name: str) -> str:
         return self.locals.get(name, name)
@@ -296,14 +299,16 @@ class SynapseCode:
                 "pathways": [[k, c.to_json()] for k, c in self.pathways.items()],
                 "update": _optional(self.update),
                 "summed": [s.to_json() for s in self.summed],
-                "records": {k: e.to_json() for k, e in self.records.items()}}
+                "records": {k: e.to_json() for k, e in self.records.items()},
+                "constant_over_dt": _optional(self.constant_over_dt)}
 
     @classmethod
     def from_json(cls, data) -> "SynapseCode":
         return cls(dict(data["locals"]), {k: Code.from_json(c) for k, c in data["pathways"]},
                    _code_or_none(data["update"]),
                    tuple(Summed.from_json(s) for s in data["summed"]),
-                   {k: Expression.from_json(e) for k, e in data["records"].items()})
+                   {k: Expression.from_json(e) for k, e in data["records"].items()},
+                   _code_or_none(data.get("constant_over_dt")))
 
 
 @dataclass(frozen=True)

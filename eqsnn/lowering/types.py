@@ -16,23 +16,13 @@ from eqsnn.lowering.names import BUILTIN_DIMS, SYNAPSE_DIMS
 from eqsnn.lowering.namespace import find_span
 from eqsnn.lowering.records import DTYPES
 
-__all__ = ["dtypes", "refuse_typed", "refuse_per_element_shared", "check_truth_values",
+__all__ = ["dtypes", "refuse_per_element_shared", "check_truth_values",
            "check_model_truth_values"]
 
 
 def dtypes(equations) -> dict[str, str]:
     """Variable name -> numpy dtype name, for every definition of ``equations``."""
     return {entry.name: DTYPES[entry.type] for entry in equations.entries}
-
-
-def refuse_typed(entry, equations) -> None:
-    """Synaptic subexpressions are substituted (no stored ``(constant over dt)`` value
-    yet)."""
-    if "constant over dt" in entry.flags:
-        raise InvalidValueError(
-            f"the flag (constant over dt) on the synaptic subexpression {entry.name!r} is "
-            f"supported in neuron groups, not yet in Synapses", span=equations.span(entry.name),
-            hint="drop the flag (the subexpression is then evaluated where it is used)")
 
 
 def check_model_truth_values(equations, statements, booleans) -> None:

@@ -35,6 +35,7 @@ from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import old_pathway_names, pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, check_senders, make_pathways
 from eqsnn.runtime.clocks import clock_of
+from eqsnn.runtime.constant_over_dt import subexpression_slot
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
 from eqsnn.runtime import synapse_state
@@ -144,6 +145,7 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
             cache.store_record(self._build_key, record)
         self._record: SynapsesRecord = record
         synapse_slots(self, order)
+        object.__setattr__(self, "subexpression_updater", subexpression_slot(self, order))
         self._structure_version = 0
         self._init_storage()
         self._resolve()
@@ -372,8 +374,11 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
 
     # --- running ----------------------------------------------------------------------
     def _contribution(self, layout, backend: str, dt: float):
+        from eqsnn.runtime import constant_over_dt
         from eqsnn.runtime.synapse_code import contribution
-        return contribution(self, layout, backend, dt)
+        c = contribution(self, layout, backend, dt)
+        constant_over_dt.contribute(self, c, layout, backend, dt)
+        return c
 
     def _bindings(self, layout, backend: str, reads) -> dict:
         from eqsnn.runtime.synapse_code import bindings

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import eqsnn as es
-from eqsnn.errors import EquationSyntaxError, InvalidValueError
+from eqsnn.errors import EquationSyntaxError
 from eqsnn.units import ms
 
 MODEL = """
@@ -76,9 +76,3 @@ def test_the_flag_belongs_to_subexpressions():
         es.Equations("x : 1 (constant over dt)")
     eqs = es.Equations("dv/dt = -s/(10*ms) : 1\ns = v : 1 (constant over dt)")
     assert "s" in eqs.constant_over_dt and str(eqs).endswith("(constant over dt)")
-
-
-def test_synaptic_subexpressions_refuse_the_flag_for_now():
-    group = es.NeuronGroup(2, "v : 1")
-    with pytest.raises(InvalidValueError, match="not yet in Synapses"):
-        es.Synapses(group, group, "w : 1\ns = w : 1 (constant over dt)")

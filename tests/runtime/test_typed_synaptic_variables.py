@@ -141,3 +141,29 @@ def test_a_differential_equation_of_a_synaptic_integer_is_refused():
     group = es.NeuronGroup(2, "v : 1")
     with pytest.raises(EquationSyntaxError, match="defines a floating-point variable"):
         es.Synapses(group, group, "dn/dt = 1/ms : integer (clock-driven)")
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_a_state_monitor_records_typed_variables_in_their_dtype(backend):
+    """Brian2 2.9.0 (numpy target, the script of the test above plus StateMonitors):
+    the recordings are int32 / bool, every 5th sample as below."""
+    src = es.SpikeGeneratorGroup(2, [0, 1, 0], [1, 2, 3] * ms)
+    tgt = es.NeuronGroup(2, "v : 1")
+    syn = es.Synapses(src, tgt, "count : integer\ngate : boolean\nbig = count > 1 : boolean",
+                      on_pre="count += 1\ngate = not gate")
+    syn.connect()
+    mon = es.StateMonitor(syn, ["count", "gate", "big"], record=True)
+    group = es.NeuronGroup(2, "n : integer\nb : boolean", threshold="True",
+                           reset="n += 1\nb = not b")
+    neurons = es.StateMonitor(group, ["n", "b"], record=True)
+    es.Network(src, tgt, syn, mon, group, neurons, backend=backend, dt=0.1 * ms).run(5 * ms)
+    assert (mon.count.dtype, mon.gate.dtype, mon.big.dtype) == (np.int32, np.bool_, np.bool_)
+    assert (neurons.n.dtype, neurons.b.dtype) == (np.int32, np.bool_)
+    first, second = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+    assert mon.count[:, ::5].tolist() == [first, first, second, second]
+    assert mon.gate[:, ::5].tolist() == [[bool(k % 2) for k in first]] * 2 \
+        + [[bool(k % 2) for k in second]] * 2
+    assert mon.big[:, -1].tolist() == [True, True, False, False]
+    assert neurons.n[:, :4].tolist() == [[0, 1, 2, 3]] * 2
+    assert neurons.b[:, :4].tolist() == [[False, True, False, True]] * 2
+    assert mon.count_.dtype == np.int32 and mon[0].count.dtype == np.int32
