@@ -14,8 +14,10 @@ Indices:
 * a synaptic variable: the same over synapse numbers, a condition over synapses (``i``,
   ``j``, ``x_pre``, ``x_post``, synaptic variables), or two indices ``S.w[I, J]``: the
   synapses from the sources ``I`` to the targets ``J`` (each an integer, a slice, or an
-  integer array; relative to the source and target groups). A read returns the values
-  in synapse order, as Brian2 does.
+  integer array; relative to the source and target groups), and a third ``S.w[I, J, K]``
+  (an integer or slice of the ``multisynaptic_index``, see
+  :mod:`eqsnn.runtime.multisynaptic`). A read returns the values in synapse order, as
+  Brian2 does.
 
 Anything else, or an index out of range, is an :class:`~eqsnn.errors.InvalidValueError`.
 """
@@ -51,7 +53,7 @@ class _Indexing:
     def __getitem__(self, item):
         target = self._target
         if target is not None and (isinstance(item, str) or (
-                target.synaptic and isinstance(item, tuple)
+                target.synaptic and isinstance(item, tuple) and len(item) > 1
                 and not any(x is None or x is Ellipsis for x in item))):
             return super().__getitem__(target.positions(item))
         try:
@@ -125,6 +127,8 @@ class _Target:
     def positions(self, item) -> np.ndarray:
         if isinstance(item, str):
             return np.flatnonzero(self._condition(item))
+        if isinstance(item, tuple) and len(item) == 1:  # (numpy's own S.w[(k,)]: print)
+            item = item[0]
         if isinstance(item, tuple):
             if not self.synaptic:
                 raise InvalidValueError(f"{self.describe()} takes one index, not {len(item)}",
@@ -134,16 +138,14 @@ class _Target:
                           "synapses" if self.synaptic else "neurons")
 
     def _pairs(self, item: tuple) -> np.ndarray:
-        if len(item) == 3:
-            raise InvalidValueError(f"{self.describe()}[i, j, k]: a third index (one of "
-                                    f"several synapses of a pair) is not supported",
-                                    hint="the n synapses of a pair are adjacent: take "
-                                         "S.w[i, j][k]")
-        if len(item) != 2:
+        if len(item) not in (2, 3):
             raise InvalidValueError(f"{self.describe()} takes two indices [i, j] (source, "
-                                    f"target), not {len(item)}")
+                                    f"target) or three [i, j, k], not {len(item)}")
         syn = self.syn
         keep = np.ones(syn.N, dtype=bool)
+        if len(item) == 3 and not (isinstance(item[2], slice) and item[2] == slice(None)):
+            from eqsnn.runtime.multisynaptic import third_index
+            keep &= third_index(syn, item[2], f"{self.describe()}[{_shown(item)}]")
         for index, neurons, size, role in (
                 (item[0], syn.i, syn.pre_stop - syn.pre_start, "source"),
                 (item[1], syn.j, syn.post_stop - syn.post_start, "target")):

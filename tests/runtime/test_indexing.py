@@ -123,9 +123,10 @@ def test_delays_set_by_string_index_and_2d_index_are_the_ones_spikes_take(backen
                                                         "for each of the 6 neurons"),
     (lambda g, s: s.w[7, 0], "index 7 is out of range: there are 6 neurons in the source"),
     (lambda g, s: s.w[0, -7], "index -7 is out of range: there are 6 neurons in the target"),
-    (lambda g, s: s.w[1, 2, 0], "a third index (one of several synapses of a pair) is not "
-                                "supported"),
-    (lambda g, s: s.w[1, 2, 0, 1], "takes two indices [i, j] (source, target), not 4"),
+    (lambda g, s: s.w[1, 2, 0], "a third index numbers the synapses of a pair, which needs "
+                                "Synapses(..., multisynaptic_index='k')"),
+    (lambda g, s: s.w[1, 2, 0, 1], "takes two indices [i, j] (source, target) or three "
+                                   "[i, j, k], not 4"),
     (lambda g, s: s.w["w"], "the index must be a comparison"),
     (lambda g, s: s.w[999], "cannot index"),
     (lambda g, s: s.w.__setitem__(999, 1), "index 999 is out of range: there are 36 synapses"),
