@@ -36,6 +36,7 @@ from eqsnn.lowering.pathway_texts import old_pathway_names, pathway_texts, state
 from eqsnn.runtime.pathways import Pathway, check_senders, make_pathways
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.constant_over_dt import subexpression_slot
+from eqsnn.runtime.multisynaptic import multisynaptic_numbers, with_multisynaptic_index
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
 from eqsnn.runtime import synapse_state
@@ -95,6 +96,9 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
     dt, clock
         A clock of its own for the clock-driven equations (see docs/running.md,
         several clocks); sums follow the target's clock, pathways the sender's.
+    multisynaptic_index
+        The name of an ``: integer`` variable to create that numbers the synapses of
+        each pair (0, 1, ... in creation order; ``S.w[i, j, k]`` selects by it).
     """
 
     _kind = "synapses"
@@ -103,7 +107,8 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
                  on_pre: Any = None, on_post: Any = None, delay: Any = None,
                  on_event: Any = None, method: str | None = None, namespace: Mapping[str, Any] | None = None,
                  name: str | None = None, seed: int | None = None, order: int = 0,
-                 dt: Any = None, clock: Any = None, pre: Any = None, post: Any = None):
+                 dt: Any = None, clock: Any = None, pre: Any = None, post: Any = None,
+                 multisynaptic_index: str | None = None):
         started = time.perf_counter()
         on_pre, on_post = old_pathway_names(on_pre, on_post, pre, post)  # Brian2's old names
         object.__setattr__(self, "_owner", self)
@@ -115,7 +120,8 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
         self.name = name or _default_name("synapses")
         model, on_pre, on_post, namespace, method, initial = unpack_synapse_model(
             model, on_pre, on_post, namespace, method)
-        self.model = model
+        self.multisynaptic_index = multisynaptic_index
+        self.model = model = with_multisynaptic_index(model, multisynaptic_index)
         self.method_requested = method
         # the user's mapping itself: read again when each run starts (runtime/namespaces)
         self.namespace = own_namespace(namespace)
@@ -261,6 +267,9 @@ class Synapses(BuiltOnUse, SynapsesRunRegularly, SynapseValues, HasStates, LastU
             if path._delay is not None:
                 path._delay = np.concatenate([path._delay, np.full(n_new, path._default)])
         self._structure_version += 1
+        if self.multisynaptic_index is not None:  # (all synapses, as Brian2 counts them)
+            self._arrays[self.multisynaptic_index][:] = multisynaptic_numbers(self._pre,
+                                                                              self._post)
         for var, value in self._initial.items():  # a built-in model's initial values
             if n_new:
                 self._write(var, value, slice(first, None))
