@@ -43,8 +43,7 @@ from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, Synapses
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
                                           boolean_names, check_suffixes, implicit_post,
-                                          neuron_arrays,
-                                          neuron_dims, refuse_linked)
+                                          neuron_arrays, neuron_dims, refuse_linked)
 from eqsnn.lowering.synapse_strings import lower_string
 from eqsnn.lowering.trees import to_tree
 
@@ -67,8 +66,8 @@ class SynapseLowering:
         self.paths = pathway_texts(on_pre, on_post)
         self._variables()
         self._resolve(namespace)
-        check_model_truth_values(self.equations, sum(map(tuple, self.parsed_events.values()),
-                                                     ()), self.booleans)
+        check_model_truth_values(self.equations, [s for parsed in self.parsed_events.values()
+                                                  for s in parsed], self.booleans)
         refuse_per_element_shared(
             self.equations, {*self.shared, *self.constants, "t", "dt", "N", "N_pre", "N_post"},
             "synapse")
