@@ -59,6 +59,7 @@ def schedule_key(when: str, order: int, name: str) -> tuple:
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
            np.dtype(np.int64): "int64_t", np.dtype(np.bool_): "_Bool",
+           np.dtype(np.uint8): "uint8_t",
            np.dtype(object): "void"}  # (a Python callable, for the numpy twin only)
 
 

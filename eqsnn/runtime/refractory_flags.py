@@ -1,6 +1,6 @@
 """``not_refractory_pre`` / ``not_refractory_post`` in a Synapses pathway: how its
 template defines them, from the neuron's refractoriness (Brian2's ``not_refractory``);
-:func:`flag_steps` also serves a group's ``run_regularly`` blocks.
+:func:`flag_steps` also serves a group's ``run_regularly`` blocks and ``PoissonInput``.
 
 The build stage guards every statement that writes an ``(unless refractory)`` neuron
 variable with them (Brian2's conditional write, see :mod:`eqsnn.lowering.synapses`),
@@ -17,6 +17,9 @@ holds when the pathway runs:
   spikes), and one step later before it (a pathway moved to ``start`` or
   ``before_groups`` sees the flag of the previous step);
 * a group without refractoriness (or a SpikeGeneratorGroup, a Synapses): 1.0.
+
+In the compiled loop the pathway fills a table of the flags of the neurons it acts on
+once per step with spikes and reads the table per synapse (see :func:`flags`).
 """
 from __future__ import annotations
 
@@ -69,9 +72,10 @@ def flags(c, syn, layout, backend: str, path: str, reads, prefix: str, serial: b
                 table = syn.__dict__.setdefault("_flag_tables", {})
                 key = (path, side)
                 if key not in table or table[key].size != group.N:
-                    table[key] = np.ones(group.N)
+                    table[key] = np.ones(group.N, dtype=np.uint8)  # (8 times less cache)
                 entry.update(kind="table", array=c.array(f"{prefix}_nrtable_{side}",
-                                                         lambda key=key: table[key]),
+                                                         lambda key=key: table[key],
+                                                         np.uint8),
                              lo="0" if serial else f"{p}_lo",
                              hi=group_names(group, layout).N if serial else f"{p}_hi")
         entries.append(entry)
