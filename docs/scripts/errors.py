@@ -176,6 +176,10 @@ def _runtime_cases():
         ("a third synaptic index without a multisynaptic index", "S.w[0, 1, 0]",
          lambda: synapses().w.__getitem__((0, 1, 0)),
          "Synapses(cells, cells, 'w : volt', multisynaptic_index='k'); S.w[0, 1, 0]"),
+        ("a subexpression drawing random numbers without (constant over dt)",
+         "NeuronGroup(1, 'dv/dt = y/ms : 1\\ny = rand() : 1')",
+         lambda: es.NeuronGroup(1, "dv/dt = y/ms : 1\ny = rand() : 1", name="cells"),
+         "y = rand() : 1 (constant over dt)"),
         ("a pathway assigning to a (constant over dt) subexpression",
          "Synapses(cells, cells, 'w : volt\\ns = 2*w : volt (constant over dt)', "
          "on_pre='s = 1*mV')",
