@@ -6,7 +6,8 @@ the clock-driven equations, the pathways, the summed variables and a StateMonito
 multi-stage method (``rk2``) therefore holds it over the step.
 
 (Neuron groups compute theirs at the start of their state update: see
-:mod:`eqsnn.lowering.neurons`.)
+:mod:`eqsnn.lowering.neurons`.) For both, a subexpression that draws random numbers
+must carry the flag, as Brian2's ``check_subexpressions`` requires.
 """
 from __future__ import annotations
 
@@ -14,8 +15,26 @@ from sympy.codegen.ast import Assignment
 
 from eqsnn.equations.symbols import symbol
 from eqsnn.errors import InvalidValueError
+from eqsnn.lowering.printed import uses_random
 
-__all__ = ["stored_subexpressions", "refuse_assignment", "update_statements"]
+__all__ = ["stored_subexpressions", "refuse_assignment", "update_statements",
+           "refuse_random_subexpressions"]
+
+
+def refuse_random_subexpressions(equations) -> None:
+    """A subexpression substituted where it is used would draw new numbers at every use
+    (``x = rand()`` read twice gives two values), so Brian2 refuses ``rand()``,
+    ``randn()`` and a drawing function (``f()``) in one without ``(constant over dt)``."""
+    for name, entry in equations.subexpressions.items():
+        if "constant over dt" in entry.flags or not uses_random([entry.expr]):
+            continue
+        hint = (f"draw the numbers into a parameter or a (constant over dt) subexpression "
+                f"and sum that" if "summed" in entry.flags else
+                f"add the flag: '{name} = ... (constant over dt)' draws once per step "
+                f"and holds the value over the step, as Brian2 requires")
+        raise InvalidValueError(
+            f"the subexpression {name!r} draws random numbers, so it would take another "
+            f"value at every place that uses it", span=equations.span(name), hint=hint)
 
 
 def stored_subexpressions(equations) -> dict:

@@ -21,6 +21,7 @@ from eqsnn.equations.symbols import symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
 from eqsnn.lowering import printed
 from eqsnn.lowering.calls import check_calls
+from eqsnn.lowering.constant_over_dt import refuse_random_subexpressions
 from eqsnn.lowering.names import BUILTIN_DIMS, BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
 from eqsnn.lowering.printed import free_names, uses_random
@@ -87,6 +88,7 @@ class NeuronLowering:
         self.name = name
         self.equations = model if isinstance(model, Equations) else parse_equations(model)
         self._variables(refractory is not None)
+        refuse_random_subexpressions(self.equations)  # (Brian2's check_subexpressions)
         self._resolve(namespace, threshold, reset, refractory)
         # a (shared) subexpression has one value: it may use only shared values
         refuse_per_element_shared(

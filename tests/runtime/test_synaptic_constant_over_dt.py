@@ -108,3 +108,16 @@ def test_shared_and_constant_over_dt_are_refused_together_as_in_brian2():
     with pytest.raises(InvalidValueError, match="both \\(shared\\) and") as info:
         es.Synapses(group, group, "w : 1 (shared)\ns = 2*w : 1 (shared, constant over dt)")
     assert "drop (constant over dt)" in info.value.hint
+
+
+@pytest.mark.parametrize("where", ["neurons", "synapses"])
+def test_rand_in_a_subexpression_without_the_flag_is_refused_as_in_brian2(where):
+    """Brian2 2.9.0 raises at run(): "The subexpression 'y' refers to a stateful
+    function (e.g. rand())" (its check_subexpressions); eqsnn when the object is made."""
+    group = es.NeuronGroup(1, "v : 1")
+    with pytest.raises(InvalidValueError, match="'y' draws random numbers") as info:
+        if where == "neurons":
+            es.NeuronGroup(1, "dv/dt = y/ms : 1\ny = rand() : 1", method="euler")
+        else:
+            es.Synapses(group, group, "dx/dt = y/ms : 1 (clock-driven)\ny = 2*randn() : 1")
+    assert "(constant over dt)" in info.value.hint and info.value.span is not None
