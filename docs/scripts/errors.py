@@ -137,6 +137,13 @@ def _runtime_cases():
         ("a new dt at a time that is not a multiple of it",
          "net.run(0.5*ms); net.dt = 0.2*ms", lambda: _change_dt(group()),
          "net.dt = 0.25*ms"),
+        ("a slot that is not in the network's schedule",
+         "net.schedule = ['thresholds', 'resets', 'end']; net.run(1*ms)",
+         lambda: _schedule_without_groups(group()), "net.schedule = None"),
+        ("an object the network does not hold", "net.remove(other)",
+         lambda: es.Network(group()).remove(synapses()), None),
+        ("a state file that is not eqsnn's", "net.restore('a', filename='brian2_state.pkl')",
+         lambda: _restore_pickle(group()), None),
         ("an exception in a network operation",
          "@network_operation def stop(): raise RuntimeError('no data')",
          lambda: es.Network(group(), es.NetworkOperation(_raise, name="stop")).run(1 * ms),
@@ -201,6 +208,31 @@ def _runtime_cases():
                                                    name="gen"), dt=0.1 * ms).run(1 * ms),
          "period=1.2*ms or period=1.3*ms"),
     ]
+
+
+def _schedule_without_groups(group):
+    import eqsnn as es
+    from eqsnn.units import ms
+    net = es.Network(group)
+    net.schedule = ["thresholds", "resets", "end"]
+    net.run(1 * ms)
+
+
+def _restore_pickle(group):
+    import os
+    import pickle
+    import tempfile
+
+    import eqsnn as es
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        os.chdir(folder)  # (a relative name: the folder must not reach the page)
+        try:
+            with open("brian2_state.pkl", "wb") as f:
+                pickle.dump({"a": {}}, f)
+            es.Network(group).restore("a", filename="brian2_state.pkl")
+        finally:
+            os.chdir(here)
 
 
 def _change_dt(group):

@@ -28,21 +28,22 @@ __all__ = ["SLOTS", "slot_rank", "schedule_key", "ArraySlot", "CapacityCheck", "
 SLOTS = ("start", "groups", "thresholds", "synapses", "resets", "end")
 
 
-def slot_rank(when: str) -> int:
-    """The position of scheduling slot ``when`` in a step: ``before_X``, ``X`` and
-    ``after_X`` are 3i, 3i + 1 and 3i + 2 for the i-th slot X (as Brian2 numbers them).
-    Raises ValueError for a name that is not a slot (the runtime checks users' names
-    first, with a hint)."""
-    for prefix, offset in (("before_", 0), ("after_", 2), ("", 1)):
-        if when.startswith(prefix) and when[len(prefix):] in SLOTS:
-            return 3 * SLOTS.index(when[len(prefix):]) + offset
+def slot_rank(when: str, schedule: tuple[str, ...] = SLOTS) -> int:
+    """The position of scheduling slot ``when`` in a step of ``schedule`` (default:
+    Brian2's): ``before_X``, ``X`` and ``after_X`` are 3i, 3i + 1 and 3i + 2 for the
+    i-th slot X (as Brian2 numbers them). Raises ValueError for a name that is not a
+    slot of ``schedule`` (the network says which operation, with a hint)."""
+    for prefix, offset in (("", 1), ("before_", 0), ("after_", 2)):
+        if when.startswith(prefix) and when[len(prefix):] in schedule:
+            return 3 * schedule.index(when[len(prefix):]) + offset
     raise ValueError(f"unknown schedule slot {when!r}")
 
 
 _DIGITS = re.compile(r"(\d+)")
 
 
-def schedule_key(when: str, order: int, name: str) -> tuple:
+def schedule_key(when: str, order: int, name: str,
+                 schedule: tuple[str, ...] = SLOTS) -> tuple:
     """The sort key of an operation in a step: slot, ``order``, then name — as text,
     except that a run of digits compares as the number it writes (``neurongroup_9``
     before ``neurongroup_10``; Brian2 compares text only). eqsnn numbers default names
@@ -54,7 +55,7 @@ def schedule_key(when: str, order: int, name: str) -> tuple:
     parts = _DIGITS.split(name)
     # text at even positions, numbers at odd ones: tuples of two names always compare
     parts[1::2] = [int(digits) for digits in parts[1::2]]
-    return (slot_rank(when), order, tuple(parts), name)
+    return (slot_rank(when, schedule), order, tuple(parts), name)
 
 
 _CTYPES = {np.dtype(np.float64): "double", np.dtype(np.int32): "int32_t",
@@ -95,8 +96,8 @@ class Operation:
     period: tuple[int, float] | None = None
     idle: tuple[str, ...] = ()
 
-    def key(self) -> tuple:
-        return schedule_key(self.slot, self.order, self.name)
+    def key(self, schedule: tuple[str, ...] = SLOTS) -> tuple:
+        return schedule_key(self.slot, self.order, self.name, schedule)
 
 
 @dataclass
@@ -178,7 +179,8 @@ class Contribution:
         """An operation in scheduling slot ``slot`` (see :data:`SLOTS`), at ``order``
         and ``name`` within it; operations with the same key keep the order in which
         they were added. ``period``, ``idle``: see :class:`Operation`."""
-        slot_rank(slot)  # (raises for an unknown slot)
+        if not isinstance(slot, str) or not slot.isidentifier():
+            raise ValueError(f"schedule slot {slot!r} is not a name")
         if period is not None and period[0] == 1:
             period, idle = None, ()
         self.operations.append(Operation(slot, template, context, numbered, unit, order, name,

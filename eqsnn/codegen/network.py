@@ -21,6 +21,7 @@ from eqsnn.codegen.barriers import ANY, Access, Unit, plan
 from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
                                         Operation, TimedFunction, UserFunction, block_names,
                                         slot_rank, thread_inputs)
+from eqsnn.errors import InvalidValueError
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
@@ -59,6 +60,8 @@ class ModuleBuilder:
     functions: list[TimedFunction | UserFunction] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
+    #: the slots of a step, in order (a network's custom schedule, Brian2's by default)
+    schedule: tuple[str, ...] = SLOTS
     #: how many threads the loop starts, asked at every call (the Network sets it)
     threads: Callable[[], int] = lambda: 1
     #: the step whose time is 0, asked at every call: the loop's time is ``t = (_step -
@@ -102,7 +105,7 @@ class ModuleBuilder:
                 context["_clock"] = self._clock(operation)
             name = f"{operation.template}.c.j2" if self.is_c else \
                 f"numpy/{operation.template}.py.j2"
-            self._scheduled.append((operation.key(), name, context, operation.unit))
+            self._scheduled.append((self._key(operation), name, context, operation.unit))
 
     def add_pauses(self, keys: list[tuple], *, resume_at: Callable[[], int],
                    pause_step: Callable[[], int], pause_at: Callable[[], int],
@@ -123,6 +126,17 @@ class ModuleBuilder:
         template = "pause.c.j2" if self.is_c else "numpy/pause.py.j2"
         for n, key in enumerate(keys, 1):
             self._scheduled.append((key, template, {"point": n}, _PAUSE_UNIT))
+
+    def _key(self, operation: Operation) -> tuple:
+        """The operation's place in a step of this module's schedule."""
+        try:
+            return operation.key(self.schedule)
+        except ValueError:
+            raise InvalidValueError(
+                f"when={operation.slot!r} of {operation.name!r} is not a slot of this "
+                f"network's schedule {list(self.schedule)}",
+                hint="add the slot to net.schedule, or move the operation with when= "
+                     "(each slot X also has before_X and after_X)") from None
 
     def _clock(self, operation: Operation) -> dict:
         """The wrapper's inputs of an operation on a slower clock: the int scalar k

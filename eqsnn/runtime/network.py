@@ -78,6 +78,7 @@ class Network(NetworkStates, Displayed):
                  backend: str | None = None, compiler: Any = None, threads: int | None = None):
         self.objects: list[Any] = []
         self._timeline = Timeline()  # the steps run so far and their times
+        self._schedule = SLOTS
         self.dt = dt
         self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
         self.compiler = _compiler_options(compiler)
@@ -148,8 +149,19 @@ class Network(NetworkStates, Displayed):
                         hint=f"add it: Network({dependency.name}, {obj.name}, ...)")
         return groups, synapses, monitors
 
-    schedule = property(lambda self: list(SLOTS), lambda self, value: check_schedule(value),
-                        doc="The slots of a step: Brian2's default (the only one supported).")
+    @property
+    def schedule(self) -> list[str]:
+        """The slots of a step, in order (Brian2's ``Network.schedule``): by default
+        ``['start', 'groups', 'thresholds', 'synapses', 'resets', 'end']``. Set a
+        list to reorder them or add slots of your own (``when="mine"``), ``None`` for
+        the default; each slot X also has ``before_X`` and ``after_X``."""
+        return list(self._schedule)
+
+    @schedule.setter
+    def schedule(self, value: Any) -> None:
+        _refuse_while_running(self, "the schedule")
+        self._schedule = check_schedule(value)
+        self._program = None
 
     @property
     def backend(self) -> str:
@@ -243,7 +255,7 @@ class Network(NetworkStates, Displayed):
         first, so no contribution depends on another."""
         groups, synapses, monitors = self._ordered()
         layout = Layout(groups, synapses, monitors, threads=self._team_size)
-        builder = ModuleBuilder(self.backend)
+        builder = ModuleBuilder(self.backend, schedule=self._schedule)
         builder.threads = self._team_size  # read at every call: no recompile
         builder.origin = lambda: self._timeline.current.origin  # (the same)
         dt = self._loop_dt()
@@ -252,7 +264,7 @@ class Network(NetworkStates, Displayed):
         for obj in groups + synapses + monitors:
             builder.include(obj._contribution(layout, self.backend, dt))
         operations = [o for o in self.objects if getattr(o, "_kind", None) == "operation"]
-        self._pauses = Pauses(operations, dt) if operations else None
+        self._pauses = Pauses(operations, dt, self._schedule) if operations else None
         if operations:
             builder.add_pauses(self._pauses.keys, resume_at=lambda: self._resume_at,
                                pause_step=lambda: self._pause_step,

@@ -100,12 +100,13 @@ class Pauses:
     schedule key of the operations.
     """
 
-    def __init__(self, operations: list, dt):
-        self.keys = sorted({op._slot.key() for op in operations})
+    def __init__(self, operations: list, dt, schedule: tuple[str, ...]):
+        keys = {id(op): op._slot.key(schedule) for op in operations}
+        self.keys = sorted(set(keys.values()))
         self._timeline = dt.timeline  # (its origin: the clocks tick at its multiples)
-        self._ops = sorted(((self.keys.index(op._slot.key()) + 1,
+        self._ops = sorted(((self.keys.index(keys[id(op)]) + 1,
                              *op.clock.every(dt, repr(op.name)), op)
-                            for op in operations), key=lambda e: (e[0], e[3]._slot.key()))
+                            for op in operations), key=lambda e: (e[0], keys[id(e[3])]))
 
     def next(self, step: int, phase: int, end: int) -> tuple[int, int] | None:
         """The first ``(step, point)`` after position ``(step, phase)`` before step

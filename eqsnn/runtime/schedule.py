@@ -63,16 +63,22 @@ def _changed() -> None:
 
 
 def check_when(when: Any, where: str) -> str:
-    """``when`` if it names a scheduling slot, else an eqsnn error naming them."""
+    """``when`` if it names a scheduling slot, else an eqsnn error naming them. A name
+    that is none of Brian2's default slots but not a near miss of one either (a typo
+    such as ``'after_reset'`` is refused here) is taken as a slot of a custom
+    ``Network.schedule``; the network checks it is in its schedule when it builds."""
     if isinstance(when, str) and when in _SLOT_NAMES:
         return when
     from difflib import get_close_matches
-    close = get_close_matches(str(when), _SLOT_NAMES, n=1)
+    close = get_close_matches(str(when), _SLOT_NAMES, n=1, cutoff=0.8)
+    if isinstance(when, str) and when.isidentifier() and not close:
+        return when  # (a custom slot)
     guess = f"did you mean {close[0]!r}? " if close else ""
     raise InvalidValueError(
         f"when={when!r} of {where} is not a scheduling slot",
         hint=f"{guess}the slots of a step, in order: {', '.join(SLOTS)}; each also "
-             f"with a before_ or after_ prefix (e.g. 'after_resets')")
+             f"with a before_ or after_ prefix (e.g. 'after_resets'); a slot of your "
+             f"own goes into net.schedule")
 
 
 def check_order(order: Any, where: str) -> int:
@@ -122,9 +128,9 @@ class Slot:
         self._order = check_order(value, self._where())
         _changed()
 
-    def key(self) -> tuple:
-        """The sort key of this operation in a step."""
-        return schedule_key(self.when, self.order, self.name)
+    def key(self, schedule: tuple[str, ...] = SLOTS) -> tuple:
+        """The sort key of this operation in a step of ``schedule``."""
+        return schedule_key(self.when, self.order, self.name, schedule)
 
     def add_to(self, contribution, template: str, **inputs) -> None:
         """Add an operation at this slot to ``contribution``."""
@@ -231,12 +237,25 @@ class _FollowingSlot(Slot):
         Slot.order.fset(self, value)
 
 
-def check_schedule(schedule: Any) -> None:
-    """``net.schedule = [...]``: only Brian2's default schedule is supported."""
-    if isinstance(schedule, (list, tuple)) and list(schedule) == list(SLOTS):
-        return
-    raise InvalidValueError(
-        f"net.schedule = {schedule!r}: eqsnn runs Brian2's default schedule "
-        f"{list(SLOTS)} only",
-        hint="place an operation between slots with when='before_…' or 'after_…' and "
-             "order= (see docs/running.md)")
+def check_schedule(schedule: Any) -> tuple[str, ...]:
+    """``net.schedule = [...]`` as Brian2 takes it: ``None`` (the default schedule) or
+    a list of slot names in the order a step runs them, Brian2's reordered or with
+    slots of one's own; ``before_``/``after_`` names are made from each, so a name
+    cannot start with them. Returns the schedule as a tuple."""
+    if schedule is None:
+        return SLOTS
+    if isinstance(schedule, (str, set, frozenset, dict)) or not isinstance(
+            schedule, (list, tuple)) or not all(isinstance(s, str) for s in schedule):
+        raise InvalidValueError(
+            f"net.schedule = {schedule!r}: a schedule is a list of slot names (or None "
+            f"for Brian2's default)", hint=f"e.g. net.schedule = {list(SLOTS)}")
+    for slot in schedule:
+        if slot.startswith(("before_", "after_")) or not slot.isidentifier():
+            raise InvalidValueError(
+                f"net.schedule: {slot!r} cannot be a slot name",
+                hint="names are identifiers; before_X and after_X exist for every slot X "
+                     "without being listed")
+    twice = sorted({s for s in schedule if list(schedule).count(s) > 1})
+    if twice:
+        raise InvalidValueError(f"net.schedule lists {twice[0]!r} twice")
+    return tuple(schedule)

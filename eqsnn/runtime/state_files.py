@@ -93,10 +93,12 @@ def _load(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
             arrays = {member: archive[member] for member in archive.files}
         meta = json.loads(bytes(arrays.pop(META)).decode("utf-8"))
         if meta.get("format") != FORMAT:
-            raise ValueError("not an eqsnn state file")
+            raise ValueError("another format")
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        why = "it holds pickled data, which eqsnn never opens" if "pickle" in str(error) \
+            else str(error)
         raise InvalidValueError(
-            f"{str(path)!r} is not a state file written by eqsnn's Network.store ({error})",
+            f"{str(path)!r} is not a state file written by eqsnn's Network.store ({why})",
             hint="eqsnn reads only its own files (npz + JSON; never a pickle, such as "
                  "Brian2's)") from None
     if meta.get("version") != VERSION:

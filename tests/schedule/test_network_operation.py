@@ -113,7 +113,7 @@ def test_it_cannot_run_its_own_network_and_is_checked():
     with pytest.raises(InvalidValueError, match="calls a function"):
         es.NetworkOperation(3)
     with pytest.raises(InvalidValueError, match="not a scheduling slot"):
-        es.network_operation(when="never")(lambda: None)
+        es.network_operation(when="the end")(lambda: None)
     slow = es.NetworkOperation(lambda: None, dt=0.1001 * ms)
     with pytest.raises(InvalidValueError, match="no common time step"):
         es.Network(group, slow).run(1 * ms)

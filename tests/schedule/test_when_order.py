@@ -111,7 +111,11 @@ def test_an_unknown_slot_is_refused_with_the_slot_names():
         _ramp(order=0.5)
     group = _ramp()
     with pytest.raises(InvalidValueError, match="not a scheduling slot"):
-        group.state_updater.when = "later"
+        group.state_updater.when = "after groups"
+    group.state_updater.when = "later"   # a slot of a custom schedule, checked at run
+    with pytest.raises(InvalidValueError, match="'later' of .* is not a slot of this "
+                                                "network's schedule"):
+        es.Network(group).run(0.1 * ms)
 
 
 def test_a_spike_monitor_follows_its_sources_threshold():
@@ -155,12 +159,3 @@ def test_a_moved_schedule_is_the_same_on_two_threads_and_on_numpy():
     np.testing.assert_array_equal(i1, i3)
     np.testing.assert_allclose(v1, v3, rtol=0, atol=1e-12)
     assert i1.size > 50
-
-
-def test_only_brian2s_default_schedule_is_accepted():
-    net = es.Network()
-    assert net.schedule == ["start", "groups", "thresholds", "synapses", "resets", "end"]
-    net.schedule = list(net.schedule)  # (Brian2's default: nothing changes)
-    with pytest.raises(InvalidValueError, match="default schedule") as info:
-        net.schedule = ["start", "thresholds", "groups", "synapses", "resets", "end"]
-    assert "before_" in str(info.value)
