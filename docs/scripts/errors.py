@@ -137,6 +137,10 @@ def _runtime_cases():
         ("a new dt at a time that is not a multiple of it",
          "net.run(0.5*ms); net.dt = 0.2*ms", lambda: _change_dt(group()),
          "net.dt = 0.25*ms"),
+        ("a shared statement after a per-neuron one in run_regularly",
+         "NeuronGroup(3, 'x : 1\\ncalls : 1 (shared)').run_regularly('x = 1\\ncalls += 1')",
+         lambda: es.NeuronGroup(3, "x : 1\ncalls : 1 (shared)", name="cells")
+         .run_regularly("x = 1\ncalls += 1"), "run_regularly('calls += 1\\nx = 1')"),
         ("a slot that is not in the network's schedule",
          "net.schedule = ['thresholds', 'resets', 'end']; net.run(1*ms)",
          lambda: _schedule_without_groups(group()), "net.schedule = None"),

@@ -61,20 +61,18 @@ class RegularOperation(Scheduled):
         self._slot = Slot(self, None, when, order)
         self.clock = clock_of(self, dt, clock, default=lambda: group.clock)
         model, _, _, _, namespace = group._sources
-        key = None if not isinstance(model, str) else cache.key(
-            "run_regularly", [model, code, cache.namespace_signature(namespace)])
-        record = cache.load_record(key, GroupRecord) if key is not None else None
-        if record is None:
-            from eqsnn.lowering.regular import RegularLowering
-            record = RegularLowering(group.name, model, code, namespace).record(
-                Inputs(model if isinstance(model, str) else None, {"run_regularly": code},
-                       None))
-            if key is not None:
-                cache.store_record(key, record)
-        self._record = record
-        #: code that only assigns (shared) variables runs once per call (Brian2's scalar
-        #: code); code mixing them with per-neuron ones is refused
-        self._once = _scalar_only(group, record, code)
+        self._record = record = _lowered(group, code)  # (errors point into the whole code)
+        #: the parts run in order, each ``(record, once)``: code that only assigns
+        #: (shared) variables runs once per call (Brian2's scalar code); code mixing both
+        #: runs its leading shared statements once, then the rest for every neuron, as
+        #: Brian2 splits it (its scalar statements must come first)
+        scalar, vector = _scalar_part(group, code)
+        if scalar and vector:
+            once = _lowered(group, scalar)
+            _scalar_only(group, once, scalar)
+            self._parts = [(once, True), (_lowered(group, vector), False)]
+        else:
+            self._parts = [(record, _scalar_only(group, record, code))]
         resolved = resolve_names(record.constants, namespace, source=code,
                                  label="run_regularly", known=list(group._dims))
         resolved.update({name: namespace[name] for name in record.functions})
@@ -84,11 +82,18 @@ class RegularOperation(Scheduled):
             time.perf_counter() - started)
 
     def _contribute(self, c: Contribution, layout, backend: str, dt: float, k: int) -> None:
-        """Add this block's operation to its group's contribution (``k``: its number
-        among the group's blocks, for the names of its own constants)."""
+        """Add this block's operations to its group's contribution (``k``: its number
+        among the group's blocks, for the names of its own constants): one per part,
+        in order (same slot, order and name: they keep the order they are added in)."""
+        for n, (record, once) in enumerate(self._parts):
+            prefix = f"{layout.prefix(self.group)}_rr{k}" + (f"_{n}" if n else "")
+            self._contribute_part(c, layout, backend, dt, record, once, prefix)
+
+    def _contribute_part(self, c: Contribution, layout, backend: str, dt: float, record,
+                         once: bool, q: str) -> None:
         from eqsnn.runtime.group_code import _linked, _unit, names
         group = self.group
-        code = self._record.code[backend]
+        code = record.code[backend]
         statements = code.reset
         p = layout.prefix(group)
         reads = statements.reads
@@ -99,19 +104,18 @@ class RegularOperation(Scheduled):
             if name in group._constants:  # the group's own value, declared by the group
                 scalars.append([code.local(name), constant_cname(p, name)])
                 continue
-            cname = constant_cname(f"{p}_rr{k}", name)
+            cname = constant_cname(q, name)
             c.scalar(cname, lambda const=self._constants[name]: const.value)
             scalars.append([code.local(name), cname])
         own = (Access(p, True, ("neurons", p)),)
         unit = _unit(group, layout, code, statements, own)
-        start = c.int_scalar(f"{p}_rr{k}_start", lambda: self.start)
-        stop = c.int_scalar(f"{p}_rr{k}_stop", lambda: self.start + 1 if self._once
-                            else self.stop)
+        start = c.int_scalar(f"{q}_start", lambda: self.start)
+        stop = c.int_scalar(f"{q}_stop", lambda: self.start + 1 if once else self.stop)
         self._slot.add_to(
             c, "regular", numbered=True, group=names(group, layout), code=statements,
-            refractory=_refractoriness(c, group, layout, self._slot, f"{p}_rr{k}"),
+            refractory=_refractoriness(c, group, layout, self._slot, q),
             unit=unit, start=start, stop=stop,
-            size=c.int_scalar(f"{p}_rr{k}_n", lambda: self.stop - self.start),
+            size=c.int_scalar(f"{q}_n", lambda: self.stop - self.start),
             period=self.clock.every(dt, repr(self.name)),
             arrays=[[code.local(n), variable_cname(p, n)] for n in reads
                     if n in group._arrays and n != "not_refractory"],
@@ -140,11 +144,51 @@ def _refractoriness(c: Contribution, group, layout, slot, prefix: str) -> list:
     return ["steps", c.int_scalar(f"{prefix}_nrsteps", lambda: flag_steps(slot, group))]
 
 
+def _lowered(group, code: str):
+    """The record of ``code`` run for ``group``'s neurons (lowered once per model, code
+    and namespace, then read from the build cache)."""
+    model, _, _, _, namespace = group._sources
+    key = None if not isinstance(model, str) else cache.key(
+        "run_regularly", [model, code, cache.namespace_signature(namespace)])
+    record = cache.load_record(key, GroupRecord) if key is not None else None
+    if record is None:
+        from eqsnn.lowering.regular import RegularLowering
+        record = RegularLowering(group.name, model, code, namespace).record(
+            Inputs(model if isinstance(model, str) else None, {"run_regularly": code},
+                   None))
+        if key is not None:
+            cache.store_record(key, record)
+    return record
+
+
+def _scalar_part(group, code: str) -> tuple[str, str]:
+    """``code`` as its leading statements that assign ``(shared)`` variables and the
+    rest, as Brian2 splits a block into scalar and vector code; a shared assignment
+    after a per-neuron one is refused, as in Brian2 (it would run before it)."""
+    from eqsnn.equations.lines import split_definitions, split_semicolons
+    from eqsnn.equations.statements import parse_statements
+    parts = [part for definition in split_definitions(code, label="run_regularly")
+             for part in split_semicolons(definition)]
+    scalar, vector = [], []
+    for part in parts:
+        target = parse_statements(part.text, label="run_regularly")[0].target
+        if target not in group._shared:
+            vector.append(part.text.strip())
+        elif vector:
+            raise InvalidValueError(
+                f"the run_regularly code {code!r} of {group.name!r} assigns the (shared) "
+                f"variable {target!r} after a per-neuron statement; Brian2 runs shared "
+                f"statements first, once per call, then the per-neuron ones",
+                hint="put the statements that assign shared variables first")
+        else:
+            scalar.append(part.text.strip())
+    return "\n".join(scalar), "\n".join(vector)
+
+
 def _scalar_only(group, record, code: str) -> bool:
     """Whether the code assigns only ``(shared)`` variables from shared values (Brian2's
-    scalar statements, run once per call). Code that assigns a shared variable and
-    also touches per-neuron ones is refused: Brian2 splits such code into a scalar and
-    a vector part; eqsnn does not yet."""
+    scalar statements, run once per call). Code that assigns a shared variable from
+    per-neuron values is refused (Brian2 refuses it too: one value for all neurons)."""
     from eqsnn.runtime.group_code import _writes_shared
     group_code = next(iter(record.code.values()))
     statements = group_code.reset
@@ -155,10 +199,10 @@ def _scalar_only(group, record, code: str) -> bool:
     if per_neuron:
         raise InvalidValueError(
             f"the run_regularly code {code!r} of {group.name!r} assigns a (shared) "
-            f"variable and uses per-neuron ones ({', '.join(per_neuron)}); Brian2 runs "
-            f"shared statements once per call, apart from the per-neuron ones",
-            hint="split it: one run_regularly for the shared statements, one for the "
-                 "per-neuron ones")
+            f"variable from per-neuron ones ({', '.join(per_neuron)}): a shared statement "
+            f"runs once per call, for all neurons at once (Brian2 refuses it too)",
+            hint="assign a per-neuron variable instead, or compute the shared value in a "
+                 "network_operation (e.g. from G.x[:].mean())")
     return True
 
 

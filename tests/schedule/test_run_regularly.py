@@ -99,8 +99,11 @@ def test_run_regularly_refuses_what_it_cannot_run():
     with pytest.raises(InvalidValueError, match="string of statements"):
         group.run_regularly(lambda: None)
     counting = es.NeuronGroup(3, "calls : 1 (shared)\nx : 1")
-    with pytest.raises(InvalidValueError, match="uses per-neuron ones \\(x\\)"):
+    with pytest.raises(InvalidValueError, match="from per-neuron ones \\(x\\)"):
         counting.run_regularly("calls += x")
+    with pytest.raises(InvalidValueError, match="assigns the \\(shared\\) variable 'calls' "
+                                                "after a per-neuron statement"):
+        counting.run_regularly("x = 1\ncalls += 1")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -152,3 +155,39 @@ def test_shared_statements_run_once_per_call(backend):
     group.run_regularly("calls += scale*N", dt=0.2 * ms)
     es.Network(group, backend=backend, threads=2).run(1 * ms)
     assert group.calls[0] == 40
+
+
+# Brian2 2.9.0 (numpy target, defaultclock.dt = 0.1*ms):
+#   G = NeuronGroup(4, '''dv/dt = -v/(10*ms) : 1
+#                         calls : 1 (shared)
+#                         phase : 1 (shared)''', method="exact")
+#   G.run_regularly('''calls += 1
+#                      phase = calls*0.5 + t/ms
+#                      v += phase*(i + 1)''', dt=0.3*ms)
+#   M = StateMonitor(G, "v", record=[0, 3]); run(2*ms)
+# Brian2 runs the leading shared statements once per call, then the rest per neuron.
+BRIAN2_MIXED_V = [18.820816785221275, 37.64163357044255, 56.46245035566382,
+                  75.2832671408851]
+BRIAN2_MIXED_M3_EVERY_4TH = [2.0, 7.069838013800319, 15.026294555953724,
+                             40.494273308115076, 56.72736714806979]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("threads", [1, 2])
+def test_shared_statements_first_then_per_neuron_ones_as_in_brian2(backend, threads):
+    if backend == "numpy" and threads == 2:
+        pytest.skip("threads are the compiled loop's")
+    group = es.NeuronGroup(4 * 40, """dv/dt = -v/(10*ms) : 1
+                                      calls : 1 (shared)
+                                      phase : 1 (shared)""", method="exact")
+    block = group.run_regularly("""calls += 1
+                                   phase = calls*0.5 + t/ms
+                                   v += phase*(i % 4 + 1)""", dt=0.3 * ms)
+    assert block.code.startswith("calls += 1")
+    monitor = es.StateMonitor(group, "v", record=[0, 3])
+    net = es.Network(group, monitor, backend=backend, threads=threads)
+    net.run(2 * ms)
+    assert net._team_size() == threads
+    assert group.calls[0] == 7 and group.phase[0] == pytest.approx(5.3, rel=1e-14)
+    np.testing.assert_allclose(group.v[:4], BRIAN2_MIXED_V, rtol=1e-13)
+    np.testing.assert_allclose(monitor.v_[1][::4], BRIAN2_MIXED_M3_EVERY_4TH, rtol=1e-13)
