@@ -26,7 +26,8 @@ import numpy as np
 from eqsnn import units
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["Clock", "NETWORK_CLOCK", "clock_of", "clock_dts", "delay_steps", "loop_step"]
+__all__ = ["Clock", "NETWORK_CLOCK", "clock_of", "clock_dts", "clocks_of", "delay_steps",
+           "loop_step"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
 #: at most this many loop steps per step of the fastest clock (see loop_step)
@@ -37,16 +38,26 @@ class Clock:
     """A time step shared by the objects given ``clock=`` it (Brian2's ``Clock``)."""
 
     def __init__(self, dt: Any, name: str | None = None):
-        magnitude, dim = units.to_si(dt)
-        if dim != _SECOND or not np.isscalar(magnitude) or not 0 < magnitude < np.inf:
-            raise InvalidValueError(f"a clock's dt must be a positive, finite duration such "
-                                    f"as 1*ms, not {units.describe(dt)}")
-        self.dt_ = float(magnitude)
+        self.dt_ = _checked(dt)
         self.name = name or f"clock with dt={self.dt_:g} s"
+        self._changed_from = None  # its dt before a change the networks have not seen
 
     @property
     def dt(self):
         return units.from_si(self.dt_, _SECOND)
+
+    @dt.setter
+    def dt(self, value: Any) -> None:
+        """A new dt between runs (Brian2's ``G.clock.dt = ...``): the next run of a
+        network with this clock builds again, and refuses to go on unless its time is
+        a multiple of the new dt (Brian2's rule for a changed clock)."""
+        new = _checked(value)
+        if new != self.dt_:
+            if self._changed_from is None:
+                self._changed_from = self.dt_
+            self.dt_ = new
+            from eqsnn.runtime.schedule import _changed
+            _changed()  # (networks built with the old dt build again)
 
     def every(self, network_dt: float, who: str) -> tuple[int, float]:
         """``(k, dt)``: the object ``who`` acts every k-th step of a loop of time step
@@ -63,6 +74,14 @@ class Clock:
 
     def __repr__(self) -> str:
         return f"Clock(dt={self.dt_:g} s, name={self.name!r})"
+
+
+def _checked(dt: Any) -> float:
+    magnitude, dim = units.to_si(dt)
+    if dim != _SECOND or not np.isscalar(magnitude) or not 0 < magnitude < np.inf:
+        raise InvalidValueError(f"a clock's dt must be a positive, finite duration such "
+                                f"as 1*ms, not {units.describe(dt)}")
+    return float(magnitude)
 
 
 class _NetworkClock:
@@ -101,16 +120,24 @@ def clock_of(obj: Any, dt: Any, clock: Any, default: Callable[[], Any] = lambda:
     return default()
 
 
-def clock_dts(objects: Iterable[Any]) -> list[float]:
-    """The time steps of the clocks of a network's objects (groups, synapses, their
-    ``run_regularly`` blocks, network operations) and of monitors with a recording
-    interval of their own, in seconds."""
-    dts = []
+def clocks_of(objects: Iterable[Any]) -> list[Clock]:
+    """The clocks of a network's objects (groups, synapses, their ``run_regularly``
+    blocks, network operations), each once."""
+    found = []
     for obj in objects:
         for holder in [obj, *getattr(obj, "_regular", ())]:
             clock = getattr(holder, "clock", None)
-            if isinstance(clock, Clock):
-                dts.append(clock.dt_)
+            if isinstance(clock, Clock) and not any(clock is c for c in found):
+                found.append(clock)
+    return found
+
+
+def clock_dts(objects: Iterable[Any]) -> list[float]:
+    """The time steps of the clocks of a network's objects and of monitors with a
+    recording interval of their own, in seconds."""
+    objects = list(objects)
+    dts = [clock.dt_ for clock in clocks_of(objects)]
+    for obj in objects:
         interval = getattr(obj, "_interval", None)  # (StateMonitor(..., dt=))
         if interval is not None:
             magnitude, dim = units.to_si(interval)

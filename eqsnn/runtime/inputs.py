@@ -215,10 +215,11 @@ class SpikeGeneratorGroup(Scheduled, HasStates):
         cached = self.__dict__.get("_events_cache")
         # (the step of t = 0 moves when dt changes between runs: runtime/timeline.py)
         origin = dt.timeline.current.origin if isinstance(dt, LoopDt) else 0
-        if cached is None or cached[0] != (float(dt), origin):
+        key = (float(dt), origin, getattr(self.clock, "dt_", None))  # (its dt may change)
+        if cached is None or cached[0] != key:
             k, own = self.clock.every(dt, repr(self.name))
             steps, indices, period = self._events(own)
-            cached = self._events_cache = ((float(dt), origin), origin + steps * k, indices,
+            cached = self._events_cache = (key, origin + steps * k, indices,
                                            period * k, origin)
         return cached[1:]
 

@@ -21,7 +21,7 @@ from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime import snapshots
 from eqsnn.runtime.chunks import run_chunks
 from eqsnn.runtime.claims import claimed
-from eqsnn.runtime.clocks import clock_dts, loop_step
+from eqsnn.runtime.clocks import clock_dts, clocks_of, loop_step
 from eqsnn.runtime.dt_change import carry_lastspike
 from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.membership import members, named, position
@@ -194,6 +194,10 @@ class Network(NetworkStates, Displayed):
         """The loop's time step, as the objects are handed it; the timeline continues
         from the current step with it (a new segment if dt changed)."""
         before = self._timeline.current if self._timeline.segments else None
+        for clock in clocks_of(self.objects):  # (a clock's dt changed between runs)
+            if clock._changed_from is not None and self._step:
+                check_new_dt(self.t_, clock._changed_from, clock.dt_)
+            clock._changed_from = None
         step = loop_step(self._dt, clock_dts(self.objects))  # (a grid for all clocks)
         segment = self._timeline.start(self._step, step, self._dt)
         if before is not None and segment is not before:  # refractory periods go on

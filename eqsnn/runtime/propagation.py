@@ -40,15 +40,16 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     ``eqsnn_block`` in the C loop), and ``ptr`` has one entry per (row, piece). A
     neuron's synapses keep their order, so every sum comes out the same on any number
     of threads; with one part it is the plain CSR structure."""
-    key = (syn._structure_version, dt, syn.N, parts)
+    pathway = syn._pathways[path]
+    side = pathway.side
+    group = syn.pre_group if side == "pre" else syn.post_group
+    # (delays count the sender clock's steps, whose dt may change between runs)
+    key = (syn._structure_version, dt, syn.N, parts, getattr(group.clock, "dt_", None))
     cache = syn.__dict__.setdefault("_propagation", {})
     cached = cache.get(path)
     if cached is not None and cached.key == key:
         return cached
-    pathway = syn._pathways[path]
-    side = pathway.side
     sender = syn._pre if side == "pre" else syn._post
-    group = syn.pre_group if side == "pre" else syn.post_group
     width = group.N
     _check_ring_fits(syn, path, pathway, dt, width, parts)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys

@@ -14,7 +14,6 @@ repeats after a change), and a monitor's samples keep their times.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -118,10 +117,6 @@ class Timeline:
         dts = np.array([s.dt for s in self.segments])[index]
         return (steps - origins) * dts
 
-    def dts(self, steps) -> np.ndarray:
-        """The loop's ``dt`` at each step of ``steps``."""
-        return np.array([s.dt for s in self.segments])[self._index(np.asarray(steps))]
-
     def start(self, step: int, dt: float, network: float) -> Segment:
         """Continue from ``step`` with loop step ``dt`` (``network``: the network's dt):
         a new segment if either is new (one that began at ``step`` and holds no step
@@ -135,25 +130,6 @@ class Timeline:
             self.segments.pop()
         self.segments.append(segment)
         return segment
-
-    def ticks(self, start: int, count: int,
-              clock: Callable[["LoopDt"], tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
-        """The first ``count`` steps from ``start`` on at which a clock ticks, and its
-        dt at each: ``clock(dt)`` is ``(k, its dt)`` in a segment of loop step ``dt``
-        (it ticks at every k-th step from the segment's origin)."""
-        steps, dts = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
-        for n, segment in enumerate(self.segments):
-            end = self.segments[n + 1].first if n + 1 < len(self.segments) else None
-            lo = max(start, segment.first)
-            if end is not None and lo >= end:
-                continue
-            k, own = clock(LoopDt(segment.dt, segment.network, self))
-            first = segment.origin + -(-(lo - segment.origin) // k) * k
-            wanted = count - sum(len(f) for f in steps)
-            stop = first + k * wanted if end is None else min(end, first + k * wanted)
-            steps.append(np.arange(first, stop, k, dtype=np.int64))
-            dts.append(np.full(len(steps[-1]), own))
-        return np.concatenate(steps)[:count], np.concatenate(dts)[:count]
 
     def now(self, steps) -> np.ndarray:
         """Steps counted in the current segment's units (as a group's last spikes are

@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 
 import eqsnn as es
+from eqsnn.errors import InvalidValueError
 from eqsnn.units import ms
 
 BACKENDS = ["c", "numpy"]
@@ -103,3 +104,48 @@ def test_a_group_faster_than_the_network_runs_on_its_own_clock(backend):
     assert len(mf.t) == 20 and len(ms_.t) == 10
     np.testing.assert_allclose(mf.v_[0], mf.t_ / 1e-3, atol=1e-12)
     np.testing.assert_allclose([fast.v[0], slow.v[0]], [1.0, 1.0], rtol=1e-12)
+
+
+# Brian2 2.9.0 (numpy target, defaultclock.dt = 0.1*ms): a group's own clock changed
+# between runs, G.clock.dt = ...
+#   G = NeuronGroup(2, '''dv/dt = (I - v)/(3*ms) : 1 (unless refractory)
+#                         I : 1''', threshold="v > 1", reset="v = 0", refractory=1*ms,
+#                   method="exact", dt=0.5*ms); G.I = [1.5, 2.5]
+#   H = NeuronGroup(2, "x : 1")
+#   S = Synapses(G, H, on_pre="x += 1", delay=1.2*ms); S.connect(j="i")
+#   sp = SpikeMonitor(G); mg = StateMonitor(G, "v", record=True)
+#   mh = StateMonitor(H, "x", record=True, when="end"); net = Network(G, H, S, sp, mg, mh)
+#   net.run(6*ms); G.clock.dt = 0.2*ms; net.run(6*ms)
+# (delays: 1.2 ms is 2 steps of 0.5 ms, then 6 steps of 0.2 ms)
+BRIAN2_CHANGED_CLOCK_SPIKES = ([1, 0, 1, 1, 0, 1, 1, 0],
+                               [1.5, 3.0, 4.0, 6.4, 7.2, 8.8, 11.2, 11.4])
+BRIAN2_CHANGED_CLOCK_ARRIVALS = [[4.0, 8.4], [2.5, 5.0, 7.6, 10.0]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_groups_clock_changed_between_runs_as_in_brian2(backend):
+    G = es.NeuronGroup(2, """dv/dt = (I - v)/(3*ms) : 1 (unless refractory)
+                             I : 1""", threshold="v > 1", reset="v = 0",
+                       refractory=1 * ms, method="exact", dt=0.5 * ms)
+    G.I = [1.5, 2.5]
+    H = es.NeuronGroup(2, "x : 1")
+    S = es.Synapses(G, H, on_pre="x += 1", delay=1.2 * ms)
+    S.connect(j="i")
+    sp, mg = es.SpikeMonitor(G), es.StateMonitor(G, "v", record=True)
+    mh = es.StateMonitor(H, "x", record=True, when="end")
+    net = es.Network(G, H, S, sp, mg, mh, backend=backend)
+    net.run(6 * ms)
+    G.clock.dt = 0.2 * ms
+    net.run(6 * ms)
+    assert list(sp.i) == BRIAN2_CHANGED_CLOCK_SPIKES[0]
+    np.testing.assert_allclose(sp.t / ms, BRIAN2_CHANGED_CLOCK_SPIKES[1], atol=1e-9)
+    assert len(mg.t) == 42
+    np.testing.assert_allclose(mg.t[10:15] / ms, [5.0, 5.5, 6.0, 6.2, 6.4], atol=1e-9)
+    for k, expected in enumerate(BRIAN2_CHANGED_CLOCK_ARRIVALS):
+        up = np.flatnonzero(np.diff(np.r_[0.0, mh.x_[k]]) > 0)
+        np.testing.assert_allclose(mh.t_[up] / 1e-3, expected, atol=1e-9)
+    G.clock.dt = 0.5 * ms   # t = 12 ms is a multiple of 0.5 ms: fine
+    net.run(0.5 * ms)
+    G.clock.dt = 0.7 * ms   # 12.5 ms is not a multiple of 0.7 ms: refused as in Brian2
+    with pytest.raises(InvalidValueError, match="not a multiple of the new dt"):
+        net.run(1 * ms)
