@@ -88,8 +88,9 @@ class NeuronLowering:
         self.name = name
         self.equations = model if isinstance(model, Equations) else parse_equations(model)
         self._variables(refractory is not None)
-        refuse_random_subexpressions(self.equations)  # (Brian2's check_subexpressions)
         self._resolve(namespace, threshold, reset, refractory)
+        # after the calls are checked: 'stim()' of a TimedArray is a wrong call, not a draw
+        refuse_random_subexpressions(self.equations)  # (Brian2's check_subexpressions)
         # a (shared) subexpression has one value: it may use only shared values
         refuse_per_element_shared(
             self.equations, {*self.shared, *self.constants, "t", "dt", "N"}, "neuron")

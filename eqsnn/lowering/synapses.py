@@ -65,8 +65,9 @@ class SynapseLowering:
         self.equations = parse_equations(model or "")
         self.paths = pathway_texts(on_pre, on_post)
         self._variables()
-        constant_over_dt.refuse_random_subexpressions(self.equations)  # (Brian2's check)
         self._resolve(namespace)
+        # after the calls are checked: 'stim()' of a TimedArray is a wrong call, not a draw
+        constant_over_dt.refuse_random_subexpressions(self.equations)  # (Brian2's check)
         check_model_truth_values(self.equations, [s for parsed in self.parsed_events.values()
                                                   for s in parsed], self.booleans)
         refuse_per_element_shared(
