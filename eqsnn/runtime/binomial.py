@@ -47,10 +47,16 @@ def binomial_table(n: int, p: float, approximate: bool = True) -> SimpleNamespac
     P = 1 - p if reverse else p
     q = 1 - P
     bound = int(min(n, n * P + 10 * math.sqrt(n * P * q + 1)))
-    pmf = np.empty(bound + 1)
-    pmf[0] = math.exp(n * math.log(q))
-    for k in range(1, bound + 1):  # P(X = k) from P(X = k - 1), as Brian2's inversion
-        pmf[k] = pmf[k - 1] * (n - k + 1) * P / (k * q)
+    if n * math.log(q) > -700:
+        pmf = np.empty(bound + 1)
+        pmf[0] = math.exp(n * math.log(q))
+        for k in range(1, bound + 1):  # P(X = k) from P(X = k - 1), as Brian2's inversion
+            pmf[k] = pmf[k - 1] * (n - k + 1) * P / (k * q)
+    else:  # P(X = 0) = q^n underflows (Brian2's inversion never ends): from logarithms
+        k = np.arange(bound + 1)
+        log_factorial = np.vectorize(math.lgamma, otypes=[float])
+        pmf = np.exp(math.lgamma(n + 1) - log_factorial(k + 1) - log_factorial(n - k + 1)
+                     + k * math.log(P) + (n - k) * math.log(q))
     cdf = np.cumsum(pmf)
     cdf[-1] = 1.0  # (beyond the bound: probability < 1e-20; the bound is taken)
     return SimpleNamespace(normal=0, loc=0.0, scale=0.0, cdf=cdf, reverse=int(reverse))
@@ -94,6 +100,11 @@ class BinomialFunction:
         self.name = name or _default_name("binomial")
         self.call_example = f"{self.name}()"
         self._table = binomial_table(self.n, self.p, self.approximate)
+        # the draws below the first k with P(X <= k) >= 2^-53 (the smallest nonzero
+        # uniform) never happen: the table starts there (a big n p leaves some
+        # thousands of entries, not n p + 10 sd), and so does the search
+        self._first = int(np.searchsorted(self._table.cdf, 2.0 ** -53, side="left"))
+        self._cdf = self._table.cdf[self._first:]
 
     # --- the draw -------------------------------------------------------------------
     def evaluate(self, u, z):
@@ -102,7 +113,8 @@ class BinomialFunction:
         table = self._table
         if table.normal:
             return table.loc + table.scale * np.asarray(z, dtype=np.float64)
-        k = np.minimum(np.searchsorted(table.cdf, u, side="left"), table.cdf.size - 1)
+        k = self._first + np.minimum(np.searchsorted(self._cdf, u, side="left"),
+                                     self._cdf.size - 1)
         return np.asarray(self.n - k if table.reverse else k, dtype=np.float64)
 
     def __call__(self, size: int | None = None):
@@ -122,14 +134,15 @@ class BinomialFunction:
         if table.normal:
             return (f"static double {c_name}(double u, double z)\n{{\n    (void)u;\n"
                     f"    return {table.loc!r} + {table.scale!r} * z;\n}}\n")
-        values = ", ".join(repr(float(v)) for v in table.cdf)
-        result = f"{self.n} - k" if table.reverse else "k"
+        values = ", ".join(repr(float(v)) for v in self._cdf)
+        k = f"({self._first} + j)"
+        result = f"{self.n} - {k}" if table.reverse else k
         return (f"static double {c_name}(double u, double z)\n{{\n"
                 f"    /* Binomial({self.n}, {self.p!r}) by inversion: the smallest k with "
-                f"u <= P(X <= k) */\n"
-                f"    static const double cdf[{table.cdf.size}] = {{{values}}};\n"
-                f"    int64_t k = 0;\n    (void)z;\n"
-                f"    while (k < {table.cdf.size - 1} && u > cdf[k]) ++k;\n"
+                f"u <= P(X <= k); cdf[j] = P(X <= {self._first} + j) */\n"
+                f"    static const double cdf[{self._cdf.size}] = {{{values}}};\n"
+                f"    int64_t j = 0;\n    (void)z;\n"
+                f"    while (j < {self._cdf.size - 1} && u > cdf[j]) ++j;\n"
                 f"    return (double)({result});\n}}\n")
 
     def _contribution(self, name: str) -> Contribution:

@@ -45,7 +45,8 @@ def _chi_square_p(draws, n, p):
 
 
 @pytest.mark.parametrize("n, p, approximate", [(20, 0.1, True), (30, 0.8, False),
-                                               (7, 0.5, True), (1000, 0.003, True)])
+                                               (7, 0.5, True), (1000, 0.003, True),
+                                               (2000, 0.4, False)])   # q^n underflows
 def test_exact_draws_follow_the_binomial(n, p, approximate):
     f = es.BinomialFunction(n, p, approximate=approximate)
     x = _draws("numpy", 1, {"f": f}, "x = f()")["x"]
@@ -71,8 +72,9 @@ def test_the_normal_approximation_is_brian2s():
 
 def test_the_same_draws_on_both_backends_and_two_threads():
     functions = {"f": es.BinomialFunction(20, 0.1), "g": es.BinomialFunction(1000, 0.3),
-                 "h": es.BinomialFunction(30, 0.8, approximate=False)}
-    code = "x = f()\ny = g()\nz = h() + f()"
+                 "h": es.BinomialFunction(30, 0.8, approximate=False),
+                 "big": es.BinomialFunction(2000, 0.4, approximate=False)}
+    code = "x = f()\ny = g()\nz = h() + f() + big()"
     draws = {case: _draws(*case, functions, code, neurons=500) for case in CASES}
     for name in ("x", "y", "z"):   # threads: bit for bit
         np.testing.assert_array_equal(draws["c", 2][name], draws["c", 1][name])
