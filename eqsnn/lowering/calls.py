@@ -30,7 +30,8 @@ def check_calls(expr, functions: Mapping[str, Any], dims: Mapping[str, Any],
         if _drawing(call) != bool(getattr(function, "draws", False)):
             example = getattr(function, "call_example", f"{name}(...)")
             raise InvalidValueError(
-                f"{name} is called without arguments, but takes some" if _drawing(call)
+                f"{name} is called without arguments, which only a function that draws "
+                f"random numbers (a BinomialFunction) is" if _drawing(call)
                 else f"{name} draws random numbers and takes no arguments",
                 span=span, hint=f"call it as {example}")
         if _drawing(call):

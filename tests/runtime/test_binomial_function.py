@@ -123,8 +123,8 @@ def test_calls_and_values_are_checked():
                                                 r"flips\(\)"):
         es.NeuronGroup(1, "x : 1", reset="x = flips(1)", threshold="x > 1",
                        namespace={"flips": f}).threshold
-    with pytest.raises(InvalidValueError, match="stim is called without arguments, but "
-                                                "takes some"):
+    with pytest.raises(InvalidValueError, match="stim is called without arguments, which "
+                                                "only a function that draws"):
         es.Network(es.NeuronGroup(1, "x = stim() : 1", namespace={"stim": stim})).run(1 * ms)
     with pytest.raises(InvalidValueError, match="stim is called without arguments, but "
                                                 "takes some"):   # not "draws random numbers"
@@ -150,5 +150,5 @@ def test_in_synaptic_values_and_connect_conditions():
     assert abs(S.w_.mean() - 5) < 4 * np.sqrt(2.5 / S.N)
     S.w = "stim(1*ms) + i"                     # a TimedArray in a synaptic string too
     np.testing.assert_array_equal(S.w_, 2 + S.i)
-    with pytest.raises(InvalidValueError, match="stim is called without arguments"):
+    with pytest.raises(InvalidValueError, match="stim is called without arguments, which only"):
         S.w = "stim()"
