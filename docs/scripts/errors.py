@@ -206,11 +206,12 @@ def _runtime_cases():
                                 namespace={**ns, "flips": es.BinomialFunction(10, 0.5,
                                                                               name="flips")},
                                 name="cells").reset, "reset='v = flips()*mV'"),
-        ("a TimedArray called without arguments", "NeuronGroup(3, 'I = stim() : 1', "
-         "namespace={'stim': TimedArray([1, 2], dt=1*ms)})",
-         lambda: es.NeuronGroup(3, "I = stim() : 1", name="cells",
-                                namespace={"stim": es.TimedArray([1, 2], dt=1 * ms)}).equations,
-         "NeuronGroup(3, 'I = stim(t) : 1', ...)"),
+        ("a TimedArray called without arguments", "reset='v = stim()*mV', "
+         "namespace={'stim': TimedArray([1, 2], dt=1*ms), ...}",
+         lambda: es.NeuronGroup(3, lif, threshold="v > 0*mV", reset="v = stim()*mV",
+                                name="cells", namespace={
+                                    **ns, "stim": es.TimedArray([1, 2], dt=1 * ms)}).reset,
+         "reset='v = stim(t)*mV'"),
         ("a spike generator's period that is not a whole number of steps",
          "SpikeGeneratorGroup(1, [0], [0]*ms, period=1.25*ms); Network(gen, dt=0.1*ms).run()",
          lambda: es.Network(es.SpikeGeneratorGroup(1, [0], [0] * ms, period=1.25 * ms,

@@ -126,11 +126,15 @@ def test_calls_and_values_are_checked():
     with pytest.raises(InvalidValueError, match="stim is called without arguments, which "
                                                 "only a function that draws"):
         es.Network(es.NeuronGroup(1, "x = stim() : 1", namespace={"stim": stim})).run(1 * ms)
-    with pytest.raises(InvalidValueError, match="stim is called without arguments, but "
-                                                "takes some"):   # not "draws random numbers"
+    with pytest.raises(InvalidValueError, match="stim is called without arguments, which "
+                                                "only"):   # not "draws random numbers"
         group = es.NeuronGroup(1, "v : 1")
         es.Synapses(group, group, "x = stim() : 1", on_pre="v_post += x",
                     namespace={"stim": stim}).connect()
+    with pytest.raises(InvalidValueError, match="stim is called without arguments, which "
+                                                "only"):
+        es.NeuronGroup(1, "x : 1", reset="x = stim()", threshold="x > 1",
+                       namespace={"stim": stim}).threshold
     for n, p in [(1.5, 0.1), (-1, 0.1), (10, 1.2), (10, 3 * ms), (True, 0.5)]:
         with pytest.raises(InvalidValueError, match="of a BinomialFunction"):
             es.BinomialFunction(n, p)
