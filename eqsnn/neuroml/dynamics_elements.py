@@ -181,7 +181,10 @@ class DynamicsElements:
         for element in self.derived:
             eq_name = out.names[element.get("name")]
             unit = unit_string(out.dims[eq_name])
-            out.lines.append(f"{eq_name} = {self._derived_value(element)} : {unit}")
+            value = self._derived_value(element)
+            # LEMS evaluates a DerivedVariable once per step: one draw of random() a step
+            held = " (constant over dt)" if "rand()" in value else ""
+            out.lines.append(f"{eq_name} = {value} : {unit}{held}")
 
     def _derived_value(self, element) -> str:
         ctx = self.ctx

@@ -208,3 +208,26 @@ def test_without_the_extra_the_error_names_it(tmp_path, monkeypatch):
     with pytest.raises(es.EqsnnError) as caught:
         load(_write(tmp_path, ""))
     assert 'pip install "eqsnn[neuroml]"' in str(caught.value)
+
+
+def test_a_derived_variable_that_draws_holds_its_value_over_the_step(tmp_path):
+    """LEMS evaluates a DerivedVariable once per step, so ``random()`` in one is one
+    draw per step: eqsnn's ``(constant over dt)`` (without it, eqsnn refuses a drawing
+    subexpression, as Brian2 does)."""
+    path = _write(tmp_path, """
+  <ComponentType name="noisyLeak" extends="baseCellMembPot">
+    <Parameter name="tau" dimension="time"/>
+    <Constant name="V" dimension="voltage" value="1mV"/>
+    <Dynamics>
+      <StateVariable name="v" dimension="voltage" exposure="v"/>
+      <DerivedVariable name="kick" dimension="none" value="random(1)"/>
+      <TimeDerivative variable="v" value="(kick * V - v) / tau"/>
+    </Dynamics>
+  </ComponentType>
+  <noisyLeak id="c" tau="10ms"/>
+  <network id="net"><population id="p" component="c" size="200"/></network>""")
+    model = load(path)
+    assert "kick = ((1)*rand()) : 1 (constant over dt)" in model.translations["p"].lines
+    model.network(dt=0.1 * es.units.ms).run(50 * es.units.ms)
+    v = model.groups["p"].v_
+    assert 0 < v.min() and v.max() < 1e-3 and np.std(v) > 0   # a mean of draws in [0, 1)
