@@ -65,7 +65,13 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
     def walk(node):
         kind = node[0]
         if kind == "s":
-            return values[node[1]]
+            try:
+                return values[node[1]]
+            except KeyError:  # a built-in of the loop that Python-side values lack
+                raise UnsupportedEquationsError(
+                    f"{node[1]!r} cannot be read in a value or index set from Python",
+                    hint=f"it exists only inside the simulation loop: write the number "
+                         f"itself, or set the value from a network operation") from None
         if kind == "n":
             return node[1]
         if kind in ("rand", "randn"):
