@@ -25,9 +25,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["key", "load", "store", "load_record", "store_record", "namespace_signature"]
+__all__ = ["key", "load", "store", "load_record", "store_record", "namespace_signature",
+           "derived_from_strings"]
 
 #: Bumped when the layout of stored entries changes.
 FORMAT = 3
@@ -119,3 +120,18 @@ def namespace_signature(namespace) -> list:
         else:
             signature.append([name, "value", dimension_to_json(units.dimension_of(value))])
     return signature
+
+
+def derived_from_strings(kind: str, build_key: str | None, parts: list, namespace,
+                         record_type, derive: Callable[[], Any]):
+    """The record a string of a built object derives to (an initialiser, an index, a
+    condition): loaded when the cache holds it for ``build_key``, the ``parts`` and the
+    namespace's names and units (the derivation checked them), else ``derive()``d and
+    stored. Without a ``build_key`` nothing is cached."""
+    entry = key(kind, [build_key, *parts, namespace_signature(namespace)]) \
+        if build_key else None
+    record = load_record(entry, record_type)
+    if record is None:
+        record = derive()
+        store_record(entry, record)
+    return record

@@ -37,15 +37,12 @@ _HINT = ("add an 'if' that keeps the index in range, or pass skip_if_invalid=Tru
 def generator_record(syn, text: str, result: str) -> GeneratorRecord:
     """Parsed and checked once per model, then loaded from the build cache."""
     namespace = check_namespace(syn._namespace_seen())
-    key = cache.key("Synapses-generator", [syn._build_key, result, text,
-                                           cache.namespace_signature(namespace)]) \
-        if syn._build_key else None
-    record = cache.load_record(key, GeneratorRecord)
-    if record is None:
+
+    def derive():
         from eqsnn.lowering.generators import lower_generator
-        record = lower_generator(syn._symbolic(), text, result=result, namespace=namespace)
-        cache.store_record(key, record)
-    return record
+        return lower_generator(syn._symbolic(), text, result=result, namespace=namespace)
+    return cache.derived_from_strings("Synapses-generator", syn._build_key, [result, text],
+                                      namespace, GeneratorRecord, derive)
 
 
 def generator_pairs(syn, record: GeneratorRecord, *, skip_if_invalid: bool):

@@ -74,16 +74,13 @@ class GroupValues:
         the namespace's values are read now (as Brian2 does)."""
         self._resolve()
         namespace = check_namespace(self._namespace_seen())
-        # (the namespace's units are part of the key: the derivation checked them)
-        key = cache.key("initialiser", [self._build_key, var, text,
-                                        cache.namespace_signature(namespace)]) \
-            if self._build_key else None
-        derived = cache.load_record(key, ValueRecord)
-        if derived is None:
+
+        def derive():
             from eqsnn.lowering.neurons import lower_initialiser
-            derived = lower_initialiser(self.equations, text, var, self._dims[var],
-                                        self._all_dims, namespace, list(self._dims))
-            cache.store_record(key, derived)
+            return lower_initialiser(self.equations, text, var, self._dims[var],
+                                     self._all_dims, namespace, list(self._dims))
+        derived = cache.derived_from_strings("initialiser", self._build_key, [var, text],
+                                             namespace, ValueRecord, derive)
         extra = resolve_names(derived.extra, namespace, source=text,
                               label=f"value of {var}", known=list(self._dims))
         return self._evaluate(derived.tree, part, extra, view)

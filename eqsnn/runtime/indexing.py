@@ -215,14 +215,13 @@ def _group_condition(obj, text: str) -> np.ndarray:
     from eqsnn.lowering.records import ValueRecord
     owner = obj._owner
     namespace = check_namespace(owner._namespace_seen())  # (its values now)
-    key = cache.key("index", [owner._build_key, text, cache.namespace_signature(namespace)]) \
-        if owner._build_key else None
-    derived = cache.load_record(key, ValueRecord)
-    if derived is None:
+
+    def derive():
         from eqsnn.lowering.indices import lower_group_condition
-        derived = lower_group_condition(owner.equations, text, owner._all_dims, namespace,
-                                        list(owner._dims))
-        cache.store_record(key, derived)
+        return lower_group_condition(owner.equations, text, owner._all_dims, namespace,
+                                     list(owner._dims))
+    derived = cache.derived_from_strings("index", owner._build_key, [text], namespace,
+                                         ValueRecord, derive)
     extra = resolve_names(derived.extra, namespace, source=text, label="index",
                           known=list(owner._dims))
     return owner._evaluate(derived.tree, obj._slice, extra) != 0

@@ -124,15 +124,13 @@ class PoissonInput(Scheduled):
         from eqsnn.lowering.records import ValueRecord
         group = self._group
         label = f"{what} of {self.name}"
-        key = cache.key("PoissonInput", [group._build_key, what, text,
-                                         cache.namespace_signature(self._namespace)]) \
-            if group._build_key else None
-        derived = cache.load_record(key, ValueRecord)
-        if derived is None:
+
+        def derive():
             from eqsnn.lowering.neurons import lower_initialiser
-            derived = lower_initialiser(group.equations, text, what, dim, group._all_dims,
-                                        self._namespace, list(group._dims))
-            cache.store_record(key, derived)
+            return lower_initialiser(group.equations, text, what, dim, group._all_dims,
+                                     self._namespace, list(group._dims))
+        derived = cache.derived_from_strings("PoissonInput", group._build_key, [what, text],
+                                             self._namespace, ValueRecord, derive)
         from eqsnn.lowering.generators import tree_names
         from eqsnn.lowering.names import VIEW_NAMES
         used = tree_names(derived.tree)

@@ -52,17 +52,13 @@ class SynapseValues:
         """The tree of a string (initialiser, condition, probability): derived with SymPy
         the first time, then loaded from the build cache."""
         namespace = check_namespace(self._namespace_seen())
-        # (the namespace's units are part of the key: the derivation checked them)
-        key = cache.key("Synapses-string", [self._build_key, label, text, repr(
-            sorted(options.items())), cache.namespace_signature(namespace)]) \
-            if self._build_key else None
-        derived = cache.load_record(key, ValueRecord)
-        if derived is None:
+
+        def derive():
             from eqsnn.lowering.synapses import lower_string
-            derived = lower_string(self._symbolic(), text, label, namespace=namespace,
-                                   **options)
-            cache.store_record(key, derived)
-        return derived
+            return lower_string(self._symbolic(), text, label, namespace=namespace, **options)
+        return cache.derived_from_strings(
+            "Synapses-string", self._build_key, [label, text, repr(sorted(options.items()))],
+            namespace, ValueRecord, derive)
 
     def _extra(self, derived: ValueRecord) -> dict[str, Any]:
         """Values of the namespace entries and units a string uses beyond the model's."""
