@@ -26,6 +26,7 @@ __all__ = [
     "SymbolicTimeoutError",
     "CompilerNotFoundWarning",
     "InvalidValueError",
+    "IndexOutOfRangeError",
     "NumericalInstabilityError",
     "NetworkOperationError",
 ]
@@ -135,6 +136,12 @@ class CompilationError(EqsnnError):
 
 class InvalidValueError(EqsnnError):
     """A value given by the user has the wrong shape, unit or range."""
+
+
+class IndexOutOfRangeError(InvalidValueError, IndexError):
+    """An index past the end of a group's or synapses' values. It is also an ``IndexError``,
+    as Python's own sequences raise, so ``list(G.v_)`` and ``for x in G.v`` stop at the end
+    instead of failing there."""
 
 
 class NumericalInstabilityError(EqsnnError):

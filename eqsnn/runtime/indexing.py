@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from eqsnn import units
-from eqsnn.errors import InvalidValueError
+from eqsnn.errors import IndexOutOfRangeError, InvalidValueError
 
 __all__ = ["indexed", "synapse_numbers", "IndexedArray", "IndexedQuantity"]
 
@@ -60,7 +60,7 @@ class _Indexing:
             result = super().__getitem__(item)
         except IndexError as error:
             where = target.describe() if target is not None else "these values"
-            raise InvalidValueError(f"cannot index {where} with [{_shown(item)}]: {error}",
+            raise IndexOutOfRangeError(f"cannot index {where} with [{_shown(item)}]: {error}",
                                     hint="an index is an integer, a slice, an integer or "
                                          "boolean array, or a condition string such as "
                                          "'i > 1'") from None

@@ -142,6 +142,21 @@ def test_bad_indices_are_eqsnn_errors(action, expected):
     assert expected in str(error.value)
 
 
+def test_values_iterate_like_a_sequence():
+    # Python stops iterating a sequence at the IndexError past its end; the eqsnn error
+    # for an index out of range is one, so iterating never ends in an error
+    group = _group(3)
+    syn = _synapses(group)
+    assert [float(x) for x in group.v_] == pytest.approx([-0.070, -0.069, -0.068])
+    assert [x / mV for x in group.v] == pytest.approx([-70, -69, -68])
+    assert list(group.x) == [0, 1, 2]
+    assert [float(w) for w in syn.w] == [10 * i + j for i in range(3) for j in range(3)]
+    with pytest.raises(IndexError) as error:
+        group.v[3]
+    assert isinstance(error.value, InvalidValueError)
+    assert "cannot index neurongroup" in str(error.value)
+
+
 def test_values_computed_from_an_indexed_variable_are_plain():
     group = _group()
     doubled = group.x * 2
