@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["ANY", "NOW", "PAST", "PRIVATE", "SERIAL", "UNKNOWN", "Access", "Unit", "Block",
-           "Plan", "plan"]
+           "Plan", "Batch", "plan", "batch"]
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,27 @@ UNKNOWN: "Unit"
 @dataclass(frozen=True)
 class Unit:
     """One operation as the planner sees it: what it touches, and whether one thread
-    (thread 0) does all of it. A ``serial`` operation's accesses get ``part=SERIAL``."""
+    (thread 0) does all of it. A ``serial`` operation's accesses get ``part=SERIAL``.
+
+    For steps run in batches (:func:`batch`): ``local`` is what an operation that
+    gathers every thread's part of an array touches when it takes its own thread's part
+    only (each thread's spikes into its own list: ``Access(list, True, part)``); a
+    ``recorder`` reads only such lists and writes only arrays no other operation
+    touches (a monitor of spike indices and times), so it can record a batch's steps
+    after the batch, one step after the other."""
 
     accesses: tuple[Access, ...]
     serial: bool = False
+    local: tuple[Access, ...] | None = None
+    recorder: bool = False
 
     def __post_init__(self):
         if self.serial:
             object.__setattr__(self, "accesses", tuple(
                 Access(a.array, a.write, SERIAL, a.slot) for a in self.accesses))
             return
+        if self.local is not None:
+            Unit(self.local)  # (its own check)
         # all threads run a partitioned operation at once: it must not race with itself
         for write in (a for a in self.accesses if a.write):
             if any(write.conflicts(other) for other in self.accesses):
@@ -148,6 +159,59 @@ def plan(units: list[Unit]) -> Plan:
         # one segment only, and it conflicts with its own next repetitions
         result.barrier_at_end = True
     return result
+
+
+@dataclass
+class Batch:
+    """Steps run in batches (see :func:`batch`): ``plan``, the blocks of one step
+    (without a barrier); ``staged``, the operations that take their own thread's part
+    only (their ``local`` accesses); ``recorders``, the operations run after the batch
+    for each of its steps, in order, on thread 0."""
+
+    plan: Plan
+    staged: list[int]
+    recorders: list[int]
+
+
+def batch(units: list[Unit]) -> Batch | None:
+    """Whether steps of ``units`` can run in batches with no barrier between steps, and
+    how; ``None`` if a step needs a barrier anyway (or has none to save).
+
+    Steps of a batch need no barrier when the only thing the threads exchange is lists
+    that gather every thread's part (a group's spikes), and only recorders read them
+    whole: each thread then keeps its own part of the list (the operation's ``local``
+    accesses: operations that read only their own thread's part, as a reset does, still
+    find it there), stages it for each step of the batch, and after the batch one thread
+    gathers each step's list in turn and runs the recorders on it — exactly what they
+    record step by step. Every operation left in the step must then be free of
+    conflicts, within the step and with the steps after it."""
+    staged = [k for k, unit in enumerate(units) if unit.local is not None]
+    if not staged or not plan(units).barriers:
+        return None
+    lists: set[str] = set()
+    recorders = []
+    for k, unit in enumerate(units):
+        if unit.local is not None:
+            lists |= {a.array for a in unit.local if a.write}
+        elif unit.recorder and all(a.write or a.array in lists for a in unit.accesses):
+            recorders.append(k)  # (after the staged operations whose lists it reads)
+    in_step = [k for k in range(len(units)) if k not in recorders]
+    step = [Unit(units[k].local, units[k].serial) if units[k].local is not None
+            else units[k] for k in in_step]
+    # The recorders run later than the step's operations: none of these may touch what
+    # a recorder writes, nor write a staged list other than through its staged operation.
+    written = {a.array for k in recorders for a in units[k].accesses if a.write}
+    for k, unit in zip(in_step, step):
+        for a in unit.accesses:
+            if a.array == ANY or a.array in written or (
+                    a.write and a.array in lists and k not in staged):
+                return None
+    result = plan(step)
+    if result.barriers:
+        return None
+    for block in result.blocks:  # (numbered as in ``units``)
+        block.operations = [in_step[i] for i in block.operations]
+    return Batch(result, staged, recorders)
 
 
 def _blocks(units: list[Unit]) -> list[Block]:

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Callable
 
 from eqsnn import __version__
-from eqsnn.codegen.barriers import ANY, Access, Unit, plan
+from eqsnn.codegen.barriers import ANY, Access, Batch, Unit, batch, plan
 # (what a contribution is lives in codegen/contribution.py; re-exported here)
 from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
                                         Operation, TimedFunction, UserFunction, block_names,
@@ -33,6 +33,12 @@ __all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "slot_rank", "ArraySlot", "
 THREADS_SCALAR = "_n_threads_wanted"
 #: the int scalar that holds the step at which t = 0 (see ModuleBuilder.origin)
 STEP_ORIGIN = "_step_origin"
+#: the int scalar that holds the steps of a batch (see ModuleBuilder.batch_steps)
+BATCH_STEPS = "_batch_steps"
+#: steps of a batch keep each group's spikes of every step (int32 each): at most this
+#: many neurons' worth for all groups together (1 MB), and 2 to 256 steps
+STAGED_NEURONS = 1 << 18
+MAX_BATCH = 256
 
 #: a pause point (see ModuleBuilder.add_pauses) as the threads see it: every thread
 #: passes it (it may leave the loop), and it is fenced by barriers on both sides
@@ -74,12 +80,16 @@ class ModuleBuilder:
     _names: set = field(default_factory=set)
     #: how many pause points the step has (see add_pauses)
     pauses: int = 0
+    #: (operations when computed, the batch plan): see _batch
+    _batch_memo: tuple | None = None
 
     def __post_init__(self):
         self._claim(THREADS_SCALAR)
         self.int_scalars.append((THREADS_SCALAR, lambda: self.threads()))
         self._claim(STEP_ORIGIN)
         self.int_scalars.append((STEP_ORIGIN, lambda: self.origin()))
+        self._claim(BATCH_STEPS)
+        self.int_scalars.append((BATCH_STEPS, lambda: self.batch_steps()))
 
     def include(self, contribution: Contribution) -> None:
         """Add one object's contribution; operations with the same schedule key keep
@@ -175,7 +185,8 @@ class ModuleBuilder:
             private = {name: index[name] for _, _, collected in self.partitions if collected
                        for name in (collected.array, collected.count)}
             context.update(partitions=self.partitions, private=private,
-                           threads_scalar=context["int_scalars"].index(THREADS_SCALAR))
+                           threads_scalar=context["int_scalars"].index(THREADS_SCALAR),
+                           batch_scalar=context["int_scalars"].index(BATCH_STEPS))
         context["pauses"] = self.pauses
         return context
 
@@ -211,7 +222,7 @@ class ModuleBuilder:
             if self.pauses and not self.is_c:
                 slots = self._segments(render, slots)
             template = "network.c.j2" if self.is_c else "numpy/network.py.j2"
-            threads = self._threads(slots) if self.is_c else {}
+            threads = self._threads(render, slots) if self.is_c else {}
             source = render(template, **self._module_context(), slots=slots, **threads)
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
                             list(self.int_scalars))
@@ -228,25 +239,64 @@ class ModuleBuilder:
     def _all_units(self) -> list[Unit]:
         return [unit for _, _, _, unit in self._in_order()]
 
-    def _threads(self, texts: list[str]) -> dict:
+    def _batch(self) -> Batch | None:
+        """How the compiled loop runs steps in batches, if it does (barriers.batch)."""
+        if not self.is_c:
+            return None
+        if self._batch_memo is None or self._batch_memo[0] != len(self._scheduled):
+            self._batch_memo = (len(self._scheduled), batch(self._all_units()))
+        return self._batch_memo[1]
+
+    def batch_steps(self) -> int:
+        """The steps of a batch when the compiled loop runs its steps in batches, asked
+        at every call (1 if it does not): as many as keep the spikes staged for them
+        within STAGED_NEURONS entries for all groups together, at least 2 (the two
+        halves a step by step loop keeps anyway) and at most MAX_BATCH."""
+        if self._batch() is None:
+            return 1
+        getters = dict(self.int_scalars)
+        neurons = sum(getters[n]() for _, n, collected in self.partitions if collected)
+        return max(2, min(MAX_BATCH, STAGED_NEURONS // max(1, neurons)))
+
+    def _threads(self, render, texts: list[str]) -> dict:
         """The rendered operations grouped into the threads' blocks, with barriers, and
         how the loop checks its recording buffers (``lookahead``, see network.c.j2):
         thread 0 checks, one step ahead, when the step waits for the threads at least
-        once anyway; else every thread checks at the start of each step."""
+        once anyway; else every thread checks at the start of each step. A loop that
+        runs its steps in batches (``batch``) checks before each batch instead."""
+        batched = self._batch()
+        if batched is not None:
+            return {"blocks": [], "lookahead": False,
+                    "batch": self._batch_context(batched, render, texts)}
         checks = tuple(a for check in self.capacity_checks for a in check.unit.accesses)
         if checks:
             ahead = plan([Unit(checks, serial=True)] + self._all_units())
             if any(block.barrier_before for block in ahead.blocks):
-                return {"blocks": self._blocks(ahead, texts), "lookahead": True}
+                return {"blocks": self._blocks(ahead, texts), "lookahead": True, "batch": None}
         result = plan([Unit(checks)] + self._all_units())
-        return {"blocks": self._blocks(result, texts), "lookahead": False}
+        return {"blocks": self._blocks(result, texts), "lookahead": False, "batch": None}
+
+    def _batch_context(self, batched: Batch, render, texts: list[str]) -> dict:
+        """What network.c.j2 renders for steps in batches: the step's blocks (the
+        staged operations keeping their own thread's part: ``local``), and what thread 0
+        runs after a batch for each of its steps: the staged operations as written
+        (every thread's part gathered into the list), then the recorders."""
+        operations = self._operations()
+        local = list(texts)
+        for k in batched.staged:
+            name, context = operations[k]
+            local[k] = _render_operation(render, name, dict(context, local=True), True)
+        return {"blocks": self._blocks(batched.plan, local, first=0),
+                "gathers": [texts[k] for k in batched.staged],
+                "recorders": [texts[k] for k in batched.recorders]}
 
     @staticmethod
-    def _blocks(result, texts: list[str]) -> list[dict]:
-        """The plan's blocks as the template renders them (the capacity checks, unit 0,
-        are rendered at the start of the step instead)."""
+    def _blocks(result, texts: list[str], first: int = 1) -> list[dict]:
+        """The plan's blocks as the template renders them (operation ``first`` is
+        ``texts[0]``; the capacity checks, unit 0, are rendered at the start of the
+        step instead)."""
         blocks = [{"barrier_before": block.barrier_before, "serial": block.serial,
-                   "texts": [texts[i - 1] for i in block.operations if i > 0]}
+                   "texts": [texts[i - first] for i in block.operations if i >= first]}
                   for block in result.blocks]
         blocks = [b for b in blocks if b["texts"] or b["barrier_before"]]
         if result.barrier_at_end:

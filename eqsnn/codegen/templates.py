@@ -61,7 +61,7 @@ for _name, _inputs in _OPERATION_INPUTS.items():
     TEMPLATE_INPUTS[f"numpy/{_name}.py.j2"] = _inputs
 # C only: the spikes each thread found, collected in thread order (numpy's threshold
 # writes them at once)
-TEMPLATE_INPUTS["collect_spikes.c.j2"] = {"group", "spikes", "scratch", "block"}
+TEMPLATE_INPUTS["collect_spikes.c.j2"] = {"group", "spikes", "scratch", "block", "local"}
 # an operation on a slower clock, inside "every k-th step, with its own dt"
 TEMPLATE_INPUTS["every.c.j2"] = TEMPLATE_INPUTS["numpy/every.py.j2"] = {
     "text", "every", "dt", "idle"}
@@ -72,7 +72,8 @@ TEMPLATE_INPUTS["numpy/segment.py.j2"] = {"text", "segment"}
 _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots", "pauses"}
 TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "private", "threads_scalar",
-                                                     "blocks", "lookahead"}
+                                                     "batch_scalar", "blocks", "lookahead",
+                                                     "batch"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 
 

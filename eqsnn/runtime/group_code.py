@@ -133,15 +133,21 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
             **bindings(group, layout, backend, code.threshold.reads),
             **thread_inputs(backend, scratch=scratch, block=block))
     if thresholded:
-        c.array(scratch, lambda: _scratch(group, layout.threads()), np.int32)
+        c.array(scratch, lambda: _scratch(group, layout.threads(), layout.batch()), np.int32)
         # every thread collects the spikes into its own copy of the list (network.c.j2
         # binds the spike list's names to it), which it alone reads: one barrier a step
         thresholder.add_to(
             c, "collect_spikes", group=info, spikes=spikes, scratch=scratch, block=block,
+            local=False,  # (network.py renders it with True for steps in batches)
             period=period, idle=(spikes.count,),  # (no spikes between its steps)
-            unit=Unit((Access(scratch, False, None, NOW), Access(spikes.array, True, PRIVATE))))
+            unit=Unit((Access(scratch, False, None, NOW), Access(spikes.array, True, PRIVATE)),
+                      # (in batches of steps, each thread keeps its own spikes only)
+                      local=(Access(scratch, False, ("neurons", p), NOW),
+                             Access(spikes.array, True, ("neurons", p)))))
     if code.reset is not None:
-        unit = _unit(group, layout, code, code.reset, own + (Access(spikes.array, False),))
+        # (a partitioned reset finds its own block's spikes in the list)
+        unit = _unit(group, layout, code, code.reset,
+                     own + (Access(spikes.array, False, ("neurons", p)),))
         group.resetter["spike"].add_to(
             c, "reset", numbered=True, group=info, code=code.reset, spikes=spikes, unit=unit,
             period=period, **refractory,
@@ -177,11 +183,12 @@ def _unit(group, layout, group_code, code, accesses) -> Unit:
         return Unit(accesses, serial=True)
 
 
-def _scratch(group, threads: int) -> np.ndarray:
-    """The compiled loop's room for spikes (not state): two steps' worth of each
-    thread's (halves by step parity), then the copies of the spike list of threads
-    1 … threads - 1 (thread 0's is the group's)."""
-    size = (threads + 1) * group.N
+def _scratch(group, threads: int, batch: int) -> np.ndarray:
+    """The compiled loop's room for spikes (not state): each thread's spikes of the
+    last two steps (halves by step parity), or of each step of a ``batch`` of steps,
+    then the copies of the spike list of threads 1 … threads - 1 (thread 0's is the
+    group's)."""
+    size = (max(2, batch) + threads - 1) * group.N
     array = group.__dict__.get("_scratch_spikes")
     if array is None or array.size != size:
         array = group.__dict__["_scratch_spikes"] = np.zeros(size, dtype=np.int32)

@@ -35,6 +35,10 @@ class Layout:
         #: how many threads the loop starts, asked at every call (synaptic rows are cut
         #: into one piece per thread)
         self.threads = threads
+        #: how many steps the loop runs before its recorders record them, asked at
+        #: every call (1 unless its steps run in batches: the network sets it once the
+        #: module is assembled, see ModuleBuilder.batch_steps)
+        self.batch: Callable[[], int] = lambda: 1
         self._prefix: dict[int, str] = {}
         for letter, objects in (("g", groups), ("s", synapses), ("m", monitors)):
             for k, obj in enumerate(objects):

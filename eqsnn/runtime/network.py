@@ -267,6 +267,7 @@ class Network(NetworkStates, Displayed):
             builder.include(function._contribution(name))
         for obj in groups + synapses + monitors:
             builder.include(obj._contribution(layout, self.backend, dt))
+        layout.batch = builder.batch_steps
         operations = [o for o in self.objects if getattr(o, "_kind", None) == "operation"]
         self._pauses = Pauses(operations, dt, self._schedule) if operations else None
         if operations:

@@ -60,10 +60,12 @@ class SpikeMonitor(Monitor):
         self._step = np.zeros(1024 if record else 0, dtype=np.int64)
         self._values = {var: np.zeros(1024) for var in self.variables}
         self._count = np.zeros(1, dtype=np.int64)
+        self._batch = lambda: 1  # (the layout's, once in a network: see _contribution)
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:
         c = Contribution()
         p = layout.prefix(self)
+        self._batch = lambda: layout.batch()  # (steps the loop may run before recording)
         count = c.counter(f"{p}_count", lambda: self._count)
         if self._kept():
             capacity = c.int_scalar(f"{p}_capacity", self._capacity)
@@ -80,7 +82,8 @@ class SpikeMonitor(Monitor):
         self._slot.add_to(
             c, "spikemonitor", spikes=spikes,
             unit=Unit((Access(spikes.array, False),) + tuple(Access(w, True) for w in written)
-                      + tuple(Access(s, False) for s in sources), serial=True),
+                      + tuple(Access(s, False) for s in sources), serial=True,
+                      recorder=not self.variables),
             start=c.int_scalar(f"{p}_start", lambda: self.start),
             stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
             active=c.int_scalar(f"{p}_active", lambda: int(self._active)),
@@ -121,7 +124,8 @@ class SpikeMonitor(Monitor):
     def _make_room(self) -> None:
         if not self._kept():
             return
-        needed = int(self._count[0]) + 2 * (self.stop - self.start)
+        # room for the worst case of the next batch of steps (and one more)
+        needed = int(self._count[0]) + (1 + self._batch()) * (self.stop - self.start)
         if self.record:
             self._i = grow(self._i, needed)
             self._step = grow(self._step, needed)
@@ -246,7 +250,8 @@ class PopulationRateMonitor(Monitor):
         spikes = layout.spikes(self.group)
         self._slot.add_to(
             c, "ratemonitor", spikes=spikes, period=self._clock(dt),
-            unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True),
+            unit=Unit((Access(spikes.array, False), Access(count, True)), serial=True,
+                      recorder=True),
             start=c.int_scalar(f"{p}_start", lambda: self.start),
             stop=c.int_scalar(f"{p}_stop", lambda: self.stop),
             active=c.int_scalar(f"{p}_active", lambda: int(self._active)),

@@ -1,0 +1,173 @@
+"""Steps in batches: a network whose threads exchange nothing but spikes for monitors
+of spike indices and times (no synapses) runs batches of steps without waiting for
+each other between them, and records exactly what it records step by step.
+
+The planner decides (eqsnn/codegen/barriers.py, ``batch``); these tests check its
+decision on real networks (a batch loop without a barrier in its step, and a barrier
+again as soon as something reads another thread's neurons), and that the results are
+the same bit for bit on 1, 2 and 3 threads and the same as the numpy backend's: with
+buffers that grow during a run, runs of odd lengths, store/restore, a change of dt, a
+group on a slower clock and a subgroup's monitor.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import eqsnn as es
+from eqsnn.units import Hz, ms, mV
+
+THREADS = (1, 2, 3)
+
+
+def _cells(n=150, seed=1, **extra):
+    """Noisy leaky neurons (rand() in the reset and in the initial values), uneven
+    blocks of 64 for 2 and 3 threads."""
+    cells = es.NeuronGroup(n, """
+        dv/dt = (El - v + I)/(10*ms) + 3*mV*xi/sqrt(ms) : volt (unless refractory)
+        I : volt
+        """, threshold="v > -55*mV", reset="v = El + 2*mV*rand()", refractory=2 * ms,
+        method="euler", namespace={"El": -65 * mV}, seed=seed, **extra)
+    cells.v = "El + 10*mV*rand()"
+    cells.I = "9*mV + 3*mV*i/N"
+    return cells
+
+
+def _step_loop(net):
+    """The generated C of one step, from its loop to the end of the step."""
+    source = net._builder().build().source
+    if "Steps in batches" not in source:
+        start = source.index("for (int64_t _step")
+        return source[start:source.index("++_steps;", start)], False
+    start = source.index("for (int64_t _step = _first")
+    return source[start:source.index("eqsnn_barrier", start)], True
+
+
+def _batched(*objects):
+    step, batched = _step_loop(es.Network(*objects, threads=2))
+    return batched and "eqsnn_barrier" not in step
+
+
+def test_neurons_and_spike_or_rate_monitors_run_in_batches():
+    cells = _cells()
+    assert _batched(cells)
+    assert _batched(cells, es.SpikeMonitor(cells), es.PopulationRateMonitor(cells),
+                    es.SpikeMonitor(cells[10:40], record=False))
+    # several groups, each on its own; Poisson input onto one's own neurons
+    other = _cells(70, seed=2)
+    drive = es.PoissonInput(other, "v", 20, 50 * Hz, weight=0.5 * mV)
+    assert _batched(cells, other, drive, es.SpikeMonitor(other))
+
+
+def test_anything_reading_other_threads_neurons_brings_the_barrier_back():
+    cells = _cells()
+    spikes = es.SpikeMonitor(cells)
+    recurrent = es.Synapses(cells, cells, on_pre="v_post += 0.5*mV")
+    recurrent.connect(p=0.1)
+    assert not _batched(cells, spikes, recurrent)
+    summed = es.Synapses(cells, cells, "w : 1\nI_post = w*v_pre : volt (summed)")
+    summed.connect(p=0.1)
+    assert not _batched(cells, spikes, summed)
+    # (a sum of synaptic values alone reads its own thread's synapses only)
+    own_sum = es.Synapses(cells, cells, "w : volt\nI_post = w : volt (summed)")
+    own_sum.connect(p=0.1)
+    assert _batched(cells, spikes, own_sum)
+    # a monitor of values at each spike, of the state, or one counting before the spikes
+    assert not _batched(cells, es.SpikeMonitor(cells, variables="v"))
+    assert not _batched(cells, spikes, es.StateMonitor(cells, "v", record=[0, 100]))
+    assert not _batched(cells, es.SpikeMonitor(cells, when="start"))
+    # a linked variable read from another group, a shared variable written by all
+    leader = _cells(150, seed=3)
+    follower = es.NeuronGroup(150, """
+        dv/dt = (x - v)/(10*ms) : volt
+        x : volt (linked)
+        """, threshold="v > -55*mV", reset="v = -65*mV", method="euler")
+    follower.x = es.linked_var(leader, "v")
+    assert not _batched(leader, follower)
+    shared = es.NeuronGroup(150, """
+        dv/dt = -v/(10*ms) : 1
+        dc/dt = 1/ms : 1 (shared)
+        """, threshold="v > c", reset="v = 0", method="euler")
+    assert not _batched(shared)
+
+
+def _run(backend, threads, *, schedule):
+    cells = _cells()
+    slow = _cells(90, seed=5, dt=0.3 * ms)  # a slower clock: no spikes between its steps
+    drive = es.PoissonInput(cells, "v", 20, 40 * Hz, weight=0.4 * mV)
+    spikes = es.SpikeMonitor(cells)            # grows from 1024 entries during the run
+    part = es.SpikeMonitor(cells[20:90])
+    counts = es.SpikeMonitor(slow, record=False)
+    slow_spikes = es.SpikeMonitor(slow)
+    rate = es.PopulationRateMonitor(cells[100:])
+    net = es.Network(cells, slow, drive, spikes, part, counts, slow_spikes, rate,
+                     backend=backend, seed=11, threads=threads)
+    if backend == "c" and threads > 1:
+        assert _step_loop(net)[1]
+    schedule(net)
+    return {"i": spikes.i, "t": spikes.t_, "part_i": part.i, "part_t": part.t_,
+            "counts": counts.count, "slow_i": slow_spikes.i, "slow_t": slow_spikes.t_,
+            "rate": rate.rate_, "rate_t": rate.t_, "v": cells.v_, "slow_v": slow.v_,
+            "lastspike": cells._lastspike.copy()}
+
+
+def _odd_runs(net):
+    """Runs of 1, 7, 13 and 263 steps, then, after a store, 40 more steps twice (the
+    second time from the restored state), and 12 steps at another dt."""
+    for steps in (1, 7, 13, 263):
+        net.run(steps * 0.1 * ms)
+    net.store()
+    net.run(4 * ms)
+    net.restore()
+    net.run(4 * ms)
+    net.dt = 0.05 * ms
+    net.run(0.6 * ms)
+
+
+#: (schedule, most steps in a batch): batches of at most 4 steps leave the spike
+#: monitors room for 5 steps' worst case only, so their buffers grow during the run
+SCHEDULES = {"one run": (lambda net: net.run(200 * ms), 4), "odd runs": (_odd_runs, 256)}
+
+
+@pytest.fixture(scope="module", params=sorted(SCHEDULES))
+def runs(request):
+    schedule, batch = SCHEDULES[request.param]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("eqsnn.codegen.network.MAX_BATCH", batch)
+        results = {threads: _run("c", threads, schedule=schedule) for threads in THREADS}
+    results["numpy"] = _run("numpy", 1, schedule=schedule)
+    results["grown"] = request.param == "one run"
+    return results
+
+
+@pytest.mark.parametrize("threads", THREADS[1:])
+def test_batches_give_the_same_results_bit_for_bit_on_any_number_of_threads(runs, threads):
+    one, many = runs[1], runs[threads]
+    if runs["grown"]:
+        assert one["i"].size > 2 * 1024  # (the buffers grew during the run)
+    assert one["slow_i"].size > 50 and one["part_i"].size > 50
+    for name in one:
+        assert np.array_equal(one[name], many[name]), name
+
+
+def test_batches_record_what_the_numpy_backend_records(runs):
+    threaded, reference = runs[3], runs["numpy"]
+    for name in ("i", "t", "part_i", "part_t", "counts", "slow_i", "slow_t", "rate",
+                 "rate_t", "lastspike"):
+        np.testing.assert_array_equal(threaded[name], reference[name], err_msg=name)
+    for name in ("v", "slow_v"):
+        np.testing.assert_allclose(threaded[name], reference[name], rtol=0, atol=1e-12,
+                                   err_msg=name)
+
+
+def test_a_spike_monitor_makes_room_for_a_whole_batch():
+    """Before a run, a spike monitor's buffers get room for the worst case of a batch
+    and one step more (every neuron spiking at every step), so that batches are not cut
+    short by a nearly full buffer (the memory is touched only where spikes are)."""
+    cells = _cells()
+    spikes = es.SpikeMonitor(cells)
+    net = es.Network(cells, spikes, threads=2)
+    net.run(10 * ms)
+    batch = net._builder().batch_steps()
+    assert batch == 256  # (150 neurons: the most steps a batch may have)
+    assert spikes._i.shape[0] == (batch + 1) * cells.N
