@@ -30,6 +30,12 @@ into the next (the loop repeats the same code). Consecutive serial operations sh
 ``single`` block. No barrier is placed where none is needed, and every conflict is
 separated by one: what the numbers computed depend on is then only the program, never
 the thread count or timing.
+
+:func:`batch` says when a step's barriers can go altogether: when the threads exchange
+nothing but the spikes that monitors of spike indices and times read (a network of
+groups without synapses), each thread runs a whole batch of steps on its own neurons,
+keeping its spikes of each step, and the monitors record the batch afterwards, step by
+step, as they would have (two barriers per batch instead of one per step).
 """
 from __future__ import annotations
 
