@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from eqsnn.codegen.barriers import NOW, PAST, PRIVATE, Access, Unit, plan
+from eqsnn.codegen.barriers import ANY, NOW, PAST, PRIVATE, Access, Unit, batch, plan
 
 G = ("neurons", "_g0")
 H = ("neurons", "_g1")
@@ -170,3 +170,58 @@ def test_a_partitioned_operation_that_races_with_itself_is_refused():
         Unit(own("v") + writes("v"))
     with pytest.raises(ValueError, match="make it serial"):
         Unit(writes("count"))
+
+
+def hh_step():
+    """update, threshold (into this step's slot of the scratch), collecting the spikes
+    (each thread its own part when batched), a reset of the own block's spikes, a spike
+    monitor and a rate monitor (recorders of the whole list)."""
+    return [
+        Unit(own("v", "m", "n", "h") + own("lastspike", write=False)),
+        Unit(own("v", "lastspike", write=False) + own("lastspike") + own("scratch", slot=NOW)),
+        Unit(reads("scratch", slot=NOW) + own("spikes", part=PRIVATE),
+             local=own("scratch", write=False, slot=NOW) + own("spikes")),
+        Unit(own("spikes", write=False) + own("v")),
+        Unit(reads("spikes") + writes("m_i", "m_step", "m_count"), serial=True, recorder=True),
+        Unit(reads("spikes") + writes("r_count"), serial=True, recorder=True),
+    ]
+
+
+def test_a_step_whose_threads_exchange_only_recorded_spikes_runs_in_batches():
+    assert plan(hh_step()).barriers == 1   # step by step: one, before collecting
+    result = batch(hh_step())
+    assert result.staged == [2] and result.recorders == [4, 5]
+    assert result.plan.barriers == 0
+    assert [b.operations for b in result.plan.blocks] == [[0], [1], [2], [3]]
+
+
+def test_no_batches_when_the_step_has_no_barrier_to_save():
+    assert batch([Unit(own("v"))]) is None
+    assert batch([Unit(writes("count"), serial=True)]) is None
+
+
+def test_anything_else_reading_the_whole_list_keeps_the_barrier():
+    step = hh_step()
+    step.insert(5, Unit(reads("spikes") + own("ge")))      # a synaptic pathway
+    assert batch(step) is None
+    step = hh_step()
+    step[3] = Unit(reads("spikes") + writes("v"), serial=True)   # a serial reset
+    assert batch(step) is None
+    step = hh_step()
+    step[4] = Unit(step[4].accesses + reads("v"), serial=True)    # values at the spike
+    assert batch(step) is None
+
+
+def test_a_recorder_before_the_spikes_are_collected_is_not_deferred():
+    step = hh_step()
+    step.insert(0, step.pop(4))   # it would record the last step's list
+    assert batch(step) is None
+
+
+def test_what_a_recorder_writes_is_read_by_no_operation_of_the_step():
+    step = hh_step()
+    step.append(Unit(reads("r_count") + writes("x"), serial=True))
+    assert batch(step) is None
+    step = hh_step()
+    step.append(Unit((Access(ANY, True, ("pause",)),)))   # a network operation
+    assert batch(step) is None
