@@ -30,6 +30,7 @@ from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, Valu
 from eqsnn.lowering.refractory import (STEPS_SINCE_SPIKE, next_random_id, refractory_statement,
                                        renumber_random, threshold_when_not_refractory)
 from eqsnn.lowering.trees import to_tree
+from eqsnn.lowering.unit_folding import fold_statements, fold_units, unit_values
 from eqsnn.lowering.types import check_truth_values, dtypes, refuse_per_element_shared
 
 __all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
@@ -163,6 +164,7 @@ class NeuronLowering:
         resolved.update(resolve_functions(self.equations, namespace))
         resolved.update(self._string_functions(namespace, threshold, reset, refractory))
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
+        self.unit_values = unit_values(self.constants, namespace)  # (numbers in the code)
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         dims = {name: c.dim for name, c in self.constants.items()}
         # A TimedArray's values have a unit: stim(t) has it wherever it is used.
@@ -322,14 +324,16 @@ class NeuronLowering:
         names.update({name: local(name) for name in self.constants})
         functions = {name: local(name) for name in self.functions}
         statements, threshold = self._operations()
+        units_ = self.unit_values  # (the same numbers on every backend)
+        statements = fold_statements(statements, units_)
         return GroupCode(
             locals=locals_,
             stateupdate=printed.code(backend, statements, names, functions),
             threshold=None if threshold is None else printed.expression(
-                backend, threshold, names, functions),
-            reset=printed.code(backend, self.reset, names, functions),
-            records={var: printed.expression(backend, self._recorded(var), names, functions)
-                     for var in self.dims})
+                backend, fold_units(threshold, units_), names, functions),
+            reset=printed.code(backend, fold_statements(self.reset, units_), names, functions),
+            records={var: printed.expression(backend, fold_units(self._recorded(var), units_),
+                                             names, functions) for var in self.dims})
 
     def _recorded(self, var: str):
         """What a StateMonitor records for ``var``: a (constant over dt) subexpression
