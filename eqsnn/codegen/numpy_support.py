@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["eqsnn_mix64", "_eqsnn_uniform", "_eqsnn_normal", "eqsnn_exprel", "eqsnn_clip",
+           "eqsnn_exprel_from_exp", "eqsnn_inv_exprel_from_exp", "eqsnn_inv_exprel",
            "eqsnn_floor_quotient", "eqsnn_ceil_quotient", "eqsnn_trunc_quotient",
            "numpy_callable"]
 
@@ -85,6 +86,47 @@ def eqsnn_exprel(x):
         safe = np.where(small, 1.0, x)
         half = np.expm1(0.5 * safe)
         return np.where(small, 1.0 + x * (0.5 + x * (1.0 / 6.0)), half * ((half + 2.0) / safe))
+
+
+_EXPREL_SERIES = 0.25
+
+
+def _exprel_series(x):
+    return 1.0 + x * (1.0 / 2 + x * (1.0 / 6 + x * (1.0 / 24 + x * (1.0 / 120 + x * (
+        1.0 / 720 + x * (1.0 / 5040 + x * (1.0 / 40320 + x * (1.0 / 362880 + x * (
+        1.0 / 3628800 + x * (1.0 / 39916800 + x * (1.0 / 479001600)))))))))))
+
+
+def _inv_exprel_series(x):
+    x2 = x * x
+    return 1.0 - 0.5 * x + x2 * (1.0 / 12 + x2 * (-1.0 / 720 + x2 * (1.0 / 30240 + x2 * (
+        -1.0 / 1209600 + x2 * (1.0 / 47900160)))))
+
+
+def _from_exp(x, e, series, formula):
+    x = np.asarray(x, dtype=np.float64)
+    small = np.abs(x) < _EXPREL_SERIES
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(small, series(x), formula(x, np.asarray(e, dtype=np.float64)))
+
+
+def eqsnn_exprel_from_exp(x, e):
+    """``exprel(x)`` given ``e = exp(x)``; the formula of the C function of that name
+    (documented in ``templates/eqsnn_support.h``)."""
+    return _from_exp(x, e, _exprel_series, lambda x, e: (e - 1.0) / x)
+
+
+def eqsnn_inv_exprel_from_exp(x, e):
+    """``1/exprel(x) = x/(e - 1)`` given ``e = exp(x)``, as in C."""
+    return _from_exp(x, e, _inv_exprel_series, lambda x, e: x / (e - 1.0))
+
+
+def eqsnn_inv_exprel(x):
+    """``1/exprel(x) = x/expm1(x)``, 1 at 0, as in C."""
+    x = np.asarray(x, dtype=np.float64)
+    small = np.abs(x) < 1e-5
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(small, 1.0 - 0.5 * x + x * x * (1.0 / 12), x / np.expm1(x))
 
 
 def eqsnn_clip(x, low, high):

@@ -23,7 +23,7 @@ from typing import Callable
 import sympy
 from sympy import S
 
-__all__ = ["exprel", "clip", "trunc", "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME",
+__all__ = ["exprel", "exprel_from_exp", "inv_exprel", "inv_exprel_from_exp", "clip", "trunc", "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME",
            "FUNCTIONS", "RANDOM_FUNCTIONS", "spellings",
            "DIMENSIONLESS", "SAME", "RATIO", "ANY"]
 
@@ -52,6 +52,44 @@ class exprel(sympy.Function):
 
     def _latex(self, printer):
         return r"\operatorname{exprel}\left(%s\right)" % printer._print(self.args[0])
+
+
+class exprel_from_exp(sympy.Function):
+    """``exprel(x)`` given ``e = exp(x)``, computed once for several calls (only the
+    build stage writes it: :mod:`eqsnn.lowering.exponentials`)."""
+
+    nargs = 2
+
+    def _eval_rewrite_as_exp(self, x, e, **kwargs):
+        return (e - 1) / x
+
+    def _latex(self, printer):
+        return r"\operatorname{exprel}\left(%s\right)" % printer._print(self.args[0])
+
+
+class inv_exprel_from_exp(sympy.Function):
+    """``1/exprel(x) = x/(exp(x) - 1)`` given ``e = exp(x)`` (as :class:`exprel_from_exp`)."""
+
+    nargs = 2
+
+    def _eval_rewrite_as_exp(self, x, e, **kwargs):
+        return x / (e - 1)
+
+    def _latex(self, printer):
+        return r"\operatorname{exprel}\left(%s\right)^{-1}" % printer._print(self.args[0])
+
+
+class inv_exprel(sympy.Function):
+    """``1/exprel(x) = x/expm1(x)``: one division where ``c/exprel(x)`` takes two (only
+    the build stage writes it: :mod:`eqsnn.lowering.exponentials`)."""
+
+    nargs = 1
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return x / (sympy.exp(x) - 1)
+
+    def _latex(self, printer):
+        return r"\operatorname{exprel}\left(%s\right)^{-1}" % printer._print(self.args[0])
 
 
 class trunc(sympy.Function):
@@ -207,6 +245,12 @@ TABLE: tuple[MathFunction, ...] = (
     # produced by SymPy (sympy.codegen.rewriting's expm1_opt, log1p_opt; simplification)
     _row(None, "expm1", 1, "expm1", "np.expm1", DIMENSIONLESS),
     _row(None, "log1p", 1, "log1p", "np.log1p", DIMENSIONLESS),
+    # produced by the build stage's sharing of exponentials (eqsnn/lowering/exponentials.py)
+    _row(None, "exprel_from_exp", 2, "eqsnn_exprel_from_exp", "eqsnn_exprel_from_exp",
+         DIMENSIONLESS),
+    _row(None, "inv_exprel_from_exp", 2, "eqsnn_inv_exprel_from_exp",
+         "eqsnn_inv_exprel_from_exp", DIMENSIONLESS),
+    _row(None, "inv_exprel", 1, "eqsnn_inv_exprel", "eqsnn_inv_exprel", DIMENSIONLESS),
     _row(None, "atan2", 2, "atan2", "np.arctan2", RATIO),
     # fmin/fmax (C) and np.fmin/np.fmax agree, including on NaN; n arguments are nested
     _row(None, "Min", 2, "fmin", "np.fmin", SAME),

@@ -21,6 +21,7 @@ from eqsnn.equations.symbols import symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
 from eqsnn.lowering import printed
 from eqsnn.lowering.calls import check_calls
+from eqsnn.lowering.exponentials import share_exponentials
 from eqsnn.lowering.constant_over_dt import refuse_random_subexpressions
 from eqsnn.lowering.names import BUILTIN_DIMS, BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
@@ -324,8 +325,10 @@ class NeuronLowering:
         names.update({name: local(name) for name in self.constants})
         functions = {name: local(name) for name in self.functions}
         statements, threshold = self._operations()
-        units_ = self.unit_values  # (the same numbers on every backend)
-        statements = fold_statements(statements, units_)
+        # the same arithmetic for every backend: units as numbers, exponentials shared
+        units_ = self.unit_values
+        statements = share_exponentials(fold_statements(statements, units_),
+                                        invariant=[*self.constants, "t", "dt", "N"])
         return GroupCode(
             locals=locals_,
             stateupdate=printed.code(backend, statements, names, functions),
