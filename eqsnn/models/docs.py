@@ -45,9 +45,29 @@ def _derivation(model: Model) -> str | None:
     """The derivation of the update step, or ``None`` if the integrators cannot say."""
     try:
         from eqsnn.integrators import derive
-        return derive(model, method=model.method).to_markdown()
+        return derive(model, method=model.method).to_markdown() + _compiled_update(model)
     except Exception as error:  # docs must build even where a stage is unfinished
         return f"*(derivation unavailable: {type(error).__name__}: {error})*"
+
+
+def _compiled_update(model: Model) -> str:
+    """The state update as the network's C code computes it: after the build stage's
+    passes (units as numbers, shared exponentials: docs/internals.md), which the
+    derivation above does not show."""
+    import re
+    code = model.group(1)._record.code["c"].stateupdate  # (the group's build record)
+    text = "\n".join(code.lines)
+    calls = {name: len(re.findall(rf"(?<![\w.]){name}\(", text))
+             for name in ("exp", "eqsnn_exprel", "eqsnn_inv_exprel")}
+    derived = len(re.findall(r"eqsnn_(?:inv_)?exprel_from_exp\(", text))
+    counts = "" if not (sum(calls.values()) or derived) else (
+        f" Calls in its lines: `exp` {calls['exp']}, `expm1` "
+        f"{calls['eqsnn_exprel'] + calls['eqsnn_inv_exprel']} (inside `eqsnn_exprel`, "
+        f"`eqsnn_inv_exprel`); exprel from a shared exp (a division, no call): {derived}.")
+    return ("\n\n**In the compiled loop** The network's C code for one neuron and step. "
+            "Before printing, unit names become numbers, and calls of exp and exprel "
+            "whose arguments differ by a constant share one exp (`_exp0`; see "
+            "[internals](../internals.md))." + counts + "\n\n```c\n" + text + "\n```")
 
 
 def render_markdown(model: Model, *, derivation: bool = True, figure: str | None = None,
