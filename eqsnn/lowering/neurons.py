@@ -329,11 +329,14 @@ class NeuronLowering:
         units_ = self.unit_values
         statements = share_exponentials(fold_statements(statements, units_),
                                         invariant=[*self.constants, "t", "dt", "N"])
+        scalars = sorted(self.constants)  # loop invariants: see lowering/invariants.py
         return GroupCode(
             locals=locals_,
-            stateupdate=printed.code(backend, statements, names, functions),
+            stateupdate=printed.code(backend, statements, names, functions,
+                                     hoist=(scalars, "_su_inv")),
             threshold=None if threshold is None else printed.expression(
-                backend, fold_units(threshold, units_), names, functions),
+                backend, fold_units(threshold, units_), names, functions,
+                hoist=(scalars, "_th_inv")),
             reset=printed.code(backend, fold_statements(self.reset, units_), names, functions),
             records={var: printed.expression(backend, fold_units(self._recorded(var), units_),
                                              names, functions) for var in self.dims})

@@ -84,6 +84,9 @@ class Code:
     model names the lines use (variables, constants, functions and the built-in
     ``i``, ``N``, ``t``, ``dt``, ``not_refractory`` …), sorted; ``batch`` is how the
     numpy twin splits one step's arriving synapses (synaptic pathways only).
+    ``hoisted`` are lines the template runs once before its loop over neurons (the
+    loop invariants, see :mod:`eqsnn.lowering.invariants`), assigning the
+    ``hoisted_temporaries`` (double) that ``lines`` read.
     """
 
     lines: tuple[str, ...]
@@ -91,33 +94,42 @@ class Code:
     reads: tuple[str, ...] = ()
     uses_random: bool = False
     batch: str = ""
+    hoisted: tuple[str, ...] = ()
+    hoisted_temporaries: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {"lines": list(self.lines), "temporaries": list(self.temporaries),
                 "reads": list(self.reads), "uses_random": self.uses_random,
-                "batch": self.batch}
+                "batch": self.batch, "hoisted": list(self.hoisted),
+                "hoisted_temporaries": list(self.hoisted_temporaries)}
 
     @classmethod
     def from_json(cls, data) -> "Code":
         return cls(tuple(data["lines"]), tuple(data["temporaries"]), tuple(data["reads"]),
-                   data["uses_random"], data["batch"])
+                   data["uses_random"], data["batch"], tuple(data.get("hoisted", ())),
+                   tuple(data.get("hoisted_temporaries", ())))
 
 
 @dataclass(frozen=True)
 class Expression:
-    """One printed expression (a threshold, a recorded value, a summed term)."""
+    """One printed expression (a threshold, a recorded value, a summed term);
+    ``hoisted``, ``hoisted_temporaries``: its loop invariants, as in :class:`Code`."""
 
     text: str
     reads: tuple[str, ...] = ()
     uses_random: bool = False
+    hoisted: tuple[str, ...] = ()
+    hoisted_temporaries: tuple[str, ...] = ()
 
     def to_json(self) -> list:
-        return [self.text, list(self.reads), self.uses_random]
+        return [self.text, list(self.reads), self.uses_random, list(self.hoisted),
+                list(self.hoisted_temporaries)]
 
     @classmethod
     def from_json(cls, data) -> "Expression":
-        text, reads, uses_random = data
-        return cls(text, tuple(reads), uses_random)
+        text, reads, uses_random, *hoisted = data
+        hoisted, temporaries = hoisted or ((), ())
+        return cls(text, tuple(reads), uses_random, tuple(hoisted), tuple(temporaries))
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,17 @@ __all__ = ["BACKENDS", "CCodePrinter", "NumpyCodePrinter", "c_expression", "c_st
            "numpy_expression", "numpy_statements", "temporaries", "statements", "expression"]
 
 
-def statements(backend: str, assignments, names, user_functions=None) -> list[str]:
-    """Lines of ``backend``'s code (``"numpy"``, else C) for ``assignments``."""
-    if backend == NUMPY:
-        return numpy_statements(assignments, names=names, user_functions=user_functions)
-    return c_statements(assignments, names=names, user_functions=user_functions)
+def statements(backend: str, assignments, names, user_functions=None, *, hoisted=None,
+               used=None) -> list[str]:
+    """Lines of ``backend``'s code (``"numpy"``, else C) for ``assignments``
+    (``hoisted``, ``used``: see :func:`c_statements`)."""
+    printer = numpy_statements if backend == NUMPY else c_statements
+    return printer(assignments, names=names, user_functions=user_functions,
+                   hoisted=hoisted, used=used)
 
 
-def expression(backend: str, expr, names, user_functions=None) -> str:
-    if backend == NUMPY:
-        return numpy_expression(expr, names=names, user_functions=user_functions)
-    return c_expression(expr, names=names, user_functions=user_functions)
+def expression(backend: str, expr, names, user_functions=None, *, hoisted=None,
+               used=None) -> str:
+    printer = numpy_expression if backend == NUMPY else c_expression
+    return printer(expr, names=names, user_functions=user_functions, hoisted=hoisted,
+                   used=used)

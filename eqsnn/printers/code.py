@@ -59,10 +59,10 @@ class CCodePrinter(EqsnnRules, C99CodePrinter):
     _UNIFORM, _NORMAL = "eqsnn_uniform", "eqsnn_normal"
 
     def __init__(self, names: Mapping[str, str] | None = None,
-                 user_functions: Mapping[str, str] | None = None):
+                 user_functions: Mapping[str, str] | None = None, hoisted=None, used=None):
         # math_macros={}: print log(10), not M_LN10, which needs _GNU_SOURCE-style defines
         super().__init__({"strict": True, "math_macros": {}})
-        self._init_rules(names, user_functions)
+        self._init_rules(names, user_functions, hoisted, used)
 
     def _print_math_func(self, expr, nest=False, known=None):
         if known is None and expr.func.__name__ not in self.known_functions:
@@ -97,10 +97,10 @@ class NumpyCodePrinter(EqsnnRules, NumPyPrinter):
     _UNIFORM, _NORMAL = "_eqsnn_uniform", "_eqsnn_normal"
 
     def __init__(self, names: Mapping[str, str] | None = None,
-                 user_functions: Mapping[str, str] | None = None):
+                 user_functions: Mapping[str, str] | None = None, hoisted=None, used=None):
         super().__init__({"strict": True, "fully_qualified_modules": True})
         self.language = "numpy"  # NumPyPrinter.__init__ sets its own wording
-        self._init_rules(names, user_functions)
+        self._init_rules(names, user_functions, hoisted, used)
 
     def _module_format(self, fqn, register=True):
         # the generated numpy module imports numpy once, as np
@@ -155,7 +155,8 @@ def temporaries(statements: Iterable, names: Mapping[str, str] | None = None) ->
 
 
 def c_statements(statements: Sequence, names: Mapping[str, str] | None = None,
-                 user_functions: Mapping[str, str] | None = None) -> list[str]:
+                 user_functions: Mapping[str, str] | None = None, *, hoisted=None,
+                 used=None) -> list[str]:
     """Each assignment as one line of C, ``lhs = rhs;`` (or ``lhs += rhs;``).
 
     Parameters
@@ -167,6 +168,10 @@ def c_statements(statements: Sequence, names: Mapping[str, str] | None = None,
         Symbol name → C expression; see :class:`CCodePrinter`.
     user_functions
         User function name → C function name.
+    hoisted, used
+        Loop invariants computed before the loop (:mod:`eqsnn.lowering.invariants`):
+        subexpression → the name it is printed as; each name printed is added to the
+        set ``used``.
 
     Returns
     -------
@@ -174,24 +179,27 @@ def c_statements(statements: Sequence, names: Mapping[str, str] | None = None,
         One line per statement. Temporaries are not declared here; the template declares
         :func:`temporaries` as ``double``.
     """
-    printer = CCodePrinter(names, user_functions)
+    printer = CCodePrinter(names, user_functions, hoisted, used)
     return [printer.statement(s) for s in statements]
 
 
 def c_expression(expr, names: Mapping[str, str] | None = None,
-                 user_functions: Mapping[str, str] | None = None) -> str:
+                 user_functions: Mapping[str, str] | None = None, *, hoisted=None,
+                 used=None) -> str:
     """One expression as C; a condition (``v > vt``) prints as a C condition."""
-    return CCodePrinter(names, user_functions).expression(expr)
+    return CCodePrinter(names, user_functions, hoisted, used).expression(expr)
 
 
 def numpy_statements(statements: Sequence, names: Mapping[str, str] | None = None,
-                     user_functions: Mapping[str, str] | None = None) -> list[str]:
+                     user_functions: Mapping[str, str] | None = None, *, hoisted=None,
+                     used=None) -> list[str]:
     """Each assignment as one line of numpy code; see :func:`c_statements`."""
-    printer = NumpyCodePrinter(names, user_functions)
+    printer = NumpyCodePrinter(names, user_functions, hoisted, used)
     return [printer.statement(s) for s in statements]
 
 
 def numpy_expression(expr, names: Mapping[str, str] | None = None,
-                     user_functions: Mapping[str, str] | None = None) -> str:
+                     user_functions: Mapping[str, str] | None = None, *, hoisted=None,
+                     used=None) -> str:
     """One expression as numpy code; a condition prints as a boolean array expression."""
-    return NumpyCodePrinter(names, user_functions).expression(expr)
+    return NumpyCodePrinter(names, user_functions, hoisted, used).expression(expr)

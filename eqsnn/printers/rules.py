@@ -45,9 +45,13 @@ class EqsnnRules:
 
     _TARGET = "numpy"
 
-    def _init_rules(self, names, user_functions) -> None:
+    def _init_rules(self, names, user_functions, hoisted=None, used=None) -> None:
         self._names = dict(names or {})
         self._user_functions = dict(user_functions or {})
+        # loop invariants computed before the loop (eqsnn/lowering/invariants.py): a
+        # node printed as its name; each name printed is added to ``used``
+        self._hoisted = dict(hoisted or {})
+        self._used = used if used is not None else set()
         self._callee = fn.spellings(self._TARGET)
         self.known_functions = plain_calls(self._TARGET)
 
@@ -64,6 +68,9 @@ class EqsnnRules:
         self._refuse(expr)
 
     def _print(self, expr, **kwargs):
+        if self._hoisted and isinstance(expr, sympy.Basic) and expr in self._hoisted:
+            self._used.add(self._hoisted[expr])
+            return self._hoisted[expr]
         # One gate for every function, before SymPy's per-class dispatch can reach a
         # printer method the other backend lacks (erf, gamma, …).
         if isinstance(expr, sympy.Function) and not isinstance(expr, _HANDLED):
