@@ -56,7 +56,7 @@ def _compiled_update(model: Model) -> str:
     derivation above does not show."""
     import re
     code = model.group(1)._record.code["c"].stateupdate  # (the group's build record)
-    text = "\n".join(code.lines)
+    text = "\n".join(code.lines)  # (per neuron: what the counts count)
     calls = {name: len(re.findall(rf"(?<![\w.]){name}\(", text))
              for name in ("exp", "eqsnn_exprel", "eqsnn_inv_exprel")}
     derived = len(re.findall(r"eqsnn_(?:inv_)?exprel_from_exp\(", text))
@@ -67,7 +67,17 @@ def _compiled_update(model: Model) -> str:
     return ("\n\n**In the compiled loop** The network's C code for one neuron and step. "
             "Before printing, unit names become numbers, and calls of exp and exprel "
             "whose arguments differ by a constant share one exp (`_exp0`; see "
-            "[internals](../internals.md))." + counts + "\n\n```c\n" + text + "\n```")
+            "[internals](../internals.md)); what depends only on constants and dt is "
+            "computed once per step, before the loop over the neurons." + counts +
+            "\n\n```c\n" + _before_loop(code) + text + "\n```")
+
+
+def _before_loop(code) -> str:
+    """The loop invariants (lowering/invariants.py), as the template computes them."""
+    if not code.hoisted:
+        return ""
+    lines = "".join(f"{line}\n" for line in code.hoisted)
+    return f"/* once per step */\n{lines}/* for each neuron */\n"
 
 
 def render_markdown(model: Model, *, derivation: bool = True, figure: str | None = None,
