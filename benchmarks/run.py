@@ -285,6 +285,15 @@ def _one(name: str, model: str, size: int, threads: int, duration: float, seed: 
     return result
 
 
+def _eqsnn_path(pythonpath: str | None) -> str:
+    """The workers' PYTHONPATH: a path given by the caller first (to measure another
+    checkout, as the before/after comparisons do), then this checkout's root, so that
+    ``python benchmarks/run.py`` measures the eqsnn beside it and never an installed copy
+    that happens to come first on ``sys.path`` (a worker's own folder is benchmarks/)."""
+    return os.pathsep.join([p for p in (pythonpath or "").split(os.pathsep) if p]
+                           + [str(HERE.parent)])
+
+
 def _worker(name: str, model: str, size: int, threads: int, duration: float, seed: int,
             place: Path) -> dict:
     """One run of a Python worker: its JSON line, and its whole time seen from here."""
@@ -295,6 +304,7 @@ def _worker(name: str, model: str, size: int, threads: int, duration: float, see
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if CONFIGS[name].worker == "eqsnn":
         env["EQSNN_CACHE_DIR"] = str(place)
+        env["PYTHONPATH"] = _eqsnn_path(env.get("PYTHONPATH"))
     if CONFIGS[name].backend == "cpp_standalone":
         shutil.rmtree(place / "project", ignore_errors=True)
     command = _command(name, model, size, threads, duration, seed, place)
@@ -323,7 +333,8 @@ def _write_json(args, runs: list[dict], summary: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"commit": commit, "date": stamp, "python": sys.version.split()[0],
             "machine": platform.machine(), "cpu": _cpu_name(), "cores": os.cpu_count(),
-            "command": " ".join(sys.argv), "repeat": args.repeat}
+            "command": " ".join(sys.argv), "repeat": args.repeat,
+            "eqsnn_path": _eqsnn_path(os.environ.get("PYTHONPATH"))}  # (what was measured)
     path.write_text(json.dumps({"meta": meta, "summary": summary, "runs": runs}, indent=1))
     return path
 
