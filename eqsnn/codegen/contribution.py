@@ -155,6 +155,8 @@ class Contribution:
     functions: list[TimedFunction | UserFunction] = field(default_factory=list)
     #: (prefix, size name, ``collected`` or None) of each group the threads split
     partitions: list[tuple[str, str, SimpleNamespace | None]] = field(default_factory=list)
+    #: counters each thread keeps its own copy of (see private_counter)
+    private_counters: list[str] = field(default_factory=list)
 
     def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
         self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
@@ -172,6 +174,14 @@ class Contribution:
         """A persistent int64 counter: a one-element array owned by an object (templates
         read and write it as ``name[0]``)."""
         return self.array(cname, get, np.int64)
+
+    def private_counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
+        """A counter (see :meth:`counter`) that every thread of the compiled loop keeps
+        its own copy of, counting the same way (``Access(cname, True, PRIVATE)``):
+        thread 0's is the object's, the others start each call of the loop as copies of
+        it (network.c.j2 binds the name to each thread's)."""
+        self.private_counters.append(cname)
+        return self.counter(cname, get)
 
     def add(self, slot: str, template: str, *, numbered: bool = False, unit: Unit = UNKNOWN,
             order: int = 0, name: str = "", period: tuple[int, float] | None = None,

@@ -66,6 +66,7 @@ class ModuleBuilder:
     functions: list[TimedFunction | UserFunction] = field(default_factory=list)
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
+    private_counters: list[str] = field(default_factory=list)
     #: the slots of a step, in order (a network's custom schedule, Brian2's by default)
     schedule: tuple[str, ...] = SLOTS
     #: how many threads the loop starts, asked at every call (the Network sets it)
@@ -106,6 +107,7 @@ class ModuleBuilder:
         self.capacity_checks.extend(contribution.capacity_checks)
         self.functions.extend(contribution.functions)
         self.partitions.extend(contribution.partitions)
+        self.private_counters.extend(contribution.private_counters)
         for operation in contribution.operations:
             context = dict(operation.context)
             if operation.numbered:
@@ -184,7 +186,9 @@ class ModuleBuilder:
             index = {slot.cname: k for k, slot in enumerate(self.arrays)}
             private = {name: index[name] for _, _, collected in self.partitions if collected
                        for name in (collected.array, collected.count)}
+            private.update((name, index[name]) for name in self.private_counters)
             context.update(partitions=self.partitions, private=private,
+                           private_counters=self.private_counters,
                            threads_scalar=context["int_scalars"].index(THREADS_SCALAR),
                            batch_scalar=context["int_scalars"].index(BATCH_STEPS))
         context["pauses"] = self.pauses

@@ -53,7 +53,7 @@ _THREAD_INPUTS = {
     "threshold": {"scratch", "block"},
     "reset": {"serial", "block"}, "synapses_update": {"serial"},
     "synapses_pathway": {"serial"}, "summed": {"serial", "block"},
-    "poisson_input": {"serial", "block"},
+    "poisson_input": {"serial", "block"}, "statemonitor": {"serial", "block"},
 }
 TEMPLATE_INPUTS: dict[str, set[str]] = {}
 for _name, _inputs in _OPERATION_INPUTS.items():
@@ -71,7 +71,8 @@ TEMPLATE_INPUTS["pause.c.j2"] = TEMPLATE_INPUTS["numpy/pause.py.j2"] = {"point"}
 TEMPLATE_INPUTS["numpy/segment.py.j2"] = {"text", "segment"}
 _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots", "pauses"}
-TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "private", "threads_scalar",
+TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "private",
+                                                     "private_counters", "threads_scalar",
                                                      "batch_scalar", "blocks", "lookahead",
                                                      "batch"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS

@@ -7,9 +7,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from eqsnn import units
-from eqsnn.codegen.barriers import Access, Unit
-from eqsnn.codegen.network import Contribution
+from eqsnn.codegen.barriers import PRIVATE, SERIAL, Access, Unit
+from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.groups import NeuronGroup
 from eqsnn.runtime.monitor_base import SECOND, Monitor, grow, is_synapses
 from eqsnn.runtime.monitor_values import (dimension, expressions, record_indices,
                                           sources_read, variable_names, view_indices)
@@ -91,21 +92,31 @@ class StateMonitor(Monitor):
         c = Contribution()
         p = layout.prefix(self)
         every = self._every(dt)
-        count = c.counter(f"{p}_count", lambda: self._count)
-        capacity = c.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
-        c.add_capacity_check(capacity, count, "1")
         # How each variable is computed, in the model's names (synaptic ones for
         # synapse _syn, its source _ipre and target _j).
         computed = expressions(self.group, backend, self.variables)
-        records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var],
-                            self._dtypes[var]), computed[var]] for var in self.variables]
-        reads = sorted({name for _, e in records for name in e.reads})
+        reads = sorted({name for var in self.variables for name in computed[var].reads})
         # it reads any neuron's or synapse's values (and those of linked sources)
         sources = sources_read(layout, self.group, reads)
+        g = layout.prefix(self.group)
+        # Of a group's own variables, each thread records its own neurons' columns and
+        # counts the rows itself; thread 0 writes the steps. Else one thread records all.
+        own = sources == [g] and isinstance(self.group, NeuronGroup)
+        if own:
+            count = c.private_counter(f"{p}_count", lambda: self._count)
+            unit = Unit((Access(g, False, ("neurons", g)), Access(p, True, ("neurons", g)),
+                         Access(count, True, PRIVATE), Access(f"{p}_steps", True, SERIAL)))
+        else:
+            count = c.counter(f"{p}_count", lambda: self._count)
+            unit = Unit(tuple(Access(s, False) for s in sources) + (Access(count, True),),
+                        serial=True)
+        capacity = c.int_scalar(f"{p}_capacity", lambda: self._steps.shape[0])
+        c.add_capacity_check(capacity, count, "1")
+        records = [[c.array(f"{p}_v_{var}", lambda var=var: self._records[var],
+                            self._dtypes[var]), computed[var]] for var in self.variables]
         self._slot.add_to(
-            c, "statemonitor", synapses=is_synapses(self.group),
-            unit=Unit(tuple(Access(s, False) for s in sources)
-                      + (Access(count, True),), serial=True),
+            c, "statemonitor", synapses=is_synapses(self.group), unit=unit,
+            **thread_inputs(backend, unit, block=block_names(g)),
             source=self.group._names(layout),
             every=c.int_scalar(f"{p}_every", lambda: every),
             active=c.int_scalar(f"{p}_active", lambda: int(self._active)),

@@ -1,13 +1,14 @@
 """Steps in batches: a network whose threads exchange nothing but spikes for monitors
 of spike indices and times (no synapses) runs batches of steps without waiting for
-each other between them, and records exactly what it records step by step.
+each other between them, and records exactly what it records step by step (a state
+monitor of a group's own variables: each thread records its own neurons).
 
 The planner decides (eqsnn/codegen/barriers.py, ``batch``); these tests check its
 decision on real networks (a batch loop without a barrier in its step, and a barrier
 again as soon as something reads another thread's neurons), and that the results are
 the same bit for bit on 1, 2 and 3 threads and the same as the numpy backend's: with
 buffers that grow during a run, runs of odd lengths, store/restore, a change of dt, a
-group on a slower clock and a subgroup's monitor.
+group on a slower clock, subgroups' monitors and state monitors.
 """
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ def test_anything_reading_other_threads_neurons_brings_the_barrier_back():
     assert _batched(cells, spikes, own_sum)
     # a monitor of values at each spike, of the state, or one counting before the spikes
     assert not _batched(cells, es.SpikeMonitor(cells, variables="v"))
-    assert not _batched(cells, spikes, es.StateMonitor(cells, "v", record=[0, 100]))
+    # (a state monitor of the group's own variables: each thread records its neurons)
+    assert _batched(cells, spikes, es.StateMonitor(cells, "v", record=[0, 100]))
     assert not _batched(cells, es.SpikeMonitor(cells, when="start"))
     # a linked variable read from another group, a shared variable written by all
     leader = _cells(150, seed=3)
@@ -84,6 +86,7 @@ def test_anything_reading_other_threads_neurons_brings_the_barrier_back():
         """, threshold="v > -55*mV", reset="v = -65*mV", method="euler")
     follower.x = es.linked_var(leader, "v")
     assert not _batched(leader, follower)
+    assert not _batched(leader, follower, es.StateMonitor(follower, "x", record=[3, 140]))
     shared = es.NeuronGroup(150, """
         dv/dt = -v/(10*ms) : 1
         dc/dt = 1/ms : 1 (shared)
@@ -100,14 +103,19 @@ def _run(backend, threads, *, schedule):
     counts = es.SpikeMonitor(slow, record=False)
     slow_spikes = es.SpikeMonitor(slow)
     rate = es.PopulationRateMonitor(cells[100:])
-    net = es.Network(cells, slow, drive, spikes, part, counts, slow_spikes, rate,
-                     backend=backend, seed=11, threads=threads)
+    # each thread records its own neurons (blocks of 64: 0-63, 64-127, 128-149)
+    state = es.StateMonitor(cells, ["v", "I"], record=[149, 0, 70, 63, 64, 128])
+    slow_state = es.StateMonitor(slow[10:80], "v", record=True, dt=0.6 * ms)
+    net = es.Network(cells, slow, drive, spikes, part, counts, slow_spikes, rate, state,
+                     slow_state, backend=backend, seed=11, threads=threads)
     if backend == "c" and threads > 1:
         assert _step_loop(net)[1]
     schedule(net)
     return {"i": spikes.i, "t": spikes.t_, "part_i": part.i, "part_t": part.t_,
             "counts": counts.count, "slow_i": slow_spikes.i, "slow_t": slow_spikes.t_,
             "rate": rate.rate_, "rate_t": rate.t_, "v": cells.v_, "slow_v": slow.v_,
+            "state_v": state.v_, "state_I": state.I_, "state_t": state.t_,
+            "slow_state_v": slow_state.v_, "slow_state_t": slow_state.t_,
             "lastspike": cells._lastspike.copy()}
 
 
@@ -155,7 +163,9 @@ def test_batches_record_what_the_numpy_backend_records(runs):
     for name in ("i", "t", "part_i", "part_t", "counts", "slow_i", "slow_t", "rate",
                  "rate_t", "lastspike"):
         np.testing.assert_array_equal(threaded[name], reference[name], err_msg=name)
-    for name in ("v", "slow_v"):
+    for name in ("state_t", "slow_state_t", "state_I"):
+        np.testing.assert_array_equal(threaded[name], reference[name], err_msg=name)
+    for name in ("v", "slow_v", "state_v", "slow_state_v"):
         np.testing.assert_allclose(threaded[name], reference[name], rtol=0, atol=1e-12,
                                    err_msg=name)
 

@@ -141,6 +141,17 @@ def test_a_cuba_step_waits_once():
     assert source.count("if (_tid == 0)  /* one thread") == 1
 
 
+def test_a_state_monitor_of_the_groups_own_variables_adds_no_wait():
+    """Each thread records its own neurons' columns (and counts the rows itself), so a
+    StateMonitor after the resets does not wait for the other threads' neurons."""
+    group, _, net = _cuba(2)
+    net.add(es.StateMonitor(group, ["v", "ge"], record=[0, 300, 699], when="end"))
+    source = net._builder().build().source
+    step = source[source.index("for (int64_t _step"):]
+    assert step.count("eqsnn_barrier(&_barrier") == 1
+    assert "each thread records its own neurons" in step
+
+
 def test_threads_default_to_the_cores_this_process_may_use(monkeypatch):
     monkeypatch.delenv("EQSNN_THREADS", raising=False)
     _, _, net = _cuba(None)
