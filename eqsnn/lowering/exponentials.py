@@ -143,12 +143,9 @@ def _value(expr, definitions, memo):
 def _groups(calls: list[_Call], invariant) -> list[_Group]:
     """Calls grouped by ``value = r*base + d`` (r = ±1, d a number, |d| <= MAX_SHIFT)."""
     groups: list[_Group] = []
-    seen = set()
     for call in calls:
-        key = (call.node.func, call.value)
-        if key in seen or _is_invariant(call.value, invariant):
+        if _is_invariant(call.value, invariant):
             continue
-        seen.add(key)
         for group in groups:
             shift = _shift(call.value, group.base.value)
             if shift is not None:

@@ -202,3 +202,19 @@ def test_traub_miles_is_bit_identical_on_one_and_two_threads():
         es.Network(group, backend="c", threads=threads, dt=0.01 * ms).run(5 * ms)
         return np.stack([group.v_, group.m_, group.n_, group.h_])
     assert np.array_equal(run(1), run(2))
+
+
+def test_a_variable_assigned_in_between_is_a_new_value():
+    """exp(v) before and exp(v + 1) after 'v = 2*v' are not exp(v)*e: the pass compares
+    values at the start of the step; the same call twice is computed once."""
+    from sympy import exp
+    from sympy.codegen.ast import Assignment
+
+    from eqsnn.equations.symbols import symbol
+    from eqsnn.lowering.exponentials import share_exponentials
+    v, a, b, c = (symbol(n) for n in ("v", "_a", "_b", "_c"))
+    before = [Assignment(a, exp(v)), Assignment(v, 2 * v), Assignment(b, exp(v + 1))]
+    assert share_exponentials(before) == tuple(before)
+    twice = [Assignment(a, exp(v)), Assignment(b, exp(v) + 1), Assignment(c, exp(-v))]
+    shared = share_exponentials(twice)
+    assert sum(str(s.rhs).count("exp(") for s in shared) == 1, shared
