@@ -103,22 +103,23 @@ def _inv_exprel_series(x):
         -1.0 / 1209600 + x2 * (1.0 / 47900160)))))
 
 
-def _from_exp(x, e, series, formula):
+def _from_exp(x, p, q, series, formula):
     x = np.asarray(x, dtype=np.float64)
     small = np.abs(x) < _EXPREL_SERIES
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(small, series(x), formula(x, np.asarray(e, dtype=np.float64)))
+        return np.where(small, series(x), formula(x, np.asarray(p, dtype=np.float64),
+                                                  np.asarray(q, dtype=np.float64)))
 
 
-def eqsnn_exprel_from_exp(x, e):
-    """``exprel(x)`` given ``e = exp(x)``; the formula of the C function of that name
+def eqsnn_exprel_from_exp(x, p, q):
+    """``exprel(x)`` given ``exp(x) = p/q``; the formula of the C function of that name
     (documented in ``templates/eqsnn_support.h``)."""
-    return _from_exp(x, e, _exprel_series, lambda x, e: (e - 1.0) / x)
+    return _from_exp(x, p, q, _exprel_series, lambda x, p, q: (p - q) / (x * q))
 
 
-def eqsnn_inv_exprel_from_exp(x, e):
-    """``1/exprel(x) = x/(e - 1)`` given ``e = exp(x)``, as in C."""
-    return _from_exp(x, e, _inv_exprel_series, lambda x, e: x / (e - 1.0))
+def eqsnn_inv_exprel_from_exp(x, p, q):
+    """``1/exprel(x) = x*q/(p - q)`` given ``exp(x) = p/q``, as in C."""
+    return _from_exp(x, p, q, _inv_exprel_series, lambda x, p, q: x * q / (p - q))
 
 
 def eqsnn_inv_exprel(x):

@@ -55,25 +55,25 @@ class exprel(sympy.Function):
 
 
 class exprel_from_exp(sympy.Function):
-    """``exprel(x)`` given ``e = exp(x)``, computed once for several calls (only the
+    """``exprel(x)`` given ``exp(x) = p/q``, computed once for several calls (only the
     build stage writes it: :mod:`eqsnn.lowering.exponentials`)."""
 
-    nargs = 2
+    nargs = 3
 
-    def _eval_rewrite_as_exp(self, x, e, **kwargs):
-        return (e - 1) / x
+    def _eval_rewrite_as_exp(self, x, p, q, **kwargs):
+        return (p / q - 1) / x
 
     def _latex(self, printer):
         return r"\operatorname{exprel}\left(%s\right)" % printer._print(self.args[0])
 
 
 class inv_exprel_from_exp(sympy.Function):
-    """``1/exprel(x) = x/(exp(x) - 1)`` given ``e = exp(x)`` (as :class:`exprel_from_exp`)."""
+    """``1/exprel(x) = x/(exp(x) - 1)`` given ``exp(x) = p/q`` (as :class:`exprel_from_exp`)."""
 
-    nargs = 2
+    nargs = 3
 
-    def _eval_rewrite_as_exp(self, x, e, **kwargs):
-        return x / (e - 1)
+    def _eval_rewrite_as_exp(self, x, p, q, **kwargs):
+        return x / (p / q - 1)
 
     def _latex(self, printer):
         return r"\operatorname{exprel}\left(%s\right)^{-1}" % printer._print(self.args[0])
@@ -246,9 +246,9 @@ TABLE: tuple[MathFunction, ...] = (
     _row(None, "expm1", 1, "expm1", "np.expm1", DIMENSIONLESS),
     _row(None, "log1p", 1, "log1p", "np.log1p", DIMENSIONLESS),
     # produced by the build stage's sharing of exponentials (eqsnn/lowering/exponentials.py)
-    _row(None, "exprel_from_exp", 2, "eqsnn_exprel_from_exp", "eqsnn_exprel_from_exp",
+    _row(None, "exprel_from_exp", 3, "eqsnn_exprel_from_exp", "eqsnn_exprel_from_exp",
          DIMENSIONLESS),
-    _row(None, "inv_exprel_from_exp", 2, "eqsnn_inv_exprel_from_exp",
+    _row(None, "inv_exprel_from_exp", 3, "eqsnn_inv_exprel_from_exp",
          "eqsnn_inv_exprel_from_exp", DIMENSIONLESS),
     _row(None, "inv_exprel", 1, "eqsnn_inv_exprel", "eqsnn_inv_exprel", DIMENSIONLESS),
     _row(None, "atan2", 2, "atan2", "np.arctan2", RATIO),

@@ -12,12 +12,15 @@ evaluates ``E = exp(a_0)`` once, and derives the others:
 
 * ``exp(a_j) = exp(d_j) * E`` or ``exp(d_j) / E`` (``1/E`` computed once). Error: a
   product or quotient of two roundings, a few ulp on top of ``exp``'s own.
-* ``exprel(a_j) = (e_j - 1)/a_j`` from that ``e_j`` (``exprel_from_exp``), and
-  ``1/exprel(a_j) = a_j/(e_j - 1)`` (``inv_exprel_from_exp``), with the argument computed
-  as ``r*a_0 + d_j`` so that it is the very number whose exponential ``e_j`` is. Near 0
-  the subtraction cancels; a Taylor series takes over below ``|a_j| = 1/4``, which bounds
-  the relative error by about 4.5 times the error of ``e_j`` (the bound and its test:
+* ``exprel(a_j) = (e_j - 1)/a_j`` from that ``e_j = p/q`` (``exprel_from_exp(a_j, p,
+  q)``: ``p = exp(d_j)*E, q = 1`` or ``p = exp(d_j), q = E``, so that ``(p - q)/(a_j*q)``
+  takes one division either way), and ``1/exprel(a_j) = a_j*q/(p - q)``
+  (``inv_exprel_from_exp``), with the argument computed as ``r*a_0 + d_j`` so that it is
+  the very number whose exponential ``e_j`` is. Near 0 the subtraction cancels; a
+  Taylor series takes over below ``|a_j| = 1/4``, which bounds the relative error by
+  about 4.5 times the error of ``p`` and ``q`` (the bound and its test:
   ``templates/eqsnn_support.h``, ``tests/lowering/test_shared_exponentials.py``).
+  The sign of ``a_0`` is chosen so that fewer exp calls need ``1/E``.
 
 The arguments are compared as values at the start of the step (temporaries substituted
 in order), so the pass sees through the common-subexpression temporaries; the shared
@@ -181,24 +184,29 @@ def _fresh_names(statements):
 
 
 def _rewrite(group: _Group, statements, name: str, inserted, replace) -> None:
-    """Define the group's exp (and its argument, its reciprocal) before the first member's
-    statement, and say what replaces each member."""
-    base = group.base
+    """Define the group's exp (and its argument, its reciprocal if an exp needs it)
+    before the first member's statement, and say what replaces each member."""
+    base, members = group.base, group.members
+    written = base.node.args[0]
+    # exp(-a) costs a division (1/E), exprel(-a) none (from e = p/q): the sign of the
+    # shared argument is the one fewer exp calls need negated
+    negated = [r for call, r, _ in members if isinstance(call.node, sympy.exp)]
+    if negated.count(-1) > negated.count(1):
+        written, members = -written, [(call, -r, d) for call, r, d in members]
     argument, exp = symbol(f"{name}_arg"), symbol(name)
-    defined = [Assignment(argument, base.node.args[0]), Assignment(exp, sympy.exp(argument))]
-    inverse = None
-    if any(r == -1 for _, r, _ in group.members):
-        inverse = symbol(f"{name}_inv")
+    defined = [Assignment(argument, written), Assignment(exp, sympy.exp(argument))]
+    inverse = symbol(f"{name}_inv")
+    if any(r == -1 and isinstance(call.node, sympy.exp) for call, r, _ in members):
         defined.append(Assignment(inverse, 1 / exp))
     inserted.setdefault(base.statement, []).extend(defined)
-    for call, r, d in group.members:
-        shifted = r * argument + d  # the argument whose exponential e is, exactly
-        e = (exp if r == 1 else inverse) * _exp_of_number(d)
+    for call, r, d in members:
+        shifted = r * argument + d  # the argument whose exponential e = p/q is, exactly
+        p, q = (exp * _exp_of_number(d), sympy.S.One) if r == 1 else (_exp_of_number(d), exp)
         if isinstance(call.node, sympy.exp):
-            derived = {call.node: e}
+            derived = {call.node: p if r == 1 else p * inverse}
         else:
-            derived = {sympy.Pow(call.node, -1): fn.inv_exprel_from_exp(shifted, e),
-                       call.node: fn.exprel_from_exp(shifted, e)}
+            derived = {sympy.Pow(call.node, -1): fn.inv_exprel_from_exp(shifted, p, q),
+                       call.node: fn.exprel_from_exp(shifted, p, q)}
         replace.setdefault(call.statement, {}).update(derived)
 
 

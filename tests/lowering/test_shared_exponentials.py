@@ -29,12 +29,12 @@ def _count(pattern: str, text: str) -> int:
 
 # --- what the printed code computes ----------------------------------------------------
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_traub_miles_update_calls_eight_exponentials_and_divides_nine_times(backend):
-    """Per neuron and step: beta_m, alpha_n and beta_h share one exp (their arguments
-    are x, -5 - x and -x), alpha_m keeps its expm1, beta_n and alpha_h their exp, and
+def test_traub_miles_update_calls_eight_exponentials_and_divides_eight_times(backend):
+    """Per neuron and step: beta_h, alpha_n and beta_m share one exp E (their arguments
+    are y, y - 5 and -y), alpha_m keeps its expm1, beta_n and alpha_h their exp, and
     the four exponential-Euler factors theirs: 8 calls, as the hand-written C (was 10:
-    3 exprel + 3 exp + 4). Divisions: 9, as the hand-written C (was 11: each c/exprel
-    took two); none by a unit (mV, ms are numbers in the code)."""
+    3 exprel + 3 exp + 4). Divisions: 8 (was 11: each c/exprel took two; the hand-written
+    C has 9: its 1/E); none by a unit (mV, ms are numbers in the code)."""
     group = TraubMiles().group(3)
     # ge and gi decay by the loop-invariant exp(-dt/taue), exp(-dt/taui)
     lines = [line for line in group._record.code[backend].stateupdate.lines
@@ -45,8 +45,9 @@ def test_traub_miles_update_calls_eight_exponentials_and_divides_nine_times(back
     assert _count(r"eqsnn_inv_exprel\(", text) == 1          # its expm1 and one division
     assert _count(r"eqsnn_inv_exprel_from_exp\(", text) == 2  # one division each, no call
     assert _count(r"eqsnn_exprel\(|expm1\(", text) == 0
-    # written out: 6 per neuron, and dt/Cm (loop-invariant: computed once)
-    assert _count("/", text) - _count("dt/Cm", text) + 3 == 9
+    # written out: 5 per neuron, and dt/Cm (loop-invariant: computed once)
+    assert _count("/", text) - _count("dt/Cm", text) + 3 == 8
+    assert "_exp0_inv" not in text  # exp(-y) is needed only inside an exprel: no 1/E
     assert not re.search(r"\b(mV|ms)\b", text)
 
 
@@ -101,10 +102,12 @@ _C_SOURCE = """
 #include "eqsnn_support.h"
 void cases(const double* restrict x, int64_t n, double* restrict out) {
     for (int64_t i = 0; i < n; ++i) {
-        const double e = exp(x[i]);
-        out[i] = eqsnn_exprel_from_exp(x[i], e);
-        out[n + i] = eqsnn_inv_exprel_from_exp(x[i], e);
+        const double e = exp(x[i]), e_minus = exp(-x[i]);
+        out[i] = eqsnn_exprel_from_exp(x[i], e, 1.0);
+        out[n + i] = eqsnn_inv_exprel_from_exp(x[i], e, 1.0);
         out[2 * n + i] = eqsnn_inv_exprel(x[i]);
+        out[3 * n + i] = eqsnn_exprel_from_exp(x[i], 1.0, e_minus);   /* e = 1/exp(-x) */
+        out[4 * n + i] = eqsnn_inv_exprel_from_exp(x[i], 1.0, e_minus);
     }
 }
 """
@@ -114,11 +117,11 @@ def _c_values(xs):
     from eqsnn.compiler import compile_library
     library = compile_library(_C_SOURCE, name_hint="shared_exponentials_test")
     xs = np.ascontiguousarray(xs, dtype=np.float64)
-    out = np.empty(3 * xs.size)
+    out = np.empty(5 * xs.size)
     pointer = ctypes.POINTER(ctypes.c_double)
     library.cases(xs.ctypes.data_as(pointer), ctypes.c_int64(xs.size),
                   out.ctypes.data_as(pointer))
-    return out.reshape(3, xs.size)
+    return out.reshape(5, xs.size)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -126,13 +129,15 @@ def test_exprel_from_exp_and_inverses_against_mpmath(backend):
     exprel, inverse = _references()
     if backend == "numpy":
         with np.errstate(over="ignore"):
-            e = np.exp(SWEEP)
-        values = (eqsnn_exprel_from_exp(SWEEP, e), eqsnn_inv_exprel_from_exp(SWEEP, e),
-                  eqsnn_inv_exprel(SWEEP))
+            e, e_minus = np.exp(SWEEP), np.exp(-SWEEP)
+        values = (eqsnn_exprel_from_exp(SWEEP, e, 1.0), eqsnn_inv_exprel_from_exp(SWEEP, e, 1.0),
+                  eqsnn_inv_exprel(SWEEP), eqsnn_exprel_from_exp(SWEEP, 1.0, e_minus),
+                  eqsnn_inv_exprel_from_exp(SWEEP, 1.0, e_minus))
     else:
         values = _c_values(SWEEP)
-    assert _relative_errors(values[0], exprel).max() < FROM_EXP_RTOL
-    assert _relative_errors(values[1], inverse).max() < FROM_EXP_RTOL
+    # exp(x) given as p = e, q = 1, and as p = 1, q = exp(-x)
+    for k, reference in ((0, exprel), (1, inverse), (3, exprel), (4, inverse)):
+        assert _relative_errors(values[k], reference).max() < FROM_EXP_RTOL, k
     assert _relative_errors(values[2], inverse).max() < INV_RTOL
     # the series and the formula meet without a step at |x| = 1/4
     near = np.abs(np.abs(SWEEP) - 0.25) < 1e-3
