@@ -31,7 +31,7 @@ from eqsnn.equations import check_dimensions, dimension_as_written, parse_equati
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations.symbols import DT, symbol
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
-from eqsnn.lowering import printed
+from eqsnn.lowering import exponentials, printed, unit_folding
 from eqsnn.lowering.names import NOT_REFRACTORY, local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
@@ -174,6 +174,7 @@ class SynapseLowering:
                      for call in statement.expr.atoms(AppliedUndef)}
             resolved.update(resolve_function_names(names, namespace, path.text, path.label))
         self.constants = {k: v for k, v in resolved.items() if isinstance(v, Constant)}
+        self.unit_values = unit_folding.unit_values(self.constants, namespace)
         self.functions = {k: v for k, v in resolved.items() if not isinstance(v, Constant)}
         self.external = sorted(self.constants)
         dims = {name: c.dim for name, c in self.constants.items()}
@@ -345,8 +346,10 @@ class SynapseLowering:
         names = self.names(locals_)
         functions = {name: locals_.get(name, name) for name in self.functions}
 
-        def op(statements, names=names):
-            return printed.code(backend, statements, names, functions,
+        def op(statements, names=names):  # (units as numbers, exponentials shared)
+            shared = exponentials.share_exponentials(unit_folding.fold_statements(
+                statements, self.unit_values), invariant=[*self.constants, "t", "dt"])
+            return printed.code(backend, shared, names, functions,
                                 batch=_batch_kind(statements))
 
         # pathway code: its template defines the neurons' refractoriness flags

@@ -223,3 +223,22 @@ def test_a_variable_assigned_in_between_is_a_new_value():
     twice = [Assignment(a, exp(v)), Assignment(b, exp(v) + 1), Assignment(c, exp(-v))]
     shared = share_exponentials(twice)
     assert sum(str(s.rhs).count("exp(") for s in shared) == 1, shared
+
+
+def test_synapses_share_and_fold_too():
+    """A clock-driven synaptic variable's exprel and exp of arguments -1/2 apart share
+    one exp; units in an on_pre statement are numbers; both backends agree."""
+    def run(backend):
+        G = es.NeuronGroup(3, "dv/dt = (2*mV - v)/(5*ms) : volt", method="exact")
+        G.v = "i*mV"
+        rate = "(exprel((v_post - 3*mV)/(2*mV)) - x*exp(-(v_post + mV)/(2*mV)))/ms"
+        S = es.Synapses(G, G, f"w : 1\ndx/dt = {rate} : 1 (clock-driven)",
+                        on_pre="v_post += 0.5*mV*w", method="euler")
+        S.connect()
+        es.Network(G, S, backend=backend, dt=0.1 * ms).run(2 * ms)
+        return S, S.x_
+    S, x_c = run("c")
+    update = "\n".join(S._record.code["c"].update.lines)
+    assert _count(r"(?<![\w.])exp\(", update) == 1 and "eqsnn_exprel_from_exp(" in update
+    assert "mV" not in "\n".join(S._record.code["c"].pathways["pre"].lines)
+    np.testing.assert_allclose(x_c, run("numpy")[1], rtol=1e-13)
