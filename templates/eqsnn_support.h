@@ -93,15 +93,21 @@ static inline double eqsnn_inv_exprel_series(double x)
 }
 
 /* e = exp(x) = p/q: (p, q) = (exp(d)*E, 1) or (exp(d), E) for a shared E, so that
- * neither form needs a division more than the formula's own */
+ * neither form needs a division more than the formula's own. A huge q (the shared exp of
+ * -x, x < -690: x*q would overflow) takes the limits -1/x and -x: e = p/q < 1e-291 there
+ * (p <= e^20), nothing beside 1 */
 static inline double eqsnn_exprel_from_exp(double x, double p, double q)
 {
-    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_exprel_series(x) : (p - q) / (x * q);
+    const int over = q > 1e300;
+    const double formula = (over ? -1.0 : p - q) / (over ? x : x * q);
+    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_exprel_series(x) : formula;
 }
 
 static inline double eqsnn_inv_exprel_from_exp(double x, double p, double q)
 {
-    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_inv_exprel_series(x) : x * q / (p - q);
+    const int over = q > 1e300;
+    const double formula = (over ? -x : x * q) / (over ? 1.0 : p - q);
+    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_inv_exprel_series(x) : formula;
 }
 
 /* x/expm1(x): expm1 is accurate to the last bits everywhere (no cancellation), and

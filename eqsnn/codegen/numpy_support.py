@@ -114,12 +114,18 @@ def _from_exp(x, p, q, series, formula):
 def eqsnn_exprel_from_exp(x, p, q):
     """``exprel(x)`` given ``exp(x) = p/q``; the formula of the C function of that name
     (documented in ``templates/eqsnn_support.h``)."""
-    return _from_exp(x, p, q, _exprel_series, lambda x, p, q: (p - q) / (x * q))
+    def formula(x, p, q):
+        over = q > 1e300  # (the limits where x*q would overflow: see the C)
+        return np.where(over, -1.0, p - q) / np.where(over, x, x * q)
+    return _from_exp(x, p, q, _exprel_series, formula)
 
 
 def eqsnn_inv_exprel_from_exp(x, p, q):
     """``1/exprel(x) = x*q/(p - q)`` given ``exp(x) = p/q``, as in C."""
-    return _from_exp(x, p, q, _inv_exprel_series, lambda x, p, q: x * q / (p - q))
+    def formula(x, p, q):
+        over = q > 1e300
+        return np.where(over, -x, x * q) / np.where(over, 1.0, p - q)
+    return _from_exp(x, p, q, _inv_exprel_series, formula)
 
 
 def eqsnn_inv_exprel(x):

@@ -78,9 +78,11 @@ def _exprel(x):
         return mpmath.mpf(1) if x == 0 else mpmath.expm1(x) / x
 
 
-#: both signs from 1e-300 to 700, dense around the series threshold 1/4 and at 0
+#: both signs from 1e-300 to 700, dense around the series threshold 1/4 and at 0, and
+#: where x*exp(-x) or exp(-x) overflows (the limits, not inf/inf)
 SWEEP = np.concatenate([s * np.logspace(-300, np.log10(700), 3000) for s in (1, -1)]
-                       + [s * np.linspace(0.2, 0.3, 2001) for s in (1, -1)] + [[0.0]])
+                       + [s * np.linspace(0.2, 0.3, 2001) for s in (1, -1)]
+                       + [[0.0, -690.0, -703.0, -709.0, -710.0, -720.0, -800.0, -1e5]])
 #: relative error bound against 50-digit mpmath, exp's error included (libmvec's 4-ulp
 #: exp in the vectorised C loop; ~4.5x amplified by e - 1 just above |x| = 1/4)
 FROM_EXP_RTOL = 3e-15
