@@ -107,6 +107,12 @@ class Quantity(_PintQuantity):
         the quantity was made), with pint's UnitStrippedWarning when there is a unit to
         lose; a dimensionless quantity (only made by hand) gives its plain value."""
         import numpy as np
+        if dtype is not None and np.dtype(dtype) == object and np.ndim(self._magnitude) == 0:
+            # np.array([1*nA, 2*nA], dtype=object) asks each element this way and keeps
+            # the quantities themselves: nothing is stripped, so nothing to warn about
+            held = np.empty((), dtype=object)
+            held[()] = self
+            return held
         if self.dimensionality:
             import warnings
             warnings.warn("The unit of the quantity is stripped when downcasting to "

@@ -1,6 +1,8 @@
 """Values given as Python lists of quantities, ``[1*ms, 2*ms]``, for every variable
 setter (neuron groups, subgroups, synaptic variables and delays) and for the other
 places that take several quantities (spike times)."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,9 @@ def test_neuron_variables_take_lists_and_tuples_of_quantities():
     np.testing.assert_allclose(g.v_, [-0.070, -0.065, -0.060], rtol=1e-15)
     g.tau = (1 * ms, 0.5 * second, 20 * ms)      # mixed prefixes of one dimension
     np.testing.assert_allclose(g.tau_, [1e-3, 0.5, 20e-3], rtol=1e-15)
-    g.I = np.array([1 * nA, 2 * nA, 3 * nA], dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an object array keeps the quantities: no warning
+        g.I = np.array([1 * nA, 2 * nA, 3 * nA], dtype=object)
     np.testing.assert_allclose(g.I_, [1e-9, 2e-9, 3e-9], rtol=1e-15)
     g.gain = [1, 2, 3]                          # plain numbers for a dimensionless one
     g.k = [4]
