@@ -93,21 +93,20 @@ static inline double eqsnn_inv_exprel_series(double x)
 }
 
 /* e = exp(x) = p/q: (p, q) = (exp(d)*E, 1) or (exp(d), E) for a shared E, so that
- * neither form needs a division more than the formula's own. A huge q (the shared exp of
- * -x, x < -690: x*q would overflow) takes the limits -1/x and -x: e = p/q < 1e-291 there
- * (p <= e^20), nothing beside 1 */
+ * neither form needs a division more than the formula's own. q is capped at 1e200 (the
+ * shared exp of -x, x < -460): x*q cannot overflow to inf/inf = NaN for |x| < 1e100,
+ * and e = p/q < 1e-191 there (p <= e^20) is nothing beside 1, so the result is the
+ * limit -1/x, -x to the last bit; a NaN q stays NaN */
 static inline double eqsnn_exprel_from_exp(double x, double p, double q)
 {
-    const int over = q > 1e300;
-    const double formula = (over ? -1.0 : p - q) / (over ? x : x * q);
-    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_exprel_series(x) : formula;
+    q = q > 1e200 ? 1e200 : q;
+    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_exprel_series(x) : (p - q) / (x * q);
 }
 
 static inline double eqsnn_inv_exprel_from_exp(double x, double p, double q)
 {
-    const int over = q > 1e300;
-    const double formula = (over ? -x : x * q) / (over ? 1.0 : p - q);
-    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_inv_exprel_series(x) : formula;
+    q = q > 1e200 ? 1e200 : q;
+    return fabs(x) < EQSNN_EXPREL_SERIES ? eqsnn_inv_exprel_series(x) : x * q / (p - q);
 }
 
 /* x/expm1(x): expm1 is accurate to the last bits everywhere (no cancellation), and

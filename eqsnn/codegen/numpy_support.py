@@ -107,25 +107,19 @@ def _from_exp(x, p, q, series, formula):
     x = np.asarray(x, dtype=np.float64)
     small = np.abs(x) < _EXPREL_SERIES
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(small, series(x), formula(x, np.asarray(p, dtype=np.float64),
-                                                  np.asarray(q, dtype=np.float64)))
+        q = np.minimum(np.asarray(q, dtype=np.float64), 1e200)  # (NaN stays NaN)
+        return np.where(small, series(x), formula(x, np.asarray(p, dtype=np.float64), q))
 
 
 def eqsnn_exprel_from_exp(x, p, q):
     """``exprel(x)`` given ``exp(x) = p/q``; the formula of the C function of that name
-    (documented in ``templates/eqsnn_support.h``)."""
-    def formula(x, p, q):
-        over = q > 1e300  # (the limits where x*q would overflow: see the C)
-        return np.where(over, -1.0, p - q) / np.where(over, x, x * q)
-    return _from_exp(x, p, q, _exprel_series, formula)
+    (documented in ``templates/eqsnn_support.h``; q capped at 1e200 as there)."""
+    return _from_exp(x, p, q, _exprel_series, lambda x, p, q: (p - q) / (x * q))
 
 
 def eqsnn_inv_exprel_from_exp(x, p, q):
     """``1/exprel(x) = x*q/(p - q)`` given ``exp(x) = p/q``, as in C."""
-    def formula(x, p, q):
-        over = q > 1e300
-        return np.where(over, -x, x * q) / np.where(over, 1.0, p - q)
-    return _from_exp(x, p, q, _inv_exprel_series, formula)
+    return _from_exp(x, p, q, _inv_exprel_series, lambda x, p, q: x * q / (p - q))
 
 
 def eqsnn_inv_exprel(x):
