@@ -23,9 +23,9 @@ from typing import Callable
 import sympy
 from sympy import S
 
-__all__ = ["exprel", "exprel_from_exp", "inv_exprel", "inv_exprel_from_exp", "clip", "trunc", "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME",
-           "FUNCTIONS", "RANDOM_FUNCTIONS", "spellings",
-           "DIMENSIONLESS", "SAME", "RATIO", "ANY"]
+__all__ = ["exprel", "exprel_from_exp", "inv_exprel", "inv_exprel_from_exp", "clip", "trunc",
+           "rand", "randn", "MathFunction", "TABLE", "BY_SYMPY_NAME", "FUNCTIONS",
+           "RANDOM_FUNCTIONS", "spellings", "DIMENSIONLESS", "SAME", "RATIO", "ANY"]
 
 
 class exprel(sympy.Function):
