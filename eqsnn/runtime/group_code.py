@@ -15,6 +15,7 @@ import numpy as np
 from eqsnn.codegen.barriers import NOW, PRIVATE, Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.memory import aligned_zeros
 from eqsnn.runtime.layout import constant_cname, variable_cname
 from eqsnn.runtime.variables import array_binding
 from eqsnn.targets import COMPILED
@@ -191,7 +192,7 @@ def _scratch(group, threads: int, batch: int) -> np.ndarray:
     size = (max(2, batch) + threads - 1) * group.N
     array = group.__dict__.get("_scratch_spikes")
     if array is None or array.size != size:
-        array = group.__dict__["_scratch_spikes"] = np.zeros(size, dtype=np.int32)
+        array = group.__dict__["_scratch_spikes"] = aligned_zeros(size, np.int32)
     return array
 
 

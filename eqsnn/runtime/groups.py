@@ -26,6 +26,7 @@ from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.events import GroupEvents
 from eqsnn.runtime.group_values import GroupValues
+from eqsnn.runtime.memory import aligned_full, aligned_zeros
 from eqsnn.runtime.group_setup import (StateUpdateView, _build_key, _check_refractory,
                                        _check_size, _default_name, _unpack_model)
 from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
@@ -198,13 +199,14 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         self._linked = {v.name for v in self._record.variables if v.linked}
         self._links: dict[str, Any] = {}   # linked variable → LinkedVariable
         self._dtypes = {v.name: np.dtype(v.dtype) for v in self._record.variables}
+        # on cache lines: the loop's threads write neighbouring blocks of them each step
         self._arrays: dict[str, np.ndarray] = {
-            v.name: np.zeros(1 if v.shared else self.N, dtype=v.dtype)
+            v.name: aligned_zeros(1 if v.shared else self.N, v.dtype)
             for v in self._record.state}
         if "not_refractory" in self._arrays:  # (a string refractoriness) as in Brian2
             self._arrays["not_refractory"][:] = 1.0
-        self._lastspike = np.full(self.N, _NEVER, dtype=np.int64)
-        self._spikes = np.zeros(self.N, dtype=np.int32)
+        self._lastspike = aligned_full(self.N, _NEVER, np.int64)
+        self._spikes = aligned_zeros(self.N, np.int32)
         self._nspikes = np.zeros(1, dtype=np.int64)
 
     def _resolve(self) -> None:
