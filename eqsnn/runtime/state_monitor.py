@@ -100,8 +100,12 @@ class StateMonitor(Monitor):
         sources = sources_read(layout, self.group, reads)
         g = layout.prefix(self.group)
         # Of a group's own variables, each thread records its own neurons' columns and
-        # counts the rows itself; thread 0 writes the steps. Else one thread records all.
-        own = sources == [g] and isinstance(self.group, NeuronGroup)
+        # counts the rows itself; thread 0 writes the steps. Else one thread records all
+        # (also a link into the group itself: it reads other neurons, maybe another
+        # thread's).
+        linked = getattr(self.group, "_linked", {})
+        own = sources == [g] and isinstance(self.group, NeuronGroup) \
+            and not any(name in linked for name in reads)
         if own:
             count = c.private_counter(f"{p}_count", lambda: self._count)
             unit = Unit((Access(g, False, ("neurons", g)), Access(p, True, ("neurons", g)),

@@ -181,3 +181,25 @@ def test_a_spike_monitor_makes_room_for_a_whole_batch():
     batch = net._builder().batch_steps()
     assert batch == 256  # (150 neurons: the most steps a batch may have)
     assert spikes._i.shape[0] == (batch + 1) * cells.N
+
+
+def test_a_state_monitor_of_a_link_into_its_own_group_is_recorded_by_one_thread():
+    """``mirror`` reads the v of neuron N-1-k: another thread's neuron, so one thread
+    records it (after the others have written), on any number of threads the same."""
+    recorded = {}
+    for threads in THREADS:
+        cells = es.NeuronGroup(150, """
+            dv/dt = (-65*mV - v + 12*mV*i/N)/(10*ms) + 2*mV*xi/sqrt(ms) : volt
+            mirror : volt (linked)
+            """, threshold="v > -55*mV", reset="v = -65*mV", method="euler", seed=3)
+        cells.v = "-65*mV + 10*mV*rand()"
+        cells.mirror = es.linked_var(cells, "v", index=np.arange(149, -1, -1))
+        state = es.StateMonitor(cells, ["mirror", "v"], record=[0, 70, 149])
+        net = es.Network(cells, state, seed=5, threads=threads)
+        assert "each thread records its own neurons" not in net._builder().build().source
+        net.run(5 * ms)
+        recorded[threads] = state.mirror_
+        # (Brian2's layout, a row per recorded neuron: the mirror of 0 is v of 149)
+        np.testing.assert_array_equal(state.mirror_[0], state.v_[2])
+    for threads in THREADS[1:]:
+        assert np.array_equal(recorded[1], recorded[threads])
