@@ -177,6 +177,8 @@ class Batch:
     plan: Plan
     staged: list[int]
     recorders: list[int]
+    #: the threads' blocks may be cut at any multiple of 16 neurons (see _fine)
+    fine: bool = False
 
 
 def batch(units: list[Unit]) -> Batch | None:
@@ -217,7 +219,19 @@ def batch(units: list[Unit]) -> Batch | None:
         return None
     for block in result.blocks:  # (numbered as in ``units``)
         block.operations = [in_step[i] for i in block.operations]
-    return Batch(result, staged, recorders)
+    return Batch(result, staged, recorders, _fine(step))
+
+
+def _fine(step: list[Unit]) -> bool:
+    """Whether the threads' shares of a batch's groups may be cut at multiples of 16
+    neurons (a cache line of 32-bit values) rather than of 64: every partitioned
+    operation touches only its thread's own neurons of each group, arrays of its own or
+    arrays thread 0 writes for all (a StateMonitor's count and times), nothing cut by the
+    blocks of 64 elsewhere (such as the synapses a summed variable takes per thread, cut
+    when they are built)."""
+    return all(a.part in (PRIVATE, SERIAL)
+               or (a.part is not None and a.part[0] == "neurons")
+               for unit in step if not unit.serial for a in unit.accesses)
 
 
 def _blocks(units: list[Unit]) -> list[Block]:

@@ -291,6 +291,7 @@ class ModuleBuilder:
             name, context = operations[k]
             local[k] = _render_operation(render, name, dict(context, local=True), True)
         return {"blocks": self._blocks(batched.plan, local, first=0),
+                "fine": batched.fine,
                 "gathers": [texts[k] for k in batched.staged],
                 "recorders": [texts[k] for k in batched.recorders]}
 
