@@ -219,14 +219,19 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
  *    is often not running, and every barrier then burns the whole spin: 3 CPU hogs made
  *    CUBA 4000 on 2 threads 17x (20 us of spin) to 300x (active) slower than on 1.
  * So each thread adapts its spin: a wait the spin covered restores the full budget
- * (~40 us), one it had to sleep through halves it. On a quiet machine the budget stays
- * full; when the partner keeps missing (a busy machine), it drops to a few pause
- * instructions and the thread sleeps on a futex (Linux; elsewhere it yields) — the
- * cost of a wake-up instead of a burnt spin. (Starting low and doubling after each
- * covered wait was slower on a quiet machine: a sleeping thread is late by a wake-up,
- * so its partner's next wait fails too.) The thread arriving last wakes sleepers only
- * if there are any. Measurements: docs/threads.md. */
+ * (~40 us), and so does a sleep shorter than EQSNN_SHORT_SLEEP (200 us: the partner was
+ * running, only late - a vCPU stalled); a longer sleep halves it. On a quiet machine
+ * the budget stays full; when the partner keeps missing by a time slice (a busy
+ * machine), it drops to a few pause instructions and the thread sleeps on a futex
+ * (Linux; elsewhere it yields) — the cost of a wake-up instead of a burnt spin. A
+ * sleeping thread is late by its wake-up (5-30 us here), so its partner's next wait
+ * fails too: when every sleep halved the budget, one stall sent both threads to the
+ * floor, where they slept at every barrier for the rest of the call (CUBA 4000 on 2
+ * threads 4x slower; benchmarks/waits.py). (Starting low and doubling after each
+ * covered wait was slower on a quiet machine, for the same reason.) The thread
+ * arriving last wakes sleepers only if there are any. Measurements: docs/threads.md. */
 #if defined(_OPENMP) && !defined(__cplusplus)
+#include <omp.h>
 #include <stdatomic.h>
 #if defined(__linux__)
 #include <limits.h>
@@ -242,6 +247,9 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
 #endif
 #ifndef EQSNN_SPIN_MAX
 #define EQSNN_SPIN_MAX 2048   /* pause loops: ~40 us on this project's Zen 4 VM */
+#endif
+#ifndef EQSNN_SHORT_SLEEP
+#define EQSNN_SHORT_SLEEP 200e-6  /* s: a sleep this short was a late partner, not a busy core */
 #endif
 
 typedef struct {
@@ -282,6 +290,9 @@ static inline void eqsnn_wake_all(atomic_uint* word)
 /* All nt threads of the team call it; *spin is the calling thread's budget. Everything
  * a thread wrote before the barrier is visible to every thread after it (release on the
  * generation by the last arriver, acquire by the others). */
+#if defined(EQSNN_TRACE_WAITS) && defined(__x86_64__)
+#define eqsnn_barrier eqsnn_barrier_untraced  /* (traced below) */
+#endif
 static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
 {
     if (nt == 1) return;
@@ -300,12 +311,76 @@ static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
         }
         eqsnn_pause();
     }
-    if (*spin > EQSNN_SPIN_MIN) *spin /= 2;
+    const double asleep = omp_get_wtime();
     atomic_fetch_add_explicit(&b->sleeping, 1, memory_order_seq_cst);
     while (atomic_load_explicit(&b->generation, memory_order_seq_cst) == generation)
         eqsnn_sleep_while(&b->generation, generation);
     atomic_fetch_sub_explicit(&b->sleeping, 1, memory_order_relaxed);
+    /* a short sleep: the partner was running, only late, and it will be late at the
+     * next barrier by this thread's wake-up - spinning pays again */
+    if (omp_get_wtime() - asleep < EQSNN_SHORT_SLEEP) *spin = EQSNN_SPIN_MAX;
+    else if (*spin > EQSNN_SPIN_MIN) *spin /= 2;
 }
+
+/* ---- a trace of every barrier (benchmarks only: EQSNN_CFLAGS=... -DEQSNN_TRACE_WAITS)
+ * Each thread notes the time stamp counter when it arrives at a barrier and when it
+ * leaves it; at the end of a call of the loop (eqsnn_trace_flush) every thread appends
+ * its records to the file named by the environment variable EQSNN_TRACE_WAITS_FILE:
+ * a header (thread, team size, records, ns per 10^6 ticks), then (arrive, leave, spin
+ * budget on arriving) triples.
+ * benchmarks/waits.py reads them. Never compiled into a user's library. */
+#if defined(EQSNN_TRACE_WAITS) && defined(__x86_64__)
+#undef eqsnn_barrier
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <x86intrin.h>
+typedef struct { uint64_t arrive, leave, spin; } eqsnn_trace_record_t;
+static _Thread_local eqsnn_trace_record_t* eqsnn_trace_records;
+static _Thread_local int64_t eqsnn_trace_n, eqsnn_trace_capacity;
+static _Thread_local uint64_t eqsnn_trace_tsc0;
+static _Thread_local struct timespec eqsnn_trace_ts0;
+
+static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
+{
+    const uint64_t arrive = __rdtsc(), budget = (uint64_t)*spin;
+    eqsnn_barrier_untraced(b, nt, spin);
+    const uint64_t leave = __rdtsc();
+    if (eqsnn_trace_n == eqsnn_trace_capacity) {
+        eqsnn_trace_capacity = eqsnn_trace_capacity ? 2 * eqsnn_trace_capacity : 65536;
+        eqsnn_trace_records = realloc(eqsnn_trace_records,
+                                      sizeof(eqsnn_trace_record_t) * eqsnn_trace_capacity);
+    }
+    if (eqsnn_trace_n == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &eqsnn_trace_ts0);
+        eqsnn_trace_tsc0 = __rdtsc();
+    }
+    eqsnn_trace_records[eqsnn_trace_n++] = (eqsnn_trace_record_t){arrive, leave, budget};
+}
+
+static inline void eqsnn_trace_flush(int64_t tid, int64_t nt)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    const uint64_t tsc = __rdtsc();
+    const char* path = getenv("EQSNN_TRACE_WAITS_FILE");
+    if (path && eqsnn_trace_n > 0) {
+        int64_t header[4] = {tid, nt, eqsnn_trace_n, 0};
+        double ns = (ts.tv_sec - eqsnn_trace_ts0.tv_sec) * 1e9 + (ts.tv_nsec - eqsnn_trace_ts0.tv_nsec);
+        header[3] = (int64_t)(1e6 * ns / (double)(tsc - eqsnn_trace_tsc0));
+#pragma omp critical(eqsnn_trace)
+        {
+            FILE* f = fopen(path, "ab");
+            if (f) {
+                fwrite(header, sizeof header, 1, f);
+                fwrite(eqsnn_trace_records, sizeof(eqsnn_trace_record_t), eqsnn_trace_n, f);
+                fclose(f);
+            }
+        }
+    }
+    eqsnn_trace_n = 0;
+}
+#endif
 #endif
 
 #endif /* EQSNN_SUPPORT_H */

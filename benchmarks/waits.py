@@ -1,0 +1,184 @@
+"""How long each thread works and waits between the loop's barriers, step by step.
+
+    python benchmarks/waits.py cuba:100000 izhikevich:1000 cobahh:16000 [--threads 2]
+        [--duration S] [--cache DIR] [--keep FILE]
+
+Builds each model with the barrier trace compiled in (``EQSNN_CFLAGS`` = eqsnn's
+default flags + ``-DEQSNN_TRACE_WAITS``, in a compile cache of its own: a user's
+library never has it), runs it in a fresh process of ``worker_eqsnn.py`` (once to compile, then the run that
+counts) and reads
+the trace (``eqsnn_support.h``: every thread's time stamps on arriving at and leaving
+each barrier). Printed per model, over the barriers inside the time loop:
+
+- ``work``: time from leaving one barrier to arriving at the next, per thread;
+- ``wait``: time inside the barrier, per thread (the thread that arrives last waits
+  only for the release);
+- ``gap``: last arrival minus first, per barrier — what the team loses to the slower
+  thread — with the thread that arrived last: always the same one means imbalance
+  (more work, or thread 0's serial block), either one at random means jitter;
+- the gaps by size (< 1, 1-5, 5-20, 20-100, >= 100 us): how many barriers and how much of
+  the summed gap each class holds (a few stalls of a vCPU, or many small differences).
+
+Times in microseconds, from the time stamp counter (calibrated against
+CLOCK_MONOTONIC over each call of the loop).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+from eqsnn.compiler.options import DEFAULT_CFLAGS  # noqa: E402
+import specs  # noqa: E402
+
+CLASSES = (0.0, 1.0, 5.0, 20.0, 100.0, float("inf"))
+
+
+def read_trace(path: Path) -> list[np.ndarray]:
+    """The calls of the loop in a trace file: per call an array [thread, record, 3] of
+    (arrive, leave) in microseconds from the call's first record, and the spin budget on
+    arriving (pause loops)."""
+    data = np.fromfile(path, dtype=np.int64)
+    by_thread: dict[int, list[tuple[np.ndarray, float]]] = {}
+    pos = 0
+    while pos < len(data):
+        tid, nt, n, scale = (int(x) for x in data[pos:pos + 4])
+        records = data[pos + 4:pos + 4 + 3 * n].view(np.uint64).reshape(n, 3)
+        by_thread.setdefault(tid, []).append((records, scale / 1e6 / 1e3))  # us per tick
+        pos += 4 + 3 * n
+    calls = []
+    for k in range(len(by_thread[0])):
+        parts = [by_thread[t][k] for t in sorted(by_thread)]
+        if len({len(r) for r, _ in parts}) != 1:
+            continue  # (a team that did nothing: no matching records)
+        origin = min(int(r[0, 0]) for r, _ in parts)
+        calls.append(np.stack([np.concatenate([(r[:, :2].astype(np.float64) - origin) * us,
+                                               r[:, 2:].astype(np.float64)], axis=1)
+                               for r, us in parts]))
+    return calls
+
+
+def summarise(calls: list[np.ndarray]) -> dict:
+    work, wait, gap, last, budget = [], [], [], [], []
+    for c in calls:  # c[thread, k, (arrive, leave, budget)]
+        if c.shape[1] < 3:
+            continue
+        arrive, leave = c[:, 1:, 0], c[:, 1:, 1]  # (the first barrier starts the call)
+        work.append(arrive - c[:, :-1, 1])
+        wait.append(leave - arrive)
+        gap.append(arrive.max(axis=0) - arrive.min(axis=0))
+        last.append(arrive.argmax(axis=0))
+        budget.append(c[:, 1:, 2])
+    work, wait = np.concatenate(work, axis=1), np.concatenate(wait, axis=1)
+    budget = np.concatenate(budget, axis=1)
+    gap, last = np.concatenate(gap), np.concatenate(last)
+    nt = work.shape[0]
+
+    def dist(x):
+        return {"median": float(np.median(x)), "p90": float(np.percentile(x, 90)),
+                "p99": float(np.percentile(x, 99)), "max": float(x.max()),
+                "mean": float(x.mean())}
+
+    classes = []
+    for lo, hi in zip(CLASSES, CLASSES[1:]):
+        inside = (gap >= lo) & (gap < hi)
+        classes.append({"from": lo, "to": hi, "barriers": int(inside.sum()),
+                        "share_of_gap": float(gap[inside].sum() / max(gap.sum(), 1e-30))})
+    total = float((work + wait).sum(axis=1).mean())
+    return {
+        "barriers": int(gap.size), "threads": nt,
+        "work": [dist(work[t]) for t in range(nt)],
+        "wait": [dist(wait[t]) for t in range(nt)],
+        "gap": dist(gap), "last_arriver": [float((last == t).mean()) for t in range(nt)],
+        "wait_share": [float(wait[t].sum() / total) for t in range(nt)],
+        "gap_share": float(gap.sum() / total),
+        # the work of the same barrier's threads: the difference of the two, per barrier
+        "work_diff_0_minus_1": dist(work[0] - work[1]) if nt > 1 else None,
+        "classes": classes,
+        # how often a thread came to a barrier with its spin budget at its floor (it
+        # sleeps unless the partner is there within a few pauses)
+        "at_floor": [float((budget[t] <= 8).mean()) for t in range(nt)],
+        "budget_median": [float(np.median(budget[t])) for t in range(nt)],
+    }
+
+
+def run(model: str, size: int, threads: int, duration: float | None, cache: Path,
+        trace: Path) -> dict:
+    flags = " ".join(shlex.quote(f) for f in DEFAULT_CFLAGS + ("-DEQSNN_TRACE_WAITS",))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), EQSNN_CACHE_DIR=str(cache),
+               EQSNN_CFLAGS=flags, EQSNN_TRACE_WAITS_FILE=str(trace))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    duration = specs.MODELS[model][1] if duration is None else duration
+    out = subprocess.run([sys.executable, str(HERE / "worker_eqsnn.py"), model, str(size),
+                          "c", "1", str(duration), str(threads)],
+                         env=env, cwd=HERE, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def show(name: str, result: dict, s: dict) -> None:
+    print(f"{name}: loop {result['loop']:.4f} s, {result['spikes']} spikes, "
+          f"{s['barriers']} barriers")
+    row = "  {:<10}" + " {:>8}" * 5
+    print(row.format("us", "median", "p90", "p99", "max", "mean"))
+    for what in ("work", "wait"):
+        for t, d in enumerate(s[what]):
+            print(row.format(f"{what} t{t}", *(f"{d[k]:.2f}" for k in
+                                              ("median", "p90", "p99", "max", "mean"))))
+    for what in ("gap", "work_diff_0_minus_1"):
+        if s[what]:
+            d = s[what]
+            print(row.format(what[:10], *(f"{d[k]:.2f}" for k in
+                                          ("median", "p90", "p99", "max", "mean"))))
+    print("  last to arrive: " + ", ".join(f"t{t} {p:.0%}" for t, p in
+                                           enumerate(s["last_arriver"])))
+    print("  waiting, share of each thread's loop: " + ", ".join(
+        f"t{t} {p:.1%}" for t, p in enumerate(s["wait_share"]))
+        + f"; summed gaps {s['gap_share']:.1%}")
+    print("  spin budget on arriving: " + ", ".join(
+        f"t{t} median {m:g}, at the floor {f:.0%}" for t, (m, f) in
+        enumerate(zip(s["budget_median"], s["at_floor"]))))
+    print("  gaps by size: " + "; ".join(
+        f"[{c['from']:g}, {c['to']:g}) us: {c['barriers']} ({c['share_of_gap']:.0%} of gap)"
+        for c in s["classes"]))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("models", nargs="+", metavar="MODEL:SIZE")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--duration", type=float, default=None,
+                        help="simulated seconds (default: the model's own)")
+    parser.add_argument("--cache", default=None, help="compile cache (default: a new one)")
+    parser.add_argument("--json", default=None, help="write the summaries here")
+    args = parser.parse_args(argv)
+    cache = Path(args.cache or tempfile.mkdtemp(prefix="eqsnn-waits-"))
+    summaries = {}
+    for spec in args.models:
+        model, size = spec.split(":")
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = Path(tmp) / "trace.bin"
+            run(model, int(size), args.threads, args.duration, cache, trace)  # (compiles)
+            trace.unlink(missing_ok=True)
+            result = run(model, int(size), args.threads, args.duration, cache, trace)
+            s = summarise(read_trace(trace))
+        show(spec, result, s)
+        summaries[spec] = {"result": result, "summary": s}
+        sys.stdout.flush()
+    if args.json:
+        Path(args.json).write_text(json.dumps(summaries, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
