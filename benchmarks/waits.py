@@ -1,7 +1,7 @@
 """How long each thread works and waits between the loop's barriers, step by step.
 
     python benchmarks/waits.py cuba:100000 izhikevich:1000 cobahh:16000 [--threads 2]
-        [--duration S] [--cache DIR] [--keep FILE]
+        [--duration S] [--runs N] [--cache DIR] [--json FILE] [-D NAME=VALUE ...]
 
 Builds each model with the barrier trace compiled in (``EQSNN_CFLAGS`` = eqsnn's
 default flags + ``-DEQSNN_TRACE_WAITS``, in a compile cache of its own: a user's
@@ -45,16 +45,18 @@ import specs  # noqa: E402
 CLASSES = (0.0, 1.0, 5.0, 20.0, 100.0, float("inf"))
 
 
-def read_trace(path: Path) -> list[np.ndarray]:
-    """The calls of the loop in a trace file: per call an array [thread, record, 3] of
-    (arrive, leave) in microseconds from the call's first record, and the spin budget on
-    arriving (pause loops)."""
+def read_trace(path: Path) -> list[dict]:
+    """The calls of the loop in a trace file: per call ``times`` [thread, record, 2],
+    (arrive, leave) in microseconds from the call's first record; ``budget`` [thread,
+    record], the spin budget on arriving at a barrier (pause loops), and ``block``
+    [thread, record], -1 for a barrier, k for the mark at the start of the step's block k
+    (every thread records the same sequence)."""
     data = np.fromfile(path, dtype=np.int64)
     by_thread: dict[int, list[tuple[np.ndarray, float]]] = {}
     pos = 0
     while pos < len(data):
         tid, nt, n, scale = (int(x) for x in data[pos:pos + 4])
-        records = data[pos + 4:pos + 4 + 3 * n].view(np.uint64).reshape(n, 3)
+        records = data[pos + 4:pos + 4 + 3 * n].reshape(n, 3)
         by_thread.setdefault(tid, []).append((records, scale / 1e6 / 1e3))  # us per tick
         pos += 4 + 3 * n
     calls = []
@@ -63,15 +65,26 @@ def read_trace(path: Path) -> list[np.ndarray]:
         if len({len(r) for r, _ in parts}) != 1:
             continue  # (a team that did nothing: no matching records)
         origin = min(int(r[0, 0]) for r, _ in parts)
-        calls.append(np.stack([np.concatenate([(r[:, :2].astype(np.float64) - origin) * us,
-                                               r[:, 2:].astype(np.float64)], axis=1)
-                               for r, us in parts]))
+        times = np.stack([(r[:, :2] - origin).astype(np.float64) * us for r, us in parts])
+        third = np.stack([r[:, 2] for r, _ in parts])
+        mark = third < 0  # (~k as a signed integer)
+        calls.append({"times": times, "budget": np.where(mark, 0, third),
+                      "block": np.where(mark, ~third, -1)})
     return calls
 
 
-def summarise(calls: list[np.ndarray]) -> dict:
+def _dist(x) -> dict:
+    return {"median": float(np.median(x)), "p90": float(np.percentile(x, 90)),
+            "p99": float(np.percentile(x, 99)), "max": float(x.max()),
+            "mean": float(x.mean())}
+
+
+def summarise(calls: list[dict]) -> dict:
     work, wait, gap, last, budget = [], [], [], [], []
-    for c in calls:  # c[thread, k, (arrive, leave, budget)]
+    blocks: dict[int, list[np.ndarray]] = {}
+    for call in calls:
+        barrier = call["block"][0] < 0
+        c = call["times"][:, barrier]
         if c.shape[1] < 3:
             continue
         arrive, leave = c[:, 1:, 0], c[:, 1:, 1]  # (the first barrier starts the call)
@@ -79,43 +92,48 @@ def summarise(calls: list[np.ndarray]) -> dict:
         wait.append(leave - arrive)
         gap.append(arrive.max(axis=0) - arrive.min(axis=0))
         last.append(arrive.argmax(axis=0))
-        budget.append(c[:, 1:, 2])
+        budget.append(call["budget"][:, barrier][:, 1:])
+        # each block: from its mark to the next record (mark or barrier arrival)
+        starts = call["times"][:, :, 0]
+        span = starts[:, 1:] - starts[:, :-1]
+        for k in set(call["block"][0].tolist()) - {-1}:
+            at = np.flatnonzero(call["block"][0][:-1] == k)
+            blocks.setdefault(k, []).append(span[:, at])
     work, wait = np.concatenate(work, axis=1), np.concatenate(wait, axis=1)
-    budget = np.concatenate(budget, axis=1)
     gap, last = np.concatenate(gap), np.concatenate(last)
+    budget = np.concatenate(budget, axis=1)
     nt = work.shape[0]
-
-    def dist(x):
-        return {"median": float(np.median(x)), "p90": float(np.percentile(x, 90)),
-                "p99": float(np.percentile(x, 99)), "max": float(x.max()),
-                "mean": float(x.mean())}
-
     classes = []
     for lo, hi in zip(CLASSES, CLASSES[1:]):
         inside = (gap >= lo) & (gap < hi)
         classes.append({"from": lo, "to": hi, "barriers": int(inside.sum()),
                         "share_of_gap": float(gap[inside].sum() / max(gap.sum(), 1e-30))})
     total = float((work + wait).sum(axis=1).mean())
+    blocks = {k: np.concatenate(v, axis=1) for k, v in sorted(blocks.items())}
     return {
         "barriers": int(gap.size), "threads": nt,
-        "work": [dist(work[t]) for t in range(nt)],
-        "wait": [dist(wait[t]) for t in range(nt)],
-        "gap": dist(gap), "last_arriver": [float((last == t).mean()) for t in range(nt)],
+        "work": [_dist(work[t]) for t in range(nt)],
+        "wait": [_dist(wait[t]) for t in range(nt)],
+        "gap": _dist(gap), "last_arriver": [float((last == t).mean()) for t in range(nt)],
         "wait_share": [float(wait[t].sum() / total) for t in range(nt)],
         "gap_share": float(gap.sum() / total),
         # the work of the same barrier's threads: the difference of the two, per barrier
-        "work_diff_0_minus_1": dist(work[0] - work[1]) if nt > 1 else None,
+        "work_diff_0_minus_1": _dist(work[0] - work[1]) if nt > 1 else None,
         "classes": classes,
         # how often a thread came to a barrier with its spin budget at its floor (it
         # sleeps unless the partner is there within a few pauses)
         "at_floor": [float((budget[t] <= 8).mean()) for t in range(nt)],
         "budget_median": [float(np.median(budget[t])) for t in range(nt)],
+        # per block of the step (network.c.j2's order), per thread: median and mean us
+        "blocks": {str(k): [[float(np.median(v[t])), float(v[t].mean())] for t in range(nt)]
+                   for k, v in blocks.items()},
     }
 
 
 def run(model: str, size: int, threads: int, duration: float | None, cache: Path,
-        trace: Path) -> dict:
-    flags = " ".join(shlex.quote(f) for f in DEFAULT_CFLAGS + ("-DEQSNN_TRACE_WAITS",))
+        trace: Path, defines: tuple[str, ...] = ()) -> dict:
+    flags = " ".join(shlex.quote(f) for f in DEFAULT_CFLAGS + ("-DEQSNN_TRACE_WAITS",)
+                     + tuple(f"-D{d}" for d in defines))
     env = dict(os.environ, PYTHONPATH=str(ROOT), EQSNN_CACHE_DIR=str(cache),
                EQSNN_CFLAGS=flags, EQSNN_TRACE_WAITS_FILE=str(trace))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -148,6 +166,8 @@ def show(name: str, result: dict, s: dict) -> None:
     print("  spin budget on arriving: " + ", ".join(
         f"t{t} median {m:g}, at the floor {f:.0%}" for t, (m, f) in
         enumerate(zip(s["budget_median"], s["at_floor"]))))
+    print("  blocks of a step, median/mean us per thread: " + "; ".join(
+        f"{k}: " + " ".join(f"{m:.2f}/{a:.2f}" for m, a in v) for k, v in s["blocks"].items()))
     print("  gaps by size: " + "; ".join(
         f"[{c['from']:g}, {c['to']:g}) us: {c['barriers']} ({c['share_of_gap']:.0%} of gap)"
         for c in s["classes"]))
@@ -161,20 +181,28 @@ def main(argv=None) -> int:
                         help="simulated seconds (default: the model's own)")
     parser.add_argument("--cache", default=None, help="compile cache (default: a new one)")
     parser.add_argument("--json", default=None, help="write the summaries here")
+    parser.add_argument("-D", dest="defines", action="append", default=[],
+                        metavar="NAME=VALUE", help="a macro for the build, e.g. "
+                        "-D EQSNN_SHORT_SLEEP=0 (every sleep halves the spin budget, "
+                        "as before session 5)")
+    parser.add_argument("--runs", type=int, default=1, help="measured runs per model")
     args = parser.parse_args(argv)
     cache = Path(args.cache or tempfile.mkdtemp(prefix="eqsnn-waits-"))
     summaries = {}
     for spec in args.models:
         model, size = spec.split(":")
+        defines = tuple(args.defines)
         with tempfile.TemporaryDirectory() as tmp:
             trace = Path(tmp) / "trace.bin"
-            run(model, int(size), args.threads, args.duration, cache, trace)  # (compiles)
-            trace.unlink(missing_ok=True)
-            result = run(model, int(size), args.threads, args.duration, cache, trace)
-            s = summarise(read_trace(trace))
-        show(spec, result, s)
-        summaries[spec] = {"result": result, "summary": s}
-        sys.stdout.flush()
+            run(model, int(size), args.threads, args.duration, cache, trace, defines)
+            for k in range(args.runs):  # (the first run compiled)
+                trace.unlink(missing_ok=True)
+                result = run(model, int(size), args.threads, args.duration, cache, trace,
+                             defines)
+                s = summarise(read_trace(trace))
+                show(spec, result, s)
+                summaries.setdefault(spec, []).append({"result": result, "summary": s})
+                sys.stdout.flush()
     if args.json:
         Path(args.json).write_text(json.dumps(summaries, indent=1))
     return 0

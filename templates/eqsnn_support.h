@@ -341,11 +341,8 @@ static _Thread_local int64_t eqsnn_trace_n, eqsnn_trace_capacity;
 static _Thread_local uint64_t eqsnn_trace_tsc0;
 static _Thread_local struct timespec eqsnn_trace_ts0;
 
-static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
+static inline void eqsnn_trace_append(eqsnn_trace_record_t record)
 {
-    const uint64_t arrive = __rdtsc(), budget = (uint64_t)*spin;
-    eqsnn_barrier_untraced(b, nt, spin);
-    const uint64_t leave = __rdtsc();
     if (eqsnn_trace_n == eqsnn_trace_capacity) {
         eqsnn_trace_capacity = eqsnn_trace_capacity ? 2 * eqsnn_trace_capacity : 65536;
         eqsnn_trace_records = realloc(eqsnn_trace_records,
@@ -355,8 +352,24 @@ static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
         clock_gettime(CLOCK_MONOTONIC, &eqsnn_trace_ts0);
         eqsnn_trace_tsc0 = __rdtsc();
     }
-    eqsnn_trace_records[eqsnn_trace_n++] = (eqsnn_trace_record_t){arrive, leave, budget};
+    eqsnn_trace_records[eqsnn_trace_n++] = record;
 }
+
+static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
+{
+    const uint64_t arrive = __rdtsc(), budget = (uint64_t)*spin;
+    eqsnn_barrier_untraced(b, nt, spin);
+    eqsnn_trace_append((eqsnn_trace_record_t){arrive, __rdtsc(), budget});
+}
+
+/* the start of block k of a step (network.c.j2 marks each): a record whose budget
+ * field is ~k */
+static inline void eqsnn_trace_mark(int64_t k)
+{
+    const uint64_t now = __rdtsc();
+    eqsnn_trace_append((eqsnn_trace_record_t){now, now, ~(uint64_t)k});
+}
+#define EQSNN_TRACE_MARK(k) eqsnn_trace_mark(k)
 
 static inline void eqsnn_trace_flush(int64_t tid, int64_t nt)
 {
