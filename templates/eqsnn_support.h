@@ -219,19 +219,25 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
  *    is often not running, and every barrier then burns the whole spin: 3 CPU hogs made
  *    CUBA 4000 on 2 threads 17x (20 us of spin) to 300x (active) slower than on 1.
  * So each thread adapts its spin: a wait the spin covered restores the full budget
- * (~40 us), and so does a sleep shorter than EQSNN_SHORT_SLEEP (200 us: the partner was
- * running, only late - a vCPU stalled); a longer sleep halves it. On a quiet machine
- * the budget stays full; when the partner keeps missing by a time slice (a busy
- * machine), it drops to a few pause instructions and the thread sleeps on a futex
- * (Linux; elsewhere it yields) — the cost of a wake-up instead of a burnt spin. A
- * sleeping thread is late by its wake-up (5-30 us here), so its partner's next wait
- * fails too: when every sleep halved the budget, one stall sent both threads to the
- * floor, where they slept at every barrier for the rest of the call (CUBA 4000 on 2
- * threads 4x slower; benchmarks/waits.py). (Starting low and doubling after each
- * covered wait was slower on a quiet machine, for the same reason.) The thread
- * arriving last wakes sleepers only if there are any. Measurements: docs/threads.md. */
+ * (~40 us), one it had to sleep through halves it. On a quiet machine the budget stays
+ * full; when the partner keeps missing (a busy machine), it drops to a few pause
+ * instructions and the thread sleeps on a futex (Linux; elsewhere it yields) — the
+ * cost of a wake-up instead of a burnt spin, and on a machine with more runnable
+ * threads than cores a spinning thread takes the core its partner waits for. But a
+ * sleeping thread is late by its wake-up (5-30 us on this VM), so its partner's next
+ * spin fails too: after one stall of a vCPU, both threads could reach the floor and
+ * sleep at every barrier for the rest of the call (CUBA 4000 on 2 threads 4x slower,
+ * 89-99 % of its barriers reached at the floor; benchmarks/waits.py). So a thread at
+ * the floor probes: after EQSNN_PROBE_FIRST (16) sleeps there it spins the full budget
+ * once more. If that spin is covered, both recover; if not (the machine is busy) it
+ * halves down again, and the next probe waits twice as many sleeps (up to 1024), so a
+ * busy machine pays a burnt spin ever more rarely. (Restoring the budget after every
+ * short sleep instead made 2 threads 7x slower beside other programs: the spin took
+ * the core the partner needed, the partner came soon after it slept, and the budget
+ * was full again. Starting low and doubling after each covered wait was slower on a
+ * quiet machine, for the wake-ups.) The thread arriving last wakes sleepers only if
+ * there are any. Measurements: docs/threads.md. */
 #if defined(_OPENMP) && !defined(__cplusplus)
-#include <omp.h>
 #include <stdatomic.h>
 #if defined(__linux__)
 #include <limits.h>
@@ -248,9 +254,19 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
 #ifndef EQSNN_SPIN_MAX
 #define EQSNN_SPIN_MAX 2048   /* pause loops: ~40 us on this project's Zen 4 VM */
 #endif
-#ifndef EQSNN_SHORT_SLEEP
-#define EQSNN_SHORT_SLEEP 200e-6  /* s: a sleep this short was a late partner, not a busy core */
+#ifndef EQSNN_PROBE_FIRST
+#define EQSNN_PROBE_FIRST 16  /* sleeps at the floor before the first probe, */
 #endif
+#ifndef EQSNN_PROBE_LAST
+#define EQSNN_PROBE_LAST 1024 /* and at most (doubling after each probe that failed) */
+#endif
+
+/* A thread's spin budget (pause loops before it sleeps), how many waits it slept
+ * through at the floor since its last probe, and how many before its next. */
+typedef struct {
+    int64_t budget, misses, interval;
+} eqsnn_spin_t;
+#define EQSNN_SPIN_INIT {EQSNN_SPIN_MAX, 0, EQSNN_PROBE_FIRST}
 
 typedef struct {
     _Alignas(64) atomic_uint generation;   /* barriers completed: the futex word */
@@ -293,7 +309,7 @@ static inline void eqsnn_wake_all(atomic_uint* word)
 #if defined(EQSNN_TRACE_WAITS) && defined(__x86_64__)
 #define eqsnn_barrier eqsnn_barrier_untraced  /* (traced below) */
 #endif
-static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
+static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, eqsnn_spin_t* spin)
 {
     if (nt == 1) return;
     const unsigned generation = atomic_load_explicit(&b->generation, memory_order_acquire);
@@ -304,22 +320,26 @@ static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
             eqsnn_wake_all(&b->generation);
         return;
     }
-    for (int64_t k = 0; k < *spin; ++k) {
+    for (int64_t k = 0; k < spin->budget; ++k) {
         if (atomic_load_explicit(&b->generation, memory_order_acquire) != generation) {
-            *spin = EQSNN_SPIN_MAX;
+            spin->budget = EQSNN_SPIN_MAX;
+            spin->misses = 0;
+            spin->interval = EQSNN_PROBE_FIRST;
             return;
         }
         eqsnn_pause();
     }
-    const double asleep = omp_get_wtime();
+    if (spin->budget > EQSNN_SPIN_MIN) {
+        spin->budget /= 2;
+    } else if (++spin->misses >= spin->interval) {  /* probe: spin fully next time */
+        spin->budget = EQSNN_SPIN_MAX;
+        spin->misses = 0;
+        if (spin->interval < EQSNN_PROBE_LAST) spin->interval *= 2;
+    }
     atomic_fetch_add_explicit(&b->sleeping, 1, memory_order_seq_cst);
     while (atomic_load_explicit(&b->generation, memory_order_seq_cst) == generation)
         eqsnn_sleep_while(&b->generation, generation);
     atomic_fetch_sub_explicit(&b->sleeping, 1, memory_order_relaxed);
-    /* a short sleep: the partner was running, only late, and it will be late at the
-     * next barrier by this thread's wake-up - spinning pays again */
-    if (omp_get_wtime() - asleep < EQSNN_SHORT_SLEEP) *spin = EQSNN_SPIN_MAX;
-    else if (*spin > EQSNN_SPIN_MIN) *spin /= 2;
 }
 
 /* ---- a trace of every barrier (benchmarks only: EQSNN_CFLAGS=... -DEQSNN_TRACE_WAITS)
@@ -355,9 +375,9 @@ static inline void eqsnn_trace_append(eqsnn_trace_record_t record)
     eqsnn_trace_records[eqsnn_trace_n++] = record;
 }
 
-static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, int64_t* spin)
+static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, eqsnn_spin_t* spin)
 {
-    const uint64_t arrive = __rdtsc(), budget = (uint64_t)*spin;
+    const uint64_t arrive = __rdtsc(), budget = (uint64_t)spin->budget;
     eqsnn_barrier_untraced(b, nt, spin);
     eqsnn_trace_append((eqsnn_trace_record_t){arrive, __rdtsc(), budget});
 }

@@ -1,23 +1,25 @@
 """The threads' barrier (templates/eqsnn_support.h): how a thread's spin budget adapts.
 
-A thread spins up to its budget, then sleeps on a futex. Before session 5 every sleep
-halved the budget; but a sleeping thread is late by its wake-up at the next barrier,
-so its partner's next spin failed too, and a pair of threads that once slept (a vCPU
-stalled for 50 us) slept at every barrier from then on: CUBA 4000 on 2 threads ran 4x
-slower (benchmarks/waits.py: 89-99 % of the barriers reached with the budget at its
-floor). Now a sleep shorter than EQSNN_SHORT_SLEEP (a late partner, not a busy core)
-restores the full budget; a longer one halves it.
+A thread spins up to its budget, then sleeps on a futex; a wait the spin covered
+restores the full budget, one it slept through halves it, down to a floor. A sleeping
+thread is late by its wake-up at the next barrier, so its partner's spin fails too:
+before session 5 two threads that once reached the floor (after a stall of a vCPU)
+slept at every barrier for the rest of the call (CUBA 4000 on 2 threads 4x slower;
+benchmarks/waits.py). Now a thread at the floor probes: after EQSNN_PROBE_FIRST sleeps
+there it spins the full budget once more, and each probe that fails doubles the sleeps
+before the next, up to EQSNN_PROBE_LAST (a busy machine burns a spin ever more rarely).
 
-The C below makes one thread sleep for sure (its partner arrives only once it sees it
-asleep) and returns the sleeper's budget afterwards; the policy's two branches are
-told apart by compiling with EQSNN_SHORT_SLEEP set far above or at zero, so the test
-does not depend on how long a wake-up takes on the machine that runs it.
+The C below runs barriers where thread 1 arrives only once it sees thread 0 asleep
+(every spin of thread 0 fails, whatever the machine's timing), or as soon as thread 0
+has arrived with a spin budget no machine exhausts (every spin is covered), and
+returns thread 0's budget after each barrier.
 """
 from __future__ import annotations
 
 import ctypes
 import textwrap
 
+import numpy as np
 import pytest
 
 from eqsnn.compiler import CompilerOptions, compile_library
@@ -27,55 +29,63 @@ SOURCE = textwrap.dedent("""
     #include <stdint.h>
     #include <string.h>
     #include "eqsnn_support.h"
+    #include <omp.h>
 
-    /* thread 0 arrives first with `budget`; thread 1 arrives `late` seconds after it
-     * saw thread 0 asleep. Returns thread 0's budget after the barrier, -1 if the team
-     * did not have two threads. */
-    __attribute__((visibility("default"))) int64_t budget_after(int64_t budget, double late)
+    /* n barriers; thread 1 arrives late (once thread 0 sleeps) or, if `prompt`, right
+     * after thread 0. Thread 0 starts with `budget` and writes its budget after each
+     * barrier to out[k]. Returns 0, or -1 if the team did not have two threads. */
+    __attribute__((visibility("default")))
+    int64_t budgets(int64_t n, int64_t budget, int64_t prompt, int64_t* out)
     {
         eqsnn_barrier_t b;
         memset(&b, 0, sizeof b);
         int64_t result = -1;
     #pragma omp parallel num_threads(2)
         {
-            int64_t spin = budget;
+            eqsnn_spin_t spin = EQSNN_SPIN_INIT;
+            spin.budget = budget;
             if (omp_get_num_threads() == 2) {
-                if (omp_get_thread_num() == 1) {
-                    while (atomic_load(&b.sleeping) == 0) eqsnn_pause();
-                    const double from = omp_get_wtime();
-                    while (omp_get_wtime() - from < late) eqsnn_pause();
+                for (int64_t k = 0; k < n; ++k) {
+                    if (omp_get_thread_num() == 1) {
+                        /* thread 0 has arrived at this barrier (and, unless prompt,
+                         * sleeps in it) */
+                        while (atomic_load(&b.arrived) != 1
+                               || (!prompt && atomic_load(&b.sleeping) != 1))
+                            eqsnn_pause();
+                    }
+                    eqsnn_barrier(&b, 2, &spin);
+                    if (omp_get_thread_num() == 0) out[k] = spin.budget;
                 }
-                eqsnn_barrier(&b, 2, &spin);
-                if (omp_get_thread_num() == 0) result = spin;
+                if (omp_get_thread_num() == 0) result = 0;
             }
         }
         return result;
     }
 """)
+DEFINES = ("-DEQSNN_SPIN_MAX=64", "-DEQSNN_SPIN_MIN=8", "-DEQSNN_PROBE_FIRST=2",
+           "-DEQSNN_PROBE_LAST=4")
 
 
-def _budget_after(budget: int, late: float, *defines: str) -> int:
-    options = CompilerOptions(cflags=DEFAULT_CFLAGS + defines)
+def _budgets(n: int, budget: int, prompt: bool) -> list[int]:
+    options = CompilerOptions(cflags=DEFAULT_CFLAGS + DEFINES)
     library = compile_library(SOURCE, name_hint="barrier_wait", options=options)
-    function = library.budget_after
+    function = library.budgets
     function.restype = ctypes.c_int64
-    function.argtypes = [ctypes.c_int64, ctypes.c_double]
-    result = function(budget, late)
-    if result < 0:
+    function.argtypes = [ctypes.c_int64] * 3 + [ctypes.c_void_p]
+    out = np.zeros(n, dtype=np.int64)
+    if function(n, budget, int(prompt), out.ctypes.data) < 0:
         pytest.skip("no OpenMP team of two threads here")
-    return result
+    return out.tolist()
 
 
-def test_a_short_sleep_restores_the_full_budget():
-    # (every sleep counts as short): the partner was only late
-    assert _budget_after(8, 0.001, "-DEQSNN_SPIN_MAX=64", "-DEQSNN_SHORT_SLEEP=1e3") == 64
+def test_each_wait_slept_through_halves_the_budget_then_the_floor_probes():
+    # 64 -> floor 8; 2 sleeps at the floor, then a probe (64) that fails and halves
+    # down again; the next probe comes after 4 sleeps (doubled, EQSNN_PROBE_LAST)
+    assert _budgets(17, 64, prompt=False) == [
+        32, 16, 8, 8, 64, 32, 16, 8, 8, 8, 8, 64, 32, 16, 8, 8, 8]
 
 
-def test_a_long_sleep_halves_the_budget():
-    # (every sleep counts as long): the partner's core was busy with something else
-    assert _budget_after(64, 0.0, "-DEQSNN_SPIN_MAX=64", "-DEQSNN_SHORT_SLEEP=0.0") == 32
-    assert _budget_after(8, 0.0, "-DEQSNN_SPIN_MAX=64", "-DEQSNN_SHORT_SLEEP=0.0") == 8
-
-
-def test_the_default_counts_a_sleep_of_milliseconds_as_long():
-    assert _budget_after(64, 0.005, "-DEQSNN_SPIN_MAX=64") == 32
+def test_a_covered_wait_restores_the_full_budget():
+    # (one barrier: the budget it restores, 64 pauses, may not cover the next one on a
+    # busy machine)
+    assert _budgets(1, 1 << 40, prompt=True) == [64]
