@@ -207,6 +207,48 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
     return sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
 }
 
+/* ---- the threads' parts of a group's neurons ------------------------------------
+ * (templates/network.c.j2 uses them; tests/runtime/test_thread_chunks.py checks them) */
+/* The first element of thread t's block of n elements, out of nt threads: blocks of 64
+ * elements (a threshold's unit of work), so no two threads share a cache line. Thread t
+ * owns [eqsnn_block(n, t, nt), eqsnn_block(n, t + 1, nt)). */
+static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt)
+{
+    const int64_t blocks = (n + 63) / 64;
+    const int64_t first = 64 * (blocks * t / nt);
+    return first < n ? first : n;
+}
+
+/* Where the threads share out the operations that open a step (codegen/barriers.py,
+ * chunked_head), each thread's block is cut into this many chunks of whole blocks of
+ * 64 (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS chunks per thread):
+ * enough for a thread that is done to take over a slow one's rest, few enough that
+ * claiming them (an atomic increment each) and each operation's once-per-step lines
+ * cost next to nothing. */
+#ifndef EQSNN_MAX_CHUNKS
+#define EQSNN_MAX_CHUNKS 8
+#endif
+#ifndef EQSNN_CHUNK_BLOCKS
+#define EQSNN_CHUNK_BLOCKS 16  /* (tests build with fewer) */
+#endif
+static inline int64_t eqsnn_chunks_per_thread(int64_t n, int64_t nt)
+{
+    if (nt == 1) return 1;  /* (nobody to share with) */
+    const int64_t c = (n + 63) / 64 / nt / EQSNN_CHUNK_BLOCKS;
+    return c < 1 ? 1 : c > EQSNN_MAX_CHUNKS ? EQSNN_MAX_CHUNKS : c;
+}
+
+/* The first element of chunk c of n elements: thread c / chunks's block cut into
+ * `chunks` runs of whole blocks of 64; chunk c owns [eqsnn_chunk(.., c, ..),
+ * eqsnn_chunk(.., c + 1, ..)), and with one chunk per thread, chunk t is thread t's block. */
+static inline int64_t eqsnn_chunk(int64_t n, int64_t c, int64_t nt, int64_t chunks)
+{
+    const int64_t t = c / chunks, j = c - t * chunks;
+    const int64_t lo = eqsnn_block(n, t, nt), hi = eqsnn_block(n, t + 1, nt);
+    const int64_t first = lo + 64 * (((hi - lo + 63) / 64) * j / chunks);
+    return first < hi ? first : hi;
+}
+
 /* ---- the threads' barrier between the operations of a step --------------------------
  * The step loop runs on one OpenMP team; where an operation needs what another thread
  * wrote, every thread waits here (eqsnn/codegen/barriers.py places these). A step lasts

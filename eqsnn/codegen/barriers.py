@@ -31,6 +31,9 @@ into the next (the loop repeats the same code). Consecutive serial operations sh
 separated by one: what the numbers computed depend on is then only the program, never
 the thread count or timing.
 
+:func:`chunked_run` says which operations before a step's first barrier may be shared
+out in chunks claimed at run time instead of each thread doing its whole block.
+
 :func:`batch` says when a step's barriers can go altogether: when the threads exchange
 nothing but the spikes that monitors of spike indices and times read (a network of
 groups without synapses), each thread runs a whole batch of steps on its own neurons,
@@ -42,7 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["ANY", "NOW", "PAST", "PRIVATE", "SERIAL", "UNKNOWN", "Access", "Unit", "Block",
-           "Plan", "Batch", "plan", "batch"]
+           "Plan", "Batch", "plan", "batch", "chunked_run"]
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,17 @@ class Unit:
     only (each thread's spikes into its own list: ``Access(list, True, part)``); a
     ``recorder`` reads only such lists and writes only arrays no other operation
     touches (a monitor of spike indices and times), so it can record a batch's steps
-    after the batch, one step after the other."""
+    after the batch, one step after the other.
+
+    ``chunkable``: a partitioned operation that touches its part's elements only in the
+    range its template is given (``[lo, hi)``, the thread's block), so the threads may
+    share its elements out in smaller chunks (:func:`chunked_run`)."""
 
     accesses: tuple[Access, ...]
     serial: bool = False
     local: tuple[Access, ...] | None = None
     recorder: bool = False
+    chunkable: bool = False
 
     def __post_init__(self):
         if self.serial:
@@ -232,6 +240,41 @@ def _fine(step: list[Unit]) -> bool:
     return all(a.part in (PRIVATE, SERIAL)
                or (a.part is not None and a.part[0] == "neurons")
                for unit in step if not unit.serial for a in unit.accesses)
+
+
+def chunked_run(result: Plan, units: list[Unit], first: int = 0) -> tuple[int, str] | None:
+    """The operations just before a step's first barrier that the threads may share
+    out in chunks claimed at run time, instead of each doing its whole block: where
+    they start (the index of their first block in ``result.blocks``) and the group whose
+    neurons they are partitioned by; ``None`` if there are none. (Operations before
+    ``first`` are left out: the capacity checks, which the loop runs apart.)
+
+    A thread that is done with its own chunks then takes chunks of another thread's
+    neurons, so a thread slowed down (a stalled vCPU, thread 0's serial work) holds the
+    others up less at the barrier. Every chunk is a range of one thread's block, and the
+    operations run on it in program order whichever thread takes it, so each element's
+    arithmetic is the same. The run is the blocks before the barrier that are
+    partitioned and ``chunkable``, all writing one group's neurons
+    (``("neurons", prefix)``): a chunk of thread t's neurons then depends only on what t
+    did since the last barrier, before the run (t says when it is done with that:
+    network.c.j2), and nothing depends on it until the barrier."""
+    barriers = [k for k, block in enumerate(result.blocks) if block.barrier_before]
+    if not barriers:
+        return None
+    start, parts = barriers[0], set()
+    for k in range(barriers[0] - 1, -1, -1):
+        block = result.blocks[k]
+        operations = [i for i in block.operations if i >= first]
+        if block.serial or not operations or not all(units[i].chunkable for i in operations):
+            break
+        written = {a.part for i in operations for a in units[i].accesses if a.write}
+        if len(parts | written) != 1:
+            break
+        start, parts = k, parts | written
+    if start == barriers[0]:
+        return None
+    (part,) = parts
+    return (start, part[1]) if part is not None and part[0] == "neurons" else None
 
 
 def _blocks(units: list[Unit]) -> list[Block]:

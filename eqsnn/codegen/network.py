@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Callable
 
 from eqsnn import __version__
-from eqsnn.codegen.barriers import ANY, Access, Batch, Unit, batch, plan
+from eqsnn.codegen.barriers import ANY, Access, Batch, Unit, batch, chunked_run, plan
 # (what a contribution is lives in codegen/contribution.py; re-exported here)
 from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
                                         Operation, TimedFunction, UserFunction, block_names,
@@ -270,15 +270,41 @@ class ModuleBuilder:
         runs its steps in batches (``batch``) checks before each batch instead."""
         batched = self._batch()
         if batched is not None:
-            return {"blocks": [], "lookahead": False,
+            return {"blocks": [], "lookahead": False, "chunked": None,
                     "batch": self._batch_context(batched, render, texts)}
         checks = tuple(a for check in self.capacity_checks for a in check.unit.accesses)
-        if checks:
-            ahead = plan([Unit(checks, serial=True)] + self._all_units())
-            if any(block.barrier_before for block in ahead.blocks):
-                return {"blocks": self._blocks(ahead, texts), "lookahead": True, "batch": None}
-        result = plan([Unit(checks)] + self._all_units())
-        return {"blocks": self._blocks(result, texts), "lookahead": False, "batch": None}
+        units = [Unit(checks, serial=True)] + self._all_units()
+        result, lookahead = plan(units), True
+        if not (checks and any(block.barrier_before for block in result.blocks)):
+            units[0] = Unit(checks)
+            result, lookahead = plan(units), False
+        blocks = self._blocks(result, texts)
+        return {"blocks": blocks, "lookahead": lookahead, "batch": None,
+                "chunked": self._chunked(result, units, blocks)}
+
+    def _chunked(self, result, units: list[Unit], blocks: list[dict]) -> dict | None:
+        """Whether the threads share out the operations before a step's first barrier
+        in chunks claimed at run time (barriers.chunked_run), and those operations'
+        group: its prefix and its size's C name; the rendered blocks they are get
+        ``chunked``. Not with pause points (a call may resume inside a step) nor for an
+        operation on a slower clock."""
+        found = chunked_run(result, units, first=1)
+        if found is None or self.pauses:
+            return None
+        start, prefix = found
+        operations = self._in_order()
+        chunked = set()
+        for k in range(start, len(result.blocks)):
+            if result.blocks[k].barrier_before:
+                break
+            chunked |= set(result.blocks[k].operations)
+        if any("_clock" in operations[i - 1][2] for i in chunked):
+            return None
+        for block in blocks:
+            if set(block["operations"]) & chunked:
+                block["chunked"] = True
+        n = next(n for p, n, _ in self.partitions if p == prefix)
+        return {"prefix": prefix, "n": n}
 
     def _batch_context(self, batched: Batch, render, texts: list[str]) -> dict:
         """What network.c.j2 renders for steps in batches: the step's blocks (the
@@ -301,11 +327,13 @@ class ModuleBuilder:
         ``texts[0]``; the capacity checks, unit 0, are rendered at the start of the
         step instead)."""
         blocks = [{"barrier_before": block.barrier_before, "serial": block.serial,
-                   "texts": [texts[i - first] for i in block.operations if i >= first]}
+                   "texts": [texts[i - first] for i in block.operations if i >= first],
+                   "operations": block.operations, "chunked": False}
                   for block in result.blocks]
         blocks = [b for b in blocks if b["texts"] or b["barrier_before"]]
         if result.barrier_at_end:
-            blocks.append({"barrier_before": True, "serial": False, "texts": []})
+            blocks.append({"barrier_before": True, "serial": False, "texts": [],
+                           "operations": [], "chunked": False})
         return blocks
 
 

@@ -118,7 +118,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
     c.partition(p, info.N, collected=SimpleNamespace(array=spikes.array, count=spikes.count,
                                                      scratch=scratch) if thresholded else None)
     if code.stateupdate is not None:
-        unit = _unit(group, layout, code, code.stateupdate, own)
+        unit = _unit(group, layout, code, code.stateupdate, own, chunkable=True)
         group.state_updater.add_to(
             c, "stateupdate", numbered=True, group=info, code=code.stateupdate,
             unit=unit, period=period, **refractory,
@@ -130,7 +130,7 @@ def contribution(group, layout, backend: str, dt: float) -> Contribution:
             spikes=spikes, period=period, **refractory,
             idle=() if thresholded else (spikes.count,),  # (numpy: no spikes between)
             unit=_unit(group, layout, code, code.threshold,
-                       own + (Access(scratch, True, ("neurons", p), NOW),)),
+                       own + (Access(scratch, True, ("neurons", p), NOW),), chunkable=True),
             **bindings(group, layout, backend, code.threshold.reads),
             **thread_inputs(backend, scratch=scratch, block=block))
     if thresholded:
@@ -171,15 +171,16 @@ def refractory_inputs(group, backend: str) -> dict:
             "refractory_array": code.local("not_refractory") if kind else ""}
 
 
-def _unit(group, layout, group_code, code, accesses) -> Unit:
+def _unit(group, layout, group_code, code, accesses, chunkable: bool = False) -> Unit:
     """An operation on the thread's own neurons, plus any neuron of the groups its
     linked variables read; one thread runs it all when it writes a shared variable or
-    reads, through a link, its own group's neurons of other threads."""
+    reads, through a link, its own group's neurons of other threads. ``chunkable``: its
+    template writes only neurons in [lo, hi) (barriers.chunked_head)."""
     accesses += tuple(Access(layout.prefix(group._link(var).group._owner), False)
                       for var in code.reads if var in group._linked)
     serial = _writes_shared(group, group_code, code)
     try:
-        return Unit(accesses, serial=serial)
+        return Unit(accesses, serial=serial, chunkable=chunkable)
     except ValueError:
         return Unit(accesses, serial=True)
 
