@@ -17,7 +17,9 @@ each barrier). Printed per model, over the barriers inside the time loop:
   thread — with the thread that arrived last: always the same one means imbalance
   (more work, or thread 0's serial block), either one at random means jitter;
 - the gaps by size (< 1, 1-5, 5-20, 20-100, >= 100 us): how many barriers and how much of
-  the summed gap each class holds (a few stalls of a vCPU, or many small differences).
+  the summed gap each class holds (a few stalls of a vCPU, or many small differences);
+- the spin budget threads arrive with, the chunks of other threads' neurons each took
+  (where the start of a step is shared out), and each block's time per thread.
 
 Times in microseconds, from the time stamp counter (calibrated against
 CLOCK_MONOTONIC over each call of the loop).
@@ -43,6 +45,7 @@ from eqsnn.compiler.options import DEFAULT_CFLAGS  # noqa: E402
 import specs  # noqa: E402
 
 CLASSES = (0.0, 1.0, 5.0, 20.0, 100.0, float("inf"))
+TAKEN = 1000  # (network.c.j2's EQSNN_TRACE_TAKEN: a chunk of another thread's neurons)
 
 
 def read_trace(path: Path) -> list[dict]:
@@ -62,14 +65,18 @@ def read_trace(path: Path) -> list[dict]:
     calls = []
     for k in range(len(by_thread[0])):
         parts = [by_thread[t][k] for t in sorted(by_thread)]
+        # the marks of chunks taken from other threads (counted, then left out: the
+        # threads' other records match one to one)
+        taken = np.array([int((r[:, 2] == ~TAKEN).sum()) for r, _ in parts])
+        parts = [(r[r[:, 2] != ~TAKEN], us) for r, us in parts]
         if len({len(r) for r, _ in parts}) != 1:
             continue  # (a team that did nothing: no matching records)
         origin = min(int(r[0, 0]) for r, _ in parts)
         times = np.stack([(r[:, :2] - origin).astype(np.float64) * us for r, us in parts])
         third = np.stack([r[:, 2] for r, _ in parts])
-        mark = third < 0  # (~k as a signed integer)
-        calls.append({"times": times, "budget": np.where(mark, 0, third),
-                      "block": np.where(mark, ~third, -1)})
+        block = np.where(third < 0, ~third, -1)  # (~k as a signed integer)
+        calls.append({"times": times, "budget": np.where(block < 0, third, 0),
+                      "block": block, "taken": taken})
     return calls
 
 
@@ -82,6 +89,7 @@ def _dist(x) -> dict:
 def summarise(calls: list[dict]) -> dict:
     work, wait, gap, last, budget = [], [], [], [], []
     blocks: dict[int, list[np.ndarray]] = {}
+    taken = sum(call["taken"] for call in calls)
     for call in calls:
         barrier = call["block"][0] < 0
         c = call["times"][:, barrier]
@@ -124,6 +132,8 @@ def summarise(calls: list[dict]) -> dict:
         # sleeps unless the partner is there within a few pauses)
         "at_floor": [float((budget[t] <= 8).mean()) for t in range(nt)],
         "budget_median": [float(np.median(budget[t])) for t in range(nt)],
+        # chunks of other threads' neurons each thread took, per barrier
+        "taken_per_barrier": [float(taken[t] / max(1, gap.size)) for t in range(nt)],
         # per block of the step (network.c.j2's order), per thread: median and mean us
         "blocks": {str(k): [[float(np.median(v[t])), float(v[t].mean())] for t in range(nt)]
                    for k, v in blocks.items()},
@@ -166,6 +176,8 @@ def show(name: str, result: dict, s: dict) -> None:
     print("  spin budget on arriving: " + ", ".join(
         f"t{t} median {m:g}, at the floor {f:.0%}" for t, (m, f) in
         enumerate(zip(s["budget_median"], s["at_floor"]))))
+    print("  chunks of others' neurons taken per barrier: " + ", ".join(
+        f"t{t} {x:.2f}" for t, x in enumerate(s["taken_per_barrier"])))
     print("  blocks of a step, median/mean us per thread: " + "; ".join(
         f"{k}: " + " ".join(f"{m:.2f}/{a:.2f}" for m, a in v) for k, v in s["blocks"].items()))
     print("  gaps by size: " + "; ".join(
