@@ -219,8 +219,8 @@ static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt)
     return first < n ? first : n;
 }
 
-/* Where the threads share out the operations that open a step (codegen/barriers.py,
- * chunked_head), each thread's block is cut into this many chunks of whole blocks of
+/* Where the threads share out the operations before a step's barrier (codegen/
+ * barriers.py, chunked_run), each thread's block is cut into this many chunks of whole blocks of
  * 64 (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS chunks per thread):
  * enough for a thread that is done to take over a slow one's rest, few enough that
  * claiming them (an atomic increment each) and each operation's once-per-step lines

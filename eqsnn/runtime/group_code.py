@@ -175,7 +175,7 @@ def _unit(group, layout, group_code, code, accesses, chunkable: bool = False) ->
     """An operation on the thread's own neurons, plus any neuron of the groups its
     linked variables read; one thread runs it all when it writes a shared variable or
     reads, through a link, its own group's neurons of other threads. ``chunkable``: its
-    template writes only neurons in [lo, hi) (barriers.chunked_head)."""
+    template writes only neurons in [lo, hi) (barriers.chunked_run)."""
     accesses += tuple(Access(layout.prefix(group._link(var).group._owner), False)
                       for var in code.reads if var in group._linked)
     serial = _writes_shared(group, group_code, code)

@@ -1,10 +1,10 @@
-"""The start of a step shared out in chunks claimed at run time (codegen/barriers.py,
-chunked_head; templates/network.c.j2).
+"""The operations before a step's barrier shared out in chunks claimed at run time
+(codegen/barriers.py, chunked_run; templates/network.c.j2).
 
-Where a step opens with a group's state update and threshold, each thread's block is
-cut into chunks of whole blocks of 64 neurons, and a thread that is done with its own
-takes the others' (once their last step is done), so a slowed-down thread is helped
-instead of waited for. Which thread took a chunk must never show in the results: the
+Where a step's barrier follows a group's state update and threshold, each thread's
+block is cut into chunks of whole blocks of 64 neurons, and a thread that is done with
+its own takes the others' (once they are done with what comes before them), so a
+slowed-down thread is helped instead of waited for. Which thread took a chunk must never show in the results: the
 tests build the loop with EQSNN_STEAL_FIRST (each thread takes the others' chunks
 first, its own last: nearly every chunk changes hands) and with small chunks
 (EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the numpy backend. The
