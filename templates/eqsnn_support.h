@@ -220,11 +220,14 @@ static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt)
 }
 
 /* Where the threads share out the operations before a step's barrier (codegen/
- * barriers.py, chunked_run), each thread's block is cut into this many chunks of whole blocks of
- * 64 (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS chunks per thread):
- * enough for a thread that is done to take over a slow one's rest, few enough that
- * claiming them (an atomic increment each) and each operation's once-per-step lines
- * cost next to nothing. */
+ * barriers.py, chunked_run), each thread's block is cut into this many chunks of whole
+ * blocks of 64 (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS chunks per
+ * thread): enough for a thread that is done to take over a slow one's rest, few enough
+ * that claiming them (an atomic increment each) and each operation's once-per-step
+ * lines cost next to nothing. With c chunks per thread, chunk k is
+ * [eqsnn_block(n, k, c*nt), eqsnn_block(n, k + 1, c*nt)), and thread t's chunks
+ * t*c ... t*c + c - 1 are exactly its block: eqsnn_block(n, t*c, c*nt) =
+ * eqsnn_block(n, t, nt). */
 #ifndef EQSNN_MAX_CHUNKS
 #define EQSNN_MAX_CHUNKS 8
 #endif
@@ -236,17 +239,6 @@ static inline int64_t eqsnn_chunks_per_thread(int64_t n, int64_t nt)
     if (nt == 1) return 1;  /* (nobody to share with) */
     const int64_t c = (n + 63) / 64 / nt / EQSNN_CHUNK_BLOCKS;
     return c < 1 ? 1 : c > EQSNN_MAX_CHUNKS ? EQSNN_MAX_CHUNKS : c;
-}
-
-/* The first element of chunk c of n elements: thread c / chunks's block cut into
- * `chunks` runs of whole blocks of 64; chunk c owns [eqsnn_chunk(.., c, ..),
- * eqsnn_chunk(.., c + 1, ..)), and with one chunk per thread, chunk t is thread t's block. */
-static inline int64_t eqsnn_chunk(int64_t n, int64_t c, int64_t nt, int64_t chunks)
-{
-    const int64_t t = c / chunks, j = c - t * chunks;
-    const int64_t lo = eqsnn_block(n, t, nt), hi = eqsnn_block(n, t + 1, nt);
-    const int64_t first = lo + 64 * (((hi - lo + 63) / 64) * j / chunks);
-    return first < hi ? first : hi;
 }
 
 /* ---- the threads' barrier between the operations of a step --------------------------

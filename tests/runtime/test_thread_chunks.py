@@ -4,12 +4,13 @@
 Where a step's barrier follows a group's state update and threshold, each thread's
 block is cut into chunks of whole blocks of 64 neurons, and a thread that is done with
 its own takes the others' (once they are done with what comes before them), so a
-slowed-down thread is helped instead of waited for. Which thread took a chunk must never show in the results: the
-tests build the loop with EQSNN_STEAL_FIRST (each thread takes the others' chunks
-first, its own last: nearly every chunk changes hands) and with small chunks
-(EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the numpy backend. The
-partition itself (eqsnn_support.h: eqsnn_block, eqsnn_chunk) is checked directly:
-every neuron owned once, every part starting on a cache line.
+slowed-down thread is helped instead of waited for. Which thread took a chunk must
+never show in the results: the tests build the loop with EQSNN_STEAL_FIRST (each
+thread takes the others' chunks first, its own last: nearly every chunk changes hands)
+and with small chunks (EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the
+numpy backend. The partition itself (eqsnn_support.h: eqsnn_block,
+eqsnn_chunks_per_thread) is checked directly: every neuron owned once, every part
+starting on a cache line.
 """
 from __future__ import annotations
 
@@ -118,7 +119,7 @@ PARTS = textwrap.dedent("""
     {
         *per = eqsnn_chunks_per_thread(n, nt);
         for (int64_t t = 0; t <= nt; ++t) blocks[t] = eqsnn_block(n, t, nt);
-        for (int64_t c = 0; c <= nt * *per; ++c) chunks[c] = eqsnn_chunk(n, c, nt, *per);
+        for (int64_t c = 0; c <= nt * *per; ++c) chunks[c] = eqsnn_block(n, c, nt * *per);
     }
 """)
 
