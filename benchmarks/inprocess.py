@@ -81,7 +81,8 @@ def main(argv=None) -> int:
     for t in counts:
         ratio = [a / b for a, b in zip(loops[first], loops[t])]
         per_thread = [median(c[k] for c in cpus[t]) for k in range(t)]
-        total = median(sum(c) for c in cpus[t]) / median(sum(c) for c in cpus[first])
+        base = median(sum(c) for c in cpus[first])
+        total = median(sum(c) for c in cpus[t]) / base if base > 0 else float("nan")
         print(f"{t} threads: loop {median(loops[t]):.4f} s ({min(loops[t]):.4f}-"
               f"{max(loops[t]):.4f}), speed-up {median(ratio):.2f} ({min(ratio):.2f}-"
               f"{max(ratio):.2f}), thread CPU {' '.join(f'{c:.4f}' for c in per_thread)} s"

@@ -21,7 +21,7 @@ def _run(*args):
 
 def test_the_thread_counts_of_one_network_are_compared_in_one_process():
     out = _run(ROOT / "benchmarks" / "inprocess.py", "cuba-neurons:200", "--threads", "1,2",
-               "--rounds", "2", "--seconds", "0.01")
+               "--rounds", "2", "--seconds", "0.05")
     assert re.search(r"^1 threads: loop [\d.]+ s .* thread CPU [\d.]+ s", out, re.M)
     assert re.search(r"^2 threads: loop .* speed-up [\d.]+ .* thread CPU [\d.]+ [\d.]+ s",
                      out, re.M)
