@@ -146,3 +146,13 @@ def test_every_neuron_is_in_one_part_and_parts_start_on_cache_lines(n, nt):
     np.testing.assert_array_equal(chunks[::per], blocks)
     assert 1 <= per <= 8 and (per == 1 or (n // 64) // nt // per >= 16)
     assert nt > 1 or per == 1
+
+
+def test_without_openmp_the_chunked_loop_runs_on_one_thread(one):
+    """A compiler without -fopenmp (clang without libomp) builds the same loop, its
+    chunks and barrier stubs included, for one thread: the same results."""
+    flags = tuple(f for f in DEFAULT_CFLAGS if f != "-fopenmp")
+    plain, net = _network(2, compiler=CompilerOptions(cflags=flags))
+    assert not net._program.module.threaded
+    for name in one:
+        assert np.array_equal(one[name], plain[name]), name
