@@ -6,8 +6,10 @@ connectivity or the delays change:
   the neuron acted on;
 * ``ptr``: CSR pointers into ``order`` for every (sender, delay) pair, so the synapses
   of sender ``s`` whose delay is ``first_age + a`` steps are
-  ``order[ptr[s*n_ages + a] : ptr[s*n_ages + a + 1]]`` — with ``T`` threads, for every
-  (sender, delay, thread) triple: ``ptr[(s*n_ages + a)*T + t]`` starts thread ``t``'s
+  ``order[ptr[r*n_ages + a] : ptr[r*n_ages + a + 1]]`` with ``r = s - first_sender``
+  (a row per neuron of the sending (sub)group only: ``senders`` of them, from
+  ``first_sender`` on in the group's spike list) — with ``T`` threads, for every
+  (sender, delay, thread) triple: ``ptr[(r*n_ages + a)*T + t]`` starts thread ``t``'s
   piece, the synapses onto its block of neurons;
 * a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1).
 
@@ -51,16 +53,22 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         return cached
     sender = syn._pre if side == "pre" else syn._post
     width = group.N
-    _check_ring_fits(syn, path, pathway, dt, width, parts)
+    # Rows only for the sending subgroup's neurons (CUBA's excitatory and inhibitory
+    # synapses each start at a part of one group): the loop skips the group's other
+    # spikes without reading a row pointer, and the pointers take less memory.
+    first_sender, stop = (syn.pre_start, syn.pre_stop) if side == "pre" else \
+        (syn.post_start, syn.post_stop)
+    senders = stop - first_sender
+    _check_ring_fits(syn, path, pathway, dt, width, senders, parts)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys
         first_age = last_age = int(delay_steps(pathway._default, group, dt))
-        n_ages, keys = 1, sender
+        n_ages, keys = 1, sender - first_sender
     else:
         steps = delay_steps(pathway._delay, group, dt)  # (Brian2's rounding, clock)
         first_age = int(steps.min()) if steps.size else 0
         last_age = int(steps.max()) if steps.size else 0
         n_ages = last_age - first_age + 1
-        keys = sender.astype(np.int64) * n_ages + (steps - first_age)
+        keys = (sender.astype(np.int64) - first_sender) * n_ages + (steps - first_age)
     other = syn._post if side == "pre" else syn._pre
     in_order = _sorted_rows(keys, other)
     if in_order:
@@ -73,18 +81,20 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         receiver = syn.post_group if side == "pre" else syn.pre_group
         owner = _owner(sorted_other, receiver.N, parts)
         sorted_keys = sorted_keys.astype(np.int64) * parts + owner
-    rows = np.arange(width * n_ages * parts + 1, dtype=np.int64)
+    rows = np.arange(senders * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
     ring = _ring(syn, path, last_age + 1, width, dt)
     structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr,
                                 D=last_age + 1, width=width, first_age=first_age,
-                                n_ages=n_ages, ring=ring)
+                                n_ages=n_ages, first_sender=first_sender, senders=senders,
+                                ring=ring)
     cache[path] = structure
     return structure
 
 
-def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, parts: int) -> None:
-    """Refuse delays whose ring (one slot of ``width`` senders per step of the longest
+def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, senders: int,
+                     parts: int) -> None:
+    """Refuse delays whose ring (one slot of ``width`` neurons per step of the longest
     delay) and row pointers (one per sender, delay and thread) need more memory than
     the machine has: ``1e30*second`` would otherwise overflow the step count or fail
     in numpy's allocation with a raw error."""
@@ -92,7 +102,7 @@ def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, parts: int)
     if delays.size == 0:
         return
     longest, shortest = float(delays.max()) / dt, float(delays.min()) / dt
-    needed = (longest + 1) * width * 4 + (longest - shortest + 1) * width * parts * 8
+    needed = (longest + 1) * width * 4 + (longest - shortest + 1) * senders * parts * 8
     memory = _physical_memory()
     if needed <= memory:
         return

@@ -145,7 +145,10 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         D=c.int_scalar(f"{q}_D", lambda: structure().D),
         width=c.int_scalar(f"{q}_width", lambda: structure().width),
         first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
-        n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages))
+        n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages),
+        # the sending (sub)group: the neurons of the spike list that have rows
+        first_sender=c.int_scalar(f"{q}_first_sender", lambda: structure().first_sender),
+        senders=c.int_scalar(f"{q}_senders", lambda: structure().senders))
     # At the slot and order of the sender's threshold of the event, after every
     # operation there (the name sorts last): one thread fills the rings with this step's
     # spikes, while the pathways read this step's from the spike list, earlier steps'
