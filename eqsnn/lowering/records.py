@@ -327,10 +327,14 @@ class SynapseCode:
 class SynapsesRecord(_ModelRecord):
     """Everything the runtime needs from a Synapses object's strings (``method``: of its
     clock-driven equations). ``uses_lastupdate``: the code reads each synapse's time of
-    last event (to advance event-driven variables), so it is stored per synapse."""
+    last event (to advance event-driven variables), so it is stored per synapse.
+    ``written``: the synaptic variables the loop's statements assign besides the
+    differential ones (pathways, ``(constant over dt)`` subexpressions), sorted; the run
+    looks for NaN in those only (``None``: not known, a record from an older cache)."""
 
     code: Mapping[str, SynapseCode]
     uses_lastupdate: bool = False
+    written: tuple[str, ...] | None = None
 
     _code_class: ClassVar[type] = SynapseCode
 
@@ -340,11 +344,14 @@ class SynapsesRecord(_ModelRecord):
         return tuple(s.target for s in next(iter(self.code.values())).summed)
 
     def to_json(self) -> dict:
-        return self._json(uses_lastupdate=self.uses_lastupdate)
+        return self._json(uses_lastupdate=self.uses_lastupdate,
+                          written=None if self.written is None else list(self.written))
 
     @classmethod
     def from_json(cls, data) -> "SynapsesRecord":
-        return cls(*cls._shared_fields(data), data["uses_lastupdate"])
+        written = data.get("written")
+        return cls(*cls._shared_fields(data), data["uses_lastupdate"],
+                   None if written is None else tuple(written))
 
 
 @dataclass(frozen=True)

@@ -274,10 +274,23 @@ class Synapses(BuiltOnUse, SynapseConnections, SynapsesRunRegularly, SynapseValu
         return [self.pre_group, self.post_group]
 
     def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        # differential variables, and parameters finite when the run started (on_pre
-        # writing nan into a weight is a blow-up too)
-        watched = set(self._record.differential) | getattr(self, "_finite_at_start", set())
+        # differential variables, and the parameters the loop writes that were finite
+        # when the run started (on_pre writing nan into a weight is a blow-up too). A
+        # parameter no statement writes cannot become nan in the loop: reading 10^6
+        # constant weights after every chunk was a tenth of a short run's loop.
+        finite = getattr(self, "_finite_at_start", set())
+        written = self._loop_writes()
+        watched = set(self._record.differential) | (
+            finite if written is None else finite & written)
         return {name: array for name, array in self._arrays.items() if name in watched}
+
+    def _loop_writes(self) -> set[str] | None:
+        """The parameters the compiled loop may assign: those of the pathways' statements
+        and of the ``run_regularly`` blocks (``None``: not known)."""
+        records = [self._record] + [op._record for op in self._regular]
+        if any(r.written is None for r in records):
+            return None
+        return set().union(*(r.written for r in records))
 
     # --- running ----------------------------------------------------------------------
     def _contribution(self, layout, backend: str, dt: float):

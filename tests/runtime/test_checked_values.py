@@ -194,6 +194,51 @@ def test_nan_written_into_a_synaptic_weight_is_reported(backend):
         es.Network(source, target, syn, backend=backend).run(2 * ms)
 
 
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_nan_written_into_a_weight_by_run_regularly_is_reported(backend):
+    group = es.NeuronGroup(2, "v : 1")
+    syn = es.Synapses(group, group, "w : 1\nc : 1")
+    syn.connect()
+    syn.w, syn.c = 1, 1
+    syn.run_regularly("w = sqrt(w - 2)")
+    with pytest.raises(es.errors.NumericalInstabilityError, match="w of .* became nan"):
+        es.Network(group, syn, backend=backend).run(1 * ms)
+
+
+def test_only_the_synaptic_parameters_the_loop_writes_are_checked_for_nan():
+    """After every chunk of steps the run looks for nan in what the loop can have
+    written: a weight only read (CUBA's, Izhikevich's 10^6 of them) is not read again."""
+    group = es.NeuronGroup(2, "dv/dt = -v/ms : 1", threshold="v > 1", reset="v = 0")
+    syn = es.Synapses(group, group, "w : 1\nd : 1\nk : 1\ndx/dt = -x/ms : 1 (clock-driven)",
+                      on_pre="v_post += w; d += 1")
+    syn.connect()
+    syn.w, syn.d, syn.k = 1, 0, 2
+    net = es.Network(group, syn)
+    net.run(1 * ms)
+    assert set(syn._state_arrays_to_check()) == {"x", "d"}
+    syn.run_regularly("k = k*0.5")
+    net.run(1 * ms)
+    assert set(syn._state_arrays_to_check()) == {"x", "d", "k"}
+
+
+def test_a_record_that_does_not_know_what_it_writes_has_every_parameter_checked():
+    """A record from an older build cache has no ``written``: every parameter finite at
+    the start of the run is watched, as before."""
+    import dataclasses
+    from eqsnn.lowering.records import SynapsesRecord
+    group = es.NeuronGroup(2, "v : 1")
+    syn = es.Synapses(group, group, "w : 1", on_pre="v_post += w")
+    syn.connect()
+    syn.w = 1
+    es.Network(group, syn).run(1 * ms)
+    assert syn._record.written == ()
+    assert SynapsesRecord.from_json(syn._record.to_json()) == syn._record
+    old = syn._record.to_json()
+    del old["written"]
+    object.__setattr__(syn, "_record", SynapsesRecord.from_json(old))
+    assert syn._record.written is None and set(syn._state_arrays_to_check()) == {"w"}
+
+
 def test_a_network_operation_calling_run_of_its_own_network_is_refused():
     group = es.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")
     net = es.Network(group, backend="numpy")
