@@ -17,6 +17,13 @@ Where a program is not the benchmark's model:
   1 ms instead of ``xi``; 1000 neurons only. Compare its cost per neuron-step and event.
 * ``hh.c`` uses threshold and refractoriness ``v > -40 mV`` (the benchmark: ``v > -20 mV``,
   3 ms): the same exponential-Euler work per neuron-step.
+
+At 2 threads and more, and where no single-threaded program is the benchmark's network
+(CUBA 16k and 10^5), the programs of ``benchmarks/handc_threads/`` run instead (see its
+README): OpenMP C written for the benchmark's own models at any size and thread count,
+compiled with the same flags and ``-fopenmp``. Simulator ``handc`` runs the shared
+single-threaded program at 1 thread where there is one, and these at every other count;
+``handc-mt`` runs these at every count (its speed-up is one program's).
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+THREADED_DIR = ROOT / "benchmarks" / "handc_threads"
 TIME = "/usr/bin/time"
 CFLAGS = ["-O3", "-ffast-math", "-fno-finite-math-only", "-march=native"]
 
@@ -38,6 +46,17 @@ PROGRAMS = {
     "izhikevich": ("izhikevich.c", {1000}, lambda n, seed, d: [str(seed), "10", repr(d)]),
     "hh": ("hh.c", None, lambda n, seed, d: [str(n), repr(d)]),
 }
+
+
+#: benchmark model -> (source in THREADED_DIR, argv(size, seed, duration, threads)); every
+#: size is the benchmark's network
+THREADED = {
+    "cuba": ("cuba_mt.c", lambda n, seed, d, t: [str(seed), repr(d), str(n), str(t)]),
+    "izhikevich": ("izhikevich_mt.c", lambda n, seed, d, t: [str(seed), repr(d), str(n), str(t)]),
+    "hh": ("hh_mt.c", lambda n, seed, d, t: [str(n), repr(d), str(t)]),
+}
+#: ``-DSPIN_BARRIER`` (see handc_threads/mt.h) when set to "spin"
+BARRIER_VARIABLE = "HANDC_BARRIER"
 
 
 def source_dir() -> Path:
@@ -53,21 +72,43 @@ def runs(model: str, size: int) -> bool:
     return sizes is None or size in sizes
 
 
-def compile_program(model: str, build: Path) -> Path:
-    """The executable of ``model``'s program in ``build``, compiled if it is not there."""
-    source = PROGRAMS[model][0]
-    executable = build / source.removesuffix(".c")
+def threaded(simulator: str, model: str, size: int, threads: int) -> bool | None:
+    """Whether ``simulator`` (``handc`` or ``handc-mt``) runs ``model`` at ``size`` and
+    ``threads`` with a program of ``handc_threads/`` (True), a shared single-threaded one
+    (False), or not at all (None)."""
+    if simulator == "handc" and threads == 1 and runs(model, size):
+        return False
+    return True if model in THREADED else None
+
+
+def compile_program(model: str, build: Path, threads_dir: bool = False) -> Path:
+    """The executable of ``model``'s program in ``build``, compiled if it is not there:
+    the shared single-threaded one, or with ``threads_dir`` the OpenMP one (with the
+    barrier ``HANDC_BARRIER`` names)."""
+    if threads_dir:
+        spin = os.environ.get(BARRIER_VARIABLE, "omp") == "spin"
+        source = THREADED_DIR / THREADED[model][0]
+        flags = [*CFLAGS, "-fopenmp", *(["-DSPIN_BARRIER"] if spin else [])]
+        executable = build / (source.stem + ("_spin" if spin else ""))
+    else:
+        source = source_dir() / PROGRAMS[model][0]
+        flags, executable = CFLAGS, build / source.stem
     if not executable.exists():
         build.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["gcc", *CFLAGS, "-o", str(executable), str(source_dir() / source),
-                        "-lm"], check=True, capture_output=True)
+        subprocess.run(["gcc", *flags, "-o", str(executable), str(source), "-lm"],
+                       check=True, capture_output=True)
     return executable
 
 
-def measure(model: str, size: int, seed: int, duration: float, build: Path) -> dict:
+def measure(model: str, size: int, seed: int, duration: float, build: Path,
+            threads: int = 1, threads_dir: bool = False) -> dict:
     """One run in a fresh process, in the fields of the other workers (and the work it
     counted itself: ``neuron_steps``, ``events``)."""
-    command = [str(compile_program(model, build)), *PROGRAMS[model][2](size, seed, duration)]
+    executable = str(compile_program(model, build, threads_dir))
+    if threads_dir:
+        command = [executable, *THREADED[model][1](size, seed, duration, threads)]
+    else:
+        command = [executable, *PROGRAMS[model][2](size, seed, duration)]
     rss_file = build / "rss_kb"
     if os.path.exists(TIME):   # peak memory of the program itself
         command = [TIME, "-f", "%M", "-o", str(rss_file), *command]
@@ -80,4 +121,5 @@ def measure(model: str, size: int, seed: int, duration: float, build: Path) -> d
             "inside": out["process_internal_s"], "whole": whole, "rss_mb": rss_mb,
             "spikes": out["spikes"], "rate": out["rate_hz"],
             "synapses": out.get("synapses", 0), "events": out.get("syn_events", 0),
-            "neuron_steps": out["n"] * out["steps"]}
+            "neuron_steps": out["n"] * out["steps"], "program": Path(executable).name,
+            **({"spike_hash": out["spike_hash"]} if "spike_hash" in out else {})}

@@ -14,7 +14,7 @@ import specs
 
 FIELDS = ("whole", "cpu", "import", "prep", "loop", "run", "rss_mb", "spikes", "rate")
 #: the compiled simulators of the cost-per-unit table
-_COMPILED = ("eqsnn-c", "brian2-cpp", "nest", "handc")
+_COMPILED = ("eqsnn-c", "brian2-cpp", "nest", "handc", "handc-mt")
 #: models whose spike monitor records the senders of all synaptic events
 _EVENTS_SEEN = {"cuba", "cobahh", "izhikevich", "hh", "cuba-neurons", "izhikevich-neurons"}
 _UNIT_SECONDS = {"ms": 1e-3, "second": 1.0, "us": 1e-6}

@@ -18,7 +18,9 @@ brian2-cython warm    … the same cache, after one untimed run
 brian2-cpp            C++ standalone, a new project folder per run (it always compiles);
                       ``openmp_threads`` = the thread count
 nest                  NEST 3 (``iaf_psc_exp``; CUBA only), ``local_num_threads``
-handc                 the hand-written C of ``shared/reference/handc`` (one thread)
+handc                 the hand-written C of ``shared/reference/handc`` at 1 thread where it
+                      is the benchmark's network, else ``benchmarks/handc_threads`` (OpenMP)
+handc-mt              ``benchmarks/handc_threads`` at every thread count
 ====================  ======================================================
 
 ``--threads 1,2`` measures every configuration that can use threads at each count
@@ -56,7 +58,7 @@ import specs  # noqa: E402
 
 @dataclass(frozen=True)
 class Simulator:
-    worker: str                  # eqsnn, brian2, nest, handc
+    worker: str                  # eqsnn, brian2, nest, handc (also handc-mt)
     backend: str                 # eqsnn backend / Brian2 target ("-": none)
     caches: tuple[str, ...]      # cache states it has
     threaded: bool = False       # runs at thread counts above 1
@@ -71,7 +73,10 @@ CONFIGS = {
     "brian2-cpp": Simulator("brian2", "cpp_standalone", ("cold",), threaded=True),
     "nest": Simulator("nest", "-", ("-",), threaded=True,
                       models=frozenset({"cuba", "cuba-neurons"})),
-    "handc": Simulator("handc", "-", ("-",), models=frozenset(handc.PROGRAMS)),
+    "handc": Simulator("handc", "-", ("-",), threaded=True,
+                       models=frozenset(handc.PROGRAMS) | frozenset(handc.THREADED)),
+    "handc-mt": Simulator("handc", "-", ("-",), threaded=True,
+                          models=frozenset(handc.THREADED)),
 }
 DEFAULT_SIMULATORS = ("eqsnn-c", "eqsnn-numpy", "brian2-numpy", "brian2-cython",
                       "brian2-cpp")
@@ -85,8 +90,8 @@ TIMEOUT_SECONDS = 3600
 
 #: --plan NAME: models with their sizes, and the defaults of --simulators and --threads
 PLANS = {
-    # issue 17: loop and whole process at 1 and 2 threads; handc's CUBA is only the
-    # benchmark's network at 4000 (see handc.py)
+    # issue 17: loop and whole process at 1 and 2 threads; handc's single-threaded CUBA
+    # is only the benchmark's network at 4000 (see handc.py)
     "threads": ({"cuba": (4000, 16000, 100000), "cobahh": (4000, 16000),
                  "izhikevich": (1000,), "hh": (1000,)},
                 "eqsnn-c,brian2-cpp,nest,handc", "1,2"),
@@ -188,11 +193,11 @@ def _configurations(model: str, size: int, args) -> list[tuple[str, str, int]]:
         simulator = CONFIGS[name]
         if simulator.models is not None and model not in simulator.models:
             continue
-        if simulator.worker == "handc" and not handc.runs(model, size):
-            continue
         if simulator.backend == "numpy" and model in SLOW_NUMPY and not args.all_numpy:
             continue
         counts = [t for t in args.threads if t == 1 or simulator.threaded]
+        if simulator.worker == "handc":
+            counts = [t for t in counts if handc.threaded(name, model, size, t) is not None]
         if simulator.worker == "eqsnn" and not _eqsnn_has_threads():
             counts = [t for t in counts if t == 1]
         triples += [(name, cache, t) for cache in simulator.caches if cache in args.caches
@@ -234,8 +239,9 @@ def _measure(model: str, size: int, args) -> list[dict]:
         for name, cache, threads in configurations:
             if cache in ("warm", "-"):
                 place = warm.setdefault((name, cache), Path(scratch) / f"{name}-warm")
-                if name == "handc":
-                    handc.compile_program(model, place)
+                if CONFIGS[name].worker == "handc":
+                    handc.compile_program(model, place,
+                                          handc.threaded(name, model, size, threads))
                 else:
                     _one(name, model, size, threads, duration, args.seed, place)
         for rep in range(max(args.repeat, args.numpy_repeat)):
@@ -273,8 +279,9 @@ def _one(name: str, model: str, size: int, threads: int, duration: float, seed: 
          place: Path) -> dict:
     place.mkdir(parents=True, exist_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if name == "handc":
-        result = handc.measure(model, size, seed, duration, place)
+    if CONFIGS[name].worker == "handc":
+        result = handc.measure(model, size, seed, duration, place, threads,
+                               handc.threaded(name, model, size, threads))
     else:
         result = _worker(name, model, size, threads, duration, seed, place)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -1,0 +1,74 @@
+"""The OpenMP hand-written references (benchmarks/handc_threads/) build, emit the same
+spikes and state at 1, 2 and 3 threads with either barrier, simulate the benchmark's own
+model (HH, which draws no random numbers, spike for spike as eqsnn), and are the cells
+run.py gives them. Timings are not looked at."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import handc  # noqa: E402
+
+#: model -> (size, simulated seconds): a few ms of each, big enough to spike
+SHORT = {"cuba": (2000, 0.05), "izhikevich": (200, 0.05), "hh": (64, 0.02)}
+
+
+@pytest.fixture(scope="module", params=["omp", "spin"])
+def build(request, tmp_path_factory, monkeypatch_module):
+    monkeypatch_module.setenv(handc.BARRIER_VARIABLE, request.param)
+    return tmp_path_factory.mktemp(f"handc-{request.param}")
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def _run(model: str, threads: int, build: Path) -> dict:
+    size, duration = SHORT[model]
+    executable = handc.compile_program(model, build, threads_dir=True)
+    done = subprocess.run([str(executable), *handc.THREADED[model][1](size, 1, duration,
+                                                                       threads)],
+                          capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("model", sorted(handc.THREADED))
+def test_every_thread_count_gives_the_same_spikes_and_state(model, build):
+    runs = [_run(model, threads, build) for threads in (1, 2, 3)]
+    assert runs[0]["spikes"] > 0
+    for run in runs[1:]:
+        assert (run["spikes"], run["spike_hash"], run["checksum_v"]) == (
+            runs[0]["spikes"], runs[0]["spike_hash"], runs[0]["checksum_v"])
+    assert [run["threads"] for run in runs] == [1, 2, 3]
+
+
+def test_hh_is_the_benchmark_model_spike_for_spike(tmp_path):
+    """No random numbers in HH: eqsnn's numpy backend on benchmarks/models_eqsnn.py's
+    network emits exactly as many spikes as the hand-written C."""
+    size, duration = SHORT["hh"]
+    mine = _run("hh", 2, tmp_path)
+    import eqsnn as es
+    import models_eqsnn
+    import specs
+    built = models_eqsnn.build("hh", size, 1)
+    net = es.Network(*built.objects, dt=models_eqsnn.q(specs.HH_DT), seed=1, backend="numpy")
+    net.run(duration * es.units.second, progress=False)
+    assert int(built.spikes.num_spikes) == mine["spikes"] > 0
+
+
+def test_run_py_uses_the_shared_program_at_one_thread_where_it_is_the_model():
+    assert handc.threaded("handc", "hh", 1000, 2) is True
+    assert handc.threaded("handc-mt", "hh", 1000, 1) is True
+    assert handc.threaded("handc", "cuba", 100000, 1) is True      # no shared CUBA 10^5
+    assert handc.threaded("handc", "cobahh", 16000, 2) is None
+    if handc.runs("hh", 1000):                                      # the shared folder is there
+        assert handc.threaded("handc", "hh", 1000, 1) is False
