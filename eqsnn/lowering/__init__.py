@@ -12,4 +12,6 @@ cache (:mod:`.cache`).
 It is the only part of the build path that imports SymPy; a warm run loads records and
 never imports this package's SymPy side (``records``, ``cache``, ``names`` and
 ``namespace`` import no SymPy; ``neurons``, ``synapses``, ``printed`` and ``trees`` do).
+Strings evaluated once go through :mod:`.initialisers`; the user functions a string
+calls are found by :mod:`.user_functions`.
 """

@@ -22,7 +22,7 @@ from eqsnn.lowering import printed
 from eqsnn.lowering.event_records import EventCode, EventRecord
 from eqsnn.lowering.names import BUILTIN_NAMES, local_names
 from eqsnn.lowering.namespace import Constant, find_span, resolve_names
-from eqsnn.lowering.neurons import checked_assignment
+from eqsnn.lowering.assignments import checked_assignment
 from eqsnn.lowering.printed import free_names
 from eqsnn.lowering.types import check_truth_values
 

@@ -1,7 +1,7 @@
 """A string index of a group's variable, ``G.v["i > 1"]`` → a :class:`ValueRecord`.
 
 The condition is parsed, its names resolved and its units checked like an initialiser
-(:func:`eqsnn.lowering.neurons.lower_initialiser`), and it must be a condition. The
+(:func:`eqsnn.lowering.initialisers.lower_initialiser`), and it must be a condition. The
 synaptic twin, ``S.w["i > j"]``, goes through
 :func:`eqsnn.lowering.synapses.lower_string` with ``boolean=True``.
 """

@@ -14,54 +14,27 @@ from sympy.codegen.ast import Assignment
 from sympy.core.function import AppliedUndef
 
 from eqsnn import printers, units
-from eqsnn.equations.conditions import as_number
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations import Equations, parse_equations, parse_expression, parse_statements
 from eqsnn.equations.symbols import symbol
-from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan, UnknownNameError
+from eqsnn.errors import InvalidValueError, SourceSpan, UnknownNameError
 from eqsnn.lowering import printed
 from eqsnn.lowering.calls import check_calls
 from eqsnn.lowering.exponentials import share_exponentials
 from eqsnn.lowering.constant_over_dt import refuse_random_subexpressions
 from eqsnn.lowering.names import BUILTIN_DIMS, BUILTIN_NAMES, local_names
-from eqsnn.lowering.namespace import Constant, find_span, resolve_names
+from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.printed import free_names, uses_random
-from eqsnn.lowering.records import (GroupCode, GroupRecord, Inputs, Method, ValueRecord,
-                                    Variable)
+from eqsnn.lowering.assignments import checked_assignment
+from eqsnn.lowering.records import GroupCode, GroupRecord, Inputs, Method, Variable
 from eqsnn.lowering.refractory import (STEPS_SINCE_SPIKE, next_random_id, refractory_statement,
                                        renumber_random, threshold_when_not_refractory)
 from eqsnn.lowering.trees import to_tree
 from eqsnn.lowering.unit_folding import fold_statements, fold_units, unit_values
+from eqsnn.lowering.user_functions import model_source, resolve_function_names, resolve_functions
 from eqsnn.lowering.types import check_truth_values, dtypes, refuse_per_element_shared
 
-__all__ = ["NeuronLowering", "lower_initialiser", "resolve_functions", "model_source"]
-
-
-def assigned_value(target: str, op: str, expr: sympy.Expr) -> sympy.Expr:
-    """The value ``target op expr`` leaves in target (``v += w`` -> ``v + w``)."""
-    if op == "=":
-        return expr
-    lhs, expr = symbol(target), as_number(expr)  # (flag += v > 1: a condition counts 1)
-    return {"+=": lhs + expr, "-=": lhs - expr, "*=": lhs * expr, "/=": lhs / expr}[op]
-
-
-def checked_assignment(equations, statement, label: str, target_dim, dims) -> Assignment:
-    """``target op expr`` of a reset or event code as an assignment, its units checked:
-    the right-hand side must have the target's unit (``target_dim``; none for ``*=`` and
-    ``/=``), as written, so that 0*nA is a current while a bare 0 fits any unit."""
-    from eqsnn.equations import check_dimensions, dimension_as_written
-    target = statement.target
-    expr = equations.substitute(statement.expr)
-    check_dimensions(expr, dims, span=statement.span)
-    want = units.DIMENSIONLESS if statement.op in ("*=", "/=") else target_dim
-    dim = dimension_as_written(statement.unit_expr, dims, span=statement.span)
-    if dim is not None and dim != want:
-        raise DimensionMismatchError(
-            f"the {label} statement '{target} {statement.op} …' needs a value with "
-            f"unit {units.format_dimension(want)}, but the right-hand side has unit "
-            f"{units.format_dimension(dim)}", span=statement.span)
-    return Assignment(symbol(target), assigned_value(target, statement.op, expr))
-
+__all__ = ["NeuronLowering"]
 
 
 class NeuronLowering:
@@ -352,59 +325,3 @@ class NeuronLowering:
         return expr if not uses_random([expr]) else self.equations.substitute(symbol(var))
 
 
-def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping[str, Any],
-                      namespace: Mapping[str, Any], known: list[str]) -> ValueRecord:
-    """A string initialiser ``group.var = text`` → its :class:`ValueRecord`.
-
-    ``extra`` lists the names the text uses beyond the group's own (namespace entries
-    and units), resolved again at every use because their values may change.
-    """
-    from eqsnn.equations import check_dimensions, dimension_as_written
-    label = f"value of {var}"
-    parsed = parse_expression(text, label=label)
-    refuse_shadowed_builtins(namespace, parsed.builtins)
-    names = free_names(parsed.unit_expr) - set(all_dims)
-    extra = resolve_names(names, namespace, source=text, label=label, known=known)
-    extra.update(resolve_function_names(parsed.functions, namespace, text, label))
-    dims_of_functions = {k: f.dim for k, f in extra.items()
-                         if not isinstance(f, Constant) and getattr(f, "dim", None) is not None}
-    dims = {**all_dims, **dims_of_functions,
-            **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
-    span = SourceSpan(text, 1, 0, len(text), label)
-    check_calls(parsed.expr, {k: f for k, f in extra.items() if not isinstance(f, Constant)},
-                dims, span)
-    from eqsnn.lowering.indices import own_index_names
-    own, dims = own_index_names(parsed.expr, dims)  # (a subgroup's i counts from 0)
-    expr = equations.substitute(own)
-    check_dimensions(expr, dims, span=span)
-    dim = dimension_as_written(parsed.unit_expr, dims, span=span)  # a bare '0' fits (None)
-    if dim is not None and dim != var_dim:
-        raise DimensionMismatchError(
-            f"{var} has unit {units.format_dimension(var_dim)}, but {text!r} has "
-            f"unit {units.format_dimension(dim)}", span=span)
-    return ValueRecord(to_tree(expr), tuple(sorted(extra)))
-
-
-# --- shared with the synapses ---------------------------------------------------------
-def model_source(equations_source: str, *texts: str | None) -> str:
-    return "\n".join(filter(None, [equations_source, *texts]))
-
-
-def resolve_functions(equations, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    return resolve_function_names(getattr(equations, "external_functions", ()), namespace,
-                                  equations.source, "equations")
-
-
-def resolve_function_names(names, namespace: Mapping[str, Any], source: str,
-                           label: str) -> dict[str, Any]:
-    """The function objects (TimedArray, Function) the namespace gives for ``names``."""
-    functions = {}
-    for name in sorted(names):
-        value = namespace.get(name)
-        if value is None or not hasattr(value, "_eqsnn_function"):
-            raise UnknownNameError(
-                f"unknown function {name!r}", span=find_span(source, name, label),
-                hint=f"pass a TimedArray or an es.Function as namespace={{'{name}': ...}} "
-                     f"or use a built-in function (exp, log, sqrt, sin, clip, exprel, …)")
-        functions[name] = value
-    return functions

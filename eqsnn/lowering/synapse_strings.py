@@ -52,7 +52,7 @@ def lower_string(syn_derivation, text: str, label: str, *,
     dims = {**available, **{k: c.dim for k, c in extra.items() if isinstance(c, Constant)}}
     span = SourceSpan(text, 1, 0, len(text), label)
     # user functions the string calls (a TimedArray, a BinomialFunction's f()), checked
-    from eqsnn.lowering.neurons import resolve_function_names
+    from eqsnn.lowering.user_functions import resolve_function_names
     functions = resolve_function_names(getattr(parsed, "functions", ()), dict(namespace),
                                        text, label)
     check_calls(parsed.expr, functions, dims, span)

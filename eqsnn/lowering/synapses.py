@@ -12,6 +12,7 @@ writes it only while that neuron is not refractory (Brian2's conditional write):
 ``v_post = v_post + w`` is lowered to ``v_post = (v_post + w if not_refractory_post
 else v_post)``. ``not_refractory_pre`` / ``not_refractory_post`` (1 or 0) are built-in
 names of pathway code, which its template defines from the neuron's refractoriness.
+The pathways' statements are lowered by :mod:`eqsnn.lowering.synapse_pathways`.
 
 The groups are seen through their records only (:class:`Side`, in
 :mod:`eqsnn.lowering.synapse_names`), never as runtime objects. Strings evaluated per
@@ -21,29 +22,28 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import sympy
 from sympy.codegen.ast import Assignment
 from sympy.core.function import AppliedUndef
 
 from eqsnn import printers, units
-from eqsnn.equations import check_dimensions, dimension_as_written, parse_equations, \
-    parse_statements
+from eqsnn.equations import parse_equations, parse_statements
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.equations.symbols import DT, symbol
-from eqsnn.errors import DimensionMismatchError, InvalidValueError, UnknownNameError
+from eqsnn.errors import DimensionMismatchError, InvalidValueError
 from eqsnn.lowering import exponentials, printed, unit_folding
 from eqsnn.lowering.names import NOT_REFRACTORY, local_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.pathway_texts import pathway_texts
 from eqsnn.lowering.calls import check_calls
-from eqsnn.lowering.neurons import assigned_value, resolve_function_names, resolve_functions
+from eqsnn.lowering.user_functions import resolve_function_names, resolve_functions
 from eqsnn.lowering import constant_over_dt
 from eqsnn.lowering.types import check_model_truth_values, dtypes, refuse_per_element_shared
 from eqsnn.lowering.records import Inputs, Method, Summed, SynapseCode, SynapsesRecord, \
     Variable
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, SPECIAL_DIMS, Side,
                                           boolean_names, check_suffixes, implicit_post,
-                                          neuron_arrays, neuron_dims, refuse_linked)
+                                          neuron_dims, refuse_linked)
+from eqsnn.lowering.synapse_pathways import batch_kind, event_assignments
 from eqsnn.lowering.synapse_strings import lower_string
 from eqsnn.lowering.trees import to_tree
 
@@ -75,7 +75,7 @@ class SynapseLowering:
             "synapse")
         self.advance = self._advance_event_driven()
         #: the statements of each pathway, by name, in the order the pathways run
-        self.pathway_code = {path.name: self._event_code(path) for path in self.paths}
+        self.pathway_code = {path.name: event_assignments(self, path) for path in self.paths}
         self.state_update = self._integrate_clock_driven(method)
         self.summed = self._summed_variables()
 
@@ -154,11 +154,11 @@ class SynapseLowering:
             self.parsed_events[path.name] = parse_statements(path.text, label=path.label,
                                                              booleans=self.booleans)
             for statement in self.parsed_events[path.name]:
-                # (targets are checked by _event_code, with a message of their own)
+                # (targets are checked by event_assignments, with a message of their own)
                 in_events |= {s.name for s in statement.unit_expr.free_symbols}  # (0*nA too)
                 if statement.target.endswith(("_pre", "_post")):
                     in_events.add(statement.target)
-        # pathway code may read the neurons' refractoriness (writing it: _event_code)
+        # pathway code may read the neurons' refractoriness (writing it: event_assignments)
         used = set(self.equations.external_names) | (in_events - set(NOT_REFRACTORY.values()))
         builtins = set(self.equations.builtin_names).union(
             *(statement.builtins for parsed in self.parsed_events.values() for statement in parsed))
@@ -195,73 +195,6 @@ class SynapseLowering:
 
     def implicit_post(self, expr):
         return implicit_post(expr, self.dims, neuron_dims(self.post_group))
-
-    def _event_code(self, path) -> tuple[Assignment, ...]:
-        """A pathway's statements as assignments, after advancing event-driven variables."""
-        label = path.label
-        writable = set(self.state)
-        writable |= {f"{v}_pre" for v in neuron_arrays(self.pre_group)}
-        writable |= {f"{v}_post" for v in neuron_arrays(self.post_group)}
-        writable |= set(neuron_arrays(self.post_group))
-        assignments = []
-        for statement in self.parsed_events[path.name]:
-            target = statement.target
-            if target in NOT_REFRACTORY.values() or (target == "not_refractory"
-                                                     and target not in self.state):
-                raise InvalidValueError(
-                    f"{label} assigns to {target!r}, which says whether a neuron is "
-                    f"refractory: synaptic code may read it, not write it",
-                    span=statement.span, hint="a neuron's refractoriness follows from its "
-                    "group's refractory= argument and its spikes")
-            constant_over_dt.refuse_assignment(target, self.constant_over_dt, label,
-                                               statement.span)
-            if target not in writable:
-                raise UnknownNameError(
-                    f"{label} assigns to {target!r}, which is neither a synaptic variable nor "
-                    f"a state variable of the source or target group", span=statement.span,
-                    hint=f"synaptic variables: {sorted(self.state)}; neuron variables are "
-                         f"written with a suffix, e.g. v_post += w")
-            if target in self.shared:  # Brian2: not in code that runs for some synapses
-                raise InvalidValueError(
-                    f"{label} assigns to {target!r}, a shared variable (one value for all "
-                    f"synapses), but it runs for the synapses of one spike", span=statement.span,
-                    hint=f"drop (shared) from {target!r} to give each synapse its value")
-            if target not in self.state and not target.endswith(("_pre", "_post")):
-                target = f"{target}_post"
-            expr = self.equations.substitute(statement.expr)
-            check_dimensions(expr, self.all_dims, span=statement.span)
-            want = _ONE if statement.op in ("*=", "/=") else self.all_dims[target]
-            with sympy.evaluate(False):  # (keep 0*nA a product while naming v as v_post)
-                written = self.implicit_post(statement.unit_expr)
-            # As written, so that 0*nA is a current; a bare 0 (None) fits any unit.
-            dim = dimension_as_written(written, self.all_dims, span=statement.span)
-            if dim is not None and dim != want:
-                raise DimensionMismatchError(
-                    f"{label}: '{statement.target} {statement.op} …' needs a value with unit "
-                    f"{units.format_dimension(want)}, but the right-hand side has unit "
-                    f"{units.format_dimension(dim)}", span=statement.span)
-            rhs = self.implicit_post(assigned_value(target, statement.op, expr))
-            assignments.append(Assignment(symbol(target), self._unless_refractory(target, rhs)))
-        return self.advance + tuple(assignments)
-
-    def _unless_refractory(self, target: str, value):
-        """Brian2's conditional write: a neuron variable flagged ``(unless refractory)``
-        keeps its value while its neuron is refractory (the statement is skipped for
-        that neuron). Each side's variables are guarded by their own neuron's flag.
-
-        An increment ``x + e`` becomes ``x + e*flag`` (the flag is 1.0 or 0.0: exact for
-        a finite ``e``, and without a branch, which mispredicts when refractory and
-        writable targets mix: Brunel 2000's loop took 3.8 times as long per synaptic
-        event with the select); anything else ``(value if flag else x)``."""
-        for side, group in (("pre", self.pre_group), ("post", self.post_group)):
-            suffix = f"_{side}"
-            if target.endswith(suffix) and target[:-len(suffix)] in group.unless_refractory:
-                flag, old = symbol(NOT_REFRACTORY[side]), symbol(target)
-                increment = value - old
-                if not increment.has(old):
-                    return old + increment * flag
-                return sympy.Piecewise((value, sympy.Ne(flag, 0)), (old, True))
-        return value
 
     def _advance_event_driven(self) -> tuple[Assignment, ...]:
         """Exact update of event-driven variables over the time since their last event."""
@@ -351,7 +284,7 @@ class SynapseLowering:
             shared = exponentials.share_exponentials(unit_folding.fold_statements(
                 statements, self.unit_values), invariant=[*self.constants, "t", "dt"])
             return printed.code(backend, shared, names, functions,
-                                batch=_batch_kind(statements))
+                                batch=batch_kind(statements))
 
         # pathway code: its template defines the neurons' refractoriness flags
         event_names = {**names, **{name: name for name in NOT_REFRACTORY.values()}}
@@ -392,13 +325,3 @@ class SynapseLowering:
         # count per neuron of the target / source group
         names["N_incoming"], names["N_outgoing"] = "N_incoming[_j]", "N_outgoing[_ipre]"
         return names
-
-
-def _batch_kind(statements) -> str:
-    """How the numpy twin splits one step's arriving synapses so that vectorised writes
-    give what the C loop gives one synapse at a time: by the neuron written to (no
-    neuron twice in a batch), or one synapse at a time when both sides are written."""
-    written = {a.lhs.name for a in statements}
-    post = any(name.endswith("_post") for name in written)
-    pre = any(name.endswith("_pre") for name in written)
-    return "single" if post and pre else "post" if post else "pre" if pre else ""

@@ -76,7 +76,7 @@ class GroupValues:
         namespace = check_namespace(self._namespace_seen())
 
         def derive():
-            from eqsnn.lowering.neurons import lower_initialiser
+            from eqsnn.lowering.initialisers import lower_initialiser
             return lower_initialiser(self.equations, text, var, self._dims[var],
                                      self._all_dims, namespace, list(self._dims))
         derived = cache.derived_from_strings("initialiser", self._build_key, [var, text],

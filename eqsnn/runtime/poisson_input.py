@@ -126,7 +126,7 @@ class PoissonInput(Scheduled):
         label = f"{what} of {self.name}"
 
         def derive():
-            from eqsnn.lowering.neurons import lower_initialiser
+            from eqsnn.lowering.initialisers import lower_initialiser
             return lower_initialiser(group.equations, text, what, dim, group._all_dims,
                                      self._namespace, list(group._dims))
         derived = cache.derived_from_strings("PoissonInput", group._build_key, [what, text],
