@@ -1,0 +1,192 @@
+"""Interleaved rounds of eqsnn's loop and the hand-written OpenMP C at 1 and 2 threads,
+with the VM's capacity probed at the start of every round.
+
+    python benchmarks/handc_threads/rounds.py --prepare            # fill caches, build (niced is fine)
+    python benchmarks/handc_threads/rounds.py --rounds 6           # measure (a quiet machine)
+    python benchmarks/handc_threads/rounds.py --summary            # tables from what was measured
+
+Every cell is a fresh process: eqsnn through benchmarks/run.py's worker (warm compile
+cache, filled by --prepare), hand C as the program of this folder. A round runs every
+model's cells once, in an order rotated by one cell per round, so that no cell always
+follows the same one. Results are appended as JSON lines to ``WORK/runs.jsonl`` (one
+line per cell, and one per capacity probe), so several windows add up. ``--summary``
+prints, per model, each round's 2-thread speed-ups of eqsnn and of the hand C, their
+medians, and eqsnn's 2-thread loop divided by the hand C's.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import handc  # noqa: E402
+import run  # noqa: E402
+
+#: cell -> (source, extra gcc flags); "omp" is the default build of every program
+VARIANTS = {"omp": [], "spin": ["-DSPIN_BARRIER"], "libm": ["-DHH_LIBM", "-lmvec"]}
+#: model -> the hand C variants measured beside the default (HH has no barrier in its
+#: loop; its other variant is the exp of libmvec instead of the inline one)
+EXTRA = {"cuba": ("spin",), "izhikevich": ("spin",), "hh": ("libm",)}
+DEFAULT_MODELS = "cuba:100000,hh:1000,izhikevich:1000,cuba:16000"
+PROBES = ("/work/coord/bench/capacity", "/work/coord/bench/capacity2")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", default=DEFAULT_MODELS, help="MODEL:N,... (default %(default)s)")
+    parser.add_argument("--rounds", type=int, default=0)
+    parser.add_argument("--until", default=None, metavar="HH:MM:SS",
+                        help="UTC: start no round that the last one's length would take past it")
+    parser.add_argument("--prepare", action="store_true", help="fill eqsnn's caches, build the C")
+    parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--work", default="/tmp/handc2/rounds", help="caches, builds, runs.jsonl")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--probes", default=",".join(PROBES),
+                        help="capacity probes run at each round's start (missing ones skipped)")
+    args = parser.parse_args(argv)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    models = [(m, int(n)) for m, n in (item.split(":") for item in args.models.split(","))]
+    if args.prepare:
+        prepare(models, work, args.seed)
+    probes = [p for p in args.probes.split(",") if os.path.exists(p)]
+    last = 0.0
+    for k in range(args.rounds):
+        if args.until and _utc_seconds(time.time() + last) > _utc_seconds_of(args.until):
+            print(f"stopping before round {k}: it would end after {args.until}")
+            break
+        started = time.time()
+        one_round(models, work, args.seed, k, probes)
+        last = time.time() - started
+    if args.summary or args.rounds:
+        print(summary(work / "runs.jsonl", models))
+    return 0
+
+
+def _utc_seconds(stamp: float) -> float:
+    t = datetime.datetime.fromtimestamp(stamp, datetime.timezone.utc)
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _utc_seconds_of(text: str) -> float:
+    h, m, *sec = (int(x) for x in text.split(":"))
+    return h * 3600 + m * 60 + (sec[0] if sec else 0)
+
+
+def cells(model: str) -> list[tuple[str, int]]:
+    """(simulator cell, threads) of a model: eqsnn-c and hand C at 1 and 2 threads."""
+    names = ["eqsnn-c", "handc-omp", *(f"handc-{v}" for v in EXTRA.get(model, ()))]
+    return [(name, threads) for name in names for threads in (1, 2)]
+
+
+def build_c(model: str, variant: str, work: Path) -> Path:
+    source = handc.THREADED_DIR / handc.THREADED[model][0]
+    executable = work / "build" / f"{source.stem}_{variant}"
+    if not executable.exists():
+        executable.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["gcc", *handc.CFLAGS, "-fopenmp", "-o", str(executable), str(source),
+                        *VARIANTS[variant], "-lm"], check=True)
+    return executable
+
+
+def prepare(models, work: Path, seed: int) -> None:
+    for model, size in models:
+        for name, threads in cells(model):
+            if name == "eqsnn-c":   # one untimed run per thread count fills the warm cache
+                run._one(name, model, size, threads, 0.001, seed, work / "eqsnn-cache")
+            else:
+                build_c(model, name.removeprefix("handc-"), work)
+
+
+def measure(name: str, model: str, size: int, threads: int, work: Path, seed: int) -> dict:
+    duration = run.specs.MODELS[model][1]
+    if name == "eqsnn-c":
+        result = run._one(name, model, size, threads, duration, seed, work / "eqsnn-cache")
+        return {"loop": result["loop"], "spikes": result["spikes"], "whole": result["whole"]}
+    executable = build_c(model, name.removeprefix("handc-"), work)
+    done = subprocess.run([str(executable), *handc.THREADED[model][1](size, seed, duration, threads)],
+                          capture_output=True, text=True, check=True)
+    out = json.loads(done.stdout)
+    return {"loop": out["loop_s"], "spikes": out["spikes"], "spike_hash": out["spike_hash"],
+            "checksum_v": out["checksum_v"]}
+
+
+def one_round(models, work: Path, seed: int, k: int, probes: list[str]) -> None:
+    with open(work / "runs.jsonl", "a") as out:
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S")
+        capacity = " | ".join(subprocess.run([p], capture_output=True, text=True).stdout.strip()
+                              for p in probes)
+        out.write(json.dumps({"capacity": capacity, "time": stamp}) + "\n")
+        print(f"{stamp} round {k}: {capacity}", flush=True)
+        for model, size in models:
+            todo = cells(model)
+            shift = k % len(todo)
+            for name, threads in todo[shift:] + todo[:shift]:
+                result = measure(name, model, size, threads, work, seed)
+                result.update(model=model, size=size, cell=name, threads=threads, time=stamp)
+                out.write(json.dumps(result) + "\n")
+                out.flush()
+                print(f"  {model} {size} {name} {threads}t: loop {result['loop']:.4f} s, "
+                      f"{result['spikes']} spikes", flush=True)
+
+
+def _capacity(text: str) -> str:
+    """The probes' output in one table cell."""
+    return text.replace("2-thread capacity ", "chain ").replace(" (0)", "").replace(" | ", "; ")
+
+
+def summary(path: Path, models) -> str:
+    """Per model: a line per round (the runs between two capacity probes), then medians."""
+    rounds, current = [], None
+    for line in path.read_text().splitlines():
+        record = json.loads(line)
+        if "capacity" in record:
+            current = {"capacity": record["capacity"], "time": record["time"], "runs": {}}
+            rounds.append(current)
+        else:
+            current["runs"][(record["model"], record["size"], record["cell"], record["threads"])] = record
+    parts = []
+    for model, size in models:
+        names = [n for n, t in cells(model) if t == 1]
+        header = ("| round | " + " | ".join(f"{n} 1t | 2t | 2t/1t" for n in names)
+                  + " | eqsnn 2t ÷ handc-omp 2t | capacity (capacity; capacity2) |")
+        lines = [f"**{model} {size}** (loop s)", "", header, "|" + "---|" * (header.count("|") - 1)]
+        ratios: dict[str, list[float]] = {n: [] for n in names + ["x"]}
+        same = True
+        for r in rounds:
+            runs = r["runs"]
+            if not all((model, size, n, t) in runs for n, t in cells(model)):
+                continue
+            row = [r["time"]]
+            for n in names:
+                one, two = runs[(model, size, n, 1)], runs[(model, size, n, 2)]
+                same &= one["spikes"] == two["spikes"] and one.get("spike_hash") == two.get("spike_hash")
+                ratios[n].append(one["loop"] / two["loop"])
+                row += [f"{one['loop']:.4f}", f"{two['loop']:.4f}", f"{ratios[n][-1]:.2f}"]
+            ratios["x"].append(runs[(model, size, "eqsnn-c", 2)]["loop"]
+                               / runs[(model, size, "handc-omp", 2)]["loop"])
+            row += [f"{ratios['x'][-1]:.2f}", _capacity(r["capacity"])]
+            lines.append("| " + " | ".join(row) + " |")
+        if ratios["x"]:
+            med = ["**median**"]
+            for n in names:
+                med += ["", "", f"**{statistics.median(ratios[n]):.2f}**"]
+            med += [f"**{statistics.median(ratios['x']):.2f}**", f"{len(ratios['x'])} rounds"]
+            lines.append("| " + " | ".join(med) + " |")
+        lines.append("")
+        lines.append("spikes equal at 1 and 2 threads in every round: " + ("yes" if same else "NO"))
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
