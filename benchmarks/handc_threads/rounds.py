@@ -31,11 +31,13 @@ sys.path.insert(0, str(HERE.parent))
 import handc  # noqa: E402
 import run  # noqa: E402
 
-#: cell -> (source, extra gcc flags); "omp" is the default build of every program
-VARIANTS = {"omp": [], "spin": ["-DSPIN_BARRIER"], "libm": ["-DHH_LIBM", "-lmvec"]}
-#: model -> the hand C variants measured beside the default (HH has no barrier in its
-#: loop; its other variant is the exp of libmvec instead of the inline one)
-EXTRA = {"cuba": ("spin",), "izhikevich": ("spin",), "hh": ("libm",)}
+#: hand C cell -> extra gcc flags; "omp" is the default build of every program
+VARIANTS = {"omp": [], "spin": ["-DSPIN_BARRIER"], "plain": ["-DPREFETCH=0"],
+            "libm": ["-DHH_LIBM", "-lmvec"]}
+#: model -> the hand C variants measured beside the default: the spinning barrier, CUBA
+#: without software prefetch, HH on libmvec's exp instead of the inline one (HH has no
+#: barrier in its loop)
+EXTRA = {"cuba": ("spin", "plain"), "izhikevich": ("spin",), "hh": ("libm",)}
 DEFAULT_MODELS = "cuba:100000,hh:1000,izhikevich:1000,cuba:16000"
 PROBES = ("/work/coord/bench/capacity", "/work/coord/bench/capacity2")
 
