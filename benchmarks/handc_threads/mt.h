@@ -30,6 +30,13 @@ static inline double now_s(void) {
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* CPU seconds the calling thread has run (not waited for a vCPU, not slept) */
+static inline double thread_cpu_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
 static void *alloc_aligned(size_t bytes) {
     void *p = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
     if (!p) { fprintf(stderr, "out of memory (%zu bytes)\n", bytes); exit(1); }
@@ -143,6 +150,7 @@ typedef struct {
     int32_t *step;
     size_t n, cap;
     long events;          /* synaptic events this thread delivered */
+    double cpu_s;         /* CPU seconds of this thread in the loop */
     char pad[64];
 } record_t;
 
@@ -171,6 +179,17 @@ static uint64_t spikes_hash(const record_t *records, int threads, size_t *total)
         *total += records[t].n;
     }
     return h;
+}
+
+/* "[cpu of thread 0, cpu of thread 1, ...]" for the JSON line */
+static const char *threads_cpu(const record_t *records, int threads) {
+    static char text[32 * MAX_THREADS];
+    size_t used = 0;
+    text[used++] = '[';
+    for (int t = 0; t < threads; t++)
+        used += snprintf(text + used, sizeof text - used, "%s%.6f", t ? ", " : "", records[t].cpu_s);
+    snprintf(text + used, sizeof text - used, "]");
+    return text;
 }
 
 static int threads_arg(const char *text) {

@@ -119,7 +119,7 @@ def measure(name: str, model: str, size: int, threads: int, work: Path, seed: in
                           capture_output=True, text=True, check=True)
     out = json.loads(done.stdout)
     return {"loop": out["loop_s"], "spikes": out["spikes"], "spike_hash": out["spike_hash"],
-            "checksum_v": out["checksum_v"]}
+            "checksum_v": out["checksum_v"], "thread_cpu_s": out["thread_cpu_s"]}
 
 
 def one_round(models, work: Path, seed: int, k: int, probes: list[str]) -> None:
