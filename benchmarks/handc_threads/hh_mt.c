@@ -1,0 +1,182 @@
+/* N uncoupled Traub-Miles HH neurons on T threads: eqsnn's benchmark model `hh`
+ * (benchmarks/specs.py HH_EQUATIONS, HH_NAMESPACE, HH_THRESHOLD, HH_REFRACTORY) with the
+ * arithmetic of the single-threaded reference hh.c.
+ *
+ * I_i = 0.7 nA i / N, dt = 0.01 ms, 1 s, El = -60 mV, VT = -63 mV, v(0) = El, m = n = h = 0.
+ * threshold v > -20 mV, refractory 3 ms (300 steps; v keeps integrating: no 'unless
+ * refractory'), as Brian2: not_refractory = step - lastspike >= 300 at the update, and a
+ * spike needs v' > -20 mV and not_refractory.
+ * Integration: exponential Euler (Brian2's method on this model): every variable x gets
+ * x' = -B/A + (x + B/A) exp(A dt), A and B from the old state.
+ *
+ * Two builds of the same arithmetic, as hh.c:
+ *   default   inline branch-free exp (Cody-Waite reduction, degree-12 Taylor polynomial)
+ *             that gcc vectorises, shared subexpressions across the rates: 8 exp per
+ *             neuron-step;
+ *   -DHH_LIBM exp()/expm1() written as the model reads (10 calls per neuron-step),
+ *             vectorised by gcc through glibc's libmvec (link -lmvec), as eqsnn's
+ *             generated loop is.
+ *
+ * Threads: the neurons are uncoupled, so thread t takes its block of neurons (whole blocks
+ * of 8) for the whole run and records its own spikes: no barrier inside the loop. Each
+ * thread's block is updated step by step like the single-threaded program (state stays in
+ * its L1/L2: 1000 neurons x 7 doubles = 56 kB).
+ *
+ * usage: ./hh_mt [N] [duration_s] [threads]       prints one JSON line
+ */
+#include "mt.h"
+
+#define BLOCK 8
+
+#ifndef HH_LIBM
+static inline uint64_t d2u(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
+static inline double u2d(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+/* exp(x), x clamped to [-708, 709] (never reached here); ~1 ulp */
+static inline double vexp(double x) {
+    x = x < -708.0 ? -708.0 : x;
+    x = x > 709.0 ? 709.0 : x;
+    const int32_t k = (int32_t)(x * 0x1.71547652b82fep0 + 1024.5) - 1024;   /* round(x/ln2) */
+    const double kd = (double)k;
+    double r = x - kd * 0x1.62e42fefa39efp-1;
+    r = r - kd * 0x1.abc9e3b39803fp-56;
+    double q = 1.0 / 479001600.0;
+    q = q * r + 1.0 / 39916800.0;
+    q = q * r + 1.0 / 3628800.0;
+    q = q * r + 1.0 / 362880.0;
+    q = q * r + 1.0 / 40320.0;
+    q = q * r + 1.0 / 5040.0;
+    q = q * r + 1.0 / 720.0;
+    q = q * r + 1.0 / 120.0;
+    q = q * r + 1.0 / 24.0;
+    q = q * r + 1.0 / 6.0;
+    q = q * r + 0.5;
+    q = q * r + 1.0;
+    q = q * r + 1.0;
+    return u2d(d2u(q) + ((uint64_t)(int64_t)k << 52));
+}
+/* x / (e^x - 1) given e^x, a series near 0 */
+static inline double inv_exprel_from(double x, double ex) {
+    const double quotient = x / (ex - 1.0), series = 1.0 - 0.5 * x;
+    return fabs(x) < 1e-6 ? series : quotient;
+}
+#define EXP vexp
+#else
+/* glibc tells gcc of its vector exp and expm1 (libmvec) only under __FAST_MATH__, which
+ * -fno-finite-math-only takes away: declared here as glibc declares them (link -lmvec),
+ * the loop calls them 4 or 8 lanes at a time, as eqsnn's generated loop does */
+#if defined(__GLIBC__) && !defined(__FAST_MATH__)
+extern double exp(double) __attribute__((__simd__("notinbranch")));
+extern double expm1(double) __attribute__((__simd__("notinbranch")));
+#endif
+static inline double exprel(double x) { return fabs(x) < 1e-16 ? 1.0 : expm1(x) / x; }
+#define EXP exp
+#endif
+
+/* neurons [first, end) for the whole run */
+static void run_block(int first, int end, long steps, double *restrict v, double *restrict m,
+                      double *restrict n, double *restrict h, const double *restrict I,
+                      double *restrict lastspike, record_t *rec) {
+    /* mV, ms, nA, uS, nF; area 20000 um^2 */
+    const double dt = 0.01, Cm = 0.2, gl = 0.01, gna = 20.0, gk = 6.0;
+    const double El = -60.0, EK = -90.0, ENa = 50.0, VT = -63.0;
+    const int refractory_steps = 300;
+    for (long step = 0; step < steps; step++) {
+        const double s = (double)step, refractory_start = s - refractory_steps;
+        int any = 0;
+        for (int i = first; i < end; i++) {
+            const double vo = v[i], mo = m[i], no = n[i], ho = h[i];
+#ifndef HH_LIBM
+            const double x1 = (13.0 - vo + VT) * 0.25;   /* alpha_m = 1.28 / exprel(x1) */
+            const double x2 = (vo - VT - 40.0) * 0.2;    /* beta_m  = 1.4 / exprel(x2) */
+            const double x3 = (15.0 - vo + VT) * 0.2;    /* alpha_n = 0.16 / exprel(x3), x3 = -x2 - 5 */
+            const double e1 = vexp(x1), e2 = vexp(x2), ie2 = 1.0 / e2;
+            const double e3 = 0x1.b993fe00d5376p-8 * ie2; /* e^-5 / e^x2 */
+            const double am = 1.28 * inv_exprel_from(x1, e1);
+            const double bm = 1.4 * inv_exprel_from(x2, e2);
+            const double an = 0.16 * inv_exprel_from(x3, e3);
+            const double bn = 0.5 * vexp((10.0 - vo + VT) * 0.025);
+            const double ah = 0.128 * vexp((17.0 - vo + VT) * (1.0 / 18.0));
+            const double bh = 4.0 / (1.0 + ie2);          /* exp((40 - v + VT)/5) = 1/e2 */
+#else
+            const double am = 1.28 / exprel((13.0 - vo + VT) / 4.0);
+            const double bm = 1.4 / exprel((vo - VT - 40.0) / 5.0);
+            const double an = 0.16 / exprel((15.0 - vo + VT) / 5.0);
+            const double bn = 0.5 * exp((10.0 - vo + VT) / 40.0);
+            const double ah = 0.128 * exp((17.0 - vo + VT) / 18.0);
+            const double bh = 4.0 / (1.0 + exp((40.0 - vo + VT) / 5.0));
+#endif
+            const double Am = -(am + bm), BAm = am / Am;
+            const double An = -(an + bn), BAn = an / An;
+            const double Ah = -(ah + bh), BAh = ah / Ah;
+            const double gNa = gna * mo * mo * mo * ho, gK = gk * (no * no) * (no * no);
+            const double gtot = gl + gNa + gK;
+            const double BAv = -(gl * El + gNa * ENa + gK * EK + I[i]) / gtot;
+            const double vn = -BAv + (vo + BAv) * EXP(-gtot / Cm * dt);
+            m[i] = -BAm + (mo + BAm) * EXP(Am * dt);
+            n[i] = -BAn + (no + BAn) * EXP(An * dt);
+            h[i] = -BAh + (ho + BAh) * EXP(Ah * dt);
+            v[i] = vn;
+            const int spike = (lastspike[i] <= refractory_start) & (vn > -20.0);
+            lastspike[i] = spike ? s : lastspike[i];
+            any |= spike;
+        }
+        if (any)
+            for (int i = first; i < end; i++)
+                if (lastspike[i] == s) record_spike(rec, i, step);
+    }
+}
+
+int main(int argc, char **argv) {
+    const double t_process = now_s();
+    const int N = argc > 1 ? atoi(argv[1]) : 1000;
+    const double duration = argc > 2 ? atof(argv[2]) : 1.0;
+    const int threads = threads_arg(argc > 3 ? argv[3] : NULL);
+    const long steps = lround(duration * 1e3 / 0.01);
+
+    double *v = alloc_aligned(sizeof(double) * N), *m = alloc_aligned(sizeof(double) * N);
+    double *n = alloc_aligned(sizeof(double) * N), *h = alloc_aligned(sizeof(double) * N);
+    double *I = alloc_aligned(sizeof(double) * N), *lastspike = alloc_aligned(sizeof(double) * N);
+    for (int i = 0; i < N; i++) {
+        v[i] = -60.0; m[i] = n[i] = h[i] = 0.0;
+        I[i] = 0.7 * i / N;
+        lastspike[i] = -1e9;
+    }
+    record_t records[MAX_THREADS];
+    memset(records, 0, sizeof records);
+
+    omp_set_num_threads(threads);
+    omp_set_dynamic(0);
+    double loop_s = 0.0;
+    const double started = now_s();
+#pragma omp parallel
+    {
+        const int t = omp_get_thread_num();
+        const int units = (N + BLOCK - 1) / BLOCK;
+        const int first = part_begin(units, BLOCK, t, threads);
+        int end = part_begin(units, BLOCK, t + 1, threads);
+        end = end < N ? end : N;
+        const double cpu_started = thread_cpu_s();
+        run_block(first, end, steps, v, m, n, h, I, lastspike, &records[t]);
+        records[t].cpu_s = thread_cpu_s() - cpu_started;
+    }
+    loop_s = now_s() - started;
+
+    size_t total;
+    const uint64_t hash = spikes_hash(records, threads, &total);
+    int silent = 0;
+    for (int i = 0; i < N; i++) silent += lastspike[i] < 0;
+    double vsum = 0;
+    for (int i = 0; i < N; i++) vsum += v[i];
+#ifdef HH_LIBM
+    const char *variant = "libm";
+#else
+    const char *variant = "inline_exp";
+#endif
+    printf("{\"model\": \"hh\", \"variant\": \"%s\", \"n\": %d, \"threads\": %d, \"duration_s\": %g, "
+           "\"steps\": %ld, \"spikes\": %zu, \"rate_hz\": %.4f, \"n_silent\": %d, "
+           "\"spike_hash\": \"%016llx\", \"checksum_v\": %.17g, \"loop_s\": %.6f, "
+           "\"thread_cpu_s\": %s, \"process_internal_s\": %.6f}\n",
+           variant, N, threads, duration, steps, total, total / (N * duration), silent,
+           (unsigned long long)hash, vsum, loop_s, threads_cpu(records, threads), now_s() - t_process);
+    return 0;
+}
