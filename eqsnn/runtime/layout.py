@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
 from eqsnn.errors import InvalidValueError
+from eqsnn.runtime.schedule import SLOTS
 
 __all__ = ["Layout", "variable_cname", "constant_cname"]
 
@@ -31,10 +32,14 @@ class Layout:
     """The prefixes of a network's objects and the names of its user functions."""
 
     def __init__(self, groups: Sequence, synapses: Sequence, monitors: Sequence, *,
-                 threads: Callable[[], int] = lambda: 1):
+                 threads: Callable[[], int] = lambda: 1,
+                 schedule: tuple[str, ...] = SLOTS):
         #: how many threads the loop starts, asked at every call (synaptic rows are cut
         #: into one piece per thread)
         self.threads = threads
+        #: the slots of a step, in order (the network's; Brian2's by default): whether a
+        #: pathway runs before its sender's threshold decides which spikes it reads
+        self.schedule = schedule
         #: how many steps the loop runs before its recorders record them, asked at
         #: every call (1 unless its steps run in batches: the network sets it once the
         #: module is assembled, see ModuleBuilder.batch_steps)

@@ -258,7 +258,8 @@ class Network(NetworkStates, Displayed):
         (every object's prefix, numbered per kind: groups, synapses, monitors) is fixed
         first, so no contribution depends on another."""
         groups, synapses, monitors = self._ordered()
-        layout = Layout(groups, synapses, monitors, threads=self._team_size)
+        layout = Layout(groups, synapses, monitors, threads=self._team_size,
+                        schedule=self._schedule)
         builder = ModuleBuilder(self.backend, schedule=self._schedule)
         builder.threads = self._team_size  # read at every call: no recompile
         builder.origin = lambda: self._timeline.current.origin  # (the same)

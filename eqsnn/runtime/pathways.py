@@ -44,6 +44,21 @@ class Pathway(Scheduled):
         # synapse. ``_delay`` holds one value per synapse once they differ.
         self._default = delay
         self._delay: np.ndarray | None = None
+        # whether the network that last built this pathway runs it before its sender's
+        # threshold (see runs_before_threshold): what its propagation structure is for
+        self._before = False
+
+    def runs_before_threshold(self, schedule: tuple[str, ...]) -> bool:
+        """Whether this pathway runs before its sender's threshold (of its event) in a
+        step of ``schedule``. It then finds the spikes of the sender's step before, and,
+        as in Brian2, whose pathway queues the spikes it finds in its own slot, a spike
+        reaches a synapse of delay ``d`` one step of the sender's clock later than from
+        a pathway after the threshold."""
+        sender = self._syn.pre_group if self.side == "pre" else self._syn.post_group
+        try:
+            return self._slot.key(schedule) < sender.thresholder[self.event].key(schedule)
+        except ValueError:  # a slot not in the schedule: the network refuses it when built
+            return False
 
     def _values(self) -> np.ndarray:
         """The delay of every synapse, in seconds (a new array)."""

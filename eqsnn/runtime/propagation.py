@@ -11,12 +11,20 @@ connectivity or the delays change:
   ``first_sender`` on in the group's spike list) — with ``T`` threads, for every
   (sender, delay, thread) triple: ``ptr[(r*n_ages + a)*T + t]`` starts thread ``t``'s
   piece, the synapses onto its block of neurons;
-* a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1).
+* a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1 +
+  ``lag``).
 
-At every step the loop stores this step's spikes in the ring and, for each delay ``a``,
-walks the rows of the senders that spiked ``a`` steps ago — a spike at step ``n``
-reaches a synapse of delay ``d`` at exactly step ``n + d``. With one delay for all
-synapses, ``n_ages`` is 1 and ``ptr`` is an ordinary CSR row pointer.
+At every step, right after the sender's threshold, the loop stores this step's spikes
+in the ring. The pathway, for each delay ``a``, walks the rows of the senders that
+spiked ``lag + a`` steps ago: a spike at step ``n`` reaches a synapse of delay ``d`` at
+step ``n + lag + d``. ``lag`` is 0 for a pathway after its sender's threshold in a step
+(the default: ``synapses``); for one before it (``S.pre.when = "before_thresholds"``,
+:meth:`~eqsnn.runtime.pathways.Pathway.runs_before_threshold`), which finds the spikes
+of the sender's step before, it is one step of the sender's clock: Brian2's pathway
+queues the spikes it finds in its own slot, with their delays. A pathway with lag 0
+reads this step's spikes from the group's spike list; every other age from the ring,
+whose slot of this step it never reads (the threshold fills it). With one delay for
+all synapses, ``n_ages`` is 1 and ``ptr`` is an ordinary CSR row pointer.
 """
 from __future__ import annotations
 
@@ -26,15 +34,18 @@ from types import SimpleNamespace
 import numpy as np
 
 from eqsnn.errors import InvalidValueError
-from eqsnn.runtime.clocks import delay_steps
+from eqsnn.runtime.clocks import NETWORK_CLOCK, delay_steps
 from eqsnn.runtime.dt_change import carried_ring
 
 __all__ = ["pathway_structure", "structure_bytes"]
 
 
-def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamespace:
+def pathway_structure(syn, path: str, dt: float, parts: int = 1,
+                      before: bool | None = None) -> SimpleNamespace:
     """The propagation structure of the pathway named ``path`` (``"pre"``, ``"post"``
-    or a name of ``on_pre={...}``) for a loop on ``parts`` threads.
+    or a name of ``on_pre={...}``) for a loop on ``parts`` threads; ``before``: the
+    pathway runs before its sender's threshold (default: as in the network that built
+    it last).
 
     Within a row, synapses are sorted by the neuron they act on (the target of ``pre``,
     the source of ``post``), then by index, and each row is cut into ``parts`` pieces:
@@ -46,7 +57,9 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     side = pathway.side
     group = syn.pre_group if side == "pre" else syn.post_group
     # (delays count the sender clock's steps, whose dt may change between runs)
-    key = (syn._structure_version, dt, syn.N, parts, getattr(group.clock, "dt_", None))
+    before = pathway._before if before is None else before
+    key = (syn._structure_version, dt, syn.N, parts, getattr(group.clock, "dt_", None),
+           before)
     cache = syn.__dict__.setdefault("_propagation", {})
     cached = cache.get(path)
     if cached is not None and cached.key == key:
@@ -59,7 +72,10 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
     first_sender, stop = (syn.pre_start, syn.pre_stop) if side == "pre" else \
         (syn.post_start, syn.post_stop)
     senders = stop - first_sender
-    _check_ring_fits(syn, path, pathway, dt, width, senders, parts)
+    # one step of the sender's clock (k steps of the loop) before its threshold
+    lag = getattr(group, "clock", NETWORK_CLOCK).every(dt, repr(group.name))[0] if before \
+        else 0
+    _check_ring_fits(syn, path, pathway, dt, width, senders, parts, lag)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys
         first_age = last_age = int(delay_steps(pathway._default, group, dt))
         n_ages, keys = 1, sender - first_sender
@@ -83,9 +99,10 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
         sorted_keys = sorted_keys.astype(np.int64) * parts + owner
     rows = np.arange(senders * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
-    ring = _ring(syn, path, last_age + 1, width, dt)
-    structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr,
-                                D=last_age + 1, width=width, first_age=first_age,
+    D = last_age + 1 + lag
+    ring = _ring(syn, path, D, width, dt)
+    structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr, lag=lag,
+                                D=D, width=width, first_age=first_age,
                                 n_ages=n_ages, first_sender=first_sender, senders=senders,
                                 ring=ring)
     cache[path] = structure
@@ -93,7 +110,7 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1) -> SimpleNamesp
 
 
 def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, senders: int,
-                     parts: int) -> None:
+                     parts: int, lag: int) -> None:
     """Refuse delays whose ring (one slot of ``width`` neurons per step of the longest
     delay) and row pointers (one per sender, delay and thread) need more memory than
     the machine has: ``1e30*second`` would otherwise overflow the step count or fail
@@ -102,7 +119,7 @@ def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, senders: in
     if delays.size == 0:
         return
     longest, shortest = float(delays.max()) / dt, float(delays.min()) / dt
-    needed = (longest + 1) * width * 4 + (longest - shortest + 1) * senders * parts * 8
+    needed = (longest + 1 + lag) * width * 4 + (longest - shortest + 1) * senders * parts * 8
     memory = _physical_memory()
     if needed <= memory:
         return

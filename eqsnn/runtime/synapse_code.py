@@ -125,17 +125,24 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     q = f"{layout.prefix(syn)}_{path}" if path in ("pre", "post") else \
         f"{layout.prefix(syn)}_pw_{path}"
     code = syn._record.code[backend].pathway(path)
-    side = syn._pathways[path].side
+    pathway = syn._pathways[path]
+    side = pathway.side
     sender = syn.pre_group if side == "pre" else syn.post_group
-    event = syn._pathways[path].event
+    event = pathway.event
     spikes = event_space(layout, sender, event)
-    unit = _pathway_unit(syn, layout, side, code, q, spikes.array)
+    # before its sender's threshold, a pathway finds the sender's step before's spikes
+    # (in the ring; the structure is built for it)
+    before = pathway._before = pathway.runs_before_threshold(layout.schedule)
+    unit = _pathway_unit(syn, layout, side, code, q, None if before else spikes.array)
     parts = (lambda: 1) if unit.serial else layout.threads
     # re-read at each call: the connectivity, the delays or the team size may change
-    structure = lambda: pathway_structure(syn, path, dt, parts())  # noqa: E731
+    structure = lambda: pathway_structure(syn, path, dt, parts(), before)  # noqa: E731
     structure()  # build now: errors surface before the compile
     way = SimpleNamespace(
         name=path,
+        before=before,  # (changes only with the schedule, which rebuilds the module)
+        # its steps from a spike to the first step it sees it (one of the sender's clock)
+        lag=c.int_scalar(f"{q}_lag", lambda: structure().lag) if before else 0,
         order=c.array(f"{q}_order", lambda: structure().order, np.int32),
         # order is the identity (the C loop then skips reading it)
         in_order=c.int_scalar(f"{q}_in_order", lambda: int(structure().in_order)),
@@ -160,7 +167,7 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
                     serial=True))
     batch = {"post": info.post, "pre": info.pre}.get(code.batch, code.batch)
     bound = [name for name in code.reads if name not in NOT_REFRACTORY_NAMES]
-    syn._pathways[path]._slot.add_to(
+    pathway._slot.add_to(
         c, "synapses_pathway", numbered=True, syn=info, path=way, spikes=spikes,
         batch=batch, code=code, unit=unit, **bindings(syn, layout, backend, bound),
         flags=flags(c, syn, layout, backend, path, code.reads, q, unit.serial),
@@ -205,19 +212,21 @@ def _side_shared(syn, side: str, reads) -> bool:
     return any(f"{var}_{side}" in reads for var in getattr(group, "_shared", ()))
 
 
-def _pathway_unit(syn, layout, path: str, code, q: str, spikes: str) -> Unit:
+def _pathway_unit(syn, layout, path: str, code, q: str, spikes: str | None) -> Unit:
     """How threads share a pathway: each takes the synapses onto its own neurons of the
     side acted on (the target of ``pre``, the source of ``post``), unless the code
     writes the sending side or a shared variable, or reads a sending neuron's variable
-    that another thread writes meanwhile — then one thread runs it all."""
+    that another thread writes meanwhile — then one thread runs it all. ``spikes``: the
+    spike list it reads this step's spikes from (``None``: it reads only the ring)."""
     other_side = "post" if path == "pre" else "pre"
     sender = syn.pre_group if path == "pre" else syn.post_group
     other = syn.post_group if path == "pre" else syn.pre_group
     s, o = layout.prefix(syn), layout.prefix(other)
     writes_sender = code.batch in (path, "single")
-    accesses = (Access(spikes, False), Access(f"{q}.ring", False, slot=PAST),
-                Access(s, True, ("synapses", s, other_side)),
-                Access(o, code.batch == other_side, ("neurons", o)))
+    accesses = (() if spikes is None else (Access(spikes, False),)) + (
+        Access(f"{q}.ring", False, slot=PAST),
+        Access(s, True, ("synapses", s, other_side)),
+        Access(o, code.batch == other_side, ("neurons", o)))
     if _side_reads(syn, path, code.reads):
         accesses += (Access(layout.prefix(sender), writes_sender),)
     if not (writes_sender or _side_shared(syn, other_side, code.reads)

@@ -1,8 +1,10 @@
 """A pathway moved before the thresholds (``S.pre.when = "before_thresholds"``) sees
-the spikes of the step before, as in Brian2 - with one delay for every synapse. With
-several delays in one pathway it does not (found by the lead in session 3, both
-backends, already at f934f8f): the strict xfails below hold Brian2's numbers until it
-is fixed.
+the spikes of the step before, as in Brian2, and delivers each after its delay from
+there: Brian2 queues a spike in the pathway's slot, a step after the threshold found
+it. Until session 6 eqsnn counted the delay from the threshold (found by the lead in
+session 3): a delayed spike arrived a step early, and in a pathway with several delays
+the synapses without delay got theirs late. Every other slot, on_post pathways and
+other senders: test_pathway_slots.py.
 
 The network: 4 neurons charging towards 1.2 (they spike at steps 165, 170, 174 and
 179), each onto its own target with ``x_post += w``; the step at which each target's
@@ -33,19 +35,12 @@ def first_input_steps(delay: str, backend: str) -> list[int]:
     return [int(np.argmax(M.x_[k] > 0)) for k in range(4)]
 
 
-MIXED = pytest.mark.xfail(strict=True, reason="with several delays in one pathway before "
-                          "the thresholds, the zero-delay synapses are delivered D steps "
-                          "late and the delayed ones one step early")
-
-
 @pytest.mark.parametrize("backend", ["c", "numpy"])
 @pytest.mark.parametrize("delay, brian2", [
     ("0*ms", [181, 176, 172, 167]),
-    pytest.param("0.3*ms", [184, 179, 175, 170], marks=pytest.mark.xfail(
-        strict=True, reason="eqsnn queues spikes at the threshold, Brian2 in the pathway's "
-        "slot: a delayed spike of a pathway before the thresholds arrives a step early")),
-    pytest.param("(i % 2) * 0.1*ms", [181, 177, 172, 168], marks=MIXED),
-    pytest.param("(i % 2) * 0.5*ms", [181, 181, 172, 172], marks=MIXED),
+    ("0.3*ms", [184, 179, 175, 170]),
+    ("(i % 2) * 0.1*ms", [181, 177, 172, 168]),
+    ("(i % 2) * 0.5*ms", [181, 181, 172, 172]),
 ])
 def test_a_pathway_before_the_thresholds_gets_brian2s_timing(delay, brian2, backend):
     assert first_input_steps(delay, backend) == brian2
