@@ -87,6 +87,8 @@ def _runtime_cases():
         ("a number for a voltage", "group.v = -70", set_value(-70), "group.v = -70*mV"),
         ("wrong unit in a string initialiser", "group.v = 'El + 3*nA'", set_value("El + 3*nA"),
          None),
+        ("a name of the loop in a string initialiser", "group.v = 'El + dt/ms*mV'",
+         set_value("El + dt/ms*mV"), "group.v = 'El + 0.1*mV'"),
         ("wrong number of values", "group.v = [1, 2]*mV  (3 neurons)", set_value([1, 2] * mV),
          None),
         ("threshold that is not a condition", "threshold='v + 1*mV'",

@@ -34,6 +34,7 @@ def lower_group_condition(equations, text: str, all_dims: Mapping[str, Any],
     variables; see :func:`own_index_names`)."""
     from eqsnn.equations import check_dimensions, parse_expression
     from eqsnn.equations.conditions import is_condition
+    from eqsnn.lowering.loop_only import NEURON_LOOP_ONLY, refuse_loop_only_names
     from eqsnn.lowering.namespace import Constant, resolve_names
     from eqsnn.lowering.trees import to_tree
     label = "index"
@@ -44,6 +45,7 @@ def lower_group_condition(equations, text: str, all_dims: Mapping[str, Any],
     span = SourceSpan(text, 1, 0, len(text), label)
     own, dims = own_index_names(parsed.expr, dims)
     expr = equations.substitute(own)
+    refuse_loop_only_names(expr, text, label, set(NEURON_LOOP_ONLY) - set(known))
     check_dimensions(expr, dims, span=span)
     if not is_condition(expr):
         raise InvalidValueError(f"a string index must be a condition such as 'i > 1', but "

@@ -9,6 +9,7 @@ from eqsnn.equations import parse_expression
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.errors import DimensionMismatchError, SourceSpan
 from eqsnn.lowering.calls import check_calls
+from eqsnn.lowering.loop_only import NEURON_LOOP_ONLY, refuse_loop_only_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.printed import free_names
 from eqsnn.lowering.records import ValueRecord
@@ -23,7 +24,10 @@ def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping
     """A string initialiser ``group.var = text`` → its :class:`ValueRecord`.
 
     ``extra`` lists the names the text uses beyond the group's own (namespace entries
-    and units), resolved again at every use because their values may change.
+    and units), resolved again at every use because their values may change. ``known``
+    are the group's own variables, the values Python holds: ``dt`` and a
+    ``not_refractory`` that is not one of them are refused (see
+    :mod:`eqsnn.lowering.loop_only`).
     """
     from eqsnn.equations import check_dimensions, dimension_as_written
     label = f"value of {var}"
@@ -42,6 +46,7 @@ def lower_initialiser(equations, text: str, var: str, var_dim, all_dims: Mapping
     from eqsnn.lowering.indices import own_index_names
     own, dims = own_index_names(parsed.expr, dims)  # (a subgroup's i counts from 0)
     expr = equations.substitute(own)
+    refuse_loop_only_names(expr, text, label, set(NEURON_LOOP_ONLY) - set(known))
     check_dimensions(expr, dims, span=span)
     dim = dimension_as_written(parsed.unit_expr, dims, span=span)  # a bare '0' fits (None)
     if dim is not None and dim != var_dim:

@@ -16,6 +16,7 @@ from eqsnn.equations.conditions import is_condition
 from eqsnn.equations.shadowing import refuse_shadowed_builtins
 from eqsnn.errors import DimensionMismatchError, InvalidValueError, SourceSpan
 from eqsnn.lowering.calls import check_calls
+from eqsnn.lowering.loop_only import SYNAPSE_LOOP_ONLY, refuse_loop_only_names
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.lowering.records import ValueRecord
 from eqsnn.lowering.synapse_names import (CONNECTIVITY_COUNTS, check_suffixes, neuron_arrays,
@@ -38,6 +39,8 @@ def lower_string(syn_derivation, text: str, label: str, *,
     refuse_shadowed_builtins(namespace, parsed.builtins)
     d = syn_derivation
     names = {s.name for s in parsed.unit_expr.free_symbols}  # (nA of 0*nA too)
+    if not pairs:  # (before check_suffixes: not_refractory_pre is no neuron variable there)
+        refuse_loop_only_names(parsed.unit_expr, text, label, _loop_only(d))
     check_suffixes(names, text, d.pre_group, d.post_group)
     if pairs:  # i, j, sizes, neuron variables of both sides and the model's constants
         refuse_connectivity_counts(names, text, label)
@@ -57,6 +60,8 @@ def lower_string(syn_derivation, text: str, label: str, *,
                                        text, label)
     check_calls(parsed.expr, functions, dims, span)
     expr = d.implicit_post(d.equations.substitute(parsed.expr))
+    if not pairs:  # (and through the model's subexpressions)
+        refuse_loop_only_names(expr, text, label, _loop_only(d))
     got = check_dimensions(expr, dims, span=span)
     if pairs and got != _ONE:
         raise DimensionMismatchError(f"the {label} must be dimensionless, but {text!r} has "
@@ -77,6 +82,14 @@ def lower_string(syn_derivation, text: str, label: str, *,
                                     f"{text!r} is a number", span=span,
                                     hint="compare something, e.g. 'abs(i - j) < 10'")
     return ValueRecord(to_tree(expr), tuple(sorted(set(extra) | set(functions))))
+
+
+def _loop_only(d) -> set[str]:
+    """The names of a synapse string with no value in Python: ``dt``, and a side's
+    ``not_refractory`` unless that group keeps it as a variable."""
+    held = {f"{v}{suffix}" for suffix, group in (("_pre", d.pre_group), ("_post", d.post_group))
+            for v in neuron_arrays(group)}
+    return set(SYNAPSE_LOOP_ONLY) - held
 
 
 def _booleans(d) -> list[str]:

@@ -67,11 +67,9 @@ def evaluate_tree(tree: list, values: Mapping[str, Any], *, size: int,
         if kind == "s":
             try:
                 return values[node[1]]
-            except KeyError:  # a built-in of the loop that Python-side values lack
+            except KeyError:  # (the lowering refuses loop-only names: lowering/loop_only.py)
                 raise UnsupportedEquationsError(
-                    f"{node[1]!r} cannot be read in a value or index set from Python",
-                    hint=f"it exists only inside the simulation loop: write the number "
-                         f"itself, or set the value from a network operation") from None
+                    f"{node[1]!r} has no value in a value or index set from Python") from None
         if kind == "n":
             return node[1]
         if kind in ("rand", "randn"):
