@@ -253,8 +253,9 @@ def _positions(index, size: int, where: str, what: str) -> np.ndarray:
     array = array.astype(np.int64).ravel()
     bad = (array < -size) | (array >= size)
     if np.any(bad):
-        raise InvalidValueError(f"{where}: index {array[bad][0]} is out of range: there are "
-                                f"{size} {what} (0..{size - 1})")
+        # (also an IndexError: iterating S stops at its last synapse, as for a list)
+        raise IndexOutOfRangeError(f"{where}: index {array[bad][0]} is out of range: there "
+                                   f"are {size} {what} (0..{size - 1})")
     return np.where(array < 0, array + size, array)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from eqsnn import units
 from eqsnn.codegen.barriers import PRIVATE, SERIAL, Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
-from eqsnn.errors import InvalidValueError
+from eqsnn.errors import IndexOutOfRangeError, InvalidValueError
 from eqsnn.runtime.groups import NeuronGroup
 from eqsnn.runtime.monitor_base import SECOND, Monitor, grow, is_synapses
 from eqsnn.runtime.monitor_values import (dimension, expressions, record_indices,
@@ -175,6 +175,11 @@ class StateMonitor(Monitor):
         subgroup and ``mon[S[0, :]].w`` of synapses, one row each, as in Brian2."""
         return StateMonitorView(self, item)
 
+    def __iter__(self):
+        """``for trace in mon``: the view of each recorded index, in the order of
+        ``mon.record`` (indexing would stop at the first index not recorded)."""
+        return (StateMonitorView(self, int(index)) for index in self.record)
+
     def __getattr__(self, name: str):
         var, raw = self._recorded(name, f"{self.variables}")
         values = self._records[var][: int(self._count[0])].T.copy()
@@ -195,8 +200,11 @@ class StateMonitorView:
         missing = [int(k) for k in np.atleast_1d(wanted) if int(k) not in rows]
         if missing:
             recorded = ", ".join(str(k) for k in monitor.record[:10])
-            raise IndexError(f"{monitor.name!r} did not record index {missing[0]}; it "
-                             f"records {recorded}{' ...' if monitor.record.size > 10 else ''}")
+            raise IndexOutOfRangeError(
+                f"{monitor.name!r} did not record index {missing[0]}; it records "
+                f"{recorded}{' ...' if monitor.record.size > 10 else ''}",
+                hint="index it with a recorded index (mon.record), or record that one "
+                     "too (record=[...] or record=True)")
         self._rows = rows[int(wanted)] if wanted.ndim == 0 else \
             np.array([rows[int(k)] for k in wanted], dtype=np.int64)
 

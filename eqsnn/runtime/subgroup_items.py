@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from eqsnn.errors import InvalidValueError
+from eqsnn.errors import IndexOutOfRangeError, InvalidValueError
 
 __all__ = ["subgroup_bounds"]
 
@@ -24,9 +24,9 @@ def subgroup_bounds(item: Any, size: int, name: str) -> tuple[int, int]:
     elif isinstance(item, (numbers.Integral, np.integer)) and not isinstance(item, bool):
         start = int(item) + size if item < 0 else int(item)
         stop = start + 1
-        if not 0 <= start < size:
-            raise InvalidValueError(f"{name}[{item}] is not a neuron of {name!r}: its "
-                                    f"indices lie in 0..{size - 1}")
+        if not 0 <= start < size:  # (an IndexError too: list(G) stops at the last neuron)
+            raise IndexOutOfRangeError(f"{name}[{item}] is not a neuron of {name!r}: its "
+                                       f"indices lie in 0..{size - 1}")
     elif isinstance(item, (list, tuple, np.ndarray)) and np.asarray(item).ndim == 1 \
             and np.asarray(item).dtype.kind in "iu":
         values = np.asarray(item)
