@@ -25,6 +25,7 @@ __all__ = [
     "UnsupportedFunctionError",
     "SymbolicTimeoutError",
     "CompilerNotFoundWarning",
+    "CompilerProbeTimeoutWarning",
     "InvalidValueError",
     "IndexOutOfRangeError",
     "NumericalInstabilityError",
@@ -155,3 +156,8 @@ class NetworkOperationError(EqsnnError):
 
 class CompilerNotFoundWarning(UserWarning):
     """No working C compiler: eqsnn falls back to its numpy backend."""
+
+
+class CompilerProbeTimeoutWarning(UserWarning):
+    """The C compiler did not build eqsnn's test library in time (a busy machine): this
+    network runs on numpy, and the next one asks the compiler again."""

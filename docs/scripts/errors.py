@@ -370,6 +370,9 @@ def _checked_value_cases():
         ("a cache folder that is a file", "EQSNN_CACHE_DIR=notes.txt", cache_is_a_file, None),
         ("compiler flags with an unclosed quote", "EQSNN_CFLAGS='-O2 \"-DX'",
          with_environment("EQSNN_CFLAGS", '-O2 "-DX', lambda: es.CompilerOptions()), None),
+        ("a compiler test time that is not a number", "EQSNN_COMPILER_PROBE_SECONDS=soon",
+         with_environment("EQSNN_COMPILER_PROBE_SECONDS", "soon", lambda: es.Network(
+             compiler=es.CompilerOptions(cflags="-O1 -DEQSNN_ERRORS_PAGE"))), None),
         ("a thread count that is not a number", "EQSNN_THREADS=two",
          with_environment("EQSNN_THREADS", "two", lambda: es.Network()), None),
         ("a symbolic time limit that is not a number", "EQSNN_SYMBOLIC_SECONDS=soon",

@@ -26,13 +26,19 @@ __all__ = ["choose_backend", "load_backend", "Program"]
 def choose_backend(requested: str | None, compiler=None, *, stacklevel: int = 2) -> str:
     """``None`` → the compiled backend when a C compiler works (with the
     :class:`~eqsnn.compiler.CompilerOptions` ``compiler``, default from the environment),
-    else numpy (with one warning). A deprecated name warns ``stacklevel`` frames up."""
+    else numpy: with one warning per process when there is none, and with a warning of
+    its own each time the compiler's probe times out (it is asked again for the next
+    network). A deprecated name warns ``stacklevel`` frames up."""
     if requested is not None:
         return backend_name(requested, stacklevel=stacklevel + 1)
-    from eqsnn.compiler import compiler_available, warn_no_compiler
-    if compiler_available(compiler):
+    from eqsnn.compiler import availability
+    status = availability.compiler_status(compiler)
+    if status == availability.OK:
         return COMPILED
-    warn_no_compiler()
+    if status == availability.TIMED_OUT:  # (the compiler exists: it was slow)
+        availability.warn_probe_timed_out(compiler)
+    else:
+        availability.warn_no_compiler()
     return NUMPY
 
 
