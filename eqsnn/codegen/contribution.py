@@ -132,12 +132,15 @@ class TimedFunction:
 class UserFunction:
     """A user's function (``eqsnn.Function``), declared once per module as ``name``: its
     C code (pasted at file scope, defining ``c_name``; ``""`` if none) and the array
-    holding its Python implementation (a 0-d object array, read by the numpy twin)."""
+    holding its Python implementation (a 0-d object array, read by the numpy twin).
+    ``data``, if given, is an array of the module that ``c_name`` takes as its first
+    argument (a table handed over at run time instead of written into the source)."""
 
     name: str
     code: str
     c_name: str
     python: str
+    data: str = ""
 
 
 @dataclass
