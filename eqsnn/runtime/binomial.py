@@ -18,7 +18,9 @@ A call ``f()`` in a string is given its random numbers by the parser
 ``rand()`` and ``randn()`` of its own call site), so a draw is a pure function of (seed,
 operation, call site, step, element), like every random number of eqsnn: the same on
 both backends and on any number of threads. The function itself maps the two numbers to
-the draw, with the same table in its C and its numpy implementation.
+the draw, with the same table in its C and its numpy implementation: an array the
+network hands the compiled loop at run time (as it hands over the state), not numbers
+written into the generated source.
 """
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ class BinomialFunction:
         # uniform) never happen: the table starts there (a big n p leaves some
         # thousands of entries, not n p + 10 sd), and so does the search
         self._first = int(np.searchsorted(self._table.cdf, 2.0 ** -53, side="left"))
-        self._cdf = self._table.cdf[self._first:]
+        self._cdf = np.ascontiguousarray(self._table.cdf[self._first:])
 
     # --- the draw -------------------------------------------------------------------
     def evaluate(self, u, z):
@@ -134,13 +136,14 @@ class BinomialFunction:
         if table.normal:
             return (f"static double {c_name}(double u, double z)\n{{\n    (void)u;\n"
                     f"    return {table.loc!r} + {table.scale!r} * z;\n}}\n")
-        values = ", ".join(repr(float(v)) for v in self._cdf)
+        # the table is data (_contribution): at n = 10^6 its 5000-9000 entries written
+        # into the source were 125-200 kB of C for gcc to parse at every cold build
         k = f"({self._first} + j)"
         result = f"{self.n} - {k}" if table.reverse else k
-        return (f"static double {c_name}(double u, double z)\n{{\n"
+        return (f"static double {c_name}(const double* cdf, double u, double z)\n{{\n"
                 f"    /* Binomial({self.n}, {self.p!r}) by inversion: the smallest k with "
-                f"u <= P(X <= k); cdf[j] = P(X <= {self._first} + j) */\n"
-                f"    static const double cdf[{self._cdf.size}] = {{{values}}};\n"
+                f"u <= P(X <= k); cdf[j] = P(X <= {self._first} + j), {self._cdf.size} "
+                f"values handed over at run time */\n"
                 f"    int64_t j = 0;\n    (void)z;\n"
                 f"    while (j < {self._cdf.size - 1} && u > cdf[j]) ++j;\n"
                 f"    return (double)({result});\n}}\n")
@@ -150,7 +153,9 @@ class BinomialFunction:
         c = Contribution()
         c_name = f"{name}_binomial"
         python = c.array(f"{name}_py", lambda: np.array(self.evaluate, dtype=object), object)
-        c.add_function(UserFunction(name, self._c_code(c_name), c_name, python))
+        # the exact draw's table: an array of the network, like every other one
+        data = "" if self._table.normal else c.array(f"{name}_cdf", lambda: self._cdf)
+        c.add_function(UserFunction(name, self._c_code(c_name), c_name, python, data=data))
         return c
 
     def __repr__(self) -> str:

@@ -156,3 +156,29 @@ def test_in_synaptic_values_and_connect_conditions():
     np.testing.assert_array_equal(S.w_, 2 + S.i)
     with pytest.raises(InvalidValueError, match="stim is called without arguments, which only"):
         S.w = "stim()"
+
+
+def test_an_exact_table_is_data_not_source():
+    # An exact draw with a large n p has thousands of table entries (9106 for n = 10^6,
+    # p = 0.5): they are an array the network hands over, so the generated C is the
+    # same size as for a small table (it was 202 kB against 10 kB at session 6's start:
+    # PYTHONPATH=<tree> python <script> of session 6's leftovers note), and the draws
+    # stay those of the numpy backend, on 1 and 2 threads.
+    def run(f, backend, threads):
+        G = es.NeuronGroup(300, "x : 1", namespace={"f": f})
+        G.run_regularly("x = f()")
+        M = es.StateMonitor(G, "x", record=True, when="end")
+        net = es.Network(G, M, backend=backend, threads=threads, seed=7)
+        net.run(0.5 * ms)
+        return net._program.source.source, M.x_.ravel()
+
+    big = es.BinomialFunction(10 ** 6, 0.5, approximate=False)
+    small = es.BinomialFunction(40, 0.5, approximate=False)
+    assert big._cdf.size > 9000
+    source, draws = run(big, "c", 1)
+    small_source, _ = run(small, "c", 1)
+    assert "static const double cdf" not in source
+    assert abs(len(source) - len(small_source)) < 100       # (the literals n, p, sizes)
+    assert np.all(np.abs(draws - 5e5) < 6 * 500) and np.all(draws == np.round(draws))
+    np.testing.assert_array_equal(run(big, "c", 2)[1], draws)
+    np.testing.assert_array_equal(run(big, "numpy", 1)[1], draws)
