@@ -17,7 +17,7 @@ _PUBLIC = {
     "Equations": "eqsnn.equations",
     "parse_equations": "eqsnn.equations",
     "integrate": "eqsnn.integrators",
-    "derive": "eqsnn.integrators",
+    "derive": "eqsnn.lowering.teaching",
     "Derivation": "eqsnn.integrators",
     "NeuronGroup": "eqsnn.runtime",
     "Synapses": "eqsnn.runtime",

@@ -269,7 +269,8 @@ def _check_entry_units(entry, dims, text: str) -> None:
 
 
 def _derive(args) -> int:
-    from eqsnn.integrators import derive, registered_methods
+    from eqsnn.integrators import registered_methods
+    from eqsnn.lowering.teaching import derive
     methods = registered_methods()
     if args.method is not None and args.method not in methods:
         raise UsageError(f"--method {args.method!r} is not an integration method"

@@ -1,7 +1,9 @@
 """Stage 2: equations → state-update statements (and the derivation, for teaching).
 
-Entry points: :func:`integrate` (what the runtime calls) and :func:`derive` (what a
-student calls). Both run the same pipeline (:mod:`eqsnn.integrators.pipeline`).
+Entry points: :func:`integrate` (what the runtime calls) and :func:`derive` (the
+derivation a student reads; ``eqsnn.derive``, in :mod:`eqsnn.lowering.teaching`, adds
+the statements the compiled loop runs). Both run the same pipeline
+(:mod:`eqsnn.integrators.pipeline`).
 
 Registered methods: ``euler``, ``rk2`` (``midpoint``), ``heun``, ``rk4`` (Butcher
 tableaux, :mod:`~eqsnn.integrators.runge_kutta`), ``exact`` (``linear``),

@@ -55,8 +55,9 @@ def assemble(system: OdeSystem, scheme: Scheme, recorder: DerivationRecorder
                  + (" (variables flagged 'unless refractory' keep their value while "
                     "not_refractory is 0)" if system.unless_refractory else "") + ".",
                  updates)
-    recorder.add("code", "Generated code", "The statements as the code generator prints "
-                 "them (one line per statement, executed for every neuron).",
+    recorder.add("code", "The update as code", "The simplified update printed as C, one "
+                 "line per statement (for every neuron), before the build stage rewrites "
+                 "it for the compiled loop (eqsnn.derive shows that loop's statements).",
                  code=code_lines(statements))
     return tuple(statements)
 

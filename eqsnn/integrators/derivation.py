@@ -8,7 +8,9 @@ is therefore exactly what the simulator runs.
 Step kinds, in order: ``"model"`` (the equations as parsed), ``"scheme"`` (the method's
 general formula or the standard/linear form and its closed-form solution), ``"stages"``
 (the scheme with the model substituted), ``"update"`` (the simplified update, after
-common-subexpression elimination), ``"code"`` (the generated code lines). A step may
+common-subexpression elimination), ``"code"`` (that update printed as code lines, before
+the build stage rewrites it), and, added by :func:`eqsnn.derive` (in
+:mod:`eqsnn.lowering.teaching`), ``"loop"`` (the statements the compiled loop runs). A step may
 state the assumption it rests on (linear in x? coefficients constant over a step?), so a
 reader sees where a method's error, or its exactness, comes from.
 
@@ -26,7 +28,7 @@ from eqsnn.integrators.rendering import aligned_rows, text
 
 __all__ = ["Derivation", "DerivationStep", "DerivationRecorder", "ddt"]
 
-STEP_KINDS = ("model", "scheme", "stages", "update", "code")
+STEP_KINDS = ("model", "scheme", "stages", "update", "code", "loop")
 
 
 def ddt(x: sympy.Symbol) -> sympy.Derivative:
@@ -79,7 +81,7 @@ class Derivation:
     steps: tuple[DerivationStep, ...]
 
     def step(self, kind: str) -> DerivationStep:
-        """The first step of ``kind`` (one of ``model scheme stages update code``)."""
+        """The first step of ``kind`` (one of ``model scheme stages update code loop``)."""
         for step in self.steps:
             if step.kind == kind:
                 return step

@@ -13,5 +13,6 @@ It is the only part of the build path that imports SymPy; a warm run loads recor
 never imports this package's SymPy side (``records``, ``cache``, ``names`` and
 ``namespace`` import no SymPy; ``neurons``, ``synapses``, ``printed`` and ``trees`` do).
 Strings evaluated once go through :mod:`.initialisers`; the user functions a string
-calls are found by :mod:`.user_functions`.
+calls are found by :mod:`.user_functions`. ``eqsnn.derive`` is :mod:`.teaching`'s: the
+integrators' derivation and then the statements of the compiled loop.
 """

@@ -257,7 +257,7 @@ class NeuronLowering:
             inputs=inputs, variables=variables, constants=tuple(sorted(self.constants)),
             functions=tuple(sorted(self.functions)), method=method,
             trees={name: to_tree(eqs.substitute(symbol(name))) for name, _ in computed},
-            code={backend: self._code(backend) for backend in printers.BACKENDS},
+            code={backend: self.printed_code(backend) for backend in printers.BACKENDS},
             refractory=self._refractory_kind())
 
     def _refractory_kind(self) -> str:
@@ -283,7 +283,7 @@ class NeuronLowering:
                 threshold = threshold_when_not_refractory(threshold)
         return constants + statements, threshold
 
-    def _code(self, backend: str) -> GroupCode:
+    def printed_code(self, backend: str) -> GroupCode:
         """Every operation printed with plain local names (``v[_i]``, ``tau``); the
         templates bind them (see :mod:`eqsnn.lowering.records`)."""
         locals_ = local_names(list(self.dims) + list(self.constants) + list(self.functions),

@@ -3,7 +3,7 @@
 The pages under ``docs/models/`` are written by ``docs/models/generate.py`` from
 :func:`pages`, so the documentation can never disagree with the code: the equations,
 parameter tables and citations are read from the :class:`Model` itself, the derivation
-from :func:`eqsnn.derive`, and the figure on each page is a real simulation of the
+(and what the compiled loop runs) from :func:`eqsnn.derive`, and the figure on each page is a real simulation of the
 model under a current step (:func:`figure_panels`, :func:`step_response`).
 """
 from __future__ import annotations
@@ -42,42 +42,13 @@ _DT_MS = {"HodgkinHuxley": 0.025, "TraubMiles": 0.025, "FitzHughNagumo": 0.01}
 
 
 def _derivation(model: Model) -> str | None:
-    """The derivation of the update step, or ``None`` if the integrators cannot say."""
+    """The derivation of the update step and the statements of the compiled loop, or a
+    note if the integrators cannot say."""
     try:
-        from eqsnn.integrators import derive
-        return derive(model, method=model.method).to_markdown() + _compiled_update(model)
+        from eqsnn.lowering.teaching import derive
+        return derive(model, method=model.method).to_markdown()
     except Exception as error:  # docs must build even where a stage is unfinished
         return f"*(derivation unavailable: {type(error).__name__}: {error})*"
-
-
-def _compiled_update(model: Model) -> str:
-    """The state update as the network's C code computes it: after the build stage's
-    passes (units as numbers, shared exponentials: docs/internals.md), which the
-    derivation above does not show."""
-    import re
-    code = model.group(1)._record.code["c"].stateupdate  # (the group's build record)
-    text = "\n".join(code.lines)  # (per neuron: what the counts count)
-    calls = {name: len(re.findall(rf"(?<![\w.]){name}\(", text))
-             for name in ("exp", "eqsnn_exprel", "eqsnn_inv_exprel")}
-    derived = len(re.findall(r"eqsnn_(?:inv_)?exprel_from_exp\(", text))
-    counts = "" if not (sum(calls.values()) or derived) else (
-        f" Calls in its lines: `exp` {calls['exp']}, `expm1` "
-        f"{calls['eqsnn_exprel'] + calls['eqsnn_inv_exprel']} (inside `eqsnn_exprel`, "
-        f"`eqsnn_inv_exprel`); exprel from a shared exp (a division, no call): {derived}.")
-    return ("\n\n**In the compiled loop** The network's C code for one neuron and step. "
-            "Before printing, unit names become numbers, and calls of exp and exprel "
-            "whose arguments differ by a constant share one exp (`_exp0`; see "
-            "[internals](../internals.md)); what depends only on constants and dt is "
-            "computed once per step, before the loop over the neurons." + counts +
-            "\n\n```c\n" + _before_loop(code) + text + "\n```")
-
-
-def _before_loop(code) -> str:
-    """The loop invariants (lowering/invariants.py), as the template computes them."""
-    if not code.hoisted:
-        return ""
-    lines = "".join(f"{line}\n" for line in code.hoisted)
-    return f"/* once per step */\n{lines}/* for each neuron */\n"
 
 
 def render_markdown(model: Model, *, derivation: bool = True, figure: str | None = None,
