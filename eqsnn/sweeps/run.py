@@ -107,11 +107,13 @@ def _backend(wanted: str, requested: str | None, compiler) -> tuple[str, str | N
     network's ``compiler`` options (``None``: from this worker's environment)."""
     if requested == NUMPY:
         return NUMPY, None
-    from eqsnn.compiler import compiler_available
-    if compiler_available(compiler):
+    from eqsnn.compiler import availability
+    status = availability.compiler_status(compiler)
+    if status == availability.OK:
         return wanted, None
-    return NUMPY, (f"no working C compiler on {socket.gethostname()}: ran on the numpy "
-                     f"backend")
+    why = ("the C compiler's test build timed out" if status == availability.TIMED_OUT
+           else "no working C compiler")
+    return NUMPY, f"{why} on {socket.gethostname()}: ran on the numpy backend"
 
 
 def _check_outputs(outputs: Any, params: Mapping[str, Any]) -> dict:

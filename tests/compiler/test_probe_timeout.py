@@ -109,3 +109,11 @@ def test_the_probe_time_limit_must_be_a_positive_number(slow_cc, monkeypatch, te
     with pytest.raises(InvalidValueError, match="EQSNN_COMPILER_PROBE_SECONDS must be a "
                                                 "positive number of seconds"):
         availability.compiler_status()
+
+
+def test_a_sweep_s_note_says_the_compiler_was_slow(slow_cc):
+    import socket
+    from eqsnn.sweeps.run import _backend
+    assert _backend("c", None, None) == (
+        "numpy", f"the C compiler's test build timed out on {socket.gethostname()}: ran on "
+                 f"the numpy backend")
