@@ -41,7 +41,7 @@ def derive(model_or_equations: Any, method: str | None = None, *,
         else chosen by capability (as for a ``NeuronGroup``).
     namespace
         Values of the constants the equations use (``{"tau": 10*ms}``), as a
-        ``NeuronGroup`` takes them; a built-in model's own come first. Only their
+        ``NeuronGroup`` takes them; they override a built-in model's own. Only their
         names and units matter: the statements do not depend on the values. Without
         the values the last step says which names are missing.
     substitute_subexpressions
@@ -58,9 +58,10 @@ def derive(model_or_equations: Any, method: str | None = None, *,
 
 def loop_step(model: Any, method: str, namespace: Mapping[str, Any]) -> DerivationStep:
     """The ``"loop"`` step: the state update as the network's C code computes it."""
+    from eqsnn.lowering.namespace import check_namespace
     from eqsnn.lowering.neurons import NeuronLowering
     equations, threshold, reset, refractory, own = _parts(model)
-    namespace = {**own, **namespace}
+    namespace = check_namespace({**own, **namespace})  # (as a group checks its own)
     try:
         lowering = NeuronLowering("derive", equations, threshold, reset, method, namespace,
                                   lambda: None, refractory)
@@ -68,10 +69,11 @@ def loop_step(model: Any, method: str, namespace: Mapping[str, Any]) -> Derivati
         if getattr(error, "missing_name", None) is None:
             raise
         missing = _missing(_parsed(equations), namespace, error.missing_name)
+        given = ", ".join(f"{name!r}: ..." for name in missing)
         return DerivationStep(
             "loop", _TITLE, f"Not shown: the model uses {', '.join(missing)}, which "
-            f"{'has' if len(missing) == 1 else 'have'} no value here. Give them as a NeuronGroup gets them, derive(..., namespace="
-            f"{{{', '.join(f'{name!r}: ...' for name in missing)}}}): only their names "
+            f"{'has' if len(missing) == 1 else 'have'} no value here. Give them as a "
+            f"NeuronGroup gets them, derive(..., namespace={{{given}}}): only their names "
             f"and units shape the statements, not their values.")
     code = lowering.printed_code(COMPILED).stateupdate
     lines = list(code.lines)
