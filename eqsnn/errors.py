@@ -140,9 +140,10 @@ class InvalidValueError(EqsnnError):
 
 
 class IndexOutOfRangeError(InvalidValueError, IndexError):
-    """An index past the end of a group's or synapses' values. It is also an ``IndexError``,
-    as Python's own sequences raise, so ``list(G.v_)`` and ``for x in G.v`` stop at the end
-    instead of failing there."""
+    """An index past the end of a group's or synapses' values, of a group or synapses
+    themselves (``G[k]``, ``S[k]``), or not recorded by a StateMonitor (``mon[k]``). It is
+    also an ``IndexError``, as Python's own sequences raise, so ``list(G.v_)``, ``for x in
+    G.v`` and ``list(G)`` stop at the end instead of failing there."""
 
 
 class NumericalInstabilityError(EqsnnError):
