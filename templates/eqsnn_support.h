@@ -209,25 +209,34 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
 
 /* ---- the threads' parts of a group's neurons ------------------------------------
  * (templates/network.c.j2 uses them; tests/runtime/test_thread_chunks.py checks them) */
-/* The first element of thread t's block of n elements, out of nt threads: blocks of 64
- * elements (a threshold's unit of work), so no two threads share a cache line. Thread t
- * owns [eqsnn_block(n, t, nt), eqsnn_block(n, t + 1, nt)). */
-static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt)
+/* The units the elements are cut at: EQSNN_BLOCK, 64 elements (a threshold's unit of
+ * work), so no two threads share a cache line of doubles or of 32-bit spike indices;
+ * EQSNN_FINE_BLOCK, 16 (a cache line of 32-bit values, two of doubles), for steps in
+ * batches whose operations touch only their own thread's neurons (codegen/barriers.py,
+ * Batch.fine): there the shares differ by 16 neurons at most instead of 64 (HH 1000 on
+ * 2 threads: 496 and 504, not 512 and 488, whose difference is ~80 us of work per batch
+ * of 256 steps, more than the other thread spins before it sleeps). A part's length is
+ * a multiple of the unit except at the end, so every neuron goes through the same
+ * vector instructions as on one thread. */
+#define EQSNN_BLOCK 64
+#define EQSNN_FINE_BLOCK 16
+/* The first element of part t of n elements cut into nt parts of whole units of `unit`
+ * elements: part t is [eqsnn_block(n, t, nt, unit), eqsnn_block(n, t + 1, nt, unit)). */
+static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt, int64_t unit)
 {
-    const int64_t blocks = (n + 63) / 64;
-    const int64_t first = 64 * (blocks * t / nt);
+    const int64_t units = (n + unit - 1) / unit;
+    const int64_t first = unit * (units * t / nt);
     return first < n ? first : n;
 }
 
 /* Where the threads share out the operations before a step's barrier (codegen/
  * barriers.py, chunked_run), each thread's block is cut into this many chunks of whole
- * blocks of 64 (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS chunks per
- * thread): enough for a thread that is done to take over a slow one's rest, few enough
- * that claiming them (an atomic increment each) and each operation's once-per-step
- * lines cost next to nothing. With c chunks per thread, chunk k is
- * [eqsnn_block(n, k, c*nt), eqsnn_block(n, k + 1, c*nt)), and thread t's chunks
- * t*c ... t*c + c - 1 are exactly its block: eqsnn_block(n, t*c, c*nt) =
- * eqsnn_block(n, t, nt). */
+ * blocks of EQSNN_BLOCK (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS
+ * chunks per thread): enough for a thread that is done to take over a slow one's rest,
+ * few enough that claiming them (an atomic increment each) and each operation's
+ * once-per-step lines cost next to nothing. With c chunks per thread, chunk k is part k of c*nt,
+ * and thread t's chunks t*c ... t*c + c - 1 are exactly its block:
+ * eqsnn_block(n, t*c, c*nt, EQSNN_BLOCK) = eqsnn_block(n, t, nt, EQSNN_BLOCK). */
 #ifndef EQSNN_MAX_CHUNKS
 #define EQSNN_MAX_CHUNKS 8
 #endif
@@ -237,7 +246,7 @@ static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt)
 static inline int64_t eqsnn_chunks_per_thread(int64_t n, int64_t nt)
 {
     if (nt == 1) return 1;  /* (nobody to share with) */
-    const int64_t c = (n + 63) / 64 / nt / EQSNN_CHUNK_BLOCKS;
+    const int64_t c = (n + EQSNN_BLOCK - 1) / EQSNN_BLOCK / nt / EQSNN_CHUNK_BLOCKS;
     return c < 1 ? 1 : c > EQSNN_MAX_CHUNKS ? EQSNN_MAX_CHUNKS : c;
 }
 

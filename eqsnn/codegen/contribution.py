@@ -224,10 +224,11 @@ def thread_inputs(backend: str, unit: Unit | None = None, **inputs) -> dict:
 
 def block_names(prefix: str) -> SimpleNamespace:
     """The C names of this thread's block of group ``prefix``'s neurons, of the spike
-    counts of the group's chunks and of how many chunks each thread's block is cut into
-    (one, or more where the threads share out the start of a step; declared by
-    network.c.j2)."""
+    counts of the group's chunks, of how many chunks each thread's block is cut into
+    (one, or more where the threads share out the start of a step) and of the unit the
+    blocks are cut at (eqsnn_support.h, eqsnn_block: 64 neurons, or 16 in batches of
+    steps that touch only their own neurons); declared by network.c.j2."""
     return SimpleNamespace(lo=f"{prefix}_lo", hi=f"{prefix}_hi", tcount=f"{prefix}_tcount",
-                           chunks=f"{prefix}_chunks")
+                           chunks=f"{prefix}_chunks", unit=f"{prefix}_unit")
 
 

@@ -12,13 +12,10 @@ group on a slower clock, subgroups' monitors and state monitors.
 """
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 import pytest
 
 import eqsnn as es
-from eqsnn.compiler import compile_library
 from eqsnn.units import Hz, ms, mV
 
 THREADS = (1, 2, 3)
@@ -209,9 +206,14 @@ def test_a_state_monitor_of_a_link_into_its_own_group_is_recorded_by_one_thread(
 
 
 def _fine_cut(*objects):
-    """Whether the batch's threads share the groups' neurons in blocks of 16."""
+    """Whether the batch's threads share the groups' neurons in blocks of 16 (the cut
+    itself: tests/runtime/test_thread_chunks.py); thread 0's gathers after the batch
+    then find each thread's spikes where its share begins, cut at the group's unit."""
     source = es.Network(*objects, threads=2)._builder().build().source
-    return "_lo = eqsnn_fine_block(" in source
+    fine = "_unit = EQSNN_FINE_BLOCK;" in source
+    assert fine != ("_unit = EQSNN_BLOCK;" in source)
+    assert "_found + eqsnn_block(_g0_N, _t, _nt * _g0_chunks, _g0_unit)" in source
+    return fine
 
 
 def test_a_batch_of_own_neurons_shares_them_in_blocks_of_16():
@@ -226,37 +228,3 @@ def test_a_batch_of_own_neurons_shares_them_in_blocks_of_16():
     own_sum = es.Synapses(cells, cells, "w : volt\nI_post = w : volt (summed)")
     own_sum.connect(p=0.1)
     assert _batched(cells, spikes, own_sum) and not _fine_cut(cells, spikes, own_sum)
-
-
-def _shares_library():
-    """eqsnn_fine_block as the generated loop defines it, in a library of its own."""
-    source = es.Network(_cells(), threads=2)._builder().build().source
-    start = source.index("static inline int64_t eqsnn_fine_block")
-    function = source[start:source.index("\n}\n", start) + 3]
-    return compile_library("#include <stdint.h>\n" + function + """
-__attribute__((visibility("default")))
-void shares(int64_t n, int64_t nt, int64_t* starts)
-{
-    for (int64_t t = 0; t <= nt; ++t) starts[t] = eqsnn_fine_block(n, t, nt);
-}
-""", name_hint="fine_shares").shares
-
-
-@pytest.mark.parametrize("nt", [1, 2, 3, 7])
-def test_every_neuron_is_in_one_share_and_shares_start_on_cache_lines(nt):
-    function = _shares_library()
-    function.restype = None
-    function.argtypes = [ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p]
-    for n in (1, 15, 16, 150, 1000, 1001, 16000, 100003):
-        starts = np.zeros(nt + 1, np.int64)
-        function(n, nt, starts.ctypes.data)
-        assert starts[0] == 0 and starts[-1] == n
-        assert np.all(np.diff(starts) >= 0)  # in order: every neuron in one share
-        assert np.all((starts[:-1] % 16 == 0) | (starts[:-1] == n))  # (64 bytes of int32)
-        if n >= 16 * nt:  # the shares differ by one block of 16 at most
-            lengths = np.diff(starts)
-            assert lengths.max() - lengths.min() <= 16
-    if nt == 2:
-        starts = np.zeros(3, np.int64)
-        function(1000, 2, starts.ctypes.data)
-        np.testing.assert_array_equal(starts, [0, 496, 1000])  # (blocks of 64: 512)

@@ -10,7 +10,7 @@ thread takes the others' chunks first, its own last: nearly every chunk changes 
 and with small chunks (EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the
 numpy backend. The partition itself (eqsnn_support.h: eqsnn_block,
 eqsnn_chunks_per_thread) is checked directly: every neuron owned once, every part
-starting on a cache line.
+starting on a cache line, in blocks of 64 and in the blocks of 16 of batched steps.
 """
 from __future__ import annotations
 
@@ -118,16 +118,27 @@ PARTS = textwrap.dedent("""
     void parts(int64_t n, int64_t nt, int64_t* blocks, int64_t* chunks, int64_t* per)
     {
         *per = eqsnn_chunks_per_thread(n, nt);
-        for (int64_t t = 0; t <= nt; ++t) blocks[t] = eqsnn_block(n, t, nt);
-        for (int64_t c = 0; c <= nt * *per; ++c) chunks[c] = eqsnn_block(n, c, nt * *per);
+        for (int64_t t = 0; t <= nt; ++t) blocks[t] = eqsnn_block(n, t, nt, EQSNN_BLOCK);
+        for (int64_t c = 0; c <= nt * *per; ++c)
+            chunks[c] = eqsnn_block(n, c, nt * *per, EQSNN_BLOCK);
+    }
+    /* the first element of every thread's share in blocks of 16 (batched steps) */
+    __attribute__((visibility("default")))
+    void fine_shares(int64_t n, int64_t nt, int64_t* starts)
+    {
+        for (int64_t t = 0; t <= nt; ++t) starts[t] = eqsnn_block(n, t, nt, EQSNN_FINE_BLOCK);
     }
 """)
+
+
+def _parts_library():
+    return compile_library(PARTS, name_hint="thread_parts")
 
 
 @pytest.mark.parametrize("n", [1, 63, 64, 150, 1000, 1150, 4000, 16000, 100000, 1000003])
 @pytest.mark.parametrize("nt", [1, 2, 3, 7])
 def test_every_neuron_is_in_one_part_and_parts_start_on_cache_lines(n, nt):
-    function = compile_library(PARTS, name_hint="thread_parts").parts
+    function = _parts_library().parts
     function.restype = None
     function.argtypes = [ctypes.c_int64, ctypes.c_int64] + [ctypes.c_void_p] * 3
     blocks = np.zeros(nt + 1, np.int64)
@@ -146,6 +157,29 @@ def test_every_neuron_is_in_one_part_and_parts_start_on_cache_lines(n, nt):
     np.testing.assert_array_equal(chunks[::per], blocks)
     assert 1 <= per <= 8 and (per == 1 or (n // 64) // nt // per >= 16)
     assert nt > 1 or per == 1
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3, 7])
+def test_every_neuron_is_in_one_fine_share_and_shares_start_on_cache_lines(nt):
+    """Batched steps whose operations touch only their own neurons share them in blocks
+    of 16 (a cache line of 32-bit values; tests/runtime/test_thread_batches.py checks
+    where the planner chooses them)."""
+    function = _parts_library().fine_shares
+    function.restype = None
+    function.argtypes = [ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p]
+    for n in (1, 15, 16, 150, 1000, 1001, 16000, 100003):
+        starts = np.zeros(nt + 1, np.int64)
+        function(n, nt, starts.ctypes.data)
+        assert starts[0] == 0 and starts[-1] == n
+        assert np.all(np.diff(starts) >= 0)  # in order: every neuron in one share
+        assert np.all((starts[:-1] % 16 == 0) | (starts[:-1] == n))  # (64 bytes of int32)
+        if n >= 16 * nt:  # the shares differ by one block of 16 at most
+            lengths = np.diff(starts)
+            assert lengths.max() - lengths.min() <= 16
+    if nt == 2:
+        starts = np.zeros(3, np.int64)
+        function(1000, 2, starts.ctypes.data)
+        np.testing.assert_array_equal(starts, [0, 496, 1000])  # (blocks of 64: 512)
 
 
 def test_without_openmp_the_chunked_loop_runs_on_one_thread(one):
