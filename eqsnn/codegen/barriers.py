@@ -45,7 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["ANY", "NOW", "PAST", "PRIVATE", "SERIAL", "UNKNOWN", "Access", "Unit", "Block",
-           "Plan", "Batch", "plan", "batch", "chunked_run"]
+           "Plan", "Batch", "ChunkedRun", "plan", "batch", "chunked_run"]
 
 
 @dataclass(frozen=True)
@@ -242,12 +242,21 @@ def _fine(step: list[Unit]) -> bool:
                for unit in step if not unit.serial for a in unit.accesses)
 
 
-def chunked_run(result: Plan, units: list[Unit], first: int = 0) -> tuple[int, str] | None:
+@dataclass(frozen=True)
+class ChunkedRun:
+    """The operations the threads share out in chunks (see :func:`chunked_run`), in
+    step order, numbered as in ``units``, and the group whose neurons they are
+    partitioned by (its prefix)."""
+
+    operations: tuple[int, ...]
+    group: str
+
+
+def chunked_run(result: Plan, units: list[Unit], first: int = 0) -> ChunkedRun | None:
     """The operations just before a step's first barrier that the threads may share
-    out in chunks claimed at run time, instead of each doing its whole block: where
-    they start (the index of their first block in ``result.blocks``) and the group whose
-    neurons they are partitioned by; ``None`` if there are none. (Operations before
-    ``first`` are left out: the capacity checks, which the loop runs apart.)
+    out in chunks claimed at run time, instead of each doing its whole block; ``None``
+    if there are none. (Operations before ``first`` are left out: the capacity checks,
+    which the loop runs apart.)
 
     A thread that is done with its own chunks then takes chunks of another thread's
     neurons, so a thread slowed down (a stalled vCPU, thread 0's serial work) holds the
@@ -261,20 +270,22 @@ def chunked_run(result: Plan, units: list[Unit], first: int = 0) -> tuple[int, s
     barriers = [k for k, block in enumerate(result.blocks) if block.barrier_before]
     if not barriers:
         return None
-    start, parts = barriers[0], set()
-    for k in range(barriers[0] - 1, -1, -1):
-        block = result.blocks[k]
+    run: list[int] = []
+    parts: set = set()
+    for block in reversed(result.blocks[:barriers[0]]):
         operations = [i for i in block.operations if i >= first]
         if block.serial or not operations or not all(units[i].chunkable for i in operations):
             break
         written = {a.part for i in operations for a in units[i].accesses if a.write}
         if len(parts | written) != 1:
             break
-        start, parts = k, parts | written
-    if start == barriers[0]:
+        run[:0], parts = operations, parts | written
+    if not run:
         return None
     (part,) = parts
-    return (start, part[1]) if part is not None and part[0] == "neurons" else None
+    if part is None or part[0] != "neurons":
+        return None
+    return ChunkedRun(tuple(run), part[1])
 
 
 def _blocks(units: list[Unit]) -> list[Block]:

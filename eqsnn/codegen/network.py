@@ -288,23 +288,17 @@ class ModuleBuilder:
         group: its prefix and its size's C name; the rendered blocks they are get
         ``chunked``. Not with pause points (a call may resume inside a step) nor for an
         operation on a slower clock."""
-        found = chunked_run(result, units, first=1)
-        if found is None or self.pauses:
+        run = chunked_run(result, units, first=1)
+        if run is None or self.pauses:
             return None
-        start, prefix = found
         operations = self._in_order()
-        chunked = set()
-        for k in range(start, len(result.blocks)):
-            if result.blocks[k].barrier_before:
-                break
-            chunked |= set(result.blocks[k].operations)
-        if any("_clock" in operations[i - 1][2] for i in chunked):
+        if any("_clock" in operations[i - 1][2] for i in run.operations):
             return None
         for block in blocks:
-            if set(block["operations"]) & chunked:
+            if set(block["operations"]) & set(run.operations):
                 block["chunked"] = True
-        n = next(n for p, n, _ in self.partitions if p == prefix)
-        return {"prefix": prefix, "n": n}
+        n = next(n for p, n, _ in self.partitions if p == run.group)
+        return {"prefix": run.group, "n": n}
 
     def _batch_context(self, batched: Batch, render, texts: list[str]) -> dict:
         """What network.c.j2 renders for steps in batches: the step's blocks (the

@@ -1,9 +1,11 @@
 """The barrier planner: every conflict separated, no barrier without one."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
-from eqsnn.codegen.barriers import ANY, NOW, PAST, PRIVATE, Access, Unit, batch, plan
+from eqsnn.codegen.barriers import (ANY, NOW, PAST, PRIVATE, Access, ChunkedRun, Unit, batch,
+                                    chunked_run, plan)
 
 G = ("neurons", "_g0")
 H = ("neurons", "_g1")
@@ -225,3 +227,21 @@ def test_what_a_recorder_writes_is_read_by_no_operation_of_the_step():
     step = hh_step()
     step.append(Unit((Access(ANY, True, ("pause",)),)))   # a network operation
     assert batch(step) is None
+
+
+def test_the_operations_just_before_the_first_barrier_are_shared_out_in_chunks():
+    """CUBA's update and threshold (chunkable: they touch only [lo, hi) of their group)
+    come before the step's barrier: those two, of group _g0, in step order. The run
+    ends, going back from the barrier, at what is not chunkable or writes another
+    group's neurons; the capacity check (before ``first``) is never part of it."""
+    step = cuba_step()
+    step[1:3] = [dataclasses.replace(unit, chunkable=True) for unit in step[1:3]]
+    assert chunked_run(plan(step), step, first=1) == ChunkedRun((1, 2), "_g0")
+    update = step[1]
+    step[1] = dataclasses.replace(update, chunkable=False)
+    assert chunked_run(plan(step), step, first=1) == ChunkedRun((2,), "_g0")
+    step[1] = Unit(own("u", part=H), chunkable=True)
+    assert chunked_run(plan(step), step, first=1) == ChunkedRun((2,), "_g0")
+    step[1:3] = [dataclasses.replace(unit, chunkable=False) for unit in (update, step[2])]
+    assert chunked_run(plan(step), step, first=1) is None
+    assert chunked_run(plan(step[3:]), step[3:]) is None  # (no barrier in the step)
