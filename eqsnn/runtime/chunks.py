@@ -10,16 +10,11 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from typing import Any, Iterable
-
-import numpy as np
 
 from eqsnn.display import progress_bar
-from eqsnn.errors import NumericalInstabilityError
-from eqsnn.runtime.timeline import times_of
+from eqsnn.runtime.finite import check_finite, watched
 
-__all__ = ["StopAtStepBoundary", "run_chunks", "next_chunk", "update_progress",
-           "check_finite"]
+__all__ = ["StopAtStepBoundary", "run_chunks", "next_chunk", "update_progress"]
 
 CHUNK_SECONDS = 0.25   # wall time per chunk: Ctrl-C, progress and NaN checks this often
 PROGRESS_AFTER = 3.0   # show a progress bar when a run is expected to take longer
@@ -59,6 +54,7 @@ def run_chunks(net, program, n_steps: int, progress: bool | None) -> None:
     stop at Ctrl-C or ``net.stop()``."""
     seed = net.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
     dt = net._loop_dt()
+    watch = watched(net.objects)  # (what the NaN check reads: runtime/finite.py)
     end = net._step + n_steps
     chunk = min(n_steps, 100)
     bar = None
@@ -75,7 +71,7 @@ def run_chunks(net, program, n_steps: int, progress: bool | None) -> None:
                 net._phase = net._pause_at if paused else 0
                 if done < asked and not paused:
                     _make_room(net.objects)
-                check_finite(net.objects, net._step - done, net._step, dt)
+                check_finite(watch, net._step - done, net._step, dt)
                 if paused:  # (an error there leaves the run after this point)
                     net._pauses.call(net._step, net._phase)
                     if net._stop_requested:  # Brian2 finishes the step, then stops
@@ -129,40 +125,3 @@ def update_progress(bar, progress: bool | None, done: int, elapsed: float, step:
     if bar is not None:
         bar.update(done)
     return bar
-
-
-def check_finite(objects: Iterable[Any], chunk_start: int, step: int, dt: float) -> None:
-    """Raise NumericalInstabilityError if a state variable of any object is NaN or
-    infinite after the chunk of steps ``chunk_start`` to ``step``."""
-    for obj in objects:
-        arrays = obj._state_arrays_to_check() if hasattr(obj, "_state_arrays_to_check") else {}
-        for name, array in arrays.items():
-            if np.isfinite(array).all():
-                continue
-            index = int(np.flatnonzero(~np.isfinite(array))[0])
-            value = array[index]
-            start, end = times_of([chunk_start, step], dt)
-            where = f"{name} of {obj.name!r} became {value} at {_element(obj)} {index}, " \
-                    f"between t = {start:.6g} s and t = {end:.6g} s"
-            if name not in obj._record.differential:  # a parameter: code wrote it
-                raise NumericalInstabilityError(
-                    f"{where}: {name} is a parameter, so a statement that writes it (a "
-                    f"reset, on_pre or on_post) computed {value}",
-                    hint=f"check the statements assigning {name} for log or sqrt of a "
-                         f"negative number, 0/0, or an overflowing exp")
-            raise NumericalInstabilityError(
-                f"{where} (method {getattr(obj, 'method', None)!r}, dt = {dt:g} s)",
-                hint="use a smaller dt or a more stable method (exact or "
-                     "exponential_euler where they apply, else rk4); also check "
-                     "parameters and initial values")
-
-
-def _element(obj) -> str:
-    return "synapse" if hasattr(obj, "pre_group") else "neuron"
-
-
-def finite_names(arrays: dict[str, np.ndarray]) -> set[str]:
-    """The names of the arrays without nan or inf (checked after every chunk of the run
-    that starts: one that becomes non-finite was written so by the loop)."""
-    return {name for name, array in arrays.items()
-            if array.dtype.kind == "f" and np.isfinite(array).all()}

@@ -22,7 +22,6 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.names import BUILTIN_DIMS
 from eqsnn.lowering.namespace import check_namespace
 from eqsnn.lowering.records import GroupRecord, Inputs
-from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.clocks import clock_of
 from eqsnn.runtime.events import GroupEvents
 from eqsnn.runtime.group_values import GroupValues
@@ -277,8 +276,6 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
 
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         self._dt = dt  # the clock of the coming run, for lastspike and refractoriness
-        self._finite_at_start = finite_names(self._arrays)
-
 
     def _refractory_steps(self) -> int:
         """The refractory period in steps (a string refractoriness: 0, see
@@ -295,11 +292,10 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         steps = self.refractory / dt + 1e-3
         return -_NEVER if steps >= -_NEVER / k else k * int(np.floor(steps))
 
-    def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        # differential variables, and parameters that were finite when the run started
-        # (a reset or a synapse that writes nan into one is a blow-up too)
-        watched = set(self._record.differential) | getattr(self, "_finite_at_start", set())
-        return {name: array for name, array in self._arrays.items() if name in watched}
+    def _loop_writes(self) -> list[tuple[Any, set[str] | None]]:
+        """What the loop's statements may assign, for the NaN check (runtime/finite.py):
+        not known here, so every parameter finite at the start of a run is watched."""
+        return [(self, None)]
 
 
 class Subgroup(RunsRegularly, HasStates, VariableAccess):

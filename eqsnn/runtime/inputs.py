@@ -273,9 +273,6 @@ class SpikeGeneratorGroup(Scheduled, HasStates):
         self._spikes[:] = state["spikes"]
         self._nspikes[:] = state["nspikes"]
 
-    def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        return {}
-
     def __len__(self) -> int:
         return self.N
 

@@ -29,7 +29,6 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import check_namespace
 from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.lowering.records import Inputs, SynapsesRecord
-from eqsnn.runtime.chunks import finite_names
 from eqsnn.runtime.groups import StateUpdateView, _default_name
 from eqsnn.lowering.pathway_texts import old_pathway_names, pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, check_senders, make_pathways
@@ -273,24 +272,15 @@ class Synapses(BuiltOnUse, SynapseConnections, SynapsesRunRegularly, SynapseValu
     def _dependencies(self):
         return [self.pre_group, self.post_group]
 
-    def _state_arrays_to_check(self) -> dict[str, np.ndarray]:
-        # differential variables, and the parameters the loop writes that were finite
-        # when the run started (on_pre writing nan into a weight is a blow-up too). A
-        # parameter no statement writes cannot become nan in the loop: reading 10^6
-        # constant weights after every chunk was a tenth of a short run's loop.
-        finite = getattr(self, "_finite_at_start", set())
-        written = self._loop_writes()
-        watched = set(self._record.differential) | (
-            finite if written is None else finite & written)
-        return {name: array for name, array in self._arrays.items() if name in watched}
-
-    def _loop_writes(self) -> set[str] | None:
-        """The parameters the compiled loop may assign: those of the pathways' statements
-        and of the ``run_regularly`` blocks (``None``: not known)."""
+    def _loop_writes(self) -> list[tuple[Any, set[str] | None]]:
+        """What the loop's statements may assign, for the NaN check (runtime/finite.py):
+        the synaptic variables of the pathways' statements, of the ``run_regularly``
+        blocks and of the constant-over-dt subexpressions (``None``: not known, a record
+        from an older build cache)."""
         records = [self._record] + [op._record for op in self._regular]
         if any(r.written is None for r in records):
-            return None
-        return set().union(*(r.written for r in records))
+            return [(self, None)]
+        return [(self, set().union(*(r.written for r in records)))]
 
     # --- running ----------------------------------------------------------------------
     def _contribution(self, layout, backend: str, dt: float):
@@ -310,4 +300,3 @@ class Synapses(BuiltOnUse, SynapseConnections, SynapsesRunRegularly, SynapseValu
 
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         self._dt = dt  # the clock of the coming run (memory_bytes reports for it)
-        self._finite_at_start = finite_names(self._arrays)
