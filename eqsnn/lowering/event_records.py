@@ -36,19 +36,25 @@ class EventCode:
 @dataclass(frozen=True)
 class EventRecord:
     """``kind`` is ``"condition"`` or ``"code"``; ``constants`` the namespace entries
-    the string uses (the model's and its own), whose values are read at every run."""
+    the string uses (the model's and its own), whose values are read at every run;
+    ``written`` the group's variables the code assigns, sorted (none for a condition;
+    ``None``: not known, a record from an older cache), for the run's NaN check."""
 
     kind: str
     constants: tuple[str, ...]
     code: Mapping[str, EventCode]
+    written: tuple[str, ...] | None = None
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "constants": list(self.constants),
-                "code": {backend: c.to_json() for backend, c in self.code.items()}}
+                "code": {backend: c.to_json() for backend, c in self.code.items()},
+                "written": None if self.written is None else list(self.written)}
 
     @classmethod
     def from_json(cls, data) -> "EventRecord":
         printed = Expression.from_json if data["kind"] == "condition" else Code.from_json
+        written = data.get("written")
         return cls(data["kind"], tuple(data["constants"]),
                    {backend: EventCode(dict(locals_), printed(body))
-                    for backend, (locals_, body) in data["code"].items()})
+                    for backend, (locals_, body) in data["code"].items()},
+                   None if written is None else tuple(written))

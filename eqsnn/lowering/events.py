@@ -60,7 +60,9 @@ def lower_event_string(group, kind: str, text: str, label: str,
                                     hint="give statements such as 'n = 0; v -= 1*mV'")
     return EventRecord(kind, tuple(sorted(constants)),
                        {backend: _print(group, kind, body, constants, backend)
-                        for backend in printers.BACKENDS})
+                        for backend in printers.BACKENDS},
+                       written=() if kind == "condition" else tuple(sorted(
+                           {a.lhs.name for a in body})))
 
 
 def _condition(group, parsed, text: str, label: str, dims) -> sympy.Basic:

@@ -258,7 +258,9 @@ class NeuronLowering:
             functions=tuple(sorted(self.functions)), method=method,
             trees={name: to_tree(eqs.substitute(symbol(name))) for name, _ in computed},
             code={backend: self.printed_code(backend) for backend in printers.BACKENDS},
-            refractory=self._refractory_kind())
+            refractory=self._refractory_kind(),
+            written=tuple(sorted({a.lhs.name for a in self._operations()[0] + self.reset}
+                                 & set(self.state))))
 
     def _refractory_kind(self) -> str:
         """``"time"`` or ``"condition"`` for a string refractoriness, else ``""``."""

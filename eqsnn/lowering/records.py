@@ -180,6 +180,14 @@ def _code_or_none(data):
     return None if data is None else Code.from_json(data)
 
 
+def _names_or_none(names):
+    return None if names is None else list(names)
+
+
+def _tuple_or_none(names):
+    return None if names is None else tuple(names)
+
+
 @dataclass(frozen=True)
 class GroupCode:
     """A neuron group's operations for one backend. ``locals`` maps a model name to
@@ -252,21 +260,27 @@ class _ModelRecord:
 
 @dataclass(frozen=True)
 class GroupRecord(_ModelRecord):
-    """Everything the runtime needs from a NeuronGroup's strings."""
+    """Everything the runtime needs from a NeuronGroup's strings (or from a
+    ``run_regularly`` block's, whose code is the ``reset``)."""
 
     code: Mapping[str, GroupCode]       # backend → code
     #: a string refractoriness: "time" or "condition" (the update computes the variable
     #: not_refractory first; see eqsnn.lowering.refractory), else ""
     refractory: str = ""
+    #: the state variables the operations assign (state update, reset), sorted; the run
+    #: looks for NaN in the parameters among them only (``None``: not known, a record
+    #: from an older cache: every parameter is watched)
+    written: tuple[str, ...] | None = None
 
     _code_class: ClassVar[type] = GroupCode
 
     def to_json(self) -> dict:
-        return self._json(refractory=self.refractory)
+        return self._json(refractory=self.refractory, written=_names_or_none(self.written))
 
     @classmethod
     def from_json(cls, data) -> "GroupRecord":
-        return cls(*cls._shared_fields(data), data["refractory"])
+        return cls(*cls._shared_fields(data), data["refractory"],
+                   _tuple_or_none(data.get("written")))
 
 
 @dataclass(frozen=True)
@@ -328,9 +342,11 @@ class SynapsesRecord(_ModelRecord):
     """Everything the runtime needs from a Synapses object's strings (``method``: of its
     clock-driven equations). ``uses_lastupdate``: the code reads each synapse's time of
     last event (to advance event-driven variables), so it is stored per synapse.
-    ``written``: the synaptic variables the loop's statements assign besides the
-    differential ones (pathways, ``(constant over dt)`` subexpressions), sorted; the run
-    looks for NaN in those only (``None``: not known, a record from an older cache)."""
+    ``written``: the variables the loop's statements assign, sorted: synaptic ones
+    (pathways, ``(constant over dt)`` subexpressions) by their name, the source's and
+    target's neuron variables with their suffix (``v_post += w``: ``v_post``); the run
+    looks for NaN in the parameters among them only (``None``: not known, a record from
+    an older cache)."""
 
     code: Mapping[str, SynapseCode]
     uses_lastupdate: bool = False
@@ -345,13 +361,12 @@ class SynapsesRecord(_ModelRecord):
 
     def to_json(self) -> dict:
         return self._json(uses_lastupdate=self.uses_lastupdate,
-                          written=None if self.written is None else list(self.written))
+                          written=_names_or_none(self.written))
 
     @classmethod
     def from_json(cls, data) -> "SynapsesRecord":
-        written = data.get("written")
         return cls(*cls._shared_fields(data), data["uses_lastupdate"],
-                   None if written is None else tuple(written))
+                   _tuple_or_none(data.get("written")))
 
 
 @dataclass(frozen=True)

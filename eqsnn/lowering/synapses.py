@@ -271,7 +271,8 @@ class SynapseLowering:
             code={backend: self._code(backend) for backend in printers.BACKENDS},
             uses_lastupdate=any(s.name == "lastupdate" for a in events
                                 for s in a.rhs.free_symbols),
-            written=tuple(sorted({a.lhs.name for a in events} & set(self.state))))
+            written=tuple(sorted(({a.lhs.name for a in events} & set(self.state)) | {
+                a.lhs.name for path in self.pathway_code.values() for a in path})))
 
     def _code(self, backend: str) -> SynapseCode:
         locals_ = local_names(list(self.dims) + list(self.constants) + list(self.functions)

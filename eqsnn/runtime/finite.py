@@ -3,15 +3,18 @@
 After every chunk of compiled (or numpy) steps the run looks for NaN and inf in the
 arrays the loop may have made so: every differential variable, and every parameter
 that was finite when the run started and that a statement of the loop assigns — a
-reset, ``run_on_event`` code, ``run_regularly``, a pathway's ``x_post += w``, a summed
-variable, a PoissonInput's target. A parameter the loop only reads cannot become NaN
-there, and is not read again after every chunk (Izhikevich's 10^6 constant weights
-were a tenth of a short run's loop). A NaN that a network operation (Python) writes
-into such a parameter shows where it reaches a differential variable.
+reset, ``run_on_event`` code, ``run_regularly``, a constant-over-dt subexpression, a
+pathway's ``w += ...`` or ``x_post += w``, a summed variable, a PoissonInput's target.
+A parameter the loop only reads cannot become NaN there, and is not read again after
+every chunk (Izhikevich's 10^6 constant weights were a tenth of a short run's loop). A
+NaN that a network operation (Python) writes into such a parameter shows where it
+reaches a differential variable.
 
-Each object says what its statements assign (``_loop_writes``: pairs of an object and
-the names of its arrays, ``None`` when that is not known, as for a record from an
-older build cache: then every finite parameter of that object is watched, as before).
+A NeuronGroup or Synapses says what its own statements assign (``_loop_writes``: the
+names, or ``None`` when that is not known, as for a record from an older build cache:
+then every finite parameter of that object is watched, as before); an object that
+writes into another one's arrays says what (``_writes_into``: pairs of the object and
+the names, or ``None``).
 """
 from __future__ import annotations
 
@@ -29,19 +32,19 @@ def watched(objects: Iterable[Any]) -> list[tuple[Any, tuple[str, ...]]]:
     """For each object of a run with arrays to check, the names of those it watches,
     in the order of its arrays (the first NaN found is the one reported)."""
     objects = list(objects)
-    written: dict[int, set[str] | None] = {}
+    into: dict[int, set[str] | None] = {}
     for obj in objects:
-        for target, names in getattr(obj, "_loop_writes", lambda: ())():
-            known = written.get(id(target), set())
-            written[id(target)] = None if names is None or known is None else known | set(names)
+        for target, names in getattr(obj, "_writes_into", tuple)():
+            known = into.get(id(target), set())
+            into[id(target)] = None if names is None or known is None else known | names
     result = []
     for obj in objects:
         if not hasattr(obj, "_loop_writes"):
             continue
+        own, other = obj._loop_writes(), into.get(id(obj), set())
         finite = finite_names(obj._arrays)
-        assigned = written.get(id(obj), set())
         names = set(obj._record.differential) | (
-            finite if assigned is None else finite & assigned)
+            finite if own is None or other is None else finite & (own | other))
         result.append((obj, tuple(name for name in obj._arrays if name in names)))
     return result
 

@@ -292,10 +292,16 @@ class NeuronGroup(BuiltOnUse, RunsRegularly, GroupValues, HasStates, VariableAcc
         steps = self.refractory / dt + 1e-3
         return -_NEVER if steps >= -_NEVER / k else k * int(np.floor(steps))
 
-    def _loop_writes(self) -> list[tuple[Any, set[str] | None]]:
-        """What the loop's statements may assign, for the NaN check (runtime/finite.py):
-        not known here, so every parameter finite at the start of a run is watched."""
-        return [(self, None)]
+    def _loop_writes(self) -> set[str] | None:
+        """The variables the group's own statements in the loop may assign, for the NaN
+        check (runtime/finite.py): the state update's, the reset's, ``run_on_event``
+        code's and the ``run_regularly`` blocks' targets (``None``: not known, a record
+        from an older build cache). Synapses and inputs say what they write into it."""
+        records = [self._record, *self._events._records.values(),
+                   *(op._record for op in self._regular)]
+        if any(r.written is None for r in records):
+            return None
+        return set().union(*(r.written for r in records))
 
 
 class Subgroup(RunsRegularly, HasStates, VariableAccess):

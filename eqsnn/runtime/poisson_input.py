@@ -179,6 +179,10 @@ class PoissonInput(Scheduled):
     def _dependencies(self) -> list:
         return [self._group]
 
+    def _writes_into(self) -> list[tuple[Any, set[str]]]:
+        """The group's variable the loop adds to, for the NaN check (runtime/finite.py)."""
+        return [(self._group, {self.target_var})]
+
     def _prepare(self, start_step: int, n_steps: int, dt: float) -> None:
         own = self._period(dt)[1]  # (the target group's dt: it acts on its clock)
         self._run = (self._table(own), self._weights())  # read once per run

@@ -29,7 +29,7 @@ from eqsnn.lowering import cache
 from eqsnn.lowering.namespace import check_namespace
 from eqsnn.runtime.namespaces import BuiltOnUse, own_namespace, read_names
 from eqsnn.lowering.records import Inputs, SynapsesRecord
-from eqsnn.runtime.groups import StateUpdateView, _default_name
+from eqsnn.runtime.groups import StateUpdateView, _default_name, source_range
 from eqsnn.lowering.pathway_texts import old_pathway_names, pathway_texts, statements_by_label
 from eqsnn.runtime.pathways import Pathway, check_senders, make_pathways
 from eqsnn.runtime.clocks import clock_of
@@ -272,15 +272,32 @@ class Synapses(BuiltOnUse, SynapseConnections, SynapsesRunRegularly, SynapseValu
     def _dependencies(self):
         return [self.pre_group, self.post_group]
 
-    def _loop_writes(self) -> list[tuple[Any, set[str] | None]]:
-        """What the loop's statements may assign, for the NaN check (runtime/finite.py):
-        the synaptic variables of the pathways' statements, of the ``run_regularly``
-        blocks and of the constant-over-dt subexpressions (``None``: not known, a record
-        from an older build cache)."""
+    def _loop_writes(self) -> set[str] | None:
+        """The synaptic variables the loop's statements may assign, for the NaN check
+        (runtime/finite.py): the pathways', the ``run_regularly`` blocks' and the
+        constant-over-dt subexpressions' (``None``: not known, a record from an older
+        build cache)."""
+        written = self._written()
+        return None if written is None else {n for n in written if n in self._arrays}
+
+    def _writes_into(self) -> list[tuple[Any, set[str] | None]]:
+        """The source's and target's variables the loop may assign (the pathways'
+        ``v_post += w``, ``x_pre = 0``, the summed variables), for the NaN check."""
+        pre, post = source_range(self.pre_group)[0], source_range(self.post_group)[0]
+        written = self._written()
+        if written is None:
+            return [(pre, None), (post, None)]
+        other = {name for name in written if name not in self._arrays}
+        return [(pre, {name[:-4] for name in other if name.endswith("_pre")}),
+                (post, {name[:-5] for name in other if name.endswith("_post")}
+                 | set(self._record.summed_targets))]
+
+    def _written(self) -> set[str] | None:
+        """Every name the records of the loop's statements list as assigned."""
         records = [self._record] + [op._record for op in self._regular]
         if any(r.written is None for r in records):
-            return [(self, None)]
-        return [(self, set().union(*(r.written for r in records)))]
+            return None
+        return set().union(*(r.written for r in records))
 
     # --- running ----------------------------------------------------------------------
     def _contribution(self, layout, backend: str, dt: float):
