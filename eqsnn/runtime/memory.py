@@ -1,6 +1,6 @@
 """Arrays that start on a cache line, for the state the compiled loop's threads share.
 
-The loop gives each thread blocks of 64 neurons (``eqsnn_block`` in network.c.j2) so that
+The loop gives each thread blocks of 64 neurons (``eqsnn_block``, eqsnn_support.h) so that
 no two threads write into one 64-byte cache line - which holds only if element 0 starts
 a line. numpy aligns its data to 16 bytes, so a double array's thread boundary (element
 512 of 1000, byte 4096 from the start) usually falls inside a line, and two threads that

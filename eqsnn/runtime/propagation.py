@@ -139,7 +139,7 @@ def _physical_memory() -> float:
 
 def _owner(neurons: np.ndarray, n: int, parts: int) -> np.ndarray:
     """The thread whose block holds each neuron: the same blocks of 64 as the C loop's
-    ``eqsnn_block(n, t, parts)``."""
+    ``eqsnn_block(n, t, parts, EQSNN_BLOCK)`` (templates/eqsnn_support.h)."""
     blocks = (n + 63) // 64
     firsts = np.minimum(n, 64 * ((blocks * np.arange(parts)) // parts))
     return np.searchsorted(firsts, neurons, side="right") - 1
