@@ -46,7 +46,8 @@ print()
 cells = qif.group(20)
 # How the update of one time step is derived, with the method these neurons are
 # simulated with (chosen by capability; the reason is printed after the run): the
-# scheme, its stages with the model put in, and the statements the code generator gets.
+# scheme, its stages with the model put in, and the update as code (es.derive(qif)
+# adds the statements the compiled loop runs: units as numbers, invariants hoisted).
 print(cells.state_update.derivation.to_text())
 print()
 cells.I = "100*pA + 10*pA*i"

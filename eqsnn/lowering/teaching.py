@@ -75,20 +75,36 @@ def loop_step(model: Any, method: str, namespace: Mapping[str, Any]) -> Derivati
             f"{'has' if len(missing) == 1 else 'have'} no value here. Give them as a "
             f"NeuronGroup gets them, derive(..., namespace={{{given}}}): only their names "
             f"and units shape the statements, not their values.")
-    code = lowering.printed_code(COMPILED).stateupdate
-    lines = list(code.lines)
-    if code.hoisted:
-        lines = ["/* once per step */", *code.hoisted, "/* for each neuron */", *lines]
-    return DerivationStep("loop", _TITLE, _SENTENCE + _calls(code.lines), code=tuple(lines))
+    code = lowering.printed_code(COMPILED)
+    return DerivationStep("loop", _TITLE, _SENTENCE + _calls(code.stateupdate.lines),
+                          code=tuple(_sections(code)))
 
 
 _SENTENCE = (
-    "What the network's C code computes, in the group's build record: the update above "
-    "after the build stage's passes, which give both backends the same arithmetic (unit "
-    "names such as mV become numbers; calls of exp and exprel whose arguments differ by a "
-    "constant share one exp, _exp0), with the parts that depend only on constants and dt "
-    "computed once per step, before the loop over the neurons (_su_inv…); v[_i] is "
-    "neuron _i's v.")
+    "What the network's C code computes each step, from the group's build record: the "
+    "update above after the build stage's passes, which give both backends the same "
+    "arithmetic (unit names such as mV become numbers; calls of exp and exprel whose "
+    "arguments differ by a constant share one exp, _exp0), with the parts that depend "
+    "only on constants and dt computed once per step, before the loop over the neurons "
+    "(_su_inv…, _th_inv…); then the threshold and the reset, if the model has them. "
+    "v[_i] is neuron _i's v.")
+
+
+def _sections(code) -> list[str]:
+    """The lines of the state update, the threshold and the reset, each under a comment
+    that says when it runs (the order of the templates)."""
+    lines = []
+    update = code.stateupdate
+    if update.hoisted:
+        lines += ["/* state update, once per step */", *update.hoisted]
+    lines += ["/* state update, for each neuron */", *update.lines]
+    if code.threshold is not None:
+        if code.threshold.hoisted:
+            lines += ["/* threshold, once per step */", *code.threshold.hoisted]
+        lines += ["/* threshold: a neuron spikes where this is true */", code.threshold.text]
+    if code.reset is not None and code.reset.lines:
+        lines += ["/* reset, for each neuron that spiked */", *code.reset.lines]
+    return lines
 
 
 def _calls(lines) -> str:

@@ -19,8 +19,26 @@ def _loop_lines(step):
     return [line for line in step.code if not line.startswith("/*")]
 
 
+def _sections(step) -> dict[str, list[str]]:
+    """The loop step's lines under each of its comments."""
+    sections, current = {}, None
+    for line in step.code:
+        if line.startswith("/*"):
+            current = sections.setdefault(line, [])
+        else:
+            current.append(line)
+    return sections
+
+
+_ORDER = ["/* state update, once per step */", "/* state update, for each neuron */",
+          "/* threshold, once per step */", "/* threshold: a neuron spikes where this is true */",
+          "/* reset, for each neuron that spiked */"]
+
+
 def _in_order(lines, source):
     """Whether ``lines`` occur in ``source`` one after the other (each a whole line)."""
+    if not lines:
+        return True
     text = [line.strip() for line in source.splitlines()]
     for first in (k for k, line in enumerate(text) if line == lines[0]):
         at, ok = first, True
@@ -45,13 +63,18 @@ def test_the_loop_step_is_the_generated_c_of_every_built_in_model():
     for model in chosen:
         step = es.derive(model).steps[-1]
         assert step.kind == "loop" and step.title == "Statements of the compiled loop"
-        lines = _loop_lines(step)
-        assert lines, model.name
-        assert _in_order(lines, source), model.name
-        # what is computed once per step comes first, then the lines for each neuron
-        if "/* once per step */" in step.code:
-            assert step.code.index("/* once per step */") == 0
-            assert "/* for each neuron */" in step.code
+        sections = _sections(step)
+        # what is computed once per step comes first, then the lines for each neuron,
+        # then the threshold (an expression inside the template's test) and the reset
+        assert list(sections) == [title for title in _ORDER if title in sections]
+        update = sections.get(_ORDER[0], []) + sections[_ORDER[1]]
+        assert update and _in_order(update, source), model.name
+        assert _in_order(sections.get(_ORDER[2], []), source), model.name
+        threshold = sections[_ORDER[3]]
+        assert len(threshold) == 1 and threshold[0] in source, model.name
+        reset = sections.get(_ORDER[4], [])
+        assert bool(reset) == bool(model.reset), model.name
+        assert _in_order(reset, source), model.name
 
 
 def test_the_derivation_says_which_step_is_before_the_passes():
@@ -77,7 +100,7 @@ def test_equations_with_a_namespace_show_what_their_group_compiles():
     step = es.derive(eqs, method="exact", namespace=namespace).step("loop")
     group = es.NeuronGroup(3, eqs, method="exact", namespace=namespace)
     code = group._record.code["c"].stateupdate
-    assert _loop_lines(step) == [*code.hoisted, *code.lines]
+    assert _loop_lines(step) == [*code.hoisted, *code.lines]    # (no threshold, no reset)
     group.v = -60 * mV
     es.Network(group, backend="c").run(1 * ms)
     np.testing.assert_allclose(group.v_, -0.070 + 0.010 * np.exp(-0.1), rtol=1e-12)
