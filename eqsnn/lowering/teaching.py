@@ -57,7 +57,9 @@ def derive(model_or_equations: Any, method: str | None = None, *,
 
 
 def loop_step(model: Any, method: str, namespace: Mapping[str, Any]) -> DerivationStep:
-    """The ``"loop"`` step: the state update as the network's C code computes it."""
+    """The ``"loop"`` step: the state update, threshold and reset of a group of
+    ``model`` as the network's C code computes them (or, without values for its
+    constants, a note naming them)."""
     from eqsnn.lowering.namespace import check_namespace
     from eqsnn.lowering.neurons import NeuronLowering
     equations, threshold, reset, refractory, own = _parts(model)
