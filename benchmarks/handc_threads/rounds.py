@@ -39,6 +39,10 @@ VARIANTS = {"omp": [], "spin": ["-DSPIN_BARRIER"], "plain": ["-DPREFETCH=0"],
 #: barrier in its loop)
 EXTRA = {"cuba": ("spin", "plain"), "izhikevich": ("spin",), "hh": ("libm",)}
 DEFAULT_MODELS = "cuba:100000,hh:1000,izhikevich:1000,cuba:16000"
+#: eqsnn cells besides eqsnn-c -> their EQSNN_CFLAGS (--eqsnn-cflags)
+EQSNN_CFLAGS: dict[str, str] = {}
+#: the cells to run (--only; empty: all)
+ONLY: set[str] = set()
 PROBES = ("/work/coord/bench/capacity", "/work/coord/bench/capacity2")
 
 
@@ -54,7 +58,18 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--probes", default=",".join(PROBES),
                         help="capacity probes run at each round's start (missing ones skipped)")
+    parser.add_argument("--eqsnn-cflags", action="append", default=[], metavar="NAME=FLAGS",
+                        help="one more eqsnn cell, eqsnn-NAME, compiled with EQSNN_CFLAGS=FLAGS "
+                             "(its own cache); may be repeated")
+    parser.add_argument("--only", default=None, metavar="CELL,...",
+                        help="run only these cells, CELL for every model or MODEL/CELL for one "
+                             "(e.g. eqsnn-c,handc-omp,hh/handc-libm)")
     args = parser.parse_args(argv)
+    for item in args.eqsnn_cflags:
+        name, flags = item.split("=", 1)
+        EQSNN_CFLAGS[f"eqsnn-{name}"] = flags
+    if args.only:
+        ONLY.update(args.only.split(","))
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     models = [(m, int(n)) for m, n in (item.split(":") for item in args.models.split(","))]
@@ -86,8 +101,9 @@ def _utc_seconds_of(text: str) -> float:
 
 def cells(model: str) -> list[tuple[str, int]]:
     """(simulator cell, threads) of a model: eqsnn-c and hand C at 1 and 2 threads."""
-    names = ["eqsnn-c", "handc-omp", *(f"handc-{v}" for v in EXTRA.get(model, ()))]
-    return [(name, threads) for name in names for threads in (1, 2)]
+    names = ["eqsnn-c", *EQSNN_CFLAGS, "handc-omp", *(f"handc-{v}" for v in EXTRA.get(model, ()))]
+    wanted = [n for n in names if not ONLY or n in ONLY or f"{model}/{n}" in ONLY]
+    return [(name, threads) for name in wanted for threads in (1, 2)]
 
 
 def build_c(model: str, variant: str, work: Path) -> Path:
@@ -103,16 +119,33 @@ def build_c(model: str, variant: str, work: Path) -> Path:
 def prepare(models, work: Path, seed: int) -> None:
     for model, size in models:
         for name, threads in cells(model):
-            if name == "eqsnn-c":   # one untimed run per thread count fills the warm cache
-                run._one(name, model, size, threads, 0.001, seed, work / "eqsnn-cache")
+            if name.startswith("eqsnn-"):   # one untimed run per thread count fills the cache
+                _eqsnn(name, model, size, threads, 0.001, seed, work)
             else:
                 build_c(model, name.removeprefix("handc-"), work)
 
 
+def _eqsnn(name: str, model: str, size: int, threads: int, duration: float, seed: int,
+           work: Path) -> dict:
+    """One run of benchmarks/run.py's eqsnn worker; a cell of --eqsnn-cflags with its
+    flags and its own cache."""
+    if name == "eqsnn-c":
+        return run._one(name, model, size, threads, duration, seed, work / "eqsnn-cache")
+    saved = os.environ.get("EQSNN_CFLAGS")
+    os.environ["EQSNN_CFLAGS"] = EQSNN_CFLAGS[name]
+    try:
+        return run._one("eqsnn-c", model, size, threads, duration, seed, work / f"{name}-cache")
+    finally:
+        if saved is None:
+            del os.environ["EQSNN_CFLAGS"]
+        else:
+            os.environ["EQSNN_CFLAGS"] = saved
+
+
 def measure(name: str, model: str, size: int, threads: int, work: Path, seed: int) -> dict:
     duration = run.specs.MODELS[model][1]
-    if name == "eqsnn-c":
-        result = run._one(name, model, size, threads, duration, seed, work / "eqsnn-cache")
+    if name.startswith("eqsnn-"):
+        result = _eqsnn(name, model, size, threads, duration, seed, work)
         return {"loop": result["loop"], "spikes": result["spikes"], "whole": result["whole"]}
     executable = build_c(model, name.removeprefix("handc-"), work)
     done = subprocess.run([str(executable), *handc.THREADED[model][1](size, seed, duration, threads)],
@@ -147,7 +180,8 @@ def _capacity(text: str) -> str:
 
 
 def summary(path: Path, models) -> str:
-    """Per model: a line per round (the runs between two capacity probes), then medians."""
+    """Per model: a line per round (the runs after one capacity probe), every cell's loop
+    at 1 and 2 threads and its 2t/1t, then the medians of the per-round ratios."""
     rounds, current = [], None
     for line in path.read_text().splitlines():
         record = json.loads(line)
@@ -158,32 +192,49 @@ def summary(path: Path, models) -> str:
             current["runs"][(record["model"], record["size"], record["cell"], record["threads"])] = record
     parts = []
     for model, size in models:
-        names = [n for n, t in cells(model) if t == 1]
+        names = []
+        for r in rounds:
+            for (m, n, cell, _t) in r["runs"]:
+                if (m, n) == (model, size) and cell not in names:
+                    names.append(cell)
         header = ("| round | " + " | ".join(f"{n} 1t | 2t | 2t/1t" for n in names)
-                  + " | eqsnn 2t ÷ handc-omp 2t | capacity (capacity; capacity2) |")
+                  + " | eqsnn-c 2t ÷ handc-omp 2t | capacity (capacity; capacity2) |")
         lines = [f"**{model} {size}** (loop s)", "", header, "|" + "---|" * (header.count("|") - 1)]
         ratios: dict[str, list[float]] = {n: [] for n in names + ["x"]}
+        loops: dict[tuple, list[float]] = {(n, t): [] for n in names for t in (1, 2)}
         same = True
         for r in rounds:
             runs = r["runs"]
-            if not all((model, size, n, t) in runs for n, t in cells(model)):
-                continue
-            row = [r["time"]]
+            row, seen = [r["time"]], False
             for n in names:
-                one, two = runs[(model, size, n, 1)], runs[(model, size, n, 2)]
+                one, two = runs.get((model, size, n, 1)), runs.get((model, size, n, 2))
+                if not (one and two):
+                    row += ["–", "–", "–"]
+                    continue
+                seen = True
                 same &= one["spikes"] == two["spikes"] and one.get("spike_hash") == two.get("spike_hash")
                 ratios[n].append(one["loop"] / two["loop"])
+                loops[(n, 1)].append(one["loop"])
+                loops[(n, 2)].append(two["loop"])
                 row += [f"{one['loop']:.4f}", f"{two['loop']:.4f}", f"{ratios[n][-1]:.2f}"]
-            ratios["x"].append(runs[(model, size, "eqsnn-c", 2)]["loop"]
-                               / runs[(model, size, "handc-omp", 2)]["loop"])
-            row += [f"{ratios['x'][-1]:.2f}", _capacity(r["capacity"])]
+            if not seen:
+                continue
+            eq, hc = runs.get((model, size, "eqsnn-c", 2)), runs.get((model, size, "handc-omp", 2))
+            if eq and hc:
+                ratios["x"].append(eq["loop"] / hc["loop"])
+            row += [f"{ratios['x'][-1]:.2f}" if eq and hc else "–", _capacity(r["capacity"])]
             lines.append("| " + " | ".join(row) + " |")
-        if ratios["x"]:
-            med = ["**median**"]
-            for n in names:
-                med += ["", "", f"**{statistics.median(ratios[n]):.2f}**"]
-            med += [f"**{statistics.median(ratios['x']):.2f}**", f"{len(ratios['x'])} rounds"]
-            lines.append("| " + " | ".join(med) + " |")
+        med = ["**median**"]
+        for n in names:
+            med += ["", "", f"**{statistics.median(ratios[n]):.2f}**" if ratios[n] else "–"]
+        med += [f"**{statistics.median(ratios['x']):.2f}**" if ratios["x"] else "–",
+                f"{max(len(v) for v in ratios.values())} rounds"]
+        lines.append("| " + " | ".join(med) + " |")
+        med = ["median loop"]
+        for n in names:
+            med += [f"{statistics.median(loops[(n, t)]):.4f}" if loops[(n, t)] else "–" for t in (1, 2)]
+            med.append("")
+        lines.append("| " + " | ".join(med + ["", ""]) + " |")
         lines.append("")
         lines.append("spikes equal at 1 and 2 threads in every round: " + ("yes" if same else "NO"))
         parts.append("\n".join(lines))
