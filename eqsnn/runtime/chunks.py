@@ -12,7 +12,7 @@ import threading
 import time
 
 from eqsnn.display import progress_bar
-from eqsnn.runtime.finite import check_finite, watched
+from eqsnn.runtime.finite import check_finite
 
 __all__ = ["StopAtStepBoundary", "run_chunks", "next_chunk", "update_progress"]
 
@@ -48,13 +48,12 @@ class StopAtStepBoundary:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def run_chunks(net, program, n_steps: int, progress: bool | None) -> None:
+def run_chunks(net, program, n_steps: int, progress: bool | None, watch) -> None:
     """Advance ``net`` by ``n_steps`` steps of ``program``, in chunks; between them:
-    grow full buffers, look for NaN, call the network operations due, show progress,
-    stop at Ctrl-C or ``net.stop()``."""
+    grow full buffers, look for NaN in ``watch`` (runtime/finite.py, ``watched``), call
+    the network operations due, show progress, stop at Ctrl-C or ``net.stop()``."""
     seed = net.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
     dt = net._loop_dt()
-    watch = watched(net.objects)  # (what the NaN check reads: runtime/finite.py)
     end = net._step + n_steps
     chunk = min(n_steps, 100)
     bar = None

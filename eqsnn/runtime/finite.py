@@ -42,9 +42,11 @@ def watched(objects: Iterable[Any]) -> list[tuple[Any, tuple[str, ...]]]:
         if not hasattr(obj, "_loop_writes"):
             continue
         own, other = obj._loop_writes(), into.get(id(obj), set())
-        finite = finite_names(obj._arrays)
-        names = set(obj._record.differential) | (
-            finite if own is None or other is None else finite & (own | other))
+        assigned = obj._arrays if own is None or other is None else own | other
+        # (only what may be watched is read now: not 10^6 constant weights)
+        finite = finite_names({name: obj._arrays[name] for name in obj._arrays
+                               if name in assigned})
+        names = set(obj._record.differential) | finite
         result.append((obj, tuple(name for name in obj._arrays if name in names)))
     return result
 

@@ -20,6 +20,7 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.backends import load_backend, choose_backend
 from eqsnn.runtime import snapshots
 from eqsnn.runtime.chunks import run_chunks
+from eqsnn.runtime.finite import watched
 from eqsnn.runtime.claims import claimed
 from eqsnn.runtime.clocks import clock_dts, clocks_of, loop_step
 from eqsnn.runtime.dt_change import carry_lastspike
@@ -343,10 +344,11 @@ class Network(NetworkStates, Displayed):
         for obj in self.objects:
             if hasattr(obj, "_prepare"):
                 obj._prepare(self._step, n_steps, dt)
+        watch = watched(self.objects)  # (what the NaN check reads, once per run)
         loop_started = time.perf_counter()
         self._runs += 1
         try:
-            run_chunks(self, program, n_steps, progress)
+            run_chunks(self, program, n_steps, progress, watch)
         finally:  # (a run stopped early continues from where it stopped)
             self._t_wanted = wanted if self._step == total else self.t_
             self._tell_time()
