@@ -54,6 +54,8 @@ def main(argv=None) -> int:
                         help="UTC: start no round that the last one's length would take past it")
     parser.add_argument("--prepare", action="store_true", help="fill eqsnn's caches, build the C")
     parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--between", default=None, metavar="HH:MM-HH:MM",
+                        help="summarise only the rounds that started in this UTC interval")
     parser.add_argument("--work", default="/tmp/handc2/rounds", help="caches, builds, runs.jsonl")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--probes", default=",".join(PROBES),
@@ -85,7 +87,7 @@ def main(argv=None) -> int:
         one_round(models, work, args.seed, k, probes)
         last = time.time() - started
     if args.summary or args.rounds:
-        print(summary(work / "runs.jsonl", models))
+        print(summary(work / "runs.jsonl", models, args.between))
     return 0
 
 
@@ -179,7 +181,7 @@ def _capacity(text: str) -> str:
     return text.replace("2-thread capacity ", "chain ").replace(" (0)", "").replace(" | ", "; ")
 
 
-def summary(path: Path, models) -> str:
+def summary(path: Path, models, between: str | None = None) -> str:
     """Per model: a line per round (the runs after one capacity probe), every cell's loop
     at 1 and 2 threads and its 2t/1t, then the medians of the per-round ratios."""
     rounds, current = [], None
@@ -187,7 +189,9 @@ def summary(path: Path, models) -> str:
         record = json.loads(line)
         if "capacity" in record:
             current = {"capacity": record["capacity"], "time": record["time"], "runs": {}}
-            rounds.append(current)
+            first, last = (between or "00:00-99:99").split("-")
+            if first <= record["time"][:5] < last:
+                rounds.append(current)
         else:
             current["runs"][(record["model"], record["size"], record["cell"], record["threads"])] = record
     parts = []
