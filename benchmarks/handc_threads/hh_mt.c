@@ -29,37 +29,13 @@
 #define BLOCK 8
 
 #ifndef HH_LIBM
-static inline uint64_t d2u(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
-static inline double u2d(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
-/* exp(x), x clamped to [-708, 709] (never reached here); ~1 ulp */
-static inline double vexp(double x) {
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    const int32_t k = (int32_t)(x * 0x1.71547652b82fep0 + 1024.5) - 1024;   /* round(x/ln2) */
-    const double kd = (double)k;
-    double r = x - kd * 0x1.62e42fefa39efp-1;
-    r = r - kd * 0x1.abc9e3b39803fp-56;
-    double q = 1.0 / 479001600.0;
-    q = q * r + 1.0 / 39916800.0;
-    q = q * r + 1.0 / 3628800.0;
-    q = q * r + 1.0 / 362880.0;
-    q = q * r + 1.0 / 40320.0;
-    q = q * r + 1.0 / 5040.0;
-    q = q * r + 1.0 / 720.0;
-    q = q * r + 1.0 / 120.0;
-    q = q * r + 1.0 / 24.0;
-    q = q * r + 1.0 / 6.0;
-    q = q * r + 0.5;
-    q = q * r + 1.0;
-    q = q * r + 1.0;
-    return u2d(d2u(q) + ((uint64_t)(int64_t)k << 52));
-}
+#include "poly_exp.h"
 /* x / (e^x - 1) given e^x, a series near 0 */
 static inline double inv_exprel_from(double x, double ex) {
     const double quotient = x / (ex - 1.0), series = 1.0 - 0.5 * x;
     return fabs(x) < 1e-6 ? series : quotient;
 }
-#define EXP vexp
+#define EXP poly_exp
 #else
 /* glibc tells gcc of its vector exp and expm1 (libmvec) only under __FAST_MATH__, which
  * -fno-finite-math-only takes away: declared here as glibc declares them (link -lmvec),
@@ -89,13 +65,13 @@ static void run_block(int first, int end, long steps, double *restrict v, double
             const double x1 = (13.0 - vo + VT) * 0.25;   /* alpha_m = 1.28 / exprel(x1) */
             const double x2 = (vo - VT - 40.0) * 0.2;    /* beta_m  = 1.4 / exprel(x2) */
             const double x3 = (15.0 - vo + VT) * 0.2;    /* alpha_n = 0.16 / exprel(x3), x3 = -x2 - 5 */
-            const double e1 = vexp(x1), e2 = vexp(x2), ie2 = 1.0 / e2;
+            const double e1 = poly_exp(x1), e2 = poly_exp(x2), ie2 = 1.0 / e2;
             const double e3 = 0x1.b993fe00d5376p-8 * ie2; /* e^-5 / e^x2 */
             const double am = 1.28 * inv_exprel_from(x1, e1);
             const double bm = 1.4 * inv_exprel_from(x2, e2);
             const double an = 0.16 * inv_exprel_from(x3, e3);
-            const double bn = 0.5 * vexp((10.0 - vo + VT) * 0.025);
-            const double ah = 0.128 * vexp((17.0 - vo + VT) * (1.0 / 18.0));
+            const double bn = 0.5 * poly_exp((10.0 - vo + VT) * 0.025);
+            const double ah = 0.128 * poly_exp((17.0 - vo + VT) * (1.0 / 18.0));
             const double bh = 4.0 / (1.0 + ie2);          /* exp((40 - v + VT)/5) = 1/e2 */
 #else
             const double am = 1.28 / exprel((13.0 - vo + VT) / 4.0);

@@ -3,37 +3,13 @@
  * Force-included before the generated source, with -DEQSNN_NO_LIBMVEC so that
  * eqsnn_support.h declares no SIMD clones (README, "Rounds beside eqsnn"):
  *   EQSNN_CFLAGS="<eqsnn's DEFAULT_CFLAGS> -DEQSNN_NO_LIBMVEC -include inline_exp.h"
- * Inputs are clamped to [-708, 709]: no overflow to inf, no subnormal results, which
- * eqsnn itself must keep (its NaN/inf checks) - fine for HH, whose arguments stay far
- * inside. expm1 is a Taylor series for |x| <= 0.5 and exp(x) - 1 beyond. */
+ * The exp is poly_exp.h's, as hh_mt.c's. Its inputs are clamped to [-708, 709]: no
+ * overflow to inf, no subnormal results, which eqsnn itself must keep (its NaN/inf
+ * checks) - fine for HH, whose arguments stay far inside. expm1 is a Taylor series for |x| <= 0.5 and exp(x) - 1 beyond. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-static inline double eqsnn_x_exp(double x) {
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    const int32_t k = (int32_t)(x * 0x1.71547652b82fep0 + 1024.5) - 1024;
-    const double kd = (double)k;
-    double r = x - kd * 0x1.62e42fefa39efp-1;
-    r = r - kd * 0x1.abc9e3b39803fp-56;
-    double q = 1.0 / 479001600.0;
-    q = q * r + 1.0 / 39916800.0;
-    q = q * r + 1.0 / 3628800.0;
-    q = q * r + 1.0 / 362880.0;
-    q = q * r + 1.0 / 40320.0;
-    q = q * r + 1.0 / 5040.0;
-    q = q * r + 1.0 / 720.0;
-    q = q * r + 1.0 / 120.0;
-    q = q * r + 1.0 / 24.0;
-    q = q * r + 1.0 / 6.0;
-    q = q * r + 0.5;
-    q = q * r + 1.0;
-    q = q * r + 1.0;
-    uint64_t u; memcpy(&u, &q, 8);
-    u += (uint64_t)(int64_t)k << 52;
-    double y; memcpy(&y, &u, 8);
-    return y;
-}
+#include "poly_exp.h"
 static inline double eqsnn_x_expm1(double x) {
     /* |x| <= 0.5: Taylor to x^17 (truncation < 1e-19 relative); else exp(x) - 1 */
     double p = 1.0 + x / 17.0;
@@ -42,8 +18,8 @@ static inline double eqsnn_x_expm1(double x) {
     p = 1.0 + x / 10.0 * p; p = 1.0 + x / 9.0 * p; p = 1.0 + x / 8.0 * p;
     p = 1.0 + x / 7.0 * p; p = 1.0 + x / 6.0 * p; p = 1.0 + x / 5.0 * p;
     p = 1.0 + x / 4.0 * p; p = 1.0 + x / 3.0 * p; p = 1.0 + x / 2.0 * p;
-    const double small = x * p, large = eqsnn_x_exp(x) - 1.0;
+    const double small = x * p, large = poly_exp(x) - 1.0;
     return fabs(x) <= 0.5 ? small : large;
 }
-#define exp(x) eqsnn_x_exp(x)
+#define exp(x) poly_exp(x)
 #define expm1(x) eqsnn_x_expm1(x)
