@@ -44,7 +44,8 @@ numpy's results elsewhere).
 :class:`CompilerOptions` passes compiler and flags explicitly (``Network(...,
 compiler=CompilerOptions(cflags=...))``). The environment only supplies defaults, for
 the fields not given: ``CC`` the compiler, ``EQSNN_CFLAGS`` (a shell-quoted string) the
-compile flags.
+compile flags. A variable set to an empty or whitespace-only string counts as unset
+(``export EQSNN_CFLAGS=`` gives the defaults); ``cflags=()`` compiles without flags.
 """
 from __future__ import annotations
 
@@ -100,8 +101,10 @@ class CompilerOptions:
     cflags
         Compile flags (optimisation, target CPU, warnings), replacing eqsnn's
         (:data:`DEFAULT_CFLAGS`, see the module documentation): a sequence of strings or
-        one shell-quoted string. Default: ``EQSNN_CFLAGS``, else :data:`DEFAULT_CFLAGS`
-        (without the gcc-only ``--param`` and ``-fopenmp`` for clang).
+        one shell-quoted string. Default: ``EQSNN_CFLAGS`` if it holds a flag, else
+        :data:`DEFAULT_CFLAGS` (without the gcc-only ``--param`` and ``-fopenmp`` for
+        clang): an empty or whitespace-only ``EQSNN_CFLAGS`` counts as unset. ``cflags=()``
+        (or ``""``) given here compiles without any flags (gcc's ``-O0``).
     ldflags
         Extra link flags (``-shared`` is always added). Default: ``-lm`` (and ``-lmvec``
         on x86-64 glibc, ``-fopenmp`` with gcc).
@@ -163,11 +166,15 @@ def _words(field: str, value, *, variable: str | None = None) -> tuple[str, ...]
 
 
 def _from_environment(field: str) -> tuple[str, ...] | None:
-    """The field from its environment variable; ``None`` if it is unset (set but empty
-    means no words: ``EQSNN_CFLAGS=""`` compiles without flags)."""
+    """The field from its environment variable; ``None`` if it is unset, empty or only
+    whitespace. A shell's ``export EQSNN_CFLAGS=`` is how users clear a variable, so it
+    means eqsnn's defaults, not a build without flags (-O0, several times slower);
+    ``CompilerOptions(cflags=())`` is the explicit way to ask for no flags."""
     variable = _ENVIRONMENT[field]
     value = os.environ.get(variable)
-    return None if value is None else _words(field, value, variable=variable)
+    if value is None or not value.strip():
+        return None
+    return _words(field, value, variable=variable)
 
 
 def _default_cc() -> tuple[str, ...]:

@@ -43,6 +43,19 @@ def test_fields_not_given_come_from_the_environment(monkeypatch):
         "clang" in CompilerOptions().cc[0]
 
 
+@pytest.mark.parametrize("value", ["", "   ", " \t\n"])
+def test_an_empty_EQSNN_CFLAGS_means_the_defaults_not_a_build_without_flags(monkeypatch, value):
+    # `export EQSNN_CFLAGS=` is how a shell user clears the variable: it must not build at -O0
+    monkeypatch.delenv("EQSNN_CFLAGS", raising=False)
+    defaults = CompilerOptions().cflags
+    assert "-O3" in defaults or "clang" in CompilerOptions().cc[0]
+    monkeypatch.setenv("EQSNN_CFLAGS", value)
+    assert CompilerOptions().cflags == defaults
+    # the explicit way to ask for no flags at all
+    assert CompilerOptions(cflags=()).cflags == ()
+    assert CompilerOptions(cflags="").cflags == ()
+
+
 def test_options_are_frozen_and_compare_by_value():
     options = CompilerOptions(cflags="-O2 -g")
     with pytest.raises(dataclasses.FrozenInstanceError):
