@@ -20,19 +20,15 @@
  * reading. Every addition into ge[j] or gi[j] is of the same constant, so the state is
  * bit-identical at any thread count (checked by the checksum and spike hash it prints).
  *
- * Before a list is propagated, the row pointers and then the rows of each group of PREFETCH
- * (32) of its spikes are prefetched, as eqsnn's propagation does: at 10^5 neurons the
- * rows are in DRAM, and this halves the propagation's time at 1 thread. -DPREFETCH=0
- * walks every row as it comes (the shared cuba.c's way).
+ * The synapses and their propagation (prefetched a group of 32 spikes at a time;
+ * -DPREFETCH=0: not) are synapses.h's, shared with cobahh_mt.c.
  *
  * usage: ./cuba_mt [seed] [duration_s] [N] [threads]       prints one JSON line
  */
 #include "mt.h"
+#include "synapses.h"
 
 #define BLOCK 32
-#ifndef PREFETCH
-#define PREFETCH 32
-#endif
 
 /* select a where mask is all ones, b where it is zero (exact, branch-free) */
 static inline double bsel(uint64_t m, double a, double b) {
@@ -42,48 +38,6 @@ static inline double bsel(uint64_t m, double a, double b) {
     r = (ua & m) | (ub & ~m);
     memcpy(&d, &r, 8);
     return d;
-}
-
-typedef struct {       /* one thread's synapses: targets in its own range, rows by source */
-    int64_t *row;      /* N + 1 */
-    int32_t *target;
-} rows_t;
-
-/* Bernoulli(p) connectivity by source (geometric skipping), one stream, then split into
- * each thread's rows: the same synapses at any thread count. */
-static void connect(int N, double p, rng_t *rng, int threads, const int *lo, rows_t *rows,
-                    size_t *n_synapses) {
-    size_t cap = (size_t)(p * N * (double)N * 1.1) + 1024, n = 0;
-    int64_t *row = malloc(sizeof(int64_t) * (N + 1));
-    int32_t *target = malloc(sizeof(int32_t) * cap);
-    const double log1mp = log1p(-p);
-    for (int i = 0; i < N; i++) {
-        row[i] = (int64_t)n;
-        for (long j = -1;;) {
-            j += 1 + (long)floor(log(rng_uniform_pos(rng)) / log1mp);
-            if (j >= N) break;
-            if (n == cap) { cap *= 2; target = realloc(target, sizeof(int32_t) * cap); }
-            target[n++] = (int32_t)j;
-        }
-    }
-    row[N] = (int64_t)n;
-    *n_synapses = n;
-    for (int t = 0; t < threads; t++) {
-        rows_t *r = &rows[t];
-        size_t own = 0;
-        for (size_t q = 0; q < n; q++) own += target[q] >= lo[t] && target[q] < lo[t + 1];
-        r->row = malloc(sizeof(int64_t) * (N + 1));
-        r->target = malloc(sizeof(int32_t) * (own + 1));
-        size_t m = 0;
-        for (int i = 0; i < N; i++) {
-            r->row[i] = (int64_t)m;
-            for (int64_t q = row[i]; q < row[i + 1]; q++)
-                if (target[q] >= lo[t] && target[q] < lo[t + 1]) r->target[m++] = target[q];
-        }
-        r->row[N] = (int64_t)m;
-    }
-    free(row);
-    free(target);
 }
 
 int main(int argc, char **argv) {
@@ -173,34 +127,8 @@ int main(int argc, char **argv) {
             n_spikes[buffer][t] = ns;
             for (int k = 0; k < ns; k++) record_spike(rec, mine[k], step);
             barrier(threads, &sense);
-            for (int u = 0; u < threads; u++) {
-                const int32_t *list = spikes[buffer][u];
-                const int count = n_spikes[buffer][u];
-                const int group = PREFETCH > 0 ? PREFETCH : 1 << 30;
-                for (int k0 = 0; k0 < count; k0 += group) {
-                    const int k1 = count - k0 < group ? count : k0 + group;
-#if PREFETCH
-                    /* a step's rows lie far apart (in DRAM at 10^5 neurons: 32 MB of
-                     * targets): ask for a group's row pointers, then for every line of its
-                     * rows, then walk them, so that the misses overlap */
-                    for (int k = k0; k < k1; k++) __builtin_prefetch(&row[list[k]]);
-                    for (int k = k0; k < k1; k++) {
-                        const char *line = (const char *)&target[row[list[k]]];
-                        const char *stop = (const char *)&target[row[list[k] + 1]];
-                        for (line -= (uintptr_t)line & 63; line < stop; line += 64) __builtin_prefetch(line);
-                    }
-#endif
-                    for (int k = k0; k < k1; k++) {
-                        const int source = list[k];
-                        const int64_t b = row[source], e = row[source + 1];
-                        events += e - b;
-                        if (source < Ne)
-                            for (int64_t q = b; q < e; q++) GE[target[q]] += we;
-                        else
-                            for (int64_t q = b; q < e; q++) GI[target[q]] += wi;
-                    }
-                }
-            }
+            events += propagate(spikes[buffer], n_spikes[buffer], threads, row, target, Ne, GE, GI,
+                                we, wi);
         }
         rec->events = events;
         rec->cpu_s = thread_cpu_s() - cpu_started;

@@ -9,7 +9,8 @@
  * Integration: exponential Euler (Brian2's method on this model): every variable x gets
  * x' = -B/A + (x + B/A) exp(A dt), A and B from the old state.
  *
- * Two builds of the same arithmetic, as hh.c:
+ * Two builds of the same arithmetic, as hh.c (the channels in hh_channels.h, shared with
+ * cobahh_mt.c):
  *   default   inline branch-free exp (Cody-Waite reduction, degree-12 Taylor polynomial)
  *             that gcc vectorises, shared subexpressions across the rates: 8 exp per
  *             neuron-step;
@@ -25,28 +26,9 @@
  * usage: ./hh_mt [N] [duration_s] [threads]       prints one JSON line
  */
 #include "mt.h"
+#include "hh_channels.h"
 
 #define BLOCK 8
-
-#ifndef HH_LIBM
-#include "poly_exp.h"
-/* x / (e^x - 1) given e^x, a series near 0 */
-static inline double inv_exprel_from(double x, double ex) {
-    const double quotient = x / (ex - 1.0), series = 1.0 - 0.5 * x;
-    return fabs(x) < 1e-6 ? series : quotient;
-}
-#define EXP poly_exp
-#else
-/* glibc tells gcc of its vector exp and expm1 (libmvec) only under __FAST_MATH__, which
- * -fno-finite-math-only takes away: declared here as glibc declares them (link -lmvec),
- * the loop calls them 4 or 8 lanes at a time, as eqsnn's generated loop does */
-#if defined(__GLIBC__) && !defined(__FAST_MATH__)
-extern double exp(double) __attribute__((__simd__("notinbranch")));
-extern double expm1(double) __attribute__((__simd__("notinbranch")));
-#endif
-static inline double exprel(double x) { return fabs(x) < 1e-16 ? 1.0 : expm1(x) / x; }
-#define EXP exp
-#endif
 
 /* neurons [first, end) for the whole run */
 static void run_block(int first, int end, long steps, double *restrict v, double *restrict m,
@@ -54,43 +36,21 @@ static void run_block(int first, int end, long steps, double *restrict v, double
                       double *restrict lastspike, record_t *rec) {
     /* mV, ms, nA, uS, nF; area 20000 um^2 */
     const double dt = 0.01, Cm = 0.2, gl = 0.01, gna = 20.0, gk = 6.0;
-    const double El = -60.0, EK = -90.0, ENa = 50.0, VT = -63.0;
+    const double El = -60.0, EK = -90.0, ENa = 50.0;
     const int refractory_steps = 300;
     for (long step = 0; step < steps; step++) {
         const double s = (double)step, refractory_start = s - refractory_steps;
         int any = 0;
         for (int i = first; i < end; i++) {
             const double vo = v[i], mo = m[i], no = n[i], ho = h[i];
-#ifndef HH_LIBM
-            const double x1 = (13.0 - vo + VT) * 0.25;   /* alpha_m = 1.28 / exprel(x1) */
-            const double x2 = (vo - VT - 40.0) * 0.2;    /* beta_m  = 1.4 / exprel(x2) */
-            const double x3 = (15.0 - vo + VT) * 0.2;    /* alpha_n = 0.16 / exprel(x3), x3 = -x2 - 5 */
-            const double e1 = poly_exp(x1), e2 = poly_exp(x2), ie2 = 1.0 / e2;
-            const double e3 = 0x1.b993fe00d5376p-8 * ie2; /* e^-5 / e^x2 */
-            const double am = 1.28 * inv_exprel_from(x1, e1);
-            const double bm = 1.4 * inv_exprel_from(x2, e2);
-            const double an = 0.16 * inv_exprel_from(x3, e3);
-            const double bn = 0.5 * poly_exp((10.0 - vo + VT) * 0.025);
-            const double ah = 0.128 * poly_exp((17.0 - vo + VT) * (1.0 / 18.0));
-            const double bh = 4.0 / (1.0 + ie2);          /* exp((40 - v + VT)/5) = 1/e2 */
-#else
-            const double am = 1.28 / exprel((13.0 - vo + VT) / 4.0);
-            const double bm = 1.4 / exprel((vo - VT - 40.0) / 5.0);
-            const double an = 0.16 / exprel((15.0 - vo + VT) / 5.0);
-            const double bn = 0.5 * exp((10.0 - vo + VT) / 40.0);
-            const double ah = 0.128 * exp((17.0 - vo + VT) / 18.0);
-            const double bh = 4.0 / (1.0 + exp((40.0 - vo + VT) / 5.0));
-#endif
-            const double Am = -(am + bm), BAm = am / Am;
-            const double An = -(an + bn), BAn = an / An;
-            const double Ah = -(ah + bh), BAh = ah / Ah;
+            const gates_t next = hh_gates(vo, mo, no, ho, dt);
             const double gNa = gna * mo * mo * mo * ho, gK = gk * (no * no) * (no * no);
             const double gtot = gl + gNa + gK;
             const double BAv = -(gl * El + gNa * ENa + gK * EK + I[i]) / gtot;
-            const double vn = -BAv + (vo + BAv) * EXP(-gtot / Cm * dt);
-            m[i] = -BAm + (mo + BAm) * EXP(Am * dt);
-            n[i] = -BAn + (no + BAn) * EXP(An * dt);
-            h[i] = -BAh + (ho + BAh) * EXP(Ah * dt);
+            const double vn = -BAv + (vo + BAv) * HH_EXP(-gtot / Cm * dt);
+            m[i] = next.m;
+            n[i] = next.n;
+            h[i] = next.h;
             v[i] = vn;
             const int spike = (lastspike[i] <= refractory_start) & (vn > -20.0);
             lastspike[i] = spike ? s : lastspike[i];
@@ -143,16 +103,11 @@ int main(int argc, char **argv) {
     for (int i = 0; i < N; i++) silent += lastspike[i] < 0;
     double vsum = 0;
     for (int i = 0; i < N; i++) vsum += v[i];
-#ifdef HH_LIBM
-    const char *variant = "libm";
-#else
-    const char *variant = "inline_exp";
-#endif
     printf("{\"model\": \"hh\", \"variant\": \"%s\", \"n\": %d, \"threads\": %d, \"duration_s\": %g, "
            "\"steps\": %ld, \"spikes\": %zu, \"rate_hz\": %.4f, \"n_silent\": %d, "
            "\"spike_hash\": \"%016llx\", \"checksum_v\": %.17g, \"loop_s\": %.6f, "
            "\"thread_cpu_s\": %s, \"process_internal_s\": %.6f}\n",
-           variant, N, threads, duration, steps, total, total / (N * duration), silent,
+           HH_VARIANT, N, threads, duration, steps, total, total / (N * duration), silent,
            (unsigned long long)hash, vsum, loop_s, threads_cpu(records, threads), now_s() - t_process);
     return 0;
 }
