@@ -54,6 +54,7 @@ THREADED = {
     "cuba": ("cuba_mt.c", lambda n, seed, d, t: [str(seed), repr(d), str(n), str(t)]),
     "izhikevich": ("izhikevich_mt.c", lambda n, seed, d, t: [str(seed), repr(d), str(n), str(t)]),
     "hh": ("hh_mt.c", lambda n, seed, d, t: [str(n), repr(d), str(t)]),
+    "cobahh": ("cobahh_mt.c", lambda n, seed, d, t: [str(seed), repr(d), str(n), str(t)]),
 }
 #: ``-DSPIN_BARRIER`` (see handc_threads/mt.h) when set to "spin"
 BARRIER_VARIABLE = "HANDC_BARRIER"
