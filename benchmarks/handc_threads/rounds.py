@@ -1,5 +1,5 @@
 """Interleaved rounds of eqsnn's loop and the hand-written OpenMP C at 1 and 2 threads,
-with the VM's capacity probed at the start of every round.
+with the VM's capacity probed at the start of every round (capacity.c).
 
     python benchmarks/handc_threads/rounds.py --prepare            # fill caches, build (niced is fine)
     python benchmarks/handc_threads/rounds.py --rounds 6           # measure (a quiet machine)
@@ -9,9 +9,10 @@ Every cell is a fresh process: eqsnn through benchmarks/run.py's worker (warm co
 cache, filled by --prepare), hand C as the program of this folder. A round runs every
 model's cells once, in an order rotated by one cell per round, so that no cell always
 follows the same one. Results are appended as JSON lines to ``WORK/runs.jsonl`` (one
-line per cell, and one per capacity probe), so several windows add up. ``--summary``
-prints, per model, each round's 2-thread speed-ups of eqsnn and of the hand C, their
-medians, and eqsnn's 2-thread loop divided by the hand C's.
+line per cell, and one per round for the capacity probes), so several windows add up.
+``--summary`` prints, per model, each round's 2-thread speed-ups of eqsnn and of the hand
+C, their medians, and eqsnn's 2-thread loop divided by the hand C's; then the medians of
+the probes' lowest and highest 2-thread capacity over the same rounds.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -35,15 +37,17 @@ import run  # noqa: E402
 VARIANTS = {"omp": [], "spin": ["-DSPIN_BARRIER"], "plain": ["-DPREFETCH=0"],
             "libm": ["-DHH_LIBM", "-lmvec"]}
 #: model -> the hand C variants measured beside the default: the spinning barrier, CUBA
-#: without software prefetch, HH on libmvec's exp instead of the inline one (HH has no
-#: barrier in its loop)
-EXTRA = {"cuba": ("spin", "plain"), "izhikevich": ("spin",), "hh": ("libm",)}
-DEFAULT_MODELS = "cuba:100000,hh:1000,izhikevich:1000,cuba:16000"
+#: without software prefetch, HH and COBAHH on libmvec's exp instead of the inline one
+#: (HH has no barrier in its loop)
+EXTRA = {"cuba": ("spin", "plain"), "izhikevich": ("spin",), "hh": ("libm",),
+         "cobahh": ("libm", "spin")}
+DEFAULT_MODELS = "cuba:100000,hh:1000,izhikevich:1000,cuba:16000,cobahh:16000,cobahh:4000"
 #: eqsnn cells besides eqsnn-c -> their EQSNN_CFLAGS (--eqsnn-cflags)
 EQSNN_CFLAGS: dict[str, str] = {}
 #: the cells to run (--only; empty: all)
 ONLY: set[str] = set()
-PROBES = ("/work/coord/bench/capacity", "/work/coord/bench/capacity2")
+#: the VM's 2-thread capacity probes (capacity.c, built into WORK/build)
+PROBE_SOURCE = HERE / "capacity.c"
 
 
 def main(argv=None) -> int:
@@ -58,8 +62,9 @@ def main(argv=None) -> int:
                         help="summarise only the rounds that started in this UTC interval")
     parser.add_argument("--work", default="/tmp/handc2/rounds", help="caches, builds, runs.jsonl")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--probes", default=",".join(PROBES),
-                        help="capacity probes run at each round's start (missing ones skipped)")
+    parser.add_argument("--probes", default="capacity",
+                        help="programs run at each round's start, their output logged; "
+                             "'capacity' is capacity.c built into WORK/build, '' none")
     parser.add_argument("--eqsnn-cflags", action="append", default=[], metavar="NAME=FLAGS",
                         help="one more eqsnn cell, eqsnn-NAME, compiled with EQSNN_CFLAGS=FLAGS "
                              "(its own cache); may be repeated")
@@ -77,7 +82,8 @@ def main(argv=None) -> int:
     models = [(m, int(n)) for m, n in (item.split(":") for item in args.models.split(","))]
     if args.prepare:
         prepare(models, work, args.seed)
-    probes = [p for p in args.probes.split(",") if os.path.exists(p)]
+    probes = [str(build_probe(work)) if p == "capacity" else p
+              for p in args.probes.split(",") if p]
     last = 0.0
     for k in range(args.rounds):
         if args.until and _utc_seconds(time.time() + last) > _utc_seconds_of(args.until):
@@ -118,7 +124,18 @@ def build_c(model: str, variant: str, work: Path) -> Path:
     return executable
 
 
+def build_probe(work: Path) -> Path:
+    """capacity.c, compiled as the hand C is (its exp probe on libmvec)."""
+    executable = work / "build" / "capacity"
+    if not executable.exists():
+        executable.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["gcc", *handc.CFLAGS, "-fopenmp", "-o", str(executable),
+                        str(PROBE_SOURCE), "-lmvec", "-lm"], check=True)
+    return executable
+
+
 def prepare(models, work: Path, seed: int) -> None:
+    build_probe(work)
     for model, size in models:
         for name, threads in cells(model):
             if name.startswith("eqsnn-"):   # one untimed run per thread count fills the cache
@@ -177,8 +194,29 @@ def one_round(models, work: Path, seed: int, k: int, probes: list[str]) -> None:
 
 
 def _capacity(text: str) -> str:
-    """The probes' output in one table cell."""
+    """The probes' output in one table cell (session 6's probes printed
+    "2-thread capacity LOW-HIGH (0) | chain LOW-HIGH ...")."""
     return text.replace("2-thread capacity ", "chain ").replace(" (0)", "").replace(" | ", "; ")
+
+
+def _probe_ranges(text: str) -> dict[str, tuple[float, float]]:
+    """{probe: (lowest, highest) 2 t1/t2} of one round's capacity line (capacity.c's)."""
+    return {name: (float(low), float(high))
+            for name, low, high in re.findall(r"([a-z]+) (\d+\.\d+)-(\d+\.\d+)", text)}
+
+
+def probe_medians(rounds: list[dict]) -> str:
+    """Per probe: the median over the rounds of its lowest and of its highest capacity."""
+    ranges: dict[str, list[tuple[float, float]]] = {}
+    for r in rounds:
+        for name, pair in _probe_ranges(_capacity(r["capacity"])).items():
+            ranges.setdefault(name, []).append(pair)
+    if not ranges:
+        return ""
+    parts = [f"{name} {statistics.median(lo for lo, _ in pairs):.2f}-"
+             f"{statistics.median(hi for _, hi in pairs):.2f}" for name, pairs in ranges.items()]
+    return (f"capacity probes, medians over {len(rounds)} rounds of each round's lowest-highest "
+            "2 t1/t2: " + ", ".join(parts))
 
 
 def summary(path: Path, models, between: str | None = None) -> str:
@@ -202,7 +240,7 @@ def summary(path: Path, models, between: str | None = None) -> str:
                 if (m, n) == (model, size) and cell not in names:
                     names.append(cell)
         header = ("| round | " + " | ".join(f"{n} 1t | 2t | 2t/1t" for n in names)
-                  + " | eqsnn-c 2t ÷ handc-omp 2t | capacity (capacity; capacity2) |")
+                  + " | eqsnn-c 2t ÷ handc-omp 2t | capacity (2 t1/t2 of each probe) |")
         lines = [f"**{model} {size}** (loop s)", "", header, "|" + "---|" * (header.count("|") - 1)]
         ratios: dict[str, list[float]] = {n: [] for n in names + ["x"]}
         loops: dict[tuple, list[float]] = {(n, t): [] for n in names for t in (1, 2)}
@@ -242,7 +280,8 @@ def summary(path: Path, models, between: str | None = None) -> str:
         lines.append("")
         lines.append("spikes equal at 1 and 2 threads in every round: " + ("yes" if same else "NO"))
         parts.append("\n".join(lines))
-    return "\n\n".join(parts)
+    parts.append(probe_medians(rounds))
+    return "\n\n".join(part for part in parts if part)
 
 
 if __name__ == "__main__":
