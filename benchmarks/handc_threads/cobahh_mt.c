@@ -29,7 +29,9 @@
  * (8 exp per neuron-step), -DHH_LIBM with libmvec's exp/expm1 as eqsnn's loop (link
  * -lmvec).
  *
- * usage: ./cobahh_mt [seed] [duration_s] [N] [threads]       prints one JSON line
+ * usage: ./cobahh_mt [seed] [duration_s] [N] [threads] [network_file]   prints one JSON line
+ * With network_file, it also writes the network it simulated and its spikes there, for
+ * tests/benchmarks/test_handc_threads.py to give eqsnn the same network (see dump()).
  */
 #include "mt.h"
 #include "hh_channels.h"
@@ -78,6 +80,32 @@ static int update(int first, int end, double s, double refractory_start, double 
     return ns;
 }
 
+/* The network and what it did, for a test: int32 N, number of synapses S, number of
+ * spikes K; float64 v, ge, gi at t = 0 (mV, uS; N each); int32 sources, targets (S each);
+ * int32 neurons, steps of the spikes (K each) */
+static void dump(const char *path, int N, const double *v0, const double *ge0,
+                 const double *gi0, const rows_t *rows, int threads, const record_t *records) {
+    FILE *out = fopen(path, "wb");
+    if (!out) { perror(path); exit(1); }
+    int32_t counts[3] = {N, 0, 0};
+    for (int t = 0; t < threads; t++) {
+        counts[1] += (int32_t)rows[t].row[N];
+        counts[2] += (int32_t)records[t].n;
+    }
+    fwrite(counts, sizeof counts, 1, out);
+    fwrite(v0, sizeof(double), N, out);
+    fwrite(ge0, sizeof(double), N, out);
+    fwrite(gi0, sizeof(double), N, out);
+    for (int side = 0; side < 2; side++)
+        for (int t = 0; t < threads; t++)
+            for (int32_t i = 0; i < N; i++)
+                for (int64_t q = rows[t].row[i]; q < rows[t].row[i + 1]; q++)
+                    fwrite(side ? &rows[t].target[q] : &i, sizeof(int32_t), 1, out);
+    for (int t = 0; t < threads; t++) fwrite(records[t].neuron, sizeof(int32_t), records[t].n, out);
+    for (int t = 0; t < threads; t++) fwrite(records[t].step, sizeof(int32_t), records[t].n, out);
+    fclose(out);
+}
+
 int main(int argc, char **argv) {
     const double t_process = now_s();
     const uint64_t seed = argc > 1 ? strtoull(argv[1], 0, 10) : 1;
@@ -110,6 +138,10 @@ int main(int argc, char **argv) {
     for (int i = 0; i < N; i++) v[i] = El + rng_normal(&rng) * 5.0 - 5.0;
     for (int i = 0; i < N; i++) ge[i] = (rng_normal(&rng) * 1.5 + 4.0) * 0.01;
     for (int i = 0; i < N; i++) gi[i] = (rng_normal(&rng) * 12.0 + 20.0) * 0.01;
+    double *initial = alloc_aligned(sizeof(double) * 3 * N);   /* for dump() */
+    memcpy(initial, v, sizeof(double) * N);
+    memcpy(initial + N, ge, sizeof(double) * N);
+    memcpy(initial + 2 * N, gi, sizeof(double) * N);
     rows_t rows[MAX_THREADS];
     size_t n_synapses;
     connect(N, p, &rng, threads, lo, rows, &n_synapses);
@@ -166,5 +198,6 @@ int main(int argc, char **argv) {
            HH_VARIANT, N, threads, BARRIER_NAME, duration, steps, n_synapses, total,
            total / (N * duration), events, (unsigned long long)hash, vsum, loop_s,
            threads_cpu(records, threads), now_s() - t_process);
+    if (argc > 5) dump(argv[5], N, initial, initial + N, initial + 2 * N, rows, threads, records);
     return 0;
 }
