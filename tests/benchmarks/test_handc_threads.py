@@ -15,8 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "handc_threads"))
 
 import handc  # noqa: E402
+import rounds  # noqa: E402
 
 #: model -> (size, simulated seconds): a few ms of each, big enough to spike
 SHORT = {"cuba": (2000, 0.05), "izhikevich": (200, 0.05), "hh": (64, 0.02),
@@ -129,3 +131,30 @@ def test_cobahh_is_the_benchmark_model_spike_for_spike_on_the_same_network(tmp_p
     handc_spikes = set(zip(network["steps"].tolist(), network["neurons"].tolist()))
     assert len(handc_spikes) == mine["spikes"] > 100
     assert eqsnn_spikes == handc_spikes
+
+
+def test_the_capacity_probes_print_one_range_per_probe(tmp_path):
+    """capacity.c, as rounds.py builds it: one line, a lowest-highest 2 t1/t2 for each of
+    the five probes (the values are the machine's, not checked)."""
+    done = subprocess.run([str(rounds.build_probe(tmp_path)), "1"], capture_output=True,
+                          text=True, check=True, timeout=120)
+    ranges = rounds._probe_ranges(done.stdout)
+    assert list(ranges) == ["chain", "fma", "exp", "iexp", "stream"]
+    assert all(0 < low <= high for low, high in ranges.values())
+
+
+def test_rounds_summary_gives_the_median_of_the_per_round_speed_ups(tmp_path):
+    """Three rounds of one cell whose 2-thread loop is 2, 1.5 and 1.1 times faster: the
+    median speed-up is 1.5 (not their mean, 1.53, nor the ratio of the median loops,
+    1.1/0.8), and the probes' medians are taken over the same rounds."""
+    lines = []
+    for k, (one, two) in enumerate([(1.0, 0.5), (1.2, 0.8), (1.1, 1.0)]):
+        lines.append({"capacity": f"chain 1.{k}0-2.00 stream 1.{k}5-1.90", "time": f"08:0{k}:00"})
+        for threads, loop in ((1, one), (2, two)):
+            lines.append({"model": "cobahh", "size": 4000, "cell": "handc-omp", "threads": threads,
+                          "loop": loop, "spikes": 10, "spike_hash": "ab", "time": f"08:0{k}:00"})
+    (tmp_path / "runs.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    text = rounds.summary(tmp_path / "runs.jsonl", [("cobahh", 4000)])
+    assert "| **median** |  |  | **1.50** |" in text
+    assert "spikes equal at 1 and 2 threads in every round: yes" in text
+    assert "chain 1.10-2.00, stream 1.15-1.90" in text
