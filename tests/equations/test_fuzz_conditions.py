@@ -123,7 +123,11 @@ def count_random(tree) -> int:
     return sum(count_random(child) for child in tree[1:] if isinstance(child, tuple))
 
 
-ENVIRONMENTS = [{"v": 0.3, "x": -1.5, "y": 2.0}, {"v": -2.0, "x": 1.0, "y": 0.0},
+# Every value here and among the draws is a dyadic rational of a few bits, so that the
+# sums and products of a condition's operands (at most 8 leaves) are exact in binary
+# floating point, in any order: SymPy reorders a sum, Python adds left to right, and with
+# 0.1 and 0.9 (-2 + 2.9) + 0.1 = 0.9999999999999999 is not 1.
+ENVIRONMENTS = [{"v": 0.375, "x": -1.5, "y": 2.0}, {"v": -2.0, "x": 1.0, "y": 0.0},
                 {"v": 1.0, "x": 2.5, "y": -0.5}]
 
 
@@ -154,7 +158,7 @@ def test_generated_conditions_parse_with_their_meaning(tree, rng):
     ids = {int(call.args[0]) for call in parsed.expr.atoms(rand, randn)}
     assert ids <= set(range(count_random(tree))), text
     for env in ENVIRONMENTS:
-        draws = [rng.choice([0.1, 0.5, 0.9, -1.2, 0.0]) for _ in range(count_random(tree))]
+        draws = [rng.choice([0.125, 0.5, 0.875, -1.25, 0.0]) for _ in range(count_random(tree))]
         expected = evaluate(tree, env, list(draws))
         got = _sympy_value(parsed.expr, env, draws)
         assert got in (sympy.true, sympy.false), (text, got)
