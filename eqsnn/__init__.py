@@ -19,6 +19,7 @@ _PUBLIC = {
     "integrate": "eqsnn.integrators",
     "derive": "eqsnn.lowering.teaching",
     "Derivation": "eqsnn.integrators",
+    "SynapseDerivation": "eqsnn.lowering.synapse_teaching",
     "NeuronGroup": "eqsnn.runtime",
     "Synapses": "eqsnn.runtime",
     "Network": "eqsnn.runtime",

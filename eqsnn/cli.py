@@ -276,63 +276,11 @@ def _derive(args) -> int:
         raise UsageError(f"--method {args.method!r} is not an integration method"
                          f"{_did_you_mean(args.method, methods)}; choose from "
                          f"{', '.join(methods)}")
-    model = _lookup_model(args.model)
-    if _is_synapse_model(model):
-        print(_derive_synapse_model(args.model, model, args.method, args.format))
-        return 0
-    method = args.method if args.method is not None else getattr(model, "method", None)
-    derivation = derive(model, method=method)
-    print(_render(derivation, args.format))
+    # a synapse model is derived as eqsnn.derive shows it (clock- and event-driven apart)
+    derivation = derive(_lookup_model(args.model), method=args.method)
+    print({"text": derivation.to_text, "markdown": derivation.to_markdown,
+           "latex": derivation.to_latex}[args.format]())
     return 0
-
-
-def _render(derivation, fmt: str) -> str:
-    return {"text": derivation.to_text, "markdown": derivation.to_markdown,
-            "latex": derivation.to_latex}[fmt]()
-
-
-def _is_synapse_model(model) -> bool:
-    return hasattr(model, "on_pre") and hasattr(model, "equations")
-
-
-def _derive_synapse_model(name: str, model, method: str | None, fmt: str) -> str:
-    """A synapse model's clock-driven equations (integrated every step with the model's
-    method) and its event-driven ones (advanced exactly, only at the synapse's events,
-    over the time since its last event), each derived on its own."""
-    from eqsnn.equations import parse_equations
-    from eqsnn.integrators import OdeSystem, derive
-    from eqsnn.equations.symbols import symbol
-    equations = parse_equations(model.equations)
-    differential = equations.differential
-    event = [n for n, entry in differential.items() if "event-driven" in entry.flags]
-    clock = [n for n in differential if n not in event]
-    if not differential:
-        statements = "; ".join(f"{label}: {text!r}" for label, text in
-                               (("on_pre", model.on_pre), ("on_post", model.on_post)) if text)
-        raise UsageError(f"the synapse model {name!r} has no differential equations to "
-                         f"derive; it only runs statements ({statements})")
-    if method is not None and method != "exact" and not clock:
-        raise UsageError(f"the equations of {name!r} are all event-driven, which eqsnn always "
-                         f"advances exactly; --method {method} would apply to clock-driven "
-                         f"equations only (leave it out)")
-
-    def system(names):
-        return OdeSystem.from_rhs({symbol(n): equations.rhs(n) for n in names},
-                                  written={symbol(n): differential[n].expr for n in names})
-
-    parts = []
-    if clock:
-        chosen = method if method is not None else model.method
-        target = equations if not event else system(clock)
-        parts.append((f"{name}: clock-driven equations, integrated every time step",
-                      derive(target, method=chosen)))
-    if event:
-        parts.append((f"{name}: event-driven equations, advanced only when a spike reaches "
-                      f"the synapse; dt stands for t - lastupdate, the time since the "
-                      f"synapse's last event", derive(system(event), method="exact")))
-    heading = {"text": "{}\n" + "=" * 40, "markdown": "## {}", "latex": "\\subsection*{{{}}}"}
-    return "\n\n".join(f"{heading[fmt].format(title)}\n\n{_render(derivation, fmt)}"
-                         for title, derivation in parts)
 
 
 def _lookup_model(name: str):

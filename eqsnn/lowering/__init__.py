@@ -14,5 +14,6 @@ never imports this package's SymPy side (``records``, ``cache``, ``names`` and
 ``namespace`` import no SymPy; ``neurons``, ``synapses``, ``printed`` and ``trees`` do).
 Strings evaluated once go through :mod:`.initialisers`; the user functions a string
 calls are found by :mod:`.user_functions`. ``eqsnn.derive`` is :mod:`.teaching`'s: the
-integrators' derivation and then the statements of the compiled loop.
+integrators' derivation and then the statements of the compiled loop (a synapse model's
+two kinds of equations apart: :mod:`.synapse_teaching`).
 """

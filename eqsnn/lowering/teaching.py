@@ -10,14 +10,21 @@ neurons (:mod:`eqsnn.lowering.invariants`). So the derivation alone does not sho
 runs. :func:`derive` adds a last step, ``"loop"``: the C lines of the group's build
 record, made by the same :class:`~eqsnn.lowering.neurons.NeuronLowering` a
 ``NeuronGroup`` of this model uses, so they are the lines the network compiles.
+
+A synapse model (or equations flagged ``(event-driven)`` / ``(clock-driven)``) is
+derived by :mod:`eqsnn.lowering.synapse_teaching`: its clock-driven and event-driven
+equations apart, as a ``Synapses`` object runs them.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Mapping
 
-from eqsnn.errors import UnknownNameError
+from eqsnn.errors import InvalidValueError, UnknownNameError
 from eqsnn.integrators import Derivation, DerivationStep, OdeSystem
+from eqsnn.lowering.synapse_teaching import (NO_EQUATIONS_HINT, SynapseDerivation,
+                                             as_equations, derive_synapse_model,
+                                             is_synapse_model)
 from eqsnn.targets import COMPILED
 
 __all__ = ["derive", "loop_step"]
@@ -27,7 +34,8 @@ _TITLE = "Statements of the compiled loop"
 
 def derive(model_or_equations: Any, method: str | None = None, *,
            namespace: Mapping[str, Any] | None = None,
-           substitute_subexpressions: bool = False) -> Derivation:
+           substitute_subexpressions: bool = False,
+           kind: str | None = None) -> Derivation | SynapseDerivation:
     """How ``method`` turns the model into its update, step by step, and (last step,
     ``"loop"``) the statements the network's compiled loop runs for it.
 
@@ -38,7 +46,8 @@ def derive(model_or_equations: Any, method: str | None = None, *,
         built-in model (its threshold, reset, refractoriness and namespace are used).
     method
         A registered method, or ``None``: the model's own method for a built-in model,
-        else chosen by capability (as for a ``NeuronGroup``).
+        else chosen by capability (as for a ``NeuronGroup``). For a synapse model it is
+        the method of the clock-driven equations only.
     namespace
         Values of the constants the equations use (``{"tau": 10*ms}``), as a
         ``NeuronGroup`` takes them; they override a built-in model's own. Only their
@@ -46,12 +55,39 @@ def derive(model_or_equations: Any, method: str | None = None, *,
         the values the last step says which names are missing.
     substitute_subexpressions
         Show the model with subexpressions substituted (default: as written).
+    kind
+        ``"neurons"`` or ``"synapses"``: whose equations these are. Default: a synapse
+        model (``es.models.get("PairAdditive")``) or equations with an
+        ``(event-driven)`` or ``(clock-driven)`` flag are a synapse's, the rest a neuron
+        group's.
+
+    Returns
+    -------
+    Derivation
+        For a neuron model.
+    SynapseDerivation
+        For a synapse model, as ``eqsnn derive`` shows it: the clock-driven equations
+        (integrated every step with ``method``) and the event-driven ones (advanced
+        exactly when a spike reaches the synapse, over ``t - lastupdate``), each derived
+        on its own, without the ``"loop"`` step (a synapse's statements depend on the
+        groups it connects).
+
+    Raises
+    ------
+    InvalidValueError
+        For a model without differential equations (nothing to derive), an unknown
+        ``kind``, or a method for a synapse model whose equations are all event-driven.
     """
+    if _kind(model_or_equations, kind) == "synapses":
+        return derive_synapse_model(model_or_equations, method,
+                                    substitute_subexpressions=substitute_subexpressions)
     from eqsnn.integrators import derive as derive_update
+    if isinstance(model_or_equations, OdeSystem):  # (no group's model: nothing compiled)
+        return derive_update(model_or_equations, method,
+                             substitute_subexpressions=substitute_subexpressions)
+    _refuse_nothing_to_derive(model_or_equations)
     derivation = derive_update(model_or_equations, method,
                                substitute_subexpressions=substitute_subexpressions)
-    if isinstance(model_or_equations, OdeSystem):  # (no group's model: nothing compiled)
-        return derivation
     step = loop_step(model_or_equations, derivation.method, namespace or {})
     return Derivation(derivation.method, derivation.steps + (step,))
 
@@ -70,7 +106,7 @@ def loop_step(model: Any, method: str, namespace: Mapping[str, Any]) -> Derivati
     except UnknownNameError as error:
         if getattr(error, "missing_name", None) is None:
             raise
-        missing = _missing(_parsed(equations), namespace, error.missing_name)
+        missing = _missing(as_equations(equations), namespace, error.missing_name)
         given = ", ".join(f"{name!r}: ..." for name in missing)
         return DerivationStep(
             "loop", _TITLE, f"Not shown: the model uses {', '.join(missing)}, which "
@@ -133,10 +169,27 @@ def _parts(model: Any):
             dict(getattr(model, "namespace", None) or {}))
 
 
-def _parsed(equations):
-    """``equations`` as an :class:`~eqsnn.equations.Equations` (parsed if a string)."""
-    from eqsnn.equations import Equations, parse_equations
-    return equations if isinstance(equations, Equations) else parse_equations(equations)
+def _kind(model: Any, kind: str | None) -> str:
+    """Whose equations ``model`` holds: ``"neurons"`` or ``"synapses"``."""
+    if kind not in (None, "neurons", "synapses"):
+        raise InvalidValueError(f"derive(kind={kind!r}) is not a kind of model",
+                                hint='kind="neurons" or kind="synapses", or leave it out')
+    if kind == "neurons" and hasattr(model, "on_pre"):
+        raise InvalidValueError(f"derive(kind='neurons') was given a synapse model "
+                                f"({getattr(model, 'name', model)!r})",
+                                hint="leave kind out, or give the model's equations")
+    if kind is not None:
+        return kind
+    return "synapses" if is_synapse_model(model) else "neurons"
+
+
+def _refuse_nothing_to_derive(model: Any) -> None:
+    """A neuron model without differential equations has no update to show."""
+    equations = as_equations(_parts(model)[0])
+    if not equations.differential:
+        raise InvalidValueError(
+            "the model has no differential equations to derive",
+            hint=NO_EQUATIONS_HINT)
 
 
 def _missing(equations, namespace: Mapping[str, Any], first: str) -> list[str]:

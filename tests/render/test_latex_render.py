@@ -78,11 +78,11 @@ def _every_method(label, target):
 
 def _synapse_latex():
     """``eqsnn derive SYNAPSE --format latex`` for every built-in synapse model."""
-    from eqsnn.cli import _derive_synapse_model
+    from eqsnn import derive
     for name in models.synapse_catalogue():
         model = models.get(name)
         if "/dt" in model.equations:
-            yield name, _derive_synapse_model(name, model, None, "latex")
+            yield name, derive(model).to_latex()
 
 
 def _formulas(label: str, derivation) -> list[tuple[str, str, bool]]:
