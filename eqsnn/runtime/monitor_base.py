@@ -72,6 +72,19 @@ class Monitor(Scheduled, HasStates, Displayed):
         self._dt = float("nan")
         self._active = True
 
+    def __len__(self) -> int:
+        """What the monitor has recorded, counted as Brian2's ``len()`` counts it: the
+        number of time points of a StateMonitor or PopulationRateMonitor (the length of
+        ``mon.t``, not the number of neurons recorded), the number of events of a
+        SpikeMonitor or EventMonitor (``mon.num_spikes``, also with ``record=False``)."""
+        return int(self._count[0])
+
+    def __bool__(self) -> bool:
+        # A monitor is an object, not a container: it stays true before it has recorded
+        # anything (Brian2's is false then, a side effect of its __len__), so that
+        # "if monitor:" and "monitor or default" mean what they look like.
+        return True
+
     @property
     def active(self) -> bool:
         """``False``: the monitor records nothing in the coming runs (as in Brian2);
