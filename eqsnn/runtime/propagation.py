@@ -137,11 +137,24 @@ def _physical_memory() -> float:
         return float(2**40)
 
 
+#: ``EQSNN_BLOCK`` of templates/eqsnn_support.h: the loop's threads own the neurons in
+#: whole blocks of this many (tests/runtime/test_propagation_owner.py compiles the C cut
+#: and checks that :func:`block_first` and :func:`_owner` give the same)
+BLOCK = 64
+
+
+def block_first(n: int, t, nt: int, unit: int = BLOCK):
+    """The first element of part ``t`` (an int or an array of them) of ``n`` elements
+    cut into ``nt`` parts of whole ``unit``-blocks: the C loop's ``eqsnn_block(n, t, nt,
+    unit)``, written again because the rows must be cut before the library is loaded."""
+    units = (n + unit - 1) // unit
+    return np.minimum(n, unit * ((units * np.asarray(t, dtype=np.int64)) // nt))
+
+
 def _owner(neurons: np.ndarray, n: int, parts: int) -> np.ndarray:
-    """The thread whose block holds each neuron: the same blocks of 64 as the C loop's
-    ``eqsnn_block(n, t, parts, EQSNN_BLOCK)`` (templates/eqsnn_support.h)."""
-    blocks = (n + 63) // 64
-    firsts = np.minimum(n, 64 * ((blocks * np.arange(parts)) // parts))
+    """The thread whose block holds each neuron (its synapses go in that thread's row
+    piece): the part of ``block_first`` each neuron falls in."""
+    firsts = block_first(n, np.arange(parts), parts)
     return np.searchsorted(firsts, neurons, side="right") - 1
 
 
