@@ -100,7 +100,7 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
     rows = np.arange(senders * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
     D = last_age + 1 + lag
-    ring = _ring(syn, path, D, width, dt)
+    ring = _ring(syn, path, D, width, dt, before)
     structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr, lag=lag,
                                 D=D, width=width, first_age=first_age,
                                 n_ages=n_ages, first_sender=first_sender, senders=senders,
@@ -168,15 +168,55 @@ def _sorted_rows(keys: np.ndarray, other: np.ndarray) -> bool:
     return not np.any((step == 0) & (other[1:] < other[:-1]))
 
 
-def _ring(syn, path: str, D: int, width: int, dt: float) -> dict[str, np.ndarray]:
+def _ring(syn, path: str, D: int, width: int, dt: float, before: bool) -> dict:
     """The ring of recent spikes; kept across runs (spikes in flight stay in flight),
-    and carried into a new one when its shape or dt changes (runtime/dt_change.py)."""
+    and carried into a new one when its shape or dt changes (runtime/dt_change.py).
+    It remembers whether it was filled for a pathway before its sender's threshold."""
     rings = syn.__dict__.setdefault("_rings", {})
     ring = rings.get(path)
+    if ring is not None:
+        _refuse_moved_across_threshold(syn, path, ring, before, dt)
     if ring is None or ring["n"].size != D or ring["spikes"].size != D * width \
             or ring.get("dt", float(dt)) != float(dt):
         ring = rings[path] = carried_ring(ring, D, width, dt)
+    ring["before"] = bool(before)
     return ring
+
+
+def _refuse_moved_across_threshold(syn, path: str, ring: dict, before: bool, dt) -> None:
+    """A pathway moved to the other side of its sender's threshold between runs while
+    spikes are in flight. The ring holds when each spike was emitted, not when it is due,
+    so they would arrive one step of the sender's clock later (moved before the
+    threshold) or earlier, and the last step's spikes reach their synapses twice or
+    never, depending on the delay. Brian2, whose queue holds due steps, does the latter
+    too: it delivers the last step's spikes twice (moved before) or loses them (moved
+    after). Neither is a simulation anyone wants, so eqsnn refuses."""
+    was = ring.get("before")
+    if was is None or bool(was) == bool(before) or not _in_flight(ring, dt):
+        return
+    pathway = syn._pathways[path]
+    sender = syn.pre_group if pathway.side == "pre" else syn.post_group
+    side = lambda b: "before" if b else "after"  # noqa: E731
+    raise InvalidValueError(
+        f"the {path!r} pathway of {syn.name!r} now runs {side(before)} the threshold of "
+        f"{sender.name!r} (when={pathway.when!r}, order={pathway.order}), but it ran "
+        f"{side(was)} it in the last run and spikes of {sender.name!r} are still in flight: "
+        f"they would arrive a step of its clock {'late' if before else 'early'}, and the "
+        f"last step's spikes twice or never",
+        hint=f"choose {syn.name}.{path}.when before the first run, or move it only to a "
+             f"slot on the same side of the threshold (from 'before_start' to "
+             f"'before_thresholds' is before it, from 'after_thresholds' to 'after_end' "
+             f"after it), or restore() a state stored when no spikes were in flight")
+
+
+def _in_flight(ring: dict, dt) -> bool:
+    """Whether the ring holds spikes that a pathway may still deliver: any but the slot
+    the coming step overwrites."""
+    n = ring["n"]
+    timeline = getattr(dt, "timeline", None)
+    if timeline is None:
+        return bool(n.any())
+    return bool(np.delete(n, timeline.step % n.size).any())
 
 
 def structure_bytes(syn, dt: float) -> int:

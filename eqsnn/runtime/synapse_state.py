@@ -19,6 +19,8 @@ def state(syn) -> dict[str, np.ndarray]:
             else path._delay
     for path, ring in getattr(syn, "_rings", {}).items():
         state[f"ring:{path}:spikes"], state[f"ring:{path}:n"] = ring["spikes"], ring["n"]
+        if "before" in ring:  # (the side of the threshold it was filled for)
+            state[f"ring:{path}:before"] = np.array(ring["before"])
     return state
 
 
@@ -40,7 +42,7 @@ def set_state(syn, state: Mapping[str, np.ndarray]) -> None:
     for key, value in state.items():
         if key.startswith("ring:"):
             _, path, part = key.split(":")
-            rings.setdefault(path, {})[part] = value.copy()
+            rings.setdefault(path, {})[part] = bool(value) if part == "before" else value.copy()
     syn._rings = rings
     if resized:
         syn._propagation = {}
