@@ -5,19 +5,21 @@ connectivity or the delays change:
 * ``order``: synapse indices sorted by sending neuron, then by delay in steps, then by
   the neuron acted on;
 * ``ptr``: CSR pointers into ``order`` for every (sender, delay) pair, so the synapses
-  of sender ``s`` whose delay is ``first_age + a`` steps are
+  of sender ``s`` whose delay is ``first_age + a*stride`` steps are
   ``order[ptr[r*n_ages + a] : ptr[r*n_ages + a + 1]]`` with ``r = s - first_sender``
   (a row per neuron of the sending (sub)group only: ``senders`` of them, from
   ``first_sender`` on in the group's spike list) — with ``T`` threads, for every
   (sender, delay, thread) triple: ``ptr[(r*n_ages + a)*T + t]`` starts thread ``t``'s
-  piece, the synapses onto its block of neurons;
+  piece, the synapses onto its block of neurons; ``stride`` is 1, or ``k`` for a
+  sender on a clock k times slower than the loop's (its delays are whole steps of its
+  clock, and the pathway runs only at its steps);
 * a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1 +
   ``lag``).
 
 At every step, right after the sender's threshold, the loop stores this step's spikes
-in the ring. The pathway, for each delay ``a``, walks the rows of the senders that
-spiked ``lag + a`` steps ago: a spike at step ``n`` reaches a synapse of delay ``d`` at
-step ``n + lag + d``. ``lag`` is 0 for a pathway after its sender's threshold in a step
+in the ring. The pathway, for each delay ``first_age + a*stride``, walks the rows of the
+senders that spiked ``lag`` steps before that: a spike at step ``n`` reaches a synapse of
+delay ``d`` at step ``n + lag + d``. ``lag`` is 0 for a pathway after its sender's threshold in a step
 (the default: ``synapses``); for one before it (``S.pre.when = "before_thresholds"``,
 :meth:`~eqsnn.runtime.pathways.Pathway.runs_before_threshold`), which finds the spikes
 of the sender's step before, it is one step of the sender's clock: Brian2's pathway
@@ -36,6 +38,7 @@ import numpy as np
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.clocks import NETWORK_CLOCK, delay_steps
 from eqsnn.runtime.dt_change import carried_ring
+from eqsnn.runtime.timeline import steps_for
 
 __all__ = ["pathway_structure", "structure_bytes"]
 
@@ -72,10 +75,12 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
     first_sender, stop = (syn.pre_start, syn.pre_stop) if side == "pre" else \
         (syn.post_start, syn.post_stop)
     senders = stop - first_sender
-    # one step of the sender's clock (k steps of the loop) before its threshold
-    lag = getattr(group, "clock", NETWORK_CLOCK).every(dt, repr(group.name))[0] if before \
-        else 0
-    _check_ring_fits(syn, path, pathway, dt, width, senders, parts, lag)
+    # A sender on a slower clock spikes every k loop steps, and every delay is a whole
+    # number of its steps: the pathway runs at those steps only, and its ages (rows)
+    # go in strides of k. Before its threshold, it is one step of that clock late.
+    stride = getattr(group, "clock", NETWORK_CLOCK).every(dt, repr(group.name))[0]
+    lag = stride if before else 0
+    _check_ring_fits(syn, path, pathway, dt, width, senders, parts, lag, stride)
     if pathway._delay is None:  # one delay for every synapse: the senders are the keys
         first_age = last_age = int(delay_steps(pathway._default, group, dt))
         n_ages, keys = 1, sender - first_sender
@@ -83,8 +88,8 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
         steps = delay_steps(pathway._delay, group, dt)  # (Brian2's rounding, clock)
         first_age = int(steps.min()) if steps.size else 0
         last_age = int(steps.max()) if steps.size else 0
-        n_ages = last_age - first_age + 1
-        keys = (sender.astype(np.int64) - first_sender) * n_ages + (steps - first_age)
+        n_ages = (last_age - first_age) // stride + 1
+        keys = (sender.astype(np.int64) - first_sender) * n_ages + (steps - first_age) // stride
     other = syn._post if side == "pre" else syn._pre
     in_order = _sorted_rows(keys, other)
     if in_order:
@@ -100,17 +105,17 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
     rows = np.arange(senders * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
     D = last_age + 1 + lag
-    ring = _ring(syn, path, D, width, dt, before)
+    ring = _ring(syn, path, D, width, dt, before, stride)
     structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr, lag=lag,
-                                D=D, width=width, first_age=first_age,
-                                n_ages=n_ages, first_sender=first_sender, senders=senders,
+                                D=D, width=width, first_age=first_age, n_ages=n_ages,
+                                stride=stride, first_sender=first_sender, senders=senders,
                                 ring=ring)
     cache[path] = structure
     return structure
 
 
 def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, senders: int,
-                     parts: int, lag: int) -> None:
+                     parts: int, lag: int, stride: int) -> None:
     """Refuse delays whose ring (one slot of ``width`` neurons per step of the longest
     delay) and row pointers (one per sender, delay and thread) need more memory than
     the machine has: ``1e30*second`` would otherwise overflow the step count or fail
@@ -119,7 +124,8 @@ def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, senders: in
     if delays.size == 0:
         return
     longest, shortest = float(delays.max()) / dt, float(delays.min()) / dt
-    needed = (longest + 1 + lag) * width * 4 + (longest - shortest + 1) * senders * parts * 8
+    rows = (longest - shortest) / stride + 1
+    needed = (longest + 1 + lag) * width * 4 + rows * senders * parts * 8
     memory = _physical_memory()
     if needed <= memory:
         return
@@ -168,10 +174,11 @@ def _sorted_rows(keys: np.ndarray, other: np.ndarray) -> bool:
     return not np.any((step == 0) & (other[1:] < other[:-1]))
 
 
-def _ring(syn, path: str, D: int, width: int, dt: float, before: bool) -> dict:
+def _ring(syn, path: str, D: int, width: int, dt: float, before: bool, stride: int) -> dict:
     """The ring of recent spikes; kept across runs (spikes in flight stay in flight),
     and carried into a new one when its shape or dt changes (runtime/dt_change.py).
-    It remembers whether it was filled for a pathway before its sender's threshold."""
+    It remembers whether it was filled for a pathway before its sender's threshold,
+    and the stride of the sender's clock it was filled at."""
     rings = syn.__dict__.setdefault("_rings", {})
     ring = rings.get(path)
     if ring is not None:
@@ -179,8 +186,43 @@ def _ring(syn, path: str, D: int, width: int, dt: float, before: bool) -> dict:
     if ring is None or ring["n"].size != D or ring["spikes"].size != D * width \
             or ring.get("dt", float(dt)) != float(dt):
         ring = rings[path] = carried_ring(ring, D, width, dt)
-    ring["before"] = bool(before)
+    if ring.get("stride", 1) != stride:
+        _align_to_ticks(ring, stride, dt)
+    ring["before"], ring["stride"] = bool(before), stride
     return ring
+
+
+def _align_to_ticks(ring: dict, stride: int, dt) -> None:
+    """Move the spikes in flight to the nearest step of the sender's clock, now
+    ``stride`` loop steps long (its dt changed between runs): the pathway reads the
+    ring only at those steps, and would never find a spike sent at a step of the old
+    clock between them. Brian2 too rounds what remains of their delays to the new dt."""
+    timeline = getattr(dt, "timeline", None)
+    if stride == 1 or timeline is None or not timeline.segments or not ring["n"].any():
+        return
+    step = timeline.step
+    origin = step - steps_for(timeline.time(step), float(dt))  # (as the coming run's)
+    D = ring["n"].size
+    width = ring["spikes"].size // D
+    moved: dict[int, np.ndarray] = {}
+    for age in range(1, D):  # (age 0: the slot this step's spikes overwrite)
+        slot = (step - age) % D
+        n = int(ring["n"][slot])
+        phase = (step - age - origin) % stride
+        if not n or not phase:
+            continue
+        later = stride - phase
+        new_age = age - later if 2 * phase >= stride and age - later >= 1 else age + phase
+        senders = ring["spikes"][slot * width: slot * width + n].copy()
+        ring["n"][slot] = 0
+        if new_age < D:  # (older than the ring: past every delay)
+            moved[new_age] = np.union1d(moved.get(new_age, senders), senders)
+    for new_age, senders in moved.items():
+        slot = (step - new_age) % D
+        here = ring["spikes"][slot * width: slot * width + int(ring["n"][slot])]
+        merged = np.union1d(here, senders).astype(np.int32)
+        ring["spikes"][slot * width: slot * width + merged.size] = merged
+        ring["n"][slot] = merged.size
 
 
 def _refuse_moved_across_threshold(syn, path: str, ring: dict, before: bool, dt) -> None:

@@ -138,6 +138,13 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     # re-read at each call: the connectivity, the delays or the team size may change
     structure = lambda: pathway_structure(syn, path, dt, parts(), before)  # noqa: E731
     structure()  # build now: errors surface before the compile
+    # A sender on a clock k times slower spikes at its own steps only, and its spikes
+    # arrive at its steps (its delays are whole steps of its clock): the pathway walks
+    # its rows only then, and they are k loop steps of delay apart (Brian2's pathway
+    # runs on its sender's clock; its code still sees the loop's t and dt, as
+    # Brian2's sees the synapses'). None on the loop's clock: the code is as before.
+    slower = getattr(sender, "clock", NETWORK_CLOCK).every(dt, repr(sender.name))[0] > 1
+    stride = c.int_scalar(f"{q}_stride", lambda: structure().stride) if slower else None
     way = SimpleNamespace(
         name=path,
         before=before,  # (changes only with the schedule, which rebuilds the module)
@@ -152,7 +159,7 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         D=c.int_scalar(f"{q}_D", lambda: structure().D),
         width=c.int_scalar(f"{q}_width", lambda: structure().width),
         first_age=c.int_scalar(f"{q}_first_age", lambda: structure().first_age),
-        n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages),
+        n_ages=c.int_scalar(f"{q}_n_ages", lambda: structure().n_ages), stride=stride,
         # the sending (sub)group: the neurons of the spike list that have rows
         first_sender=c.int_scalar(f"{q}_first_sender", lambda: structure().first_sender),
         senders=c.int_scalar(f"{q}_senders", lambda: structure().senders))
