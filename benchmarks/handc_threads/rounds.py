@@ -35,12 +35,15 @@ import run  # noqa: E402
 
 #: hand C cell -> extra gcc flags; "omp" is the default build of every program
 VARIANTS = {"omp": [], "spin": ["-DSPIN_BARRIER"], "plain": ["-DPREFETCH=0"],
-            "libm": ["-DHH_LIBM", "-lmvec"]}
+            "libm": ["-DHH_LIBM", "-lmvec"],
+            "libm512": ["-DHH_LIBM", "-mprefer-vector-width=512", "-lmvec"]}
 #: model -> the hand C variants measured beside the default: the spinning barrier, CUBA
-#: without software prefetch, HH and COBAHH on libmvec's exp instead of the inline one
-#: (HH has no barrier in its loop)
-EXTRA = {"cuba": ("spin", "plain"), "izhikevich": ("spin",), "hh": ("libm",),
-         "cobahh": ("libm", "spin")}
+#: without software prefetch, HH and COBAHH on libmvec's exp instead of the inline one,
+#: with gcc's default 256-bit vectors (libmvec's 4-lane AVX2 exp in COBAHH) or 512-bit
+#: ones (its 8-lane AVX-512 exp; eqsnn's flags since session 7) (HH has no barrier in its
+#: loop)
+EXTRA = {"cuba": ("spin", "plain"), "izhikevich": ("spin",), "hh": ("libm", "libm512"),
+         "cobahh": ("libm", "libm512", "spin")}
 DEFAULT_MODELS = "cuba:100000,hh:1000,izhikevich:1000,cuba:16000,cobahh:16000,cobahh:4000"
 #: eqsnn cells besides eqsnn-c -> their EQSNN_CFLAGS (--eqsnn-cflags)
 EQSNN_CFLAGS: dict[str, str] = {}
