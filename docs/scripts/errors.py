@@ -77,6 +77,15 @@ def _runtime_cases():
         g, other = group(), es.NeuronGroup(1, lif, namespace=ns, name="other")
         es.Network(g, es.SpikeMonitor(other)).run(1 * ms)
 
+    def pathway_moved():
+        gen = es.SpikeGeneratorGroup(1, [0], [0.9 * ms], name="gen")
+        syn = es.Synapses(gen, group(), on_pre="v_post += 1*mV", delay=1 * ms, name="S")
+        syn.connect()
+        net = es.Network(gen, syn.target, syn, backend="numpy")
+        net.run(1 * ms)
+        syn.pre.when = "before_thresholds"
+        net.run(1 * ms)
+
     return [
         ("unknown constant", "NeuronGroup(1, 'dv/dt = (El - v)/tau : volt', "
          "namespace={'El': -70*mV, 'tua': 10*ms}), then run() (names are resolved when "
@@ -97,6 +106,13 @@ def _runtime_cases():
          None),
         ("reset with the wrong unit", "reset='v = 2*nA'", lambda: group(reset="v = 2*nA"), None),
         ("negative group size", "NeuronGroup(-1, ...)", lambda: group(-1), None),
+        ("a flag of synaptic equations in a neuron group",
+         "NeuronGroup(1, 'dapre/dt = -apre/(20*ms) : 1 (event-driven)')",
+         lambda: es.NeuronGroup(1, "dapre/dt = -apre/(20*ms) : 1 (event-driven)",
+                                name="cells"), None),
+        ("a pathway moved across its sender's threshold with spikes in flight",
+         "S.pre.when = 'before_thresholds' between two runs, a spike on its way",
+         pathway_moved, None),
         ("negative refractory period", "refractory=-1*ms",
          lambda: group(threshold="v > 0*mV", refractory=-1 * ms), None),
         ("unknown variable to record", "StateMonitor(group, 'w')",

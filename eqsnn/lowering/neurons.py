@@ -36,6 +36,27 @@ from eqsnn.lowering.types import check_truth_values, dtypes, refuse_per_element_
 
 __all__ = ["NeuronLowering"]
 
+#: flags only a Synapses model's equations take, and what to do instead in a group
+#: (Brian2's NeuronGroup refuses them too; accepted, they would silently mean nothing)
+_SYNAPTIC_FLAGS = {
+    "event-driven": "a neuron group integrates every equation at every step: remove the "
+                    "flag, or put the equation in a Synapses model, which advances it "
+                    "only at the synapse's events",
+    "clock-driven": "a neuron group's equations are always clock-driven: remove the flag",
+    "summed": "a sum over synapses belongs in the Synapses model ('x_post = w*g : unit "
+              "(summed)'), with 'x : unit' declared here",
+}
+
+
+def _refuse_synaptic_flags(equations: Equations) -> None:
+    for entry in equations.entries:
+        for flag, hint in _SYNAPTIC_FLAGS.items():
+            if flag in entry.flags:
+                raise InvalidValueError(
+                    f"the flag ({flag}) on {entry.name!r} is for the equations of a "
+                    f"Synapses model, not of a neuron group", span=equations.span(entry.name),
+                    hint=hint)
+
 
 class NeuronLowering:
     """Everything SymPy does for one group, in the order errors must be reported.
@@ -80,6 +101,7 @@ class NeuronLowering:
     # --- the derivation (the order of these steps is the order of error messages) -------
     def _variables(self, refractory_variable: bool) -> None:
         eqs = self.equations
+        _refuse_synaptic_flags(eqs)
         self.dims: dict[str, Any] = {}
         self.state: list[str] = []
         if refractory_variable:  # a string refractoriness keeps it per neuron, as Brian2
