@@ -86,22 +86,26 @@ def test_its_rows_are_one_per_step_of_the_senders_clock():
     assert post.stride == 1 and post.n_ages == 8
 
 
+def _one_synapse(times, delay, on_pre, target="x : 1"):
+    """A generator on a 0.5 ms clock spiking at ``times`` onto one neuron."""
+    G = es.SpikeGeneratorGroup(1, [0] * len(times), times, dt=0.5 * ms)
+    H = es.NeuronGroup(1, target)
+    S = es.Synapses(G, H, on_pre=on_pre, delay=delay)
+    S.connect()
+    return G, H, S
+
+
 @pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_its_code_sees_the_loops_t_and_dt_as_brian2s_does(backend):
-    G = es.SpikeGeneratorGroup(1, [0, 0], [1 * ms, 2 * ms], dt=0.5 * ms)
-    H = es.NeuronGroup(1, "x : 1\ntl : second")
-    S = es.Synapses(G, H, on_pre="x_post += dt/ms; tl_post = t", delay=1 * ms)
-    S.connect()
+    G, H, S = _one_synapse([1, 2] * ms, 1 * ms, "x_post += dt/ms; tl_post = t",
+                           "x : 1\ntl : second")
     es.Network(G, H, S, dt=0.1 * ms, backend=backend).run(5 * ms)
     assert H.x_[0] == pytest.approx(0.2) and H.tl_[0] == pytest.approx(3e-3)
 
 
 @pytest.mark.parametrize("backend", ["c", "numpy"])
 def test_spikes_in_flight_when_the_senders_clock_changes_arrive_at_its_new_steps(backend):
-    G = es.SpikeGeneratorGroup(1, [0, 0], [2 * ms, 2.5 * ms], dt=0.5 * ms)
-    H = es.NeuronGroup(1, "x : 1")
-    S = es.Synapses(G, H, on_pre="x_post += 1", delay=1.5 * ms)
-    S.connect()
+    G, H, S = _one_synapse([2, 2.5] * ms, 1.5 * ms, "x_post += 1")
     M = es.StateMonitor(H, "x", record=True, when="end")
     net = es.Network(G, H, S, M, dt=0.1 * ms, backend=backend)
     net.run(3 * ms)
