@@ -132,12 +132,13 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     spikes = event_space(layout, sender, event)
     # before its sender's threshold, a pathway finds the sender's step before's spikes
     # (in the ring; the structure is built for it)
-    before = pathway._before = pathway.runs_before_threshold(layout.schedule)
+    before = pathway.runs_before_threshold(layout.schedule)
     unit = _pathway_unit(syn, layout, side, code, q, None if before else spikes.array)
     parts = (lambda: 1) if unit.serial else layout.threads
     # re-read at each call: the connectivity, the delays or the team size may change
     structure = lambda: pathway_structure(syn, path, dt, parts(), before)  # noqa: E731
     structure()  # build now: errors surface before the compile
+    pathway._before = before  # (once it is built: a refused move leaves the old side)
     # A sender on a clock k times slower spikes at its own steps only, and its spikes
     # arrive at its steps (its delays are whole steps of its clock): the pathway walks
     # its rows only then, and they are k loop steps of delay apart (Brian2's pathway

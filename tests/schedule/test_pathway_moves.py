@@ -63,6 +63,7 @@ def test_a_pathway_moved_across_the_threshold_with_spikes_in_flight_is_refused(c
     expected = BRIAN2["cases"][moves.key(first, first, delay, times)]
     assert len(BRIAN2["cases"][moves.key(*case)]) == len(expected) + (
         1 if second == "before_thresholds" else -1)
+    assert objects[2].memory_bytes() > 0  # (reported from the side it last ran on)
     # moved back, nothing has happened: the run goes on as if it had stayed
     objects[2].pre.when = first
     net.run(moves.SECOND_RUN * ms)
