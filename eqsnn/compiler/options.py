@@ -16,13 +16,6 @@ arrays, branch-free updates), measured on hand-written CUBA and Hodgkin–Huxley
 ``-march=native``
     AVX2/AVX-512 and FMA on the host CPU. The binary may crash on another CPU, so the
     CPU's identity is part of the cache key (see :mod:`eqsnn.compiler.cache`).
-``-mprefer-vector-width=512`` (x86-64 only)
-    on a CPU with AVX-512, vectors of 8 doubles where gcc's tuning for the CPU picks 4:
-    half the instructions, and the 8-lane libmvec exp, half the calls. On this project's
-    machine (an Intel Rocket Lake, for which gcc picks 4) the HH and COBAHH loops took
-    0.72-0.78 of the time at 1 and 2 threads, CUBA 0.90-1.0, Izhikevich 0.94-0.97, AdEx
-    0.75-0.85 (``benchmarks/README.md``, "Session 7: inline exp"). Without AVX-512 it
-    changes nothing.
 ``--param=vect-max-version-for-alias-checks=100`` (gcc only)
     gcc does not trust ``restrict`` on the array pointers the loop declares from its
     table of addresses; it vectorises a neuron loop only behind run-time overlap checks,
@@ -79,8 +72,6 @@ __all__ = ["DEFAULT_CFLAGS", "EXP_CHOICES", "CompilerOptions"]
 
 DEFAULT_CFLAGS: tuple[str, ...] = (
     "-O3", "-ffast-math", "-fno-finite-math-only", "-march=native",
-    *(("-mprefer-vector-width=512",) if platform.machine().lower() in ("x86_64", "amd64")
-      else ()),
     "--param=vect-max-version-for-alias-checks=100", "-w", "-g0", "-DNDEBUG", "-fopenmp",
 )
 _GCC_ONLY = ("--param=", "-fopenmp")
