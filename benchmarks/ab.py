@@ -2,7 +2,7 @@
 
     python benchmarks/ab.py main=/work/main fused=/work/wt-fuse hand=handc \
         --models cuba:4000,cuba:100000,izhikevich:1000,hh:1000,cobahh:4000 --repeat 7 \
-        [--caches DIR [--warm-only]]
+        [--caches DIR [--warm-only]] [--cflags NAME='FLAGS' ...]
 
 Each variant is a checkout of eqsnn (its root folder, put first on ``PYTHONPATH``), or
 ``handc`` for the hand-written C of the model (``handc.py``: CUBA 4000, Izhikevich 1000,
@@ -12,6 +12,8 @@ them beforehand with ``--warm-only``). The runs go round the variants in turn (A
 ...), so a slow minute of a noisy machine hits all of them alike. Printed: the median
 loop time of each variant with its range, the ratio of medians to the first variant,
 and the spike count (which must agree where the variants compute the same).
+``--cflags NAME=FLAGS`` runs variant NAME with ``EQSNN_CFLAGS=FLAGS`` (the same tree may
+then be two variants: ``inline=/work/wt-exp libm=/work/wt-exp --cflags libm='...'``).
 """
 from __future__ import annotations
 
@@ -30,12 +32,15 @@ import handc  # noqa: E402
 import specs  # noqa: E402  (plain data: the models' durations)
 
 
-def _run(root: str, cache: str, model: str, size: int, threads: int) -> dict:
+def _run(root: str, cache: str, model: str, size: int, threads: int,
+         cflags: str | None = None) -> dict:
     duration = specs.MODELS[model][1]  # (the model's own, as run.py runs it)
     if root == "handc":  # the hand-written C (handc.py), one thread
         return handc.measure(model, size, 1, duration, Path(cache))
     env = dict(os.environ, PYTHONPATH=root, EQSNN_CACHE_DIR=cache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if cflags is not None:
+        env["EQSNN_CFLAGS"] = cflags
     out = subprocess.run([sys.executable, str(HERE / "worker_eqsnn.py"), model, str(size),
                           "c", "1", str(duration), str(threads)],
                          env=env, cwd=HERE, capture_output=True, text=True, check=True)
@@ -55,8 +60,11 @@ def main(argv=None) -> int:
                              "beforehand with --warm-only, e.g. under nice)")
     parser.add_argument("--warm-only", action="store_true",
                         help="only build every variant's modules into the caches")
+    parser.add_argument("--cflags", action="append", default=[], metavar="NAME=FLAGS",
+                        help="run variant NAME with EQSNN_CFLAGS=FLAGS (repeatable)")
     args = parser.parse_args(argv)
     variants = [v.split("=", 1) for v in args.variants]
+    flags = dict(f.split("=", 1) for f in args.cflags)
     cache_root = Path(args.caches or tempfile.mkdtemp(prefix="eqsnn-ab-"))
     caches = {name: str(cache_root / name) for name, _ in variants}
     models = [(m.split(":") + [str(args.repeat)])[:3] for m in args.models.split(",")]
@@ -69,13 +77,14 @@ def main(argv=None) -> int:
         spikes = {}
         if args.warm_only or args.caches is None:
             for name, root in here:  # warm each cache (compile), not counted
-                spikes[name] = _run(root, caches[name], model, size, args.threads)["spikes"]
+                spikes[name] = _run(root, caches[name], model, size, args.threads,
+                                    flags.get(name))["spikes"]
         if args.warm_only:
             print(f"{model + ':' + str(size):>16} warm: {spikes}")
             continue
         for _ in range(repeat):
             for name, root in here:
-                result = _run(root, caches[name], model, size, args.threads)
+                result = _run(root, caches[name], model, size, args.threads, flags.get(name))
                 times[name].append(result["loop"])
                 spikes[name] = result["spikes"]
         first = statistics.median(times[here[0][0]])

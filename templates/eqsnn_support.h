@@ -46,6 +46,130 @@ extern double atan2(double, double) EQSNN_SIMD_DECL;
 #endif
 #endif
 
+/* ---- exp and expm1: eqsnn_exp, eqsnn_expm1 -----------------------------------------
+ * Every exp and expm1 of generated code calls these (the printers' table,
+ * eqsnn/equations/functions.py), and so do exprel and its relatives below. By default
+ * they are the C library's exp and expm1 (libmvec's, declared above, in vectorised
+ * loops: within 4 ulp). CompilerOptions(exp="inline") (eqsnn/compiler/options.py)
+ * compiles with -DEQSNN_EXP_INLINE, and they are eqsnn's own, written out here: gcc
+ * inlines them into the neuron loops and vectorises them with no call, and every neuron
+ * gets the same value whether the loop runs it in a vector of 8, of 4 or alone (libmvec's
+ * vector exp and glibc's scalar one differ in the last bits). A libmvec call makes gcc
+ * spill the live vector registers around it; written out, exp takes ~30 vector
+ * instructions (expm1 ~38) against libmvec's ~25 and the call (a table, a gather and a
+ * degree-3 polynomial, accurate to 4 ulp). Measured (benchmarks/README.md, "Session 7:
+ * inline exp"): the HH and COBAHH loops are 5-16 % slower with these than with
+ * libmvec's, at 1 and 2 threads, so they are not the default.
+ *
+ * One reduction serves both: x = k ln2 + r, k = rint(x/ln2), |r| <= ln2/2, then
+ *   e^r - 1 = r + r^2 P(r),  P of degree 9 (interpolating (e^r - 1 - r)/r^2 at the
+ *                            Chebyshev nodes of [-ln2/2, ln2/2]; its error is below
+ *                            1.6e-17 relative to e^r; tests/codegen/test_exp.py
+ *                            recomputes the coefficients with mpmath),
+ *   exp(x)   = 2^k (1 + (e^r - 1)),
+ *   expm1(x) = 2^k (e^r - 1) + (2^k - 1), summed with fma: no cancellation near 0,
+ *              where k = 0 and the result is r + r^2 P(r) itself.
+ * ln2 is split (Cody and Waite) into LN2_HI, whose 32 significant bits make k*LN2_HI
+ * and x - k*LN2_HI exact for |k| < 2^20, and LN2_LO.
+ * Against 50-digit mpmath over [-750, 712] (tests/codegen/test_exp.py): exp within
+ * 1.05 ulp (measured 1.00), expm1 within 1.5 ulp (measured 1.36), in ulps of the exact
+ * result (glibc's scalar functions: 1 ulp; libmvec's: 4).
+ * Specials as glibc: exp(+inf) = inf and inf above 709.78 (overflow), exp(-inf) = 0,
+ * gradual underflow to subnormals from -708.40 and 0 below -745.13; expm1(-inf) = -1,
+ * expm1(+inf) = inf, expm1(-0) = -0; NaN in, NaN out (the NaN check after each chunk
+ * must see it). They are selections, not branches: the loop stays vectorised.
+ *
+ * Under -ffast-math gcc may reassociate floating-point arithmetic; what the formulas
+ * need it not to do is written so that it cannot: every rounding step of the
+ * reduction, the polynomial and expm1's sum is an explicit fma (reassociation does not
+ * split or merge fma calls), and 2^k is added to the exponent bits as an integer taken
+ * from the bits of k + 1.5*2^52 (not the shifter trick (x/ln2 + c) - c, which gcc
+ * folds). Compiled without fma instructions (-march of a CPU without them), they are
+ * the C library's. Checked with gcc 12. */
+#if defined(EQSNN_EXP_INLINE) && defined(__FMA__)
+#define EQSNN_INLINE_EXP 1
+#endif
+
+#ifdef EQSNN_INLINE_EXP
+#define EQSNN_LOG2E 0x1.71547652b82fep0
+#define EQSNN_LN2_HI 0x1.62e42fefp-1           /* ln2 to 32 bits */
+#define EQSNN_LN2_LO 0x1.473de6af278edp-34     /* ln2 - EQSNN_LN2_HI */
+#define EQSNN_SHIFTER 0x1.8p52  /* k + 1.5*2^52 holds the integer k in its low bits */
+#define EQSNN_EXP_MAX 709.782712893384          /* the largest x whose exp is finite */
+
+/* P(r) = (e^r - 1 - r)/r^2 for |r| <= ln2/2 (the bound holds to |r| = 0.35) */
+static inline double eqsnn_exp_polynomial(double r)
+{
+    double p = 0x1.af389eea54156p-26;
+    p = __builtin_fma(p, r, 0x1.28917c9f3a495p-22);
+    p = __builtin_fma(p, r, 0x1.71de0db2eb873p-19);
+    p = __builtin_fma(p, r, 0x1.a019b914881bap-16);
+    p = __builtin_fma(p, r, 0x1.a01a01a7c2f2cp-13);
+    p = __builtin_fma(p, r, 0x1.6c16c17889f3cp-10);
+    p = __builtin_fma(p, r, 0x1.11111111109b5p-7);
+    p = __builtin_fma(p, r, 0x1.5555555553d68p-5);
+    p = __builtin_fma(p, r, 0x1.5555555555556p-3);
+    return __builtin_fma(p, r, 0x1.0000000000001p-1);
+}
+
+/* k << 52 for a whole number kd, |kd| < 2^51: kd + EQSNN_SHIFTER is exact and holds k
+ * in its low bits, whose shift by 52 drops the shifter's (vectorises where a conversion
+ * of doubles to 64-bit integers may not: AVX2) */
+static inline int64_t eqsnn_exp_k_bits(double kd)
+{
+    union { double d; int64_t i; } shifted = {kd + EQSNN_SHIFTER};
+    return (int64_t)((uint64_t)shifted.i << 52);
+}
+
+/* y * 2^k for 2^k given as k << 52 and y > 0 such that y * 2^k is a normal number: its
+ * exponent bits plus k (exact, one integer addition) */
+static inline double eqsnn_exp_scaled(double y, int64_t k_bits)
+{
+    union { double d; int64_t i; } bits = {y};
+    bits.i += k_bits;
+    return bits.d;
+}
+
+static inline double eqsnn_exp(double x)
+{
+    x = x < -746.0 ? -746.0 : x;  /* (e^-746 rounds to 0; -inf too; a NaN passes) */
+    const double kd = __builtin_rint(x * EQSNN_LOG2E);
+    const double r = __builtin_fma(kd, -EQSNN_LN2_LO, __builtin_fma(kd, -EQSNN_LN2_HI, x));
+    const double p = 1.0 + __builtin_fma(r * r, eqsnn_exp_polynomial(r), r);
+    const int64_t k_bits = eqsnn_exp_k_bits(kd);
+    /* below e^-708 (2^-1021) the result may be subnormal: scaled to 2^64 times it, a
+     * normal number, then multiplied by 2^-64, rounded once */
+    const double y = x < -708.0
+        ? eqsnn_exp_scaled(p, k_bits + (INT64_C(64) << 52)) * 0x1p-64
+        : eqsnn_exp_scaled(p, k_bits);
+    /* overflow: inf (x * inf; a NaN stays NaN, where k_bits were not a number's) */
+    return !(x <= EQSNN_EXP_MAX) ? x * __builtin_inf() : y;
+}
+
+static inline double eqsnn_expm1(double x)
+{
+    x = x < -60.0 ? -60.0 : x;  /* (expm1 is -1 to the last bit below -38; -inf too) */
+    const double kd = __builtin_rint(x * EQSNN_LOG2E);
+    const double high = __builtin_fma(kd, -EQSNN_LN2_HI, x);     /* exact */
+    const double r = __builtin_fma(kd, -EQSNN_LN2_LO, high);
+    const double low = __builtin_fma(kd, -EQSNN_LN2_LO, high - r); /* x - k ln2 = r + low */
+    /* t = e^(r + low) - 1 - r */
+    const double t = __builtin_fma(r * r, eqsnn_exp_polynomial(r), low);
+    /* expm1(x) = 2 (h t + (h r + (h - 1/2))) with h = 2^(k-1), a normal number for every
+     * k here (-87 <= k <= 1024): the sum 2^k - 1 + 2^k r is rounded once (where k = 1 its
+     * terms nearly cancel, and without low, r's rounding error would be 2 ulp of the
+     * result), then + 2^k t */
+    const double h = eqsnn_exp_scaled(0.5, eqsnn_exp_k_bits(kd));
+    const double y = 2.0 * __builtin_fma(h, t, __builtin_fma(h, r, h - 0.5));
+    /* overflow: inf (x * inf; a NaN stays NaN); |x| < 2^-54: x itself, correctly rounded
+     * (the halved sum would round a subnormal x, and give +0 for -0) */
+    return !(x <= EQSNN_EXP_MAX) ? x * __builtin_inf() : fabs(x) < 0x1p-54 ? x : y;
+}
+#else
+static inline double eqsnn_exp(double x) { return exp(x); }
+static inline double eqsnn_expm1(double x) { return expm1(x); }
+#endif
+
 /* ---- exprel(x) = (exp(x) - 1)/x, exprel(0) = 1 ------------------------------------
  * One formula on every backend (the numpy twin is eqsnn/codegen/numpy_support.py):
  *   |x| < 1e-5:  1 + x/2 + x^2/6        (truncation x^3/24 relative: below 4.2e-17)
@@ -61,7 +185,7 @@ static inline double eqsnn_exprel(double x)
 {
     if (fabs(x) < 1e-5)
         return 1.0 + x * (0.5 + x * (1.0 / 6.0));
-    const double h = expm1(0.5 * x);
+    const double h = eqsnn_expm1(0.5 * x);
     return h * ((h + 2.0) / x);
 }
 
@@ -114,7 +238,7 @@ static inline double eqsnn_inv_exprel_from_exp(double x, double p, double q)
  * (used for |x| < 1e-5, truncation below 1e-20) */
 static inline double eqsnn_inv_exprel(double x)
 {
-    return fabs(x) < 1e-5 ? 1.0 - 0.5 * x + x * x * (1.0 / 12) : x / expm1(x);
+    return fabs(x) < 1e-5 ? 1.0 - 0.5 * x + x * x * (1.0 / 12) : x / eqsnn_expm1(x);
 }
 
 /* ---- floor, ceil and int() of a quotient n/q, q a whole number > 1 -----------------

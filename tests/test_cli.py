@@ -221,7 +221,7 @@ def test_derive_a_synaptic_kernel_in_markdown_uses_the_models_method(capsys):
     assert status == 0
     assert out.startswith("## ExponentialCurrent: clock-driven equations")
     assert f"method: `{models.get('ExponentialCurrent').method}`" in out
-    assert "I_s = I_s*exp(-dt/tau);" in out
+    assert "I_s = I_s*eqsnn_exp(-dt/tau);" in out
 
 
 @pytest.mark.parametrize("argv, status, message", [

@@ -16,6 +16,13 @@ arrays, branch-free updates), measured on hand-written CUBA and Hodgkin–Huxley
 ``-march=native``
     AVX2/AVX-512 and FMA on the host CPU. The binary may crash on another CPU, so the
     CPU's identity is part of the cache key (see :mod:`eqsnn.compiler.cache`).
+``-mprefer-vector-width=512`` (x86-64 only)
+    on a CPU with AVX-512, vectors of 8 doubles where gcc's tuning for the CPU picks 4:
+    half the instructions, and the 8-lane libmvec exp, half the calls. On this project's
+    machine (an Intel Rocket Lake, for which gcc picks 4) the HH and COBAHH loops took
+    0.72-0.78 of the time at 1 and 2 threads, CUBA 0.90-1.0, Izhikevich 0.94-0.97, AdEx
+    0.75-0.85 (``benchmarks/README.md``, "Session 7: inline exp"). Without AVX-512 it
+    changes nothing.
 ``--param=vect-max-version-for-alias-checks=100`` (gcc only)
     gcc does not trust ``restrict`` on the array pointers the loop declares from its
     table of addresses; it vectorises a neuron loop only behind run-time overlap checks,
@@ -34,6 +41,14 @@ arrays, branch-free updates), measured on hand-written CUBA and Hodgkin–Huxley
     glibc's vectorised exp/log/sin/cos/…; ``eqsnn_support.h`` declares them so gcc
     vectorises loops that call them despite ``-fno-finite-math-only``. Without it the
     HH loop runs one neuron at a time.
+
+``exp`` (a field of its own, not a flag)
+    ``"libm"`` (the default): generated code's exp and expm1 are the C library's
+    (libmvec's in vectorised loops, 4 ulp); ``"inline"`` adds ``-DEQSNN_EXP_INLINE``,
+    and they are eqsnn's own, inlined and vectorised without a call (``eqsnn_exp``/
+    ``eqsnn_expm1`` in ``eqsnn_support.h``, within 1.05 and 1.5 ulp, the same value in
+    vector and scalar code), 5-16 % slower in the HH and COBAHH loops on this project's
+    machine (``benchmarks/README.md``, "Session 7: inline exp").
 
 ``-fPIC`` (compile) and ``-shared`` (link) are not options: a Python extension needs them.
 Linking is a separate compiler call *without* ``-ffast-math``: gcc < 13 links
@@ -60,13 +75,18 @@ from typing import Sequence
 from eqsnn.compiler.identity import compiler_identity  # the cached --version banner
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["DEFAULT_CFLAGS", "CompilerOptions"]
+__all__ = ["DEFAULT_CFLAGS", "EXP_CHOICES", "CompilerOptions"]
 
 DEFAULT_CFLAGS: tuple[str, ...] = (
     "-O3", "-ffast-math", "-fno-finite-math-only", "-march=native",
+    *(("-mprefer-vector-width=512",) if platform.machine().lower() in ("x86_64", "amd64")
+      else ()),
     "--param=vect-max-version-for-alias-checks=100", "-w", "-g0", "-DNDEBUG", "-fopenmp",
 )
 _GCC_ONLY = ("--param=", "-fopenmp")
+
+#: CompilerOptions(exp=...): the exp and expm1 of generated code, and the flag each adds
+EXP_CHOICES: dict[str, tuple[str, ...]] = {"libm": (), "inline": ("-DEQSNN_EXP_INLINE",)}
 
 
 def _default_ldflags(cc: tuple[str, ...]) -> tuple[str, ...]:
@@ -108,18 +128,27 @@ class CompilerOptions:
     ldflags
         Extra link flags (``-shared`` is always added). Default: ``-lm`` (and ``-lmvec``
         on x86-64 glibc, ``-fopenmp`` with gcc).
+    exp
+        Whose exp and expm1 generated code calls: ``"libm"`` (default) the C library's
+        (libmvec's, within 4 ulp, in vectorised loops); ``"inline"`` eqsnn's, in
+        ``eqsnn_support.h``: vectorised without a call, within 1.05 ulp (exp) and 1.5 ulp
+        (expm1) of the exact result, and the same value for a neuron in a vector or
+        alone, but slower on this project's machine. ``"inline"`` appends
+        ``-DEQSNN_EXP_INLINE`` to ``cflags`` (so it is part of the cache key).
 
     Raises
     ------
     InvalidValueError
         For a field (or the environment variable supplying it) that is not a command or
-        a list of flags, e.g. an ``EQSNN_CFLAGS`` with an unclosed quote.
+        a list of flags, e.g. an ``EQSNN_CFLAGS`` with an unclosed quote; an ``exp``
+        that is not one of ``"libm"``, ``"inline"``.
     """
 
     # given as a string, a sequence or None; always a tuple of strings once constructed
     cc: Sequence[str] | str | None = None
     cflags: Sequence[str] | str | None = None
     ldflags: Sequence[str] | str | None = None
+    exp: str = "libm"
 
     def __post_init__(self) -> None:
         cc = _words("cc", self.cc) if self.cc is not None else _default_cc()
@@ -135,6 +164,12 @@ class CompilerOptions:
                     f for f in DEFAULT_CFLAGS if not f.startswith(_GCC_ONLY))
         ldflags = _words("ldflags", self.ldflags) if self.ldflags is not None else \
             _default_ldflags(cc)
+        if self.exp not in EXP_CHOICES:
+            raise InvalidValueError(
+                f"CompilerOptions(exp={self.exp!r}) is not one of "
+                f"{', '.join(map(repr, EXP_CHOICES))}",
+                hint='exp="libm" (the C library\'s) or exp="inline" (eqsnn\'s)')
+        cflags += tuple(f for f in EXP_CHOICES[self.exp] if f not in cflags)
         object.__setattr__(self, "cc", cc)
         object.__setattr__(self, "cflags", cflags)
         object.__setattr__(self, "ldflags", ldflags)

@@ -222,7 +222,9 @@ def _row(name, sympy_name, nargs, c, numpy, units, *, evaluate="", build=None):
 #: Every built-in function, once. ``rand``/``randn`` are apart (:data:`RANDOM_FUNCTIONS`):
 #: they are not functions of their arguments.
 TABLE: tuple[MathFunction, ...] = (
-    _row("exp", "exp", 1, "exp", "np.exp", DIMENSIONLESS),
+    # eqsnn_exp/eqsnn_expm1 (templates/eqsnn_support.h): the C library's exp and expm1, or
+    # eqsnn's own, inline, with CompilerOptions(exp="inline")
+    _row("exp", "exp", 1, "eqsnn_exp", "np.exp", DIMENSIONLESS),
     _row("log", "log", 1, "log", "np.log", DIMENSIONLESS),
     _row("log10", None, 1, None, None, None, build=lambda x: sympy.log(x, 10)),
     _row("sqrt", None, 1, None, None, None, build=sympy.sqrt),  # a power: x**(1/2)
@@ -243,7 +245,7 @@ TABLE: tuple[MathFunction, ...] = (
     _row("clip", "clip", 3, "eqsnn_clip", "eqsnn_clip", SAME),
     _row("exprel", "exprel", 1, "eqsnn_exprel", "eqsnn_exprel", DIMENSIONLESS),
     # produced by SymPy (sympy.codegen.rewriting's expm1_opt, log1p_opt; simplification)
-    _row(None, "expm1", 1, "expm1", "np.expm1", DIMENSIONLESS),
+    _row(None, "expm1", 1, "eqsnn_expm1", "np.expm1", DIMENSIONLESS),
     _row(None, "log1p", 1, "log1p", "np.log1p", DIMENSIONLESS),
     # produced by the build stage's sharing of exponentials (eqsnn/lowering/exponentials.py)
     _row(None, "exprel_from_exp", 3, "eqsnn_exprel_from_exp", "eqsnn_exprel_from_exp",

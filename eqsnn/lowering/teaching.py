@@ -149,11 +149,11 @@ def _calls(lines) -> str:
     """What one neuron's step calls, counted in its lines (what an update costs)."""
     text = "\n".join(lines)
     calls = {name: len(re.findall(rf"(?<![\w.]){name}\(", text))
-             for name in ("exp", "eqsnn_exprel", "eqsnn_inv_exprel")}
+             for name in ("eqsnn_exp", "eqsnn_exprel", "eqsnn_inv_exprel")}
     shared = len(re.findall(r"eqsnn_(?:inv_)?exprel_from_exp\(", text))
     if not (sum(calls.values()) or shared):
         return ""
-    return (f" Calls for each neuron and step: exp {calls['exp']}, expm1 "
+    return (f" Calls for each neuron and step: exp {calls['eqsnn_exp']}, expm1 "
             f"{calls['eqsnn_exprel'] + calls['eqsnn_inv_exprel']} (inside eqsnn_exprel, "
             f"eqsnn_inv_exprel); exprel from a shared exp (a division, no call): {shared}.")
 

@@ -86,7 +86,7 @@ def test_the_derivation_says_which_step_is_before_the_passes():
     assert "unit names such as mV become numbers" in loop.sentence
     # Traub-Miles: three rates share one exp; the counts are those of its per-neuron lines
     assert "exp 7, expm1 1" in loop.sentence and "no call): 2" in loop.sentence
-    assert any(line.startswith("_exp0 = exp(") for line in loop.code)
+    assert any(line.startswith("_exp0 = eqsnn_exp(") for line in loop.code)
     assert not any("mV" in line for line in loop.code)          # units are numbers
     text = derivation.to_text()
     assert text.index("The update as code") < text.index("Statements of the compiled loop")
