@@ -16,12 +16,17 @@ steps, so that a refractory period and a delay in progress end when their *time*
   arrival): the two differ by at most one new step. Two old steps that land on one new
   step are merged; Brian2 keeps only the later one, so it loses spikes in flight when
   dt becomes coarser.
+* a ring of a pathway whose sender is on a slower clock, read only at that clock's
+  steps (:func:`align_to_ticks`): when the sender's dt changes, a spike in flight sent
+  between the new clock's steps moves to the nearest of them.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["carry_lastspike", "carried_ring"]
+from eqsnn.runtime.timeline import steps_for
+
+__all__ = ["carry_lastspike", "carried_ring", "align_to_ticks"]
 
 _NEVER_BELOW = -(2**61)  # (groups store -(2**62) for "never spiked")
 
@@ -47,21 +52,55 @@ def carried_ring(ring: dict | None, D: int, width: int, dt) -> dict:
     timeline = getattr(dt, "timeline", None)
     if ring is None or timeline is None or not ring["n"].any():
         return new
-    step, old_D = timeline.step, ring["n"].size
-    old_width = ring["spikes"].size // old_D
     ratio = ring.get("dt", float(dt)) / float(dt)
-    for age in range(1, old_D):  # (age 0: the slot this step's spikes overwrite)
-        old = (step - age) % old_D
-        n = int(ring["n"][old])
-        if not n:
-            continue
+    for age, _, senders in _in_flight(ring, timeline.step):
         new_age = max(1, int(age * ratio + 0.5))
-        if new_age >= D:  # older than the longest delay: delivered everywhere already
-            continue
-        slot = (step - new_age) % D
-        senders = ring["spikes"][old * old_width: old * old_width + n]
-        here = new["spikes"][slot * width: slot * width + int(new["n"][slot])]
-        merged = np.union1d(here, senders).astype(np.int32)
-        new["spikes"][slot * width: slot * width + merged.size] = merged
-        new["n"][slot] = merged.size
+        if new_age < D:  # (else older than the longest delay: delivered everywhere already)
+            _merge(new, (timeline.step - new_age) % D, width, senders)
     return new
+
+
+def align_to_ticks(ring: dict, stride: int, dt) -> None:
+    """Move the spikes in flight to the nearest step of the sender's clock, now
+    ``stride`` loop steps long (its dt changed between runs): the pathway reads the
+    ring only at those steps, and would never find a spike sent at a step of the old
+    clock between them. Brian2 too rounds what remains of their delays to the new dt."""
+    timeline = getattr(dt, "timeline", None)
+    if stride == 1 or timeline is None or not timeline.segments or not ring["n"].any():
+        return
+    step = timeline.step
+    origin = step - steps_for(timeline.time(step), float(dt))  # (as the coming run's)
+    D = ring["n"].size
+    width = ring["spikes"].size // D
+    moved: dict[int, np.ndarray] = {}
+    for age, slot, senders in list(_in_flight(ring, step)):
+        phase = (step - age - origin) % stride
+        if not phase:
+            continue
+        later = stride - phase
+        new_age = age - later if 2 * phase >= stride and age - later >= 1 else age + phase
+        ring["n"][slot] = 0
+        if new_age < D:  # (older than the ring: past every delay)
+            moved[new_age] = np.union1d(moved.get(new_age, senders), senders)
+    for new_age, senders in moved.items():
+        _merge(ring, (step - new_age) % D, width, senders)
+
+
+def _in_flight(ring: dict, step: int):
+    """``(age, slot, senders)`` of every slot of ``ring`` holding spikes, from age 1 on
+    (age 0 is the slot this step's spikes overwrite); ``senders`` a copy."""
+    D = ring["n"].size
+    width = ring["spikes"].size // D
+    for age in range(1, D):
+        slot = (step - age) % D
+        n = int(ring["n"][slot])
+        if n:
+            yield age, slot, ring["spikes"][slot * width: slot * width + n].copy()
+
+
+def _merge(ring: dict, slot: int, width: int, senders: np.ndarray) -> None:
+    """Add ``senders`` to what ``slot`` of ``ring`` holds (each sender once, in order)."""
+    here = ring["spikes"][slot * width: slot * width + int(ring["n"][slot])]
+    merged = np.union1d(here, senders).astype(np.int32)
+    ring["spikes"][slot * width: slot * width + merged.size] = merged
+    ring["n"][slot] = merged.size

@@ -37,8 +37,7 @@ import numpy as np
 
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.clocks import NETWORK_CLOCK, delay_steps
-from eqsnn.runtime.dt_change import carried_ring
-from eqsnn.runtime.timeline import steps_for
+from eqsnn.runtime.dt_change import align_to_ticks, carried_ring
 
 __all__ = ["pathway_structure", "structure_bytes"]
 
@@ -187,42 +186,9 @@ def _ring(syn, path: str, D: int, width: int, dt: float, before: bool, stride: i
             or ring.get("dt", float(dt)) != float(dt):
         ring = rings[path] = carried_ring(ring, D, width, dt)
     if ring.get("stride", 1) != stride:
-        _align_to_ticks(ring, stride, dt)
+        align_to_ticks(ring, stride, dt)
     ring["before"], ring["stride"] = bool(before), stride
     return ring
-
-
-def _align_to_ticks(ring: dict, stride: int, dt) -> None:
-    """Move the spikes in flight to the nearest step of the sender's clock, now
-    ``stride`` loop steps long (its dt changed between runs): the pathway reads the
-    ring only at those steps, and would never find a spike sent at a step of the old
-    clock between them. Brian2 too rounds what remains of their delays to the new dt."""
-    timeline = getattr(dt, "timeline", None)
-    if stride == 1 or timeline is None or not timeline.segments or not ring["n"].any():
-        return
-    step = timeline.step
-    origin = step - steps_for(timeline.time(step), float(dt))  # (as the coming run's)
-    D = ring["n"].size
-    width = ring["spikes"].size // D
-    moved: dict[int, np.ndarray] = {}
-    for age in range(1, D):  # (age 0: the slot this step's spikes overwrite)
-        slot = (step - age) % D
-        n = int(ring["n"][slot])
-        phase = (step - age - origin) % stride
-        if not n or not phase:
-            continue
-        later = stride - phase
-        new_age = age - later if 2 * phase >= stride and age - later >= 1 else age + phase
-        senders = ring["spikes"][slot * width: slot * width + n].copy()
-        ring["n"][slot] = 0
-        if new_age < D:  # (older than the ring: past every delay)
-            moved[new_age] = np.union1d(moved.get(new_age, senders), senders)
-    for new_age, senders in moved.items():
-        slot = (step - new_age) % D
-        here = ring["spikes"][slot * width: slot * width + int(ring["n"][slot])]
-        merged = np.union1d(here, senders).astype(np.int32)
-        ring["spikes"][slot * width: slot * width + merged.size] = merged
-        ring["n"][slot] = merged.size
 
 
 def _refuse_moved_across_threshold(syn, path: str, ring: dict, before: bool, dt) -> None:
