@@ -38,7 +38,8 @@ out in chunks claimed at run time instead of each thread doing its whole block.
 nothing but the spikes that monitors of spike indices and times read (a network of
 groups without synapses), each thread runs a whole batch of steps on its own neurons,
 keeping its spikes of each step, and the monitors record the batch afterwards, step by
-step, as they would have (two barriers per batch instead of one per step).
+step, as they would have (one barrier per batch instead of one per step: thread 0
+records a batch while the others run the next).
 """
 from __future__ import annotations
 

@@ -33,10 +33,11 @@ __all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "slot_rank", "ArraySlot", "
 THREADS_SCALAR = "_n_threads_wanted"
 #: the int scalar that holds the step at which t = 0 (see ModuleBuilder.origin)
 STEP_ORIGIN = "_step_origin"
-#: the int scalar that holds the steps of a batch (see ModuleBuilder.batch_steps)
+#: the int scalar that holds the slots of a batch loop (see ModuleBuilder.batch_steps)
 BATCH_STEPS = "_batch_steps"
-#: steps of a batch keep each group's spikes of every step (int32 each): at most this
-#: many neurons' worth for all groups together (1 MB), and 2 to 256 steps
+#: a loop in batches keeps each group's spikes of every step of two batches (int32
+#: each, a slot per step): at most this many neurons' worth for all groups together
+#: (1 MB), and 2 to 256 slots (batches of 1 to 128 steps)
 STAGED_NEURONS = 1 << 18
 MAX_BATCH = 256
 
@@ -252,10 +253,12 @@ class ModuleBuilder:
         return self._batch_memo[1]
 
     def batch_steps(self) -> int:
-        """The steps of a batch when the compiled loop runs its steps in batches, asked
-        at every call (1 if it does not): as many as keep the spikes staged for them
-        within STAGED_NEURONS entries for all groups together, at least 2 (the two
-        halves a step by step loop keeps anyway) and at most MAX_BATCH."""
+        """The slots for steps when the compiled loop runs its steps in batches, asked
+        at every call (1 if it does not): two batches of half as many steps each (one
+        being recorded while the next runs: network.c.j2), as many as keep the spikes
+        staged in them within STAGED_NEURONS entries for all groups together, at least 2
+        (the two halves a step by step loop keeps anyway) and at most MAX_BATCH. Spike
+        monitors make room for this many steps' worst case (and one more)."""
         if self._batch() is None:
             return 1
         getters = dict(self.int_scalars)

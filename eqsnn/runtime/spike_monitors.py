@@ -124,7 +124,8 @@ class SpikeMonitor(Monitor):
     def _make_room(self) -> None:
         if not self._kept():
             return
-        # room for the worst case of the next batch of steps (and one more)
+        # room for the worst case of the steps the loop may run before recording them
+        # (two batches: one is recorded while the next runs), and one more
         needed = int(self._count[0]) + (1 + self._batch()) * (self.stop - self.start)
         if self.record:
             self._i = grow(self._i, needed)

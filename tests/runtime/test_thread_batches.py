@@ -132,7 +132,7 @@ def _odd_runs(net):
     net.run(0.6 * ms)
 
 
-#: (schedule, most steps in a batch): batches of at most 4 steps leave the spike
+#: (schedule, slots of the batch loop): 4 slots (batches of 2 steps) leave the spike
 #: monitors room for 5 steps' worst case only, so their buffers grow during the run
 SCHEDULES = {"one run": (lambda net: net.run(200 * ms), 4), "odd runs": (_odd_runs, 256)}
 
