@@ -212,7 +212,7 @@ def _fine_cut(*objects):
     source = es.Network(*objects, threads=2)._builder().build().source
     fine = "_unit = EQSNN_FINE_BLOCK;" in source
     assert fine != ("_unit = EQSNN_BLOCK;" in source)
-    assert "_found + eqsnn_block(_g0_N, _t, _nt * _g0_chunks, _g0_unit)" in source
+    assert "eqsnn_block(_g0_N, _t * _g0_chunks + _j, _nt * _g0_chunks, _g0_unit)" in source
     return fine
 
 

@@ -6,11 +6,12 @@ block is cut into chunks of whole blocks of 64 neurons, and a thread that is don
 its own takes the others' (once they are done with what comes before them), so a
 slowed-down thread is helped instead of waited for. Which thread took a chunk must
 never show in the results: the tests build the loop with EQSNN_STEAL_FIRST (each
-thread takes the others' chunks first, its own last: nearly every chunk changes hands)
-and with small chunks (EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the
-numpy backend. The partition itself (eqsnn_support.h: eqsnn_block,
-eqsnn_chunks_per_thread) is checked directly: every neuron owned once, every part
-starting on a cache line, in blocks of 64 and in the blocks of 16 of batched steps.
+thread takes the others' chunks first, its own last, and every one left:
+EQSNN_STEAL_LEAVE=0; nearly every chunk changes hands) and with small chunks
+(EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the numpy backend. The
+partition itself (eqsnn_support.h: eqsnn_block, eqsnn_chunks_per_thread) is checked
+directly: every neuron owned once, every part starting on a cache line, in blocks of 64
+and in the blocks of 16 of batched steps.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from eqsnn.compiler.options import DEFAULT_CFLAGS
 from eqsnn.units import Hz, ms, mV
 
 STEALING = CompilerOptions(cflags=DEFAULT_CFLAGS + ("-DEQSNN_STEAL_FIRST",
+                                                    "-DEQSNN_STEAL_LEAVE=0",
                                                     "-DEQSNN_CHUNK_BLOCKS=1"))
 
 
