@@ -7,8 +7,11 @@ For a change that touches what every script imports (units, quantities), this me
 what a user feels: a fresh interpreter per measurement, timed from outside, for
 
 * ``import``: ``python -c "import eqsnn.units"`` (the floor of every script),
-* ``cuba 4000`` and ``izhikevich 1000``: ``worker_eqsnn.py`` on the Cython backend with a
-  warm cache (filled by one untimed run per tree; each tree has its own cache).
+* ``cuba 4000`` and ``izhikevich 1000``: ``worker_eqsnn.py`` on the compiled backend with a
+  warm cache (filled by one untimed run per tree; each tree has its own cache),
+* ``... cold`` (``cuba 4000 cold``, ``izhikevich 1000 cold``, ``hh 1000 cold``): the same
+  with the tree's compile cache emptied before every run, so each one generates and
+  compiles its C as a user's first run does.
 
 Repetitions are interleaved (run k of every tree and case, then run k+1): load on a
 shared machine drifts over minutes. The table shows medians and the after/before ratio
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,11 +32,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+WORKER = str(HERE / "worker_eqsnn.py")
 CASES = {
     "import": ["-c", "import eqsnn.units"],
-    "cuba 4000": [str(HERE / "worker_eqsnn.py"), "cuba", "4000", "cython", "1"],
-    "izhikevich 1000": [str(HERE / "worker_eqsnn.py"), "izhikevich", "1000", "cython", "1"],
+    "cuba 4000": [WORKER, "cuba", "4000", "c", "1"],
+    "izhikevich 1000": [WORKER, "izhikevich", "1000", "c", "1"],
 }
+COLD = {f"{case} cold": CASES[case] for case in ("cuba 4000", "izhikevich 1000")}
+COLD["hh 1000 cold"] = [WORKER, "hh", "1000", "c", "1"]
+CASES.update(COLD)
+DEFAULT_CASES = ("import", "cuba 4000", "izhikevich 1000")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--cases", default=",".join(DEFAULT_CASES),
+                        help=f"comma-separated, from: {', '.join(CASES)}")
     args = parser.parse_args(argv)
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     cases = args.cases.split(",")
@@ -48,11 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="eqsnn-trees-") as scratch:
         for tree in trees:
             for case in cases:
-                _run(trees[tree], Path(scratch) / tree, CASES[case])  # fill the cache
+                if case not in COLD:
+                    _run(trees[tree], Path(scratch) / tree / "warm", CASES[case])  # fill the cache
         for rep in range(args.repeat):
             for case in cases:
                 for tree in trees:
-                    wall, cpu = _run(trees[tree], Path(scratch) / tree, CASES[case])
+                    cache = Path(scratch) / tree / ("cold" if case in COLD else "warm")
+                    if case in COLD:
+                        shutil.rmtree(cache, ignore_errors=True)
+                    wall, cpu = _run(trees[tree], cache, CASES[case])
                     times.setdefault((case, tree), []).append((wall, cpu))
                     print(f"rep {rep} {case:16s} {tree:6s} wall {wall:.3f} s  cpu {cpu:.3f} s",
                           flush=True)
