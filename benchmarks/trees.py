@@ -7,9 +7,9 @@ For a change that touches what every script imports (units, quantities), this me
 what a user feels: a fresh interpreter per measurement, timed from outside, for
 
 * ``import``: ``python -c "import eqsnn.units"`` (the floor of every script),
-* ``cuba 4000`` and ``izhikevich 1000``: ``worker_eqsnn.py`` on the compiled backend with a
+* ``cuba 4000``, ``izhikevich 1000`` and ``hh 1000``: ``worker_eqsnn.py`` on the compiled backend with a
   warm cache (filled by one untimed run per tree; each tree has its own cache),
-* ``... cold`` (``cuba 4000 cold``, ``izhikevich 1000 cold``, ``hh 1000 cold``): the same
+* ``<case> cold`` (``cuba 4000 cold`` ...): the same
   with the tree's compile cache emptied before every run, so each one generates and
   compiles its C as a user's first run does.
 
@@ -33,13 +33,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORKER = str(HERE / "worker_eqsnn.py")
-CASES = {
-    "import": ["-c", "import eqsnn.units"],
-    "cuba 4000": [WORKER, "cuba", "4000", "c", "1"],
-    "izhikevich 1000": [WORKER, "izhikevich", "1000", "c", "1"],
-}
-COLD = {f"{case} cold": CASES[case] for case in ("cuba 4000", "izhikevich 1000")}
-COLD["hh 1000 cold"] = [WORKER, "hh", "1000", "c", "1"]
+#: model and size of each worker case; every one also runs cold ("<case> cold")
+RUNS = {"cuba 4000": ("cuba", "4000"), "izhikevich 1000": ("izhikevich", "1000"),
+        "hh 1000": ("hh", "1000")}
+CASES = {"import": ["-c", "import eqsnn.units"]}
+CASES.update({case: [WORKER, model, size, "c", "1"] for case, (model, size) in RUNS.items()})
+COLD = {f"{case} cold": CASES[case] for case in RUNS}
 CASES.update(COLD)
 DEFAULT_CASES = ("import", "cuba 4000", "izhikevich 1000")
 

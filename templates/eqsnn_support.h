@@ -338,8 +338,8 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
  * EQSNN_FINE_BLOCK, 16 (a cache line of 32-bit values, two of doubles), for steps in
  * batches whose operations touch only their own thread's neurons (codegen/barriers.py,
  * Batch.fine): there the shares differ by 16 neurons at most instead of 64 (HH 1000 on
- * 2 threads: 496 and 504, not 512 and 488, whose difference is ~80 us of work per batch
- * of 256 steps, more than the other thread spins before it sleeps). A part's length is
+ * 2 threads: 496 and 504, not 512 and 488, whose difference was ~80 us of work per batch
+ * of 256 steps, the batch length until session 8 (now at most 128), more than the other thread spins before it sleeps). A part's length is
  * a multiple of the unit except at the end, so every neuron goes through the same
  * vector instructions as on one thread. */
 #define EQSNN_BLOCK 64
