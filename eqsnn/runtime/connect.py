@@ -172,6 +172,8 @@ def _all_pairs(syn, condition, p, n_pre: int, n_post: int):
         chosen_post.append(post)
     if not chosen_pre:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if len(chosen_pre) == 1:  # (one block, Izhikevich 1000's: no copy of it)
+        return chosen_pre[0], chosen_post[0]
     return np.concatenate(chosen_pre), np.concatenate(chosen_post)
 
 
