@@ -17,10 +17,18 @@ Repetitions are interleaved (run k of every tree and case, then run k+1): load o
 shared machine drifts over minutes. The table shows medians and the after/before ratio
 of wall time and of CPU time (user+sys of the process), which load inflates less.
 Each tree runs with ``PYTHONPATH=<tree>``, bytecode writing allowed.
+
+``--stages`` adds, for the worker cases, where each process spent its wall time (medians,
+milliseconds, and after - before): ``start`` (interpreter start-up to the worker's first
+line), ``import`` (eqsnn and the benchmark's models), ``build`` (the objects: equations,
+connect, initial values), ``run`` (``net.run()``: the network's build, the compile or the
+cache hit, the loop), of which ``loop`` (the compiled loop alone), and ``exit`` (the
+worker's last line to the process's end: interpreter and library teardown).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -50,10 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--cases", default=",".join(DEFAULT_CASES),
                         help=f"comma-separated, from: {', '.join(CASES)}")
+    parser.add_argument("--stages", action="store_true",
+                        help="also a table of each worker case's stages (see above)")
     args = parser.parse_args(argv)
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     cases = args.cases.split(",")
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    stages: dict[tuple[str, str], list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="eqsnn-trees-") as scratch:
         for tree in trees:
             for case in cases:
@@ -65,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
                     cache = Path(scratch) / tree / ("cold" if case in COLD else "warm")
                     if case in COLD:
                         shutil.rmtree(cache, ignore_errors=True)
-                    wall, cpu = _run(trees[tree], cache, CASES[case])
+                    wall, cpu, parts = _run(trees[tree], cache, CASES[case])
                     times.setdefault((case, tree), []).append((wall, cpu))
+                    if parts:
+                        stages.setdefault((case, tree), []).append(parts)
                     print(f"rep {rep} {case:16s} {tree:6s} wall {wall:.3f} s  cpu {cpu:.3f} s",
                           flush=True)
     print(f"\nmedians of {args.repeat} fresh processes, interleaved, whole process: wall "
@@ -80,10 +93,29 @@ def main(argv: list[str] | None = None) -> int:
             after = statistics.median(t[k] for t in times[case, "after"])
             row.append(f"{before:{width - 1}.3f}s {after:7.3f}s {after / before:6.3f}")
         print("   ".join(row))
+    if args.stages:
+        _print_stages(cases, stages)
     return 0
 
 
-def _run(tree: Path, cache: Path, arguments: list[str]) -> tuple[float, float]:
+STAGES = ("start", "import", "build", "run", "loop", "exit")
+
+
+def _print_stages(cases: list[str], stages: dict) -> None:
+    print("\nmedian milliseconds of each stage (see the docstring), before / after / after - before")
+    print(f"{'case':18s} " + " ".join(f"{name:>19s}" for name in STAGES))
+    for case in cases:
+        if (case, "before") not in stages:
+            continue
+        row = [f"{case:18s}"]
+        for name in STAGES:
+            before = 1e3 * statistics.median(s[name] for s in stages[case, "before"])
+            after = 1e3 * statistics.median(s[name] for s in stages[case, "after"])
+            row.append(f"{before:6.1f}/{after:6.1f}/{after - before:+5.1f}")
+        print(" ".join(row))
+
+
+def _run(tree: Path, cache: Path, arguments: list[str]) -> tuple[float, float, dict]:
     cache.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(tree), EQSNN_CACHE_DIR=str(cache))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -96,7 +128,22 @@ def _run(tree: Path, cache: Path, arguments: list[str]) -> tuple[float, float]:
     cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
     if done.returncode != 0:
         raise RuntimeError(f"{tree}: {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
-    return seconds, cpu
+    return seconds, cpu, _stages(done.stdout, started, started + seconds)
+
+
+def _stages(stdout: str, spawned: float, ended: float) -> dict[str, float]:
+    """The worker's stages (seconds) from its JSON line and the parent's clock (the
+    same monotonic clock: perf_counter); {} for a case without that line."""
+    lines = stdout.strip().splitlines()
+    try:
+        report = json.loads(lines[-1]) if lines else {}
+    except json.JSONDecodeError:
+        return {}
+    if "started_at" not in report:
+        return {}
+    return {"start": report["started_at"] - spawned, "import": report["import"],
+            "build": report["build"], "run": report["run"], "loop": report["loop"],
+            "exit": ended - report["finished_at"]}
 
 
 if __name__ == "__main__":

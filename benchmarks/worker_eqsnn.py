@@ -5,7 +5,10 @@ never imported. ``THREADS`` goes to ``Network(threads=)`` when eqsnn has it; wit
 only 1 is accepted.
 The whole process — interpreter start, imports, building, compiling, running — is
 what a user feels; ``run.py`` times it from outside, and this script reports the
-stages inside it.
+stages inside it. ``started_at`` and ``finished_at`` are ``time.perf_counter()`` (the
+system's monotonic clock, the same in every process on Linux) at the script's first
+line and after its last stage: ``trees.py --stages`` subtracts them from its own clock
+at the start and end of the process (interpreter start-up, exit).
 """
 from __future__ import annotations
 
@@ -55,6 +58,8 @@ def main(argv: list[str]) -> None:
         "synapses": synapses,
         "threads": threads,
         "sympy_imported": "sympy" in sys.modules,
+        "started_at": STARTED,
+        "finished_at": time.perf_counter(),
     }))
 
 
