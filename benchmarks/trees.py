@@ -21,9 +21,10 @@ Each tree runs with ``PYTHONPATH=<tree>``, bytecode writing allowed.
 ``--stages`` adds, for the worker cases, where each process spent its wall time (medians,
 milliseconds, and after - before): ``start`` (interpreter start-up to the worker's first
 line), ``import`` (eqsnn and the benchmark's models), ``build`` (the objects: equations,
-connect, initial values), ``run`` (``net.run()``: the network's build, the compile or the
-cache hit, the loop), of which ``loop`` (the compiled loop alone), and ``exit`` (the
-worker's last line to the process's end: interpreter and library teardown).
+connect, initial values), ``run`` (``net.run()``), of which ``codegen`` (the network's
+C source), ``compile`` (its compile, or the cache hit, and loading it) and ``loop`` (the
+compiled loop alone), and ``exit`` (the worker's last line to the process's end:
+interpreter and library teardown).
 """
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-STAGES = ("start", "import", "build", "run", "loop", "exit")
+STAGES = ("start", "import", "build", "run", "codegen", "compile", "loop", "exit")
 
 
 def _print_stages(cases: list[str], stages: dict) -> None:
@@ -142,7 +143,8 @@ def _stages(stdout: str, spawned: float, ended: float) -> dict[str, float]:
     if "started_at" not in report:
         return {}
     return {"start": report["started_at"] - spawned, "import": report["import"],
-            "build": report["build"], "run": report["run"], "loop": report["loop"],
+            "build": report["build"], "run": report["run"], "codegen": report["codegen"],
+            "compile": report["compile"], "loop": report["loop"],
             "exit": ended - report["finished_at"]}
 
 
