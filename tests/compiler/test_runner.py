@@ -62,3 +62,32 @@ def _arguments(net):
     iscalars = np.array([get() for _, get in source.int_scalars] or [0], dtype=np.int64)
     _arguments.keep = (arrays, scalars, iscalars)  # alive during the call
     return [a.ctypes.data for a in arrays], scalars.ctypes.data, iscalars.ctypes.data
+
+
+def test_a_runner_built_in_the_cache_takes_the_flags_and_then_O0():
+    from eqsnn.compiler import CompilerOptions
+    from eqsnn.compiler.runner import runner_options
+    given = CompilerOptions(cflags=("-O3", "-march=native", "-DX=1"), ldflags=("-lm",))
+    built = runner_options(given)
+    # the user's compiler, flags and link flags, then -O0 (the last -O wins)
+    assert built.cc == given.cc and built.ldflags == given.ldflags
+    assert built.cflags == ("-O3", "-march=native", "-DX=1", "-O0")
+    assert runner_options(built) == built
+    assert runner_options().cflags[-1] == "-O0"
+    assert runner_options().cflags[:-1] == CompilerOptions().cflags
+
+
+def test_the_cache_key_of_a_cython_module_reads_cythons_version_without_importing_it():
+    import subprocess
+    import sys
+    import Cython
+    from eqsnn.compiler.cache import cython_version
+    assert cython_version() == Cython.__version__
+    code = ("import sys\n"
+            "from eqsnn.compiler.cache import cache_key, cython_version\n"
+            "from eqsnn.compiler import CompilerOptions\n"
+            "cache_key('x = 1', CompilerOptions())\n"
+            "print(cython_version(), 'Cython' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == [Cython.__version__, "False"]
