@@ -37,6 +37,7 @@ import functools
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -105,13 +106,33 @@ def cache_key(source: str, options: CompilerOptions, *, kind: str = "cython") ->
              compiler_identity(options.cc), repr(options.cflags), repr(options.ldflags),
              cpu_identity(), _support_header_digest()]
     if kind == "cython":
-        import Cython  # the version only; cheap (the compiler itself is imported lazily)
-        parts += [Cython.__version__, sys.version, sysconfig.get_config_var("EXT_SUFFIX") or ""]
+        parts += [cython_version(), sys.version, sysconfig.get_config_var("EXT_SUFFIX") or ""]
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")  # separator: ("ab", "c") and ("a", "bc") differ
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def cython_version() -> str:
+    """Cython's ``__version__``, read from its ``Shadow.py`` (where ``Cython/__init__.py``
+    takes it from) without importing Cython: the import costs ~6 ms of every process whose
+    runner comes from the cache (a source checkout), which never runs Cython itself.
+    Imported after all if the file does not say it plainly."""
+    if "Cython" not in sys.modules:
+        spec = importlib.util.find_spec("Cython")
+        locations = list(spec.submodule_search_locations or []) if spec is not None else []
+        for folder in locations:
+            try:
+                text = (Path(folder) / "Shadow.py").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            found = re.search(r'^__version__\s*=\s*["\']([^"\']+)["\']\s*$', text, re.M)
+            if found:
+                return found.group(1)
+    import Cython
+    return Cython.__version__
 
 
 def module_name(name_hint: str, key: str) -> str:
