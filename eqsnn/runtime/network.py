@@ -227,8 +227,10 @@ class Network(NetworkStates, Displayed):
         (a thread without neurons would only wait at every barrier)."""
         if self.backend != COMPILED or not getattr(self._program, "threaded", True):
             return 1
-        groups = self._ordered()[0]
-        blocks = max([-(-int(getattr(g, "N", 0)) // 64) for g in groups] + [1])
+        # (the groups of _ordered(), without its checks: this is read ~100 times a run,
+        # by every structure and scalar that depends on the team's size)
+        blocks = max([-(-int(getattr(g, "N", 0)) // 64) for g in self.objects
+                      if getattr(g, "_kind", "group") == "group"] + [1])
         return min(self._threads, blocks)
 
     @property
