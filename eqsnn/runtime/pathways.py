@@ -47,6 +47,10 @@ class Pathway(Scheduled):
         # whether the network that last built this pathway runs it before its sender's
         # threshold (see runs_before_threshold): what its propagation structure is for
         self._before = False
+        # whether its compiled code walks dense pieces of rows (runtime/propagation.py,
+        # _dense_pieces; synapse_code.py: code whose every operation gives the same bits
+        # in a vector as alone): whether its structure has their table
+        self._dense = False
 
     def runs_before_threshold(self, schedule: tuple[str, ...]) -> bool:
         """Whether this pathway runs before its sender's threshold (of its event) in a

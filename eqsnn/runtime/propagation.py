@@ -13,6 +13,12 @@ connectivity or the delays change:
   piece, the synapses onto its block of neurons; ``stride`` is 1, or ``k`` for a
   sender on a clock k times slower than the loop's (its delays are whole steps of its
   clock, and the pathway runs only at its steps);
+* ``dense_first``: for every piece, the first neuron it acts on if its synapses act on
+  consecutive neurons, each once (all-to-all, a band: :func:`_dense_pieces`), else -1;
+  the loop then computes each synapse's neuron instead of reading it. Empty (and
+  ``dense`` false) when no piece is dense, the synapses are not in connect's order, or
+  the pathway's code is not one that gives the same bits in a vector as alone
+  (``Pathway._dense``, set by runtime/synapse_code.py);
 * a ring of the sender's spikes of the last ``D`` steps (``D`` = longest delay + 1 +
   ``lag``).
 
@@ -43,11 +49,11 @@ __all__ = ["pathway_structure", "structure_bytes"]
 
 
 def pathway_structure(syn, path: str, dt: float, parts: int = 1,
-                      before: bool | None = None) -> SimpleNamespace:
+                      before: bool | None = None, dense: bool | None = None) -> SimpleNamespace:
     """The propagation structure of the pathway named ``path`` (``"pre"``, ``"post"``
     or a name of ``on_pre={...}``) for a loop on ``parts`` threads; ``before``: the
-    pathway runs before its sender's threshold (default: as in the network that built
-    it last).
+    pathway runs before its sender's threshold, ``dense``: its loop walks dense pieces
+    (both by default as in the network that built it last).
 
     Within a row, synapses are sorted by the neuron they act on (the target of ``pre``,
     the source of ``post``), then by index, and each row is cut into ``parts`` pieces:
@@ -60,8 +66,9 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
     group = syn.pre_group if side == "pre" else syn.post_group
     # (delays count the sender clock's steps, whose dt may change between runs)
     before = pathway._before if before is None else before
+    dense = pathway._dense if dense is None else dense
     key = (syn._structure_version, dt, syn.N, parts, getattr(group.clock, "dt_", None),
-           before)
+           before, dense)
     cache = syn.__dict__.setdefault("_propagation", {})
     cached = cache.get(path)
     if cached is not None and cached.key == key:
@@ -103,14 +110,56 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
         sorted_keys = sorted_keys.astype(np.int64) * parts + owner
     rows = np.arange(senders * n_ages * parts + 1, dtype=np.int64)
     ptr = np.searchsorted(sorted_keys, rows).astype(np.int64)
+    # (synapses in connect's order only: a dense piece reads no order either)
+    first = _dense_pieces(other, ptr, parts) if dense and in_order else None
     D = last_age + 1 + lag
     ring = _ring(syn, path, D, width, dt, before, stride)
-    structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr, lag=lag,
+    structure = SimpleNamespace(key=key, order=order, in_order=in_order, ptr=ptr,
+                                dense=first is not None,
+                                dense_first=np.empty(0, np.int32) if first is None else first,
+                                lag=lag,
                                 D=D, width=width, first_age=first_age, n_ages=n_ages,
                                 stride=stride, first_sender=first_sender, senders=senders,
                                 ring=ring)
     cache[path] = structure
     return structure
+
+
+#: the fewest synapses of a dense row (a cache line of doubles): shorter runs of
+#: consecutive neurons gain nothing from it
+DENSE_MIN = 8
+
+
+def _dense_pieces(other: np.ndarray, ptr: np.ndarray, parts: int) -> np.ndarray | None:
+    """For every piece of a row (synapses in connect's order, ``other`` the neuron each
+    acts on, ``parts`` pieces a row), the first neuron it acts on if its row is dense:
+    its synapses act on consecutive neurons, each once, and there are at least
+    :data:`DENSE_MIN` of them (all-to-all, a band, a run of indices); -1 for the pieces
+    of other rows (and the empty pieces). The loop then computes each synapse's neuron
+    instead of reading it (``_j = first + p - ptr[k]``), and the additions onto every
+    neuron come in the same order as before. Whether a row is dense does not depend on
+    ``parts``: a synapse is walked by the same loop on any number of threads. ``None``
+    when no row is dense: the loop reads nothing more (CUBA's random rows)."""
+    start, end = ptr[:-1:parts], ptr[parts::parts]  # (whole rows)
+    row = np.flatnonzero(end - start >= DENSE_MIN)
+    if row.size == 0:
+        return None
+    s, e = start[row], end[row] - 1
+    # sorted by neuron within a row (in connect's order): consecutive iff the row
+    # spans as many neurons as it has synapses and no neuron comes twice
+    row = row[other[e].astype(np.int64) - other[s] == e - s]
+    repeated = np.flatnonzero(other[1:] == other[:-1])  # (multapses: rarely any)
+    if repeated.size and row.size:
+        # the row holding the pair (p, p + 1): not dense if both are in it
+        holder = np.searchsorted(start, repeated, side="right") - 1
+        row = np.setdiff1d(row, holder[repeated + 1 < end[holder]])
+    if row.size == 0:
+        return None
+    first = np.full(ptr.size - 1, -1, dtype=np.int32)
+    pieces = (row[:, None] * parts + np.arange(parts)).ravel()
+    pieces = pieces[ptr[pieces + 1] > ptr[pieces]]  # (an empty piece walks nothing)
+    first[pieces] = other[ptr[pieces]]
+    return first
 
 
 def _check_ring_fits(syn, path: str, pathway, dt: float, width: int, senders: int,
@@ -233,5 +282,6 @@ def structure_bytes(syn, dt: float) -> int:
     for path, pathway in syn._pathways.items():
         if pathway.has_code:
             s = pathway_structure(syn, path, dt)
-            total += s.order.nbytes + s.ptr.nbytes + s.ring["spikes"].nbytes + s.ring["n"].nbytes
+            total += s.order.nbytes + s.ptr.nbytes + s.dense_first.nbytes \
+                + s.ring["spikes"].nbytes + s.ring["n"].nbytes
     return total

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from eqsnn.codegen.barriers import NOW, PAST, Access, Unit
+from eqsnn.codegen.exact_vectors import exact_in_vectors
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.lowering.names import CONNECTIVITY_COUNTS
 from eqsnn.runtime.clocks import NETWORK_CLOCK
@@ -135,10 +136,14 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     before = pathway.runs_before_threshold(layout.schedule)
     unit = _pathway_unit(syn, layout, side, code, q, None if before else spikes.array)
     parts = (lambda: 1) if unit.serial else layout.threads
+    # dense pieces of rows only for code that gives the same bits in gcc's vectors as
+    # alone (the dense loop vectorises; codegen/exact_vectors.py)
+    dense = exact_in_vectors(code.lines, functions=bool(syn._record.functions))
     # re-read at each call: the connectivity, the delays or the team size may change
-    structure = lambda: pathway_structure(syn, path, dt, parts(), before)  # noqa: E731
+    structure = lambda: pathway_structure(syn, path, dt, parts(), before, dense)  # noqa: E731
     structure()  # build now: errors surface before the compile
     pathway._before = before  # (once it is built: a refused move leaves the old side)
+    pathway._dense = dense
     # A sender on a clock k times slower spikes at its own steps only, and its spikes
     # arrive at its steps (its delays are whole steps of its clock): the pathway walks
     # its rows only then, and they are k loop steps of delay apart (Brian2's pathway
@@ -155,6 +160,14 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         # order is the identity (the C loop then skips reading it)
         in_order=c.int_scalar(f"{q}_in_order", lambda: int(structure().in_order)),
         ptr=c.array(f"{q}_ptr", lambda: structure().ptr, np.int64),
+        # pieces of rows onto consecutive neurons (all-to-all): the first of them, or -1;
+        # dense is 0 when there is none (the table is then empty and never read), and
+        # the loop has no dense branch for code that is not exact in vectors
+        dense_code=dense,
+        dense=c.int_scalar(f"{q}_dense", lambda: int(structure().dense)) if dense else 0,
+        dense_first=c.array(f"{q}_dense_first", lambda: structure().dense_first, np.int32)
+        if dense else None,
+        side=side,  # (the sender's side: the neuron acted on is the other one)
         ring=c.array(f"{q}_ring", lambda: structure().ring["spikes"], np.int32),
         ring_n=c.array(f"{q}_ring_n", lambda: structure().ring["n"], np.int64),
         D=c.int_scalar(f"{q}_D", lambda: structure().D),
