@@ -71,7 +71,9 @@ def pathway_structure(syn, path: str, dt: float, parts: int = 1,
            before, dense)
     cache = syn.__dict__.setdefault("_propagation", {})
     cached = cache.get(path)
-    if cached is not None and cached.key == key:
+    # (one built for dense rows that found none is the structure without them)
+    if cached is not None and (cached.key == key or (
+            cached.key[:-1] == key[:-1] and not dense and not cached.dense)):
         return cached
     sender = syn._pre if side == "pre" else syn._post
     width = group.N

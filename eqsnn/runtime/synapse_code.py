@@ -19,6 +19,7 @@ from eqsnn.runtime.layout import constant_cname, variable_cname
 from eqsnn.runtime.propagation import pathway_structure, structure_bytes
 from eqsnn.runtime.refractory_flags import NOT_REFRACTORY_NAMES, flags
 from eqsnn.runtime.variables import array_binding
+from eqsnn.targets import COMPILED
 
 __all__ = ["contribution", "bindings", "names", "pathway_structure", "structure_bytes"]
 
@@ -136,9 +137,14 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     before = pathway.runs_before_threshold(layout.schedule)
     unit = _pathway_unit(syn, layout, side, code, q, None if before else spikes.array)
     parts = (lambda: 1) if unit.serial else layout.threads
-    # dense pieces of rows only for code that gives the same bits in gcc's vectors as
-    # alone (the dense loop vectorises; codegen/exact_vectors.py)
-    dense = exact_in_vectors(code.lines, functions=bool(syn._record.functions))
+    # Dense rows (all-to-all: the loop computes the targets, runtime/propagation.py)
+    # only for code that gives the same bits in gcc's vectors as alone (the dense loop
+    # vectorises; codegen/exact_vectors.py), and only if the synapses have such rows
+    # now: other connectivity compiles the loop it had before dense rows existed (rows
+    # made dense between runs are walked through their targets, as before)
+    dense = backend == COMPILED and exact_in_vectors(
+        code.lines, functions=bool(syn._record.functions)) and pathway_structure(
+        syn, path, dt, parts(), before, True).dense
     # re-read at each call: the connectivity, the delays or the team size may change
     structure = lambda: pathway_structure(syn, path, dt, parts(), before, dense)  # noqa: E731
     structure()  # build now: errors surface before the compile
