@@ -255,3 +255,41 @@ def test_only_code_exact_in_vectors_walks_dense_pieces(lines, exact):
     from eqsnn.codegen.exact_vectors import exact_in_vectors
     assert exact_in_vectors(lines) is exact
     assert not exact_in_vectors(lines, functions=True)
+
+
+def _reconnected(backend, threads, dense_first):
+    """Synapses connected again between two runs: rows dense in the first run and not
+    in the second (``dense_first``: the loop was built with its dense branch, which the
+    new structure no longer takes), or none in the first and dense rows in the second
+    (built without the branch: they go through the targets)."""
+    group = _group(260)
+    syn = es.Synapses(group[:120], group, "w : volt", on_pre="ge += w", seed=4)
+    if dense_first:
+        syn.connect()
+        syn.w = "0.08*mV*rand()"
+    spikes = es.SpikeMonitor(group)
+    net = es.Network(group, syn, spikes, backend=backend, seed=3, threads=threads)
+    net.run(20 * ms)
+    first = pathway_structure(syn, "pre", 1e-4, threads if backend == "c" else 1).dense
+    if dense_first:  # synapses after the dense rows: no longer in connect's order
+        syn.connect(i=np.arange(119, -1, -1), j=np.arange(120))
+    else:
+        syn.connect()
+    syn.w = "0.08*mV*rand()"
+    net.run(20 * ms)
+    later = pathway_structure(syn, "pre", 1e-4, threads if backend == "c" else 1).dense
+    return {"i": spikes.i, "t": spikes.t_, "v": group.v_, "ge": group.ge_, "w": syn.w_}, \
+        (first, later)
+
+
+@pytest.mark.parametrize("dense_first", [True, False])
+def test_rows_connected_again_between_runs(dense_first):
+    results = {threads: _reconnected("c", threads, dense_first) for threads in (1, 2, 3)}
+    assert all(dense == (dense_first, False) for _, dense in results.values())
+    reference, _ = _reconnected("numpy", 1, dense_first)
+    assert results[1][0]["i"].size > 100
+    for threads in (2, 3):
+        for name, value in results[1][0].items():
+            assert np.array_equal(value, results[threads][0][name]), (threads, name)
+    np.testing.assert_array_equal(results[2][0]["i"], reference["i"])
+    np.testing.assert_array_equal(results[2][0]["t"], reference["t"])
