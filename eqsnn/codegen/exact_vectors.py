@@ -80,18 +80,18 @@ class _Parser:
         return token
 
     def expression(self):
-        terms = [self.term()]
-        while self.peek() in (("op", "+"), ("op", "-")):
-            self.take()
-            terms.append(self.term())
-        return terms[0] if len(terms) == 1 else ("+", terms)
+        return self._chain(self.term, ("+", "-"), "+")
 
     def term(self):
-        factors = [self.unary()]
-        while self.peek() in (("op", "*"), ("op", "/")):
+        return self._chain(self.unary, ("*", "/"), "*")
+
+    def _chain(self, operand, ops, kind):
+        """operand (op operand)*: one operand alone, else (kind, [operands])."""
+        operands = [operand()]
+        while self.peek() in [("op", op) for op in ops]:
             self.take()
-            factors.append(self.unary())
-        return factors[0] if len(factors) == 1 else ("*", factors)
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else (kind, operands)
 
     def unary(self):
         if self.peek() in (("op", "-"), ("op", "+")):

@@ -13,6 +13,7 @@ slower (gcc -c: 1.3 s at -O3, 0.3 s at -O0, session 9).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 from types import ModuleType
@@ -61,5 +62,4 @@ def runner_options(options=None):
     options = options if options is not None else CompilerOptions.from_environment()
     if options.cflags[-1:] == ("-O0",):
         return options
-    return CompilerOptions(cc=options.cc, cflags=tuple(options.cflags) + ("-O0",),
-                           ldflags=options.ldflags, exp=options.exp)
+    return dataclasses.replace(options, cflags=tuple(options.cflags) + ("-O0",))

@@ -137,8 +137,12 @@ class Network(NetworkStates, Displayed):
     def __iter__(self):
         return iter(list(self.objects))
 
+    def _groups(self) -> list:
+        """The neuron groups among the objects (unchecked: see _ordered)."""
+        return [o for o in self.objects if getattr(o, "_kind", "group") == "group"]
+
     def _ordered(self) -> tuple[list, list, list]:
-        groups = [o for o in self.objects if getattr(o, "_kind", "group") == "group"]
+        groups = self._groups()
         synapses = [o for o in self.objects if getattr(o, "_kind", None) == "synapses"]
         monitors = [o for o in self.objects if getattr(o, "_kind", None) == "monitor"]
         for obj in groups + synapses + monitors:
@@ -227,10 +231,9 @@ class Network(NetworkStates, Displayed):
         (a thread without neurons would only wait at every barrier)."""
         if self.backend != COMPILED or not getattr(self._program, "threaded", True):
             return 1
-        # (the groups of _ordered(), without its checks: this is read ~100 times a run,
-        # by every structure and scalar that depends on the team's size)
-        blocks = max([-(-int(getattr(g, "N", 0)) // 64) for g in self.objects
-                      if getattr(g, "_kind", "group") == "group"] + [1])
+        # (the groups without _ordered()'s checks: this is read ~100 times a run, by
+        # every structure and scalar that depends on the team's size)
+        blocks = max([-(-int(getattr(g, "N", 0)) // 64) for g in self._groups()] + [1])
         return min(self._threads, blocks)
 
     @property

@@ -23,17 +23,7 @@ import eqsnn as es
 from eqsnn.runtime import propagation
 from eqsnn.runtime.propagation import DENSE_MIN, pathway_structure
 from eqsnn.units import ms, mV
-
-
-def _group(n, seed=1):
-    group = es.NeuronGroup(n, """
-        dv/dt = (ge - (v + 49*mV))/(10*ms) : volt (unless refractory)
-        dge/dt = -ge/(5*ms) : volt
-        da/dt = -a/(20*ms) : 1
-        """, threshold="v > -50*mV", reset="v = -60*mV", refractory=2 * ms,
-        method="exact", seed=seed)
-    group.v = "-60*mV + rand()*12*mV"
-    return group
+from test_propagation_rows import _group  # (the same small group of neurons)
 
 
 def _pieces(s, parts):
