@@ -9,7 +9,6 @@ here imports them, so the module stays a leaf below every stage.
 """
 from __future__ import annotations
 
-import html as _html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +61,8 @@ def text(obj: Any) -> str:
 
 def html(obj: Any) -> str:
     """The HTML summary of ``obj``, for ``_repr_html_``."""
+    import html as _html  # (here, not at the top: html.entities is a large table that
+    #                        a script, which never shows HTML, would build at every run)
     summary = summarize(obj)
     esc = _html.escape
     parts = [f'<div class="eqsnn-summary"><strong>{esc(summary.title)}</strong>',

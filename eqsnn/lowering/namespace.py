@@ -8,7 +8,6 @@ changing one between runs does not recompile.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -81,6 +80,7 @@ def resolve_names(names: Iterable[str], namespace: Mapping[str, Any], *, source:
         elif name in units.UNIT_NAMES:
             resolved[name] = Constant.from_value(name, 1 * units.UNIT_NAMES[name])
         else:
+            import difflib  # (only for the error's hint: not in every run's process)
             candidates = list(namespace) + list(known) + list(units.UNIT_NAMES)
             close = difflib.get_close_matches(name, candidates, n=1)
             hint = (f"did you mean {close[0]!r}? " if close else "") + \
@@ -95,10 +95,11 @@ def resolve_names(names: Iterable[str], namespace: Mapping[str, Any], *, source:
 def check_namespace(namespace: Any) -> dict[str, Any]:
     """``namespace`` as a dict whose keys are names (normalised as Python does), or an
     InvalidValueError naming the bad key."""
-    import unicodedata
-
     def normalise_name(key: str) -> str:  # (as equations.symbols does; no SymPy import
-        return key if key.isascii() else unicodedata.normalize("NFKC", key)  # when warm)
+        if key.isascii():                  # when warm, nor unicodedata for ASCII names)
+            return key
+        import unicodedata
+        return unicodedata.normalize("NFKC", key)
 
     if namespace is None:
         return {}

@@ -6,7 +6,6 @@ Shared by :class:`NeuronGroup`, its subgroups and :class:`Synapses`: each provid
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import numpy as np
@@ -88,7 +87,10 @@ def _identifier(name: str) -> str:
     """``name`` in the NFKC form Python gives identifiers (and the parser gives model
     names): ``G.aﬁ`` in source code already reads ``G.afi``, ``getattr(G, "aﬁ")`` must
     too."""
-    return name if name.isascii() else unicodedata.normalize("NFKC", name)
+    if name.isascii():  # (nearly always: no unicodedata in a run's process)
+        return name
+    import unicodedata
+    return unicodedata.normalize("NFKC", name)
 
 
 #: Attributes that define an object's size and structure.
