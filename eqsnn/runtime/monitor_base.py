@@ -26,10 +26,12 @@ SECOND = (1 * units.ureg.second).dimensionality
 HERTZ = (1 * units.ureg.hertz).dimensionality
 
 
-def grow(array: np.ndarray, needed: int) -> np.ndarray:
+def grow(array: np.ndarray, needed: int, size: int | None = None) -> np.ndarray:
+    """``array`` with room for ``needed`` rows (the first ones copied): itself if it has,
+    else a new one of ``size`` rows (default: at least twice as many as it had)."""
     if needed <= array.shape[0]:
         return array
-    size = max(needed, 2 * array.shape[0], 64)
+    size = max(needed, 2 * array.shape[0], 64) if size is None else max(needed, size)
     grown = np.zeros((size,) + array.shape[1:], dtype=array.dtype)
     grown[: array.shape[0]] = array
     return grown

@@ -94,6 +94,7 @@ class Network(NetworkStates, Displayed):
         self._pauses = None
         self._t_wanted = 0.0  # total time asked for by run(), in seconds
         self._runs = 0
+        self._last_chunk = None  # (asked, done, seconds) of the last call: the next run's first
         self._program = None
         self._schedule_built = 0
         self._stored: dict[str, dict] = {}
@@ -353,7 +354,7 @@ class Network(NetworkStates, Displayed):
         loop_started = time.perf_counter()
         self._runs += 1
         try:
-            run_chunks(self, program, n_steps, progress, watch)
+            run_chunks(self, program, n_steps, dt, progress, watch)
         finally:  # (a run stopped early continues from where it stopped)
             self._t_wanted = wanted if self._step == total else self.t_
             self._tell_time()

@@ -19,6 +19,11 @@ from eqsnn.runtime.timeline import LoopDt, times_of
 
 __all__ = ["SpikeMonitor", "PopulationRateMonitor"]
 
+#: events a SpikeMonitor makes room for in its first call at most, before it knows a
+#: rate (192 KiB with record=True; a first call of 100 steps of 1000 neurons at 100 Hz
+#: and dt = 0.1 ms has 1000): a larger network's first call may stop once, as before
+FIRST_ROOM = 1 << 14
+
 
 class SpikeMonitor(Monitor):
     """Records the index and time of every spike of a group (or subgroup), and, with
@@ -61,6 +66,10 @@ class SpikeMonitor(Monitor):
         self._values = {var: np.zeros(1024) for var in self.variables}
         self._count = np.zeros(1, dtype=np.int64)
         self._batch = lambda: 1  # (the layout's, once in a network: see _contribution)
+        # the step and count this run started at (None before a run), events per step
+        # seen (None: no step yet), for the room a call of the loop gets
+        # (_make_room_for_call)
+        self._run_origin, self._rate = None, None
 
     def _contribution(self, layout, backend: str, dt: float) -> Contribution:
         c = Contribution()
@@ -119,19 +128,62 @@ class SpikeMonitor(Monitor):
                 **self.group._bindings(layout, backend, reads)}
 
     def _make_room_for(self, start_step: int, n_steps: int) -> None:
-        self._make_room()
+        # (room is made before each call of the loop: _make_room_for_call; the events
+        # of this run are counted from here, the last run's rate kept)
+        self._note_rate(start_step)
+        self._run_origin = (start_step, int(self._count[0]))
 
-    def _make_room(self) -> None:
+    def _make_room(self, expected: int = 0) -> None:
+        """Room for ``expected`` events more than the worst case the loop checks for:
+        every neuron spiking in each of the steps it may run before recording them (two
+        batches: one is recorded while the next runs), and one more."""
         if not self._kept():
             return
-        # room for the worst case of the steps the loop may run before recording them
-        # (two batches: one is recorded while the next runs), and one more
-        needed = int(self._count[0]) + (1 + self._batch()) * (self.stop - self.start)
+        worst = (1 + self._batch()) * (self.stop - self.start)
+        needed = int(self._count[0]) + worst + expected
+        # (a buffer that grows gets twice the room needed for events - those recorded
+        # and those expected - but not twice the worst case: Hodgkin-Huxley 1000's is
+        # two batches of 128 steps, 257 000 events; every new buffer is one more that
+        # the allocator may hand out touched)
+        size = worst + 2 * (needed - worst)
         if self.record:
-            self._i = grow(self._i, needed)
-            self._step = grow(self._step, needed)
+            self._i = grow(self._i, needed, size)
+            self._step = grow(self._step, needed, size)
         for var in self.variables:
-            self._values[var] = grow(self._values[var], needed)
+            self._values[var] = grow(self._values[var], needed, size)
+
+    def _make_room_for_call(self, step: int, steps: int) -> None:
+        """Before a call of the loop for ``steps`` steps from ``step``: room for the
+        events it is expected to record, so that it seldom stops early: each stop is
+        one more call of the loop, with Python's work around it and the threads'
+        wake-up.
+
+        Expected: 1.5 times the events per step of this run so far, else of the last
+        run, times ``steps``; before any rate is known, the call's worst case (every
+        neuron at every step), at most FIRST_ROOM events. A call that records more
+        than expected still stops, and finds its room for events doubled, as before
+        (not the worst case: see _make_room)."""
+        if not self._kept():
+            return
+        self._note_rate(step)
+        if not self._active:  # (it records nothing; the loop still checks the room)
+            expected = 0
+        elif self._rate is None:
+            expected = min(steps * (self.stop - self.start), FIRST_ROOM)
+        else:
+            expected = int(1.5 * self._rate * steps) + 1
+        self._make_room(expected)
+
+    def _note_rate(self, step: int) -> None:
+        """The events per step recorded since this run started, at ``step``, if the
+        run has a step and the monitor was active (not after a restore() that went
+        back: the last rate stays)."""
+        if self._run_origin is None:
+            return
+        first, recorded = self._run_origin
+        events = int(self._count[0]) - recorded
+        if step > first and events >= 0 and self._active:
+            self._rate = events / (step - first)
 
     def _state(self):
         state = {f"val:{var}": values for var, values in self._values.items()}

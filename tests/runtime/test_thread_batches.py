@@ -173,14 +173,17 @@ def test_batches_record_what_the_numpy_backend_records(runs):
 def test_a_spike_monitor_makes_room_for_a_whole_batch():
     """Before a run, a spike monitor's buffers get room for the worst case of a batch
     and one step more (every neuron spiking at every step), so that batches are not cut
-    short by a nearly full buffer (the memory is touched only where spikes are)."""
+    short by a nearly full buffer (the memory is touched only where spikes are); and,
+    before the first call (100 steps), room for that call's worst case besides (it
+    knows no rate yet: SpikeMonitor._make_room_for_call), twice."""
     cells = _cells()
     spikes = es.SpikeMonitor(cells)
     net = es.Network(cells, spikes, threads=2)
     net.run(10 * ms)
     batch = net._builder().batch_steps()
     assert batch == 256  # (150 neurons: the most steps a batch may have)
-    assert spikes._i.shape[0] == (batch + 1) * cells.N
+    worst = (batch + 1) * cells.N
+    assert spikes._i.shape[0] == worst + 2 * 100 * cells.N
 
 
 def test_a_state_monitor_of_a_link_into_its_own_group_is_recorded_by_one_thread():
