@@ -99,8 +99,9 @@ PLANS = {"whole": lambda chunk, done, elapsed: 10_000_000,
 
 
 def _old_policy(monkeypatch):
-    """The loop as before: no room for a call's expected events (the buffers double
-    when full), chunks of at most 4 times the last."""
+    """The calls as before: no room for a call's expected events (only the loop's
+    worst case: a buffer grows when full, the call stops there), chunks of at most 4
+    times the last."""
     monkeypatch.setattr(spike_monitors.SpikeMonitor, "_make_room_for_call",
                         lambda self, step, steps: self._make_room())
     monkeypatch.setattr(chunks, "next_chunk", lambda chunk, done, elapsed: max(
