@@ -4,7 +4,7 @@
         [--duration S] [--runs N] [--cache DIR] [--json FILE] [-D NAME=VALUE ...]
 
 Builds each model with the barrier trace compiled in (``EQSNN_CFLAGS`` = eqsnn's
-default flags + ``-DEQSNN_TRACE_WAITS``, in a compile cache of its own: a user's
+default flags and exp + ``-DEQSNN_TRACE_WAITS``, in a compile cache of its own: a user's
 library never has it), runs it in a fresh process of ``worker_eqsnn.py`` (once to compile, then the run that
 counts) and reads
 the trace (``eqsnn_support.h``: every thread's time stamps on arriving at and leaving
@@ -41,7 +41,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from eqsnn.compiler.options import DEFAULT_CFLAGS  # noqa: E402
+from eqsnn.compiler.options import DEFAULT_CFLAGS, CompilerOptions, default_exp  # noqa: E402
 import specs  # noqa: E402
 
 CLASSES = (0.0, 1.0, 5.0, 20.0, 100.0, float("inf"))
@@ -142,8 +142,12 @@ def summarise(calls: list[dict]) -> dict:
 
 def run(model: str, size: int, threads: int, duration: float | None, cache: Path,
         trace: Path, defines: tuple[str, ...] = ()) -> dict:
-    flags = " ".join(shlex.quote(f) for f in DEFAULT_CFLAGS + ("-DEQSNN_TRACE_WAITS",)
-                     + tuple(f"-D{d}" for d in defines))
+    # the default build's flags and exp (the CPU's choice, or EQSNN_EXP's; -D
+    # EQSNN_EXP_INLINE=1 asks for the inline one), and the trace
+    cflags = DEFAULT_CFLAGS + ("-DEQSNN_TRACE_WAITS",) + tuple(f"-D{d}" for d in defines)
+    inline = any(d.split("=")[0] == "EQSNN_EXP_INLINE" for d in defines)
+    options = CompilerOptions(cflags=cflags, exp="inline" if inline else default_exp())
+    flags = " ".join(shlex.quote(f) for f in options.cflags)
     env = dict(os.environ, PYTHONPATH=str(ROOT), EQSNN_CACHE_DIR=str(cache),
                EQSNN_CFLAGS=flags, EQSNN_TRACE_WAITS_FILE=str(trace))
     env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -48,18 +48,20 @@ extern double atan2(double, double) EQSNN_SIMD_DECL;
 
 /* ---- exp and expm1: eqsnn_exp, eqsnn_expm1 -----------------------------------------
  * Every exp and expm1 of generated code calls these (the printers' table,
- * eqsnn/equations/functions.py), and so do exprel and its relatives below. By default
- * they are the C library's exp and expm1 (libmvec's, declared above, in vectorised
- * loops: within 4 ulp). CompilerOptions(exp="inline") (eqsnn/compiler/options.py)
- * compiles with -DEQSNN_EXP_INLINE, and they are eqsnn's own, written out here: gcc
- * inlines them into the neuron loops and vectorises them with no call, and every neuron
- * gets the same value whether the loop runs it in a vector of 8, of 4 or alone (libmvec's
- * vector exp and glibc's scalar one differ in the last bits). A libmvec call makes gcc
- * spill the live vector registers around it; written out, exp takes ~30 vector
- * instructions (expm1 ~38) against libmvec's ~25 and the call (a table, a gather and a
- * degree-3 polynomial, accurate to 4 ulp). Measured (benchmarks/README.md, "Session 7:
- * inline exp"): the HH and COBAHH loops are 5-16 % slower with these than with
- * libmvec's, at 1 and 2 threads, so they are not the default.
+ * eqsnn/equations/functions.py), and so do exprel and its relatives below. With
+ * CompilerOptions(exp="libm") they are the C library's exp and expm1 (libmvec's,
+ * declared above, in vectorised loops: within 4 ulp). CompilerOptions(exp="inline")
+ * (eqsnn/compiler/options.py) compiles with -DEQSNN_EXP_INLINE, and they are eqsnn's
+ * own, written out here: gcc inlines them into the neuron loops and vectorises them with
+ * no call, and every neuron gets the same value whether the loop runs it in a vector of
+ * 8, of 4 or alone (libmvec's vector exp and glibc's scalar one differ in the last
+ * bits). A libmvec call makes gcc spill the live vector registers around it; written
+ * out, exp takes ~30 vector instructions (expm1 ~38) against libmvec's ~25 and the call
+ * (a table, a gather and a degree-3 polynomial, accurate to 4 ulp). Which is faster is
+ * the CPU's business: on Intel Rocket Lake (session 7) the HH and COBAHH loops were
+ * 5-16 % slower with these than with libmvec's, on AMD Zen 4 (session 11) they took
+ * 5-37 % less time, so the default is chosen by the CPU (exp_for_cpu in options.py;
+ * docs/internals.md).
  *
  * One reduction serves both: x = k ln2 + r, k = rint(x/ln2), |r| <= ln2/2, then
  *   e^r - 1 = r + r^2 P(r),  P of degree 9 (interpolating (e^r - 1 - r)/r^2 at the

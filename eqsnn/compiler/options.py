@@ -43,12 +43,18 @@ arrays, branch-free updates), measured on hand-written CUBA and Hodgkin–Huxley
     HH loop runs one neuron at a time.
 
 ``exp`` (a field of its own, not a flag)
-    ``"libm"`` (the default): generated code's exp and expm1 are the C library's
-    (libmvec's in vectorised loops, 4 ulp); ``"inline"`` adds ``-DEQSNN_EXP_INLINE``,
-    and they are eqsnn's own, inlined and vectorised without a call (``eqsnn_exp``/
-    ``eqsnn_expm1`` in ``eqsnn_support.h``, within 1.05 and 1.5 ulp, the same value in
-    vector and scalar code), 5-16 % slower in the HH and COBAHH loops on this project's
-    machine (``benchmarks/README.md``, "Session 7: inline exp").
+    ``"libm"``: generated code's exp and expm1 are the C library's (libmvec's in
+    vectorised loops, 4 ulp); ``"inline"`` adds ``-DEQSNN_EXP_INLINE``, and they are
+    eqsnn's own, inlined and vectorised without a call (``eqsnn_exp``/``eqsnn_expm1`` in
+    ``eqsnn_support.h``, within 1.05 and 1.5 ulp, the same value in vector and scalar
+    code). Not given: ``EQSNN_EXP`` if set; else with the default flags the faster of
+    the two on this CPU (:func:`exp_for_cpu`): ``"inline"`` on AMD CPUs with AVX-512
+    (Zen 4 and 5), where a libmvec call's spills cost more than the longer polynomial
+    (session 11, Zen 4: the HH and COBAHH loops 0.63-0.95 of the time at 1 thread,
+    0.70-0.84 at 2); ``"libm"`` elsewhere (session 7, Intel Rocket Lake: the inline exp
+    5-16 % slower; ``benchmarks/README.md``).
+    Flags of one's own are used as given: ``"inline"`` where ``-DEQSNN_EXP_INLINE`` is
+    among them.
 
 ``-fPIC`` (compile) and ``-shared`` (link) are not options: a Python extension needs them.
 Linking is a separate compiler call *without* ``-ffast-math``: gcc < 13 links
@@ -64,6 +70,7 @@ compile flags. A variable set to an empty or whitespace-only string counts as un
 """
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import shlex
@@ -75,7 +82,7 @@ from typing import Sequence
 from eqsnn.compiler.identity import compiler_identity  # the cached --version banner
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["DEFAULT_CFLAGS", "EXP_CHOICES", "CompilerOptions"]
+__all__ = ["DEFAULT_CFLAGS", "EXP_CHOICES", "CompilerOptions", "default_exp", "exp_for_cpu"]
 
 DEFAULT_CFLAGS: tuple[str, ...] = (
     "-O3", "-ffast-math", "-fno-finite-math-only", "-march=native",
@@ -89,6 +96,78 @@ _GCC_ONLY = ("--param=", "-fopenmp")
 EXP_CHOICES: dict[str, tuple[str, ...]] = {"libm": (), "inline": ("-DEQSNN_EXP_INLINE",)}
 
 
+def exp_for_cpu(cpuinfo: str) -> str:
+    """The exp that makes the compiled loops faster on the CPU ``/proc/cpuinfo`` (its
+    first processor's block) describes: ``"inline"`` on AMD CPUs with AVX-512 (Zen 4 and
+    Zen 5), ``"libm"`` on every other (Intel, AMD without AVX-512, ARM, an unreadable or
+    empty text), where it was measured faster or nothing was measured."""
+    fields = {}
+    for line in cpuinfo.splitlines():
+        if not line.strip():
+            if fields:
+                break  # (the first processor's block: all processors are alike here)
+            continue
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    amd = fields.get("vendor_id") == "AuthenticAMD"
+    return "inline" if amd and "avx512f" in fields.get("flags", "").split() else "libm"
+
+
+@functools.lru_cache(maxsize=None)
+def _exp_of_this_cpu() -> str:
+    """exp_for_cpu of this machine's /proc/cpuinfo, read once a process ("libm" where
+    there is none)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            return exp_for_cpu(handle.read())
+    except OSError:
+        return "libm"
+
+
+def _define_inline(cflags: tuple[str, ...]) -> bool:
+    """Whether the flags define EQSNN_EXP_INLINE (eqsnn_support.h then inlines its exp)."""
+    return any(f == "-DEQSNN_EXP_INLINE" or f.startswith("-DEQSNN_EXP_INLINE=") for f in cflags)
+
+
+def _environment_exp() -> str | None:
+    """EQSNN_EXP, checked; None if unset or blank."""
+    value = os.environ.get("EQSNN_EXP", "").strip()
+    if value and value not in EXP_CHOICES:
+        raise InvalidValueError(
+            f"the environment variable EQSNN_EXP={value!r} is not one of "
+            f"{', '.join(map(repr, EXP_CHOICES))}",
+            hint="set EQSNN_EXP=libm (the C library's exp) or EQSNN_EXP=inline (eqsnn's), "
+                 "or unset it for the default")
+    return value or None
+
+
+def default_exp() -> str:
+    """The exp ``CompilerOptions()`` takes with eqsnn's default flags: ``EQSNN_EXP`` if
+    set, else this CPU's faster one (:func:`exp_for_cpu`)."""
+    return _environment_exp() or _exp_of_this_cpu()
+
+
+def _chosen_exp(given: str | None, cflags: tuple[str, ...], eqsnns_flags: bool) -> str:
+    """CompilerOptions' exp: the one given; else with eqsnn's flags (``eqsnns_flags``)
+    default_exp(); else EQSNN_EXP, or what the flags of one's own say."""
+    if given is not None:
+        exp = given
+    elif eqsnns_flags:
+        exp = default_exp()
+    else:  # (flags used as given)
+        exp = _environment_exp() or ("inline" if _define_inline(cflags) else "libm")
+    if exp not in EXP_CHOICES:
+        raise InvalidValueError(
+            f"CompilerOptions(exp={exp!r}) is not one of {', '.join(map(repr, EXP_CHOICES))}",
+            hint='exp="libm" (the C library\'s) or exp="inline" (eqsnn\'s)')
+    if exp == "libm" and _define_inline(cflags):
+        raise InvalidValueError(
+            "CompilerOptions: exp is 'libm' (given, or EQSNN_EXP) but the flags define "
+            "EQSNN_EXP_INLINE, which compiles eqsnn's own exp",
+            hint="leave -DEQSNN_EXP_INLINE out of the flags, or choose exp='inline'")
+    return exp
+
+
 def _default_ldflags(cc: tuple[str, ...]) -> tuple[str, ...]:
     # must match the condition in eqsnn_support.h that declares the SIMD functions
     flags = ("-lm",)
@@ -99,7 +178,7 @@ def _default_ldflags(cc: tuple[str, ...]) -> tuple[str, ...]:
 
 
 #: Where each field's default comes from: the environment variable, else eqsnn's choice.
-_ENVIRONMENT = {"cc": "CC", "cflags": "EQSNN_CFLAGS"}
+_ENVIRONMENT = {"cc": "CC", "cflags": "EQSNN_CFLAGS"}  # (and exp: EQSNN_EXP)
 
 
 @dataclass(frozen=True)
@@ -129,55 +208,60 @@ class CompilerOptions:
         Extra link flags (``-shared`` is always added). Default: ``-lm`` (and ``-lmvec``
         on x86-64 glibc, ``-fopenmp`` with gcc).
     exp
-        Whose exp and expm1 generated code calls: ``"libm"`` (default) the C library's
-        (libmvec's, within 4 ulp, in vectorised loops); ``"inline"`` eqsnn's, in
+        Whose exp and expm1 generated code calls: ``"libm"`` the C library's (libmvec's,
+        within 4 ulp, in vectorised loops); ``"inline"`` eqsnn's, in
         ``eqsnn_support.h``: vectorised without a call, within 1.05 ulp (exp) and 1.5 ulp
         (expm1) of the exact result, and the same value for a neuron in a vector or
-        alone, but slower on this project's machine. ``"inline"`` appends
-        ``-DEQSNN_EXP_INLINE`` to ``cflags`` (so it is part of the cache key).
+        alone. ``"inline"`` appends ``-DEQSNN_EXP_INLINE`` to ``cflags`` (so it is part
+        of the cache key). Default: ``EQSNN_EXP`` if set; else, with eqsnn's default
+        flags, the faster one on this CPU (:func:`exp_for_cpu`: ``"inline"`` on AMD
+        with AVX-512, ``"libm"`` elsewhere), and with flags of your own (``cflags`` or
+        ``EQSNN_CFLAGS``, used as given) the one they choose: ``"inline"`` if
+        ``-DEQSNN_EXP_INLINE`` is among them, else ``"libm"``. The field holds the
+        choice made: ``CompilerOptions().exp`` says which one this machine gets.
 
     Raises
     ------
     InvalidValueError
         For a field (or the environment variable supplying it) that is not a command or
         a list of flags, e.g. an ``EQSNN_CFLAGS`` with an unclosed quote; an ``exp``
-        that is not one of ``"libm"``, ``"inline"``.
+        (or ``EQSNN_EXP``) that is not one of ``"libm"``, ``"inline"``; ``exp="libm"``
+        with flags that define ``EQSNN_EXP_INLINE`` (they would compile eqsnn's exp).
     """
 
     # given as a string, a sequence or None; always a tuple of strings once constructed
     cc: Sequence[str] | str | None = None
     cflags: Sequence[str] | str | None = None
     ldflags: Sequence[str] | str | None = None
-    exp: str = "libm"
+    exp: str | None = None
 
     def __post_init__(self) -> None:
         cc = _words("cc", self.cc) if self.cc is not None else _default_cc()
         if not cc:
             raise InvalidValueError("CompilerOptions(cc=...) is empty",
                                     hint='name a C compiler, e.g. cc="gcc"')
+        eqsnns_flags = False  # (whether eqsnn chose the flags: then it chooses the exp)
         if self.cflags is not None:
             cflags = _words("cflags", self.cflags)
         else:
             cflags = _from_environment("cflags")
             if cflags is None:
+                eqsnns_flags = True
                 cflags = DEFAULT_CFLAGS if not _is_clang(cc) else tuple(
                     f for f in DEFAULT_CFLAGS if not f.startswith(_GCC_ONLY))
         ldflags = _words("ldflags", self.ldflags) if self.ldflags is not None else \
             _default_ldflags(cc)
-        if self.exp not in EXP_CHOICES:
-            raise InvalidValueError(
-                f"CompilerOptions(exp={self.exp!r}) is not one of "
-                f"{', '.join(map(repr, EXP_CHOICES))}",
-                hint='exp="libm" (the C library\'s) or exp="inline" (eqsnn\'s)')
-        cflags += tuple(f for f in EXP_CHOICES[self.exp] if f not in cflags)
+        exp = _chosen_exp(self.exp, cflags, eqsnns_flags)
+        cflags += tuple(f for f in EXP_CHOICES[exp] if not _define_inline(cflags))
         object.__setattr__(self, "cc", cc)
+        object.__setattr__(self, "exp", exp)
         object.__setattr__(self, "cflags", cflags)
         object.__setattr__(self, "ldflags", ldflags)
 
     @classmethod
     def from_environment(cls) -> "CompilerOptions":
-        """Every field from its default: ``CC`` and ``EQSNN_CFLAGS`` where set, else
-        eqsnn's. The same as ``CompilerOptions()``, read afresh at each call."""
+        """Every field from its default: ``CC``, ``EQSNN_CFLAGS`` and ``EQSNN_EXP`` where
+        set, else eqsnn's. The same as ``CompilerOptions()``, read afresh at each call."""
         return cls()
 
 

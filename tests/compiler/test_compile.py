@@ -15,6 +15,7 @@ import pytest
 import eqsnn.compiler as compiler
 from eqsnn.compiler import CompilerOptions, compile_module, ensure_built, stats
 from eqsnn.compiler import cache as cache_module
+from eqsnn.compiler.options import EXP_CHOICES
 from eqsnn.errors import CompilationError, CompilerNotFoundWarning
 
 
@@ -153,7 +154,9 @@ def test_flags_come_from_options_or_environment(fresh_cache, monkeypatch):
     monkeypatch.setenv("EQSNN_CFLAGS", "-O0 -DEQSNN_MAGIC=7")
     assert compile_module(MACRO_SOURCE, name_hint="magic").f() == 7
     monkeypatch.delenv("EQSNN_CFLAGS")
-    assert CompilerOptions.from_environment().cflags == compiler.DEFAULT_CFLAGS
+    monkeypatch.delenv("EQSNN_EXP", raising=False)
+    defaults = CompilerOptions.from_environment()  # (and the flag of this CPU's exp)
+    assert defaults.cflags == compiler.DEFAULT_CFLAGS + EXP_CHOICES[defaults.exp]
 
 
 def test_cache_key_covers_what_shapes_the_binary(monkeypatch):
