@@ -13,7 +13,8 @@ thread (the propagation structure, the compile or a cache hit). Per synapse:
 
 * ``held``: ``S.memory_bytes()`` summed over the Synapses objects - indices, values,
   delays and the propagation structures (issue 17's "20 bytes in the common case": a
-  weight, two indices and the propagation index);
+  weight, two indices and the propagation index; since session 11 the index is held
+  only for synapses out of connect's order, so 16 with a weight, 8 without);
 * ``resident``: growth of ``VmRSS`` from before ``connect`` to after the step;
 * ``peak``: the peak resident memory (``ru_maxrss``) at the end less ``VmRSS`` before
   ``connect``: the temporaries of ``connect`` and of the structure's build on top of

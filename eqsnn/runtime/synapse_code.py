@@ -162,8 +162,10 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
         before=before,  # (changes only with the schedule, which rebuilds the module)
         # its steps from a spike to the first step it sees it (one of the sender's clock)
         lag=c.int_scalar(f"{q}_lag", lambda: structure().lag) if before else 0,
-        order=c.array(f"{q}_order", lambda: structure().order, np.int32),
-        # order is the identity (the C loop then skips reading it)
+        # (the compiled loop is handed an empty order when the synapses are in
+        # connect's order, in_order: it reads the targets in sequence instead)
+        order=c.array(f"{q}_order", (lambda: structure().loop_order) if backend == COMPILED
+                      else (lambda: structure().order), np.int32),
         in_order=c.int_scalar(f"{q}_in_order", lambda: int(structure().in_order)),
         ptr=c.array(f"{q}_ptr", lambda: structure().ptr, np.int64),
         # pieces of rows onto consecutive neurons (all-to-all): the first of them, or -1;
