@@ -20,6 +20,7 @@ import pytest
 import eqsnn as es
 from eqsnn.compiler import CompilerOptions, compile_library
 from eqsnn.errors import InvalidValueError
+from test_invariants import HH, HH_NS  # (the Traub-Miles neuron of the other codegen tests)
 
 SUPPORT_H = Path(__file__).resolve().parents[2] / "templates" / "eqsnn_support.h"
 
@@ -232,29 +233,12 @@ def test_the_vectorised_loop_calls_nothing():
 
 
 # --- a network: Traub-Miles neurons (exprel and exp, exponential Euler) --------------
-_HH = """
-dv/dt = (gl*(El - v) - g_na*(m*m*m)*h*(v - ENa) - g_kd*(n*n*n*n)*(v - EK) + I)/Cm : volt
-dm/dt = alpha_m*(1 - m) - beta_m*m : 1
-dn/dt = alpha_n*(1 - n) - beta_n*n : 1
-dh/dt = alpha_h*(1 - h) - beta_h*h : 1
-alpha_m = 1.28/exprel((13*mV - v + VT)/(4*mV))/ms : Hz
-beta_m = 1.4/exprel((v - VT - 40*mV)/(5*mV))/ms : Hz
-alpha_h = 0.128*exp((17*mV - v + VT)/(18*mV))/ms : Hz
-beta_h = 4/(1 + exp((40*mV - v + VT)/(5*mV)))/ms : Hz
-alpha_n = 0.16/exprel((15*mV - v + VT)/(5*mV))/ms : Hz
-beta_n = 0.5*exp((10*mV - v + VT)/(40*mV))/ms : Hz
-I : amp
-"""
-
-
 def _hh_network(backend: str, threads: int = 1, exp: str | None = None) -> dict:
     """100 ms of 40 neurons with input currents from 0 to 0.7 nA (the benchmark's HH:
     from no spike to ~100 Hz): the spikes and the final state."""
     u = es.units.ureg
-    namespace = {"Cm": 0.2 * u.nF, "gl": 10 * u.nS, "El": -60 * u.mV, "EK": -90 * u.mV,
-                 "ENa": 50 * u.mV, "g_na": 20 * u.uS, "g_kd": 6 * u.uS, "VT": -63 * u.mV}
-    group = es.NeuronGroup(40, _HH, threshold="v > -20*mV", refractory=3 * u.ms,
-                           method="exponential_euler", namespace=namespace)
+    group = es.NeuronGroup(40, HH, threshold="v > -20*mV", refractory=3 * u.ms,
+                           method="exponential_euler", namespace=HH_NS)
     group.v = -60 * u.mV
     group.I = "0.7*nA*i/N"
     spikes = es.SpikeMonitor(group)
