@@ -20,6 +20,9 @@ each barrier). Printed per model, over the barriers inside the time loop:
   the summed gap each class holds (a few stalls of a vCPU, or many small differences);
 - the spin budget threads arrive with, the chunks of other threads' neurons each took
   (where the start of a step is shared out), and each block's time per thread.
+- steps in batches (no barrier but the one that starts a call): each thread's waits for
+  the progress words of the ring (templates/network.c.j2), how many, how many longer
+  than 1 us, and their total as a share of the loop.
 
 Times in microseconds, from the time stamp counter (calibrated against
 CLOCK_MONOTONIC over each call of the loop).
@@ -46,6 +49,7 @@ import specs  # noqa: E402
 
 CLASSES = (0.0, 1.0, 5.0, 20.0, 100.0, float("inf"))
 TAKEN = 1000  # (network.c.j2's EQSNN_TRACE_TAKEN: a chunk of another thread's neurons)
+RING = 2000  # (eqsnn_support.h's EQSNN_TRACE_RING: a wait for a progress word)
 
 
 def read_trace(path: Path) -> list[dict]:
@@ -68,7 +72,10 @@ def read_trace(path: Path) -> list[dict]:
         # the marks of chunks taken from other threads (counted, then left out: the
         # threads' other records match one to one)
         taken = np.array([int((r[:, 2] == ~TAKEN).sum()) for r, _ in parts])
-        parts = [(r[r[:, 2] != ~TAKEN], us) for r, us in parts]
+        # the waits for progress words (steps in batches without a barrier: each thread
+        # waits when it needs to, so they do not match either), their lengths in us
+        ring = [(r[r[:, 2] == ~RING, 1] - r[r[:, 2] == ~RING, 0]) * us for r, us in parts]
+        parts = [(r[(r[:, 2] != ~TAKEN) & (r[:, 2] != ~RING)], us) for r, us in parts]
         if len({len(r) for r, _ in parts}) != 1:
             continue  # (a team that did nothing: no matching records)
         origin = min(int(r[0, 0]) for r, _ in parts)
@@ -76,7 +83,7 @@ def read_trace(path: Path) -> list[dict]:
         third = np.stack([r[:, 2] for r, _ in parts])
         block = np.where(third < 0, ~third, -1)  # (~k as a signed integer)
         calls.append({"times": times, "budget": np.where(block < 0, third, 0),
-                      "block": block, "taken": taken})
+                      "block": block, "taken": taken, "ring": ring})
     return calls
 
 
@@ -84,6 +91,19 @@ def _dist(x) -> dict:
     return {"median": float(np.median(x)), "p90": float(np.percentile(x, 90)),
             "p99": float(np.percentile(x, 99)), "max": float(x.max()),
             "mean": float(x.mean())}
+
+
+def _ring(calls: list[dict]) -> dict | None:
+    """The waits for progress words, per thread: how many, how many longer than 1 us,
+    their total and their lengths' distribution (us); None without any."""
+    if not calls or not any(w.size for call in calls for w in call["ring"]):
+        return None
+    nt = len(calls[0]["ring"])
+    waits = [np.concatenate([call["ring"][t] for call in calls]) for t in range(nt)]
+    return {"waits": [int(w.size) for w in waits],
+            "longer_than_1us": [int((w > 1).sum()) for w in waits],
+            "total_us": [float(w.sum()) for w in waits],
+            "long": [_dist(w[w > 1]) if (w > 1).any() else None for w in waits]}
 
 
 def summarise(calls: list[dict]) -> dict:
@@ -107,6 +127,8 @@ def summarise(calls: list[dict]) -> dict:
         for k in set(call["block"][0].tolist()) - {-1}:
             at = np.flatnonzero(call["block"][0][:-1] == k)
             blocks.setdefault(k, []).append(span[:, at])
+    if not work:  # (steps in batches: no barrier but the one that starts each call)
+        return {"barriers": 0, "ring": _ring(calls)}
     work, wait = np.concatenate(work, axis=1), np.concatenate(wait, axis=1)
     gap, last = np.concatenate(gap), np.concatenate(last)
     budget = np.concatenate(budget, axis=1)
@@ -137,6 +159,7 @@ def summarise(calls: list[dict]) -> dict:
         # per block of the step (network.c.j2's order), per thread: median and mean us
         "blocks": {str(k): [[float(np.median(v[t])), float(v[t].mean())] for t in range(nt)]
                    for k, v in blocks.items()},
+        "ring": _ring(calls),
     }
 
 
@@ -161,6 +184,9 @@ def run(model: str, size: int, threads: int, duration: float | None, cache: Path
 def show(name: str, result: dict, s: dict) -> None:
     print(f"{name}: loop {result['loop']:.4f} s, {result['spikes']} spikes, "
           f"{s['barriers']} barriers")
+    _show_ring(result, s["ring"])
+    if not s["barriers"]:
+        return
     row = "  {:<10}" + " {:>8}" * 5
     print(row.format("us", "median", "p90", "p99", "max", "mean"))
     for what in ("work", "wait"):
@@ -187,6 +213,18 @@ def show(name: str, result: dict, s: dict) -> None:
     print("  gaps by size: " + "; ".join(
         f"[{c['from']:g}, {c['to']:g}) us: {c['barriers']} ({c['share_of_gap']:.0%} of gap)"
         for c in s["classes"]))
+
+
+def _show_ring(result: dict, ring: dict | None) -> None:
+    """Steps in batches: each thread's waits for progress words, as a share of the loop."""
+    if ring is None:
+        return
+    loop = result["loop"] * 1e6
+    print("  waits for progress words: " + "; ".join(
+        f"t{t} {n} ({m} > 1 us), {total / loop:.1%} of the loop"
+        + (f", median {d['median']:.1f} max {d['max']:.0f} us" if d else "")
+        for t, (n, m, total, d) in enumerate(zip(ring["waits"], ring["longer_than_1us"],
+                                                 ring["total_us"], ring["long"]))))
 
 
 def main(argv=None) -> int:

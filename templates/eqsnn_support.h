@@ -486,6 +486,27 @@ static inline void eqsnn_wake_all(atomic_uint* word)
 #endif
 }
 
+/* A wait the spin covered: the full budget again. */
+static inline void eqsnn_spin_covered(eqsnn_spin_t* spin)
+{
+    spin->budget = EQSNN_SPIN_MAX;
+    spin->misses = 0;
+    spin->interval = EQSNN_PROBE_FIRST;
+}
+
+/* A wait the thread is about to sleep through: half the budget, or at the floor, a
+ * probe now and then (see above). */
+static inline void eqsnn_spin_missed(eqsnn_spin_t* spin)
+{
+    if (spin->budget > EQSNN_SPIN_MIN) {
+        spin->budget /= 2;
+    } else if (++spin->misses >= spin->interval) {  /* probe: spin fully next time */
+        spin->budget = EQSNN_SPIN_MAX;
+        spin->misses = 0;
+        if (spin->interval < EQSNN_PROBE_LAST) spin->interval *= 2;
+    }
+}
+
 /* All nt threads of the team call it; *spin is the calling thread's budget. Everything
  * a thread wrote before the barrier is visible to every thread after it (release on the
  * generation by the last arriver, acquire by the others). */
@@ -505,24 +526,73 @@ static inline void eqsnn_barrier(eqsnn_barrier_t* b, int64_t nt, eqsnn_spin_t* s
     }
     for (int64_t k = 0; k < spin->budget; ++k) {
         if (atomic_load_explicit(&b->generation, memory_order_acquire) != generation) {
-            spin->budget = EQSNN_SPIN_MAX;
-            spin->misses = 0;
-            spin->interval = EQSNN_PROBE_FIRST;
+            eqsnn_spin_covered(spin);
             return;
         }
         eqsnn_pause();
     }
-    if (spin->budget > EQSNN_SPIN_MIN) {
-        spin->budget /= 2;
-    } else if (++spin->misses >= spin->interval) {  /* probe: spin fully next time */
-        spin->budget = EQSNN_SPIN_MAX;
-        spin->misses = 0;
-        if (spin->interval < EQSNN_PROBE_LAST) spin->interval *= 2;
-    }
+    eqsnn_spin_missed(spin);
     atomic_fetch_add_explicit(&b->sleeping, 1, memory_order_seq_cst);
     while (atomic_load_explicit(&b->generation, memory_order_seq_cst) == generation)
         eqsnn_sleep_while(&b->generation, generation);
     atomic_fetch_sub_explicit(&b->sleeping, 1, memory_order_relaxed);
+}
+
+/* ---- progress words: steps in batches without a barrier -----------------------------
+ * (templates/network.c.j2, steps in batches) Each thread counts the batches it has done
+ * in a word of its own, and thread 0 counts those it has recorded in another: a thread
+ * waits only for the one word it needs (thread 0 for a batch to be done by everyone,
+ * the others for a set of slots to be free), and only when it is that far ahead. A
+ * word is written once a batch, on a line of its own (no thread's progress costs
+ * another a miss before it reads it). It waits as at the barrier: a spin that adapts,
+ * then the futex, and the writer wakes sleepers only if there are any (the store and
+ * the count of sleepers are both sequentially consistent, so either the sleeper sees
+ * the new count or the writer sees the sleeper). Counts compare modulo 2^32: a thread
+ * is never 2^31 batches ahead. */
+typedef struct {
+    _Alignas(64) atomic_uint count;   /* batches done or recorded: the futex word */
+    atomic_int sleeping;              /* threads waiting on it */
+    char _pad[64 - sizeof(atomic_uint) - sizeof(atomic_int)];
+} eqsnn_progress_t;
+
+/* The word says `count` (release: everything written before is visible to a thread
+ * that sees it). */
+static inline void eqsnn_progress_publish(eqsnn_progress_t* p, uint32_t count)
+{
+    atomic_store_explicit(&p->count, count, memory_order_seq_cst);
+    if (atomic_load_explicit(&p->sleeping, memory_order_seq_cst) > 0)
+        eqsnn_wake_all(&p->count);
+}
+
+/* Whether the word says `count` or more (acquire). */
+static inline int eqsnn_progress_reached(eqsnn_progress_t* p, uint32_t count)
+{
+    return (int32_t)(atomic_load_explicit(&p->count, memory_order_acquire) - count) >= 0;
+}
+
+/* Until the word says `count` or more; *spin is the calling thread's budget (the same
+ * as at its barriers). */
+#if defined(EQSNN_TRACE_WAITS) && defined(__x86_64__)
+#define eqsnn_progress_wait eqsnn_progress_wait_untraced  /* (traced below) */
+#endif
+static inline void eqsnn_progress_wait(eqsnn_progress_t* p, uint32_t count, eqsnn_spin_t* spin)
+{
+    if (eqsnn_progress_reached(p, count)) return;
+    for (int64_t k = 0; k < spin->budget; ++k) {
+        eqsnn_pause();
+        if (eqsnn_progress_reached(p, count)) {
+            eqsnn_spin_covered(spin);
+            return;
+        }
+    }
+    eqsnn_spin_missed(spin);
+    atomic_fetch_add_explicit(&p->sleeping, 1, memory_order_seq_cst);
+    for (;;) {
+        const unsigned now = atomic_load_explicit(&p->count, memory_order_seq_cst);
+        if ((int32_t)(now - count) >= 0) break;
+        eqsnn_sleep_while(&p->count, now);
+    }
+    atomic_fetch_sub_explicit(&p->sleeping, 1, memory_order_relaxed);
 }
 
 /* ---- a trace of every barrier (benchmarks only: EQSNN_CFLAGS=... -DEQSNN_TRACE_WAITS)
@@ -573,6 +643,17 @@ static inline void eqsnn_trace_mark(int64_t k)
     eqsnn_trace_append((eqsnn_trace_record_t){now, now, ~(uint64_t)k});
 }
 #define EQSNN_TRACE_MARK(k) eqsnn_trace_mark(k)
+
+/* a wait for a progress word (steps in batches): a record from its start to its end
+ * whose budget field is ~EQSNN_TRACE_RING */
+#define EQSNN_TRACE_RING 2000
+#undef eqsnn_progress_wait
+static inline void eqsnn_progress_wait(eqsnn_progress_t* p, uint32_t count, eqsnn_spin_t* spin)
+{
+    const uint64_t arrive = __rdtsc();
+    eqsnn_progress_wait_untraced(p, count, spin);
+    eqsnn_trace_append((eqsnn_trace_record_t){arrive, __rdtsc(), ~(uint64_t)EQSNN_TRACE_RING});
+}
 
 static inline void eqsnn_trace_flush(int64_t tid, int64_t nt)
 {

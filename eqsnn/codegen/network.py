@@ -35,11 +35,15 @@ THREADS_SCALAR = "_n_threads_wanted"
 STEP_ORIGIN = "_step_origin"
 #: the int scalar that holds the slots of a batch loop (see ModuleBuilder.batch_steps)
 BATCH_STEPS = "_batch_steps"
-#: a loop in batches keeps each group's spikes of every step of two batches (int32
-#: each, a slot per step): at most this many neurons' worth for all groups together
-#: (1 MB), and 2 to 256 slots (batches of 1 to 128 steps)
+#: a loop in batches keeps each group's spikes of every step of the last RING_SETS
+#: batches (int32 each, a slot per step: a ring of RING_SETS sets of slots, so that a
+#: thread may run up to RING_SETS - 1 batches ahead of the slowest; network.c.j2): at
+#: most STAGED_NEURONS neurons' worth for all groups together (1 MB), and batches of 1
+#: to MAX_BATCH_STEPS steps (groups of more than STAGED_NEURONS / RING_SETS neurons
+#: together get RING_SETS slots of one step)
 STAGED_NEURONS = 1 << 18
-MAX_BATCH = 256
+RING_SETS = 4
+MAX_BATCH_STEPS = 128
 
 #: a pause point (see ModuleBuilder.add_pauses) as the threads see it: every thread
 #: passes it (it may leave the loop), and it is fenced by barriers on both sides
@@ -191,7 +195,9 @@ class ModuleBuilder:
             context.update(partitions=self.partitions, private=private,
                            private_counters=self.private_counters,
                            threads_scalar=context["int_scalars"].index(THREADS_SCALAR),
-                           batch_scalar=context["int_scalars"].index(BATCH_STEPS))
+                           batch_scalar=context["int_scalars"].index(BATCH_STEPS),
+                           # (a loop in batches renders its ring of this many sets)
+                           ring_sets=RING_SETS)
         context["pauses"] = self.pauses
         return context
 
@@ -254,16 +260,18 @@ class ModuleBuilder:
 
     def batch_steps(self) -> int:
         """The slots for steps when the compiled loop runs its steps in batches, asked
-        at every call (1 if it does not): two batches of half as many steps each (one
-        being recorded while the next runs: network.c.j2), as many as keep the spikes
-        staged in them within STAGED_NEURONS entries for all groups together, at least 2
-        (the two halves a step by step loop keeps anyway) and at most MAX_BATCH. Spike
-        monitors make room for this many steps' worst case (and one more)."""
+        at every call (1 if it does not): RING_SETS sets of as many steps each as keep
+        the spikes staged in them within STAGED_NEURONS entries for all groups together,
+        at least 1 and at most MAX_BATCH_STEPS (the steps of a batch: network.c.j2 runs
+        a batch in each set in turn; the slots of RING_SETS - 1 batches may hold spikes
+        not recorded yet when the next starts). Spike monitors make room for this many
+        steps' worst case (and one more)."""
         if self._batch() is None:
             return 1
         getters = dict(self.int_scalars)
         neurons = sum(getters[n]() for _, n, collected in self.partitions if collected)
-        return max(2, min(MAX_BATCH, STAGED_NEURONS // max(1, neurons)))
+        steps = STAGED_NEURONS // (RING_SETS * max(1, neurons))
+        return RING_SETS * max(1, min(MAX_BATCH_STEPS, steps))
 
     def _threads(self, render, texts: list[str]) -> dict:
         """The rendered operations grouped into the threads' blocks, with barriers, and
@@ -305,18 +313,28 @@ class ModuleBuilder:
 
     def _batch_context(self, batched: Batch, render, texts: list[str]) -> dict:
         """What network.c.j2 renders for steps in batches: the step's blocks (the
-        staged operations keeping their own thread's part: ``local``), and what thread 0
-        runs after a batch for each of its steps: the staged operations as written
-        (every thread's part gathered into the list), then the recorders."""
+        staged operations keeping their own thread's part: ``local``), what thread 0
+        runs to record a batch, for each of its steps: the staged operations as written
+        (every thread's part gathered into the list), then the recorders; the staged
+        operations' own parts again (``restores``: thread 0 puts its own spikes of its
+        last step back after recording an older batch); and which recording buffers are
+        counted when a batch is recorded (the recorders': ``recorded_checks``) or within
+        its steps (a state monitor's rows: ``step_checks``)."""
         operations = self._operations()
         local = list(texts)
         for k in batched.staged:
             name, context = operations[k]
             local[k] = _render_operation(render, name, dict(context, local=True), True)
+        units = self._all_units()
+        recorded = {a.array for k in batched.recorders for a in units[k].accesses if a.write}
+        checks = self.capacity_checks
         return {"blocks": self._blocks(batched.plan, local, first=0),
                 "fine": batched.fine,
                 "gathers": [texts[k] for k in batched.staged],
-                "recorders": [texts[k] for k in batched.recorders]}
+                "recorders": [texts[k] for k in batched.recorders],
+                "restores": [local[k] for k in batched.staged],
+                "recorded_checks": [c for c in checks if c.count in recorded],
+                "step_checks": [c for c in checks if c.count not in recorded]}
 
     @staticmethod
     def _blocks(result, texts: list[str], first: int = 1) -> list[dict]:

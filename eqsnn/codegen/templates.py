@@ -73,8 +73,8 @@ _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots", "pauses"}
 TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "private",
                                                      "private_counters", "threads_scalar",
-                                                     "batch_scalar", "blocks", "lookahead",
-                                                     "chunked", "batch"}
+                                                     "batch_scalar", "ring_sets", "blocks",
+                                                     "lookahead", "chunked", "batch"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 
 

@@ -187,9 +187,9 @@ def _unit(group, layout, group_code, code, accesses, chunkable: bool = False) ->
 
 def _scratch(group, threads: int, batch: int) -> np.ndarray:
     """The compiled loop's room for spikes (not state): each thread's spikes of the
-    last two steps (halves by step parity), or of each step of a ``batch`` of steps,
-    then the copies of the spike list of threads 1 … threads - 1 (thread 0's is the
-    group's)."""
+    last two steps (halves by step parity), or of each of the ``batch`` slots of a loop
+    in batches (the ring's sets of slots: eqsnn/codegen/network.py), then the copies
+    of the spike list of threads 1 … threads - 1 (thread 0's is the group's)."""
     size = (max(2, batch) + threads - 1) * group.N
     array = group.__dict__.get("_scratch_spikes")
     if array is None or array.size != size:

@@ -135,15 +135,16 @@ class SpikeMonitor(Monitor):
 
     def _make_room(self, expected: int = 0) -> None:
         """Room for ``expected`` events more than the worst case the loop checks for:
-        every neuron spiking in each of the steps it may run before recording them (two
-        batches: one is recorded while the next runs), and one more."""
+        every neuron spiking in each of the steps it may run before recording them (the
+        slots of a loop in batches: a batch starts while the last RING_SETS - 1 may not
+        be recorded yet, eqsnn/codegen/network.py), and one more."""
         if not self._kept():
             return
         worst = (1 + self._batch()) * (self.stop - self.start)
         needed = int(self._count[0]) + worst + expected
         # (a buffer that grows gets twice the room needed for events - those recorded
         # and those expected - but not twice the worst case: Hodgkin-Huxley 1000's is
-        # two batches of 128 steps, 257 000 events; every new buffer is one more that
+        # four batches of 65 steps, 261 000 events; every new buffer is one more that
         # the allocator may hand out touched)
         size = worst + 2 * (needed - worst)
         if self.record:

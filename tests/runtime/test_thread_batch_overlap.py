@@ -1,14 +1,14 @@
-"""Steps in batches, overlapped: after each batch's barrier thread 0 records the batch
-(gathers every thread's spikes, runs the monitors) while the other threads already run
-the next batch in the other half of the slots (templates/network.c.j2). So a batch
-starts before the last one is recorded, its length bounded by what the recording
-buffers had room for two batches earlier.
+"""Steps in batches, overlapped: thread 0 records a batch (gathers every thread's spikes,
+runs the monitors) while the other threads already run the next ones, in the other sets
+of a ring of slots (templates/network.c.j2). So a batch starts before the last ones
+are recorded, its length bounded by what the recording buffers had room for when the
+batch that last used its set was recorded.
 
 These check that this changes nothing a user sees: the same spikes, rates, state and
 refractory times bit for bit on 1 to 4 threads, for groups whose sizes are not
-multiples of 8, 16 or 64 (1 neuron: more threads than its blocks), with batches of 1,
-2 and 128 steps (odd numbers of slots too) and spike buffers that fill up during a
-run, over several runs of odd lengths.
+multiples of 8, 16 or 64 (1 neuron: more threads than its blocks), with rings of 2, 3
+and 4 sets of 1, 2 and 63 steps (1038 neurons: 4 sets of 63 steps stage at most 2^18
+spikes) and spike buffers that fill up during a run, over several runs of odd lengths.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ import eqsnn as es
 from eqsnn.units import Hz, ms, mV
 
 THREADS = (1, 2, 3, 4)
-#: the slots of a batch loop (MAX_BATCH): two batches of half as many steps each
-SLOTS = (3, 5, 256)
+#: (sets of slots in the ring, steps a batch at most: RING_SETS, MAX_BATCH_STEPS)
+RINGS = ((2, 1), (3, 2), (4, 128))
 
 
 def _group(n, seed):
@@ -35,7 +35,7 @@ def _group(n, seed):
     return group
 
 
-def _run(threads, backend="c"):
+def _run(threads, backend="c", sets=4):
     big, odd, one = _group(1000, 1), _group(37, 2), _group(1, 3)
     drive = es.PoissonInput(odd, "v", 10, 60 * Hz, weight=0.5 * mV)
     spikes, odd_spikes, one_spikes = (es.SpikeMonitor(g) for g in (big, odd, one))
@@ -46,7 +46,7 @@ def _run(threads, backend="c"):
                      state, seed=9, threads=threads, backend=backend)
     if backend == "c":
         source = net._builder().build().source
-        assert "Steps in batches" in source and "the other half of the slots" in source
+        assert "Steps in batches" in source and f"a ring of {sets} sets" in source
         assert net._team_size() == threads
     for steps in (1, 2, 129, 300, 777):
         net.run(steps * 0.1 * ms)
@@ -57,11 +57,13 @@ def _run(threads, backend="c"):
             "odd_lastspike": odd._lastspike.copy()}
 
 
-@pytest.fixture(scope="module", params=SLOTS)
+@pytest.fixture(scope="module", params=RINGS)
 def runs(request):
+    sets, steps = request.param
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("eqsnn.codegen.network.MAX_BATCH", request.param)
-        return {threads: _run(threads) for threads in THREADS}
+        patch.setattr("eqsnn.codegen.network.RING_SETS", sets)
+        patch.setattr("eqsnn.codegen.network.MAX_BATCH_STEPS", steps)
+        return {threads: _run(threads, sets=sets) for threads in THREADS}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,8 @@ def reference():
 @pytest.mark.parametrize("threads", THREADS[1:])
 def test_overlapped_batches_give_the_same_results_bit_for_bit(runs, threads):
     one, many = runs[1], runs[threads]
-    # (many spikes: with 3 and 5 slots the buffers, 1024 entries at first, grew)
+    # (many spikes: with batches of 1 and 2 steps the buffers, 1024 entries at first,
+    # grew)
     assert one["i"].size > 4 * 1024 and one["odd_i"].size > 100 and one["one_t"].size > 5
     assert one["part_i"].size > 50
     for name in one:
@@ -95,14 +98,15 @@ def test_overlapped_batches_record_what_the_numpy_backend_records(runs, referenc
                                    err_msg=name)
 
 
-@pytest.mark.parametrize("slots", SLOTS)
-def test_every_neuron_spiking_at_every_step_fills_the_buffers_exactly(slots):
-    """The worst case the room is reckoned for: a batch may start while the last one's
-    spikes are not recorded, and both fit (a buffer that had room for fewer steps ends
+@pytest.mark.parametrize("ring", RINGS)
+def test_every_neuron_spiking_at_every_step_fills_the_buffers_exactly(ring):
+    """The worst case the room is reckoned for: a batch may start while the last ones'
+    spikes are not recorded, and all fit (a buffer that had room for fewer steps ends
     the call; Python grows it)."""
     recorded = {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("eqsnn.codegen.network.MAX_BATCH", slots)
+        patch.setattr("eqsnn.codegen.network.RING_SETS", ring[0])
+        patch.setattr("eqsnn.codegen.network.MAX_BATCH_STEPS", ring[1])
         for threads in THREADS:
             # (257 neurons: 5 blocks of 64, so 4 threads run; the last share ends at 257)
             group = es.NeuronGroup(257, "dv/dt = -v/(10*ms) : 1", threshold="True",

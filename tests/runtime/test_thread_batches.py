@@ -41,7 +41,7 @@ def _step_loop(net):
         start = source.index("for (int64_t _step")
         return source[start:source.index("++_steps;", start)], False
     start = source.index("for (int64_t _step = _first")
-    return source[start:source.index("eqsnn_barrier", start)], True
+    return source[start:source.index("_steps += _len;", start)], True
 
 
 def _batched(*objects):
@@ -132,16 +132,16 @@ def _odd_runs(net):
     net.run(0.6 * ms)
 
 
-#: (schedule, slots of the batch loop): 4 slots (batches of 2 steps) leave the spike
-#: monitors room for 5 steps' worst case only, so their buffers grow during the run
-SCHEDULES = {"one run": (lambda net: net.run(200 * ms), 4), "odd runs": (_odd_runs, 256)}
+#: (schedule, steps of a batch at most): 4 sets of 1 step leave the spike monitors room
+#: for 5 steps' worst case only, so their buffers grow during the run
+SCHEDULES = {"one run": (lambda net: net.run(200 * ms), 1), "odd runs": (_odd_runs, 128)}
 
 
 @pytest.fixture(scope="module", params=sorted(SCHEDULES))
 def runs(request):
     schedule, batch = SCHEDULES[request.param]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("eqsnn.codegen.network.MAX_BATCH", batch)
+        patch.setattr("eqsnn.codegen.network.MAX_BATCH_STEPS", batch)
         results = {threads: _run("c", threads, schedule=schedule) for threads in THREADS}
     results["numpy"] = _run("numpy", 1, schedule=schedule)
     results["grown"] = request.param == "one run"
@@ -171,8 +171,8 @@ def test_batches_record_what_the_numpy_backend_records(runs):
 
 
 def test_a_spike_monitor_makes_room_for_a_whole_batch():
-    """Before a run, a spike monitor's buffers get room for the worst case of a batch
-    and one step more (every neuron spiking at every step), so that batches are not cut
+    """Before a run, a spike monitor's buffers get room for the worst case of the
+    ring's batches (a batch starts while the last 3 may not be recorded) and one step more (every neuron spiking at every step), so that batches are not cut
     short by a nearly full buffer (the memory is touched only where spikes are); and,
     before the first call (100 steps), room for that call's worst case besides (it
     knows no rate yet: SpikeMonitor._make_room_for_call), twice."""
@@ -181,7 +181,7 @@ def test_a_spike_monitor_makes_room_for_a_whole_batch():
     net = es.Network(cells, spikes, threads=2)
     net.run(10 * ms)
     batch = net._builder().batch_steps()
-    assert batch == 256  # (150 neurons: the most steps a batch may have)
+    assert batch == 4 * 128  # (150 neurons: 4 sets of the most steps a batch may have)
     worst = (batch + 1) * cells.N
     assert spikes._i.shape[0] == worst + 2 * 100 * cells.N
 
