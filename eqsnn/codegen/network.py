@@ -21,6 +21,7 @@ from eqsnn.codegen.barriers import ANY, Access, Batch, Unit, batch, chunked_run,
 from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
                                         Operation, TimedFunction, UserFunction, block_names,
                                         slot_rank, thread_inputs)
+from eqsnn.codegen.fusion import fuse
 from eqsnn.errors import InvalidValueError
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
@@ -203,8 +204,11 @@ class ModuleBuilder:
 
     def _in_order(self) -> list[tuple]:
         """Every operation in the order a step runs them (a stable sort: ties keep the
-        order they were added in)."""
-        return sorted(self._scheduled, key=lambda scheduled: scheduled[0])
+        order they were added in); in the compiled loop, a group's state update and
+        threshold in one pass over its neurons where that is the same program
+        (codegen/fusion.py)."""
+        ordered = sorted(self._scheduled, key=lambda scheduled: scheduled[0])
+        return fuse(ordered) if self.is_c else ordered
 
     def _operations(self) -> list[tuple[str, dict]]:
         return [(name, context) for _, name, context, _ in self._in_order()]

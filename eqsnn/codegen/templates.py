@@ -62,6 +62,10 @@ for _name, _inputs in _OPERATION_INPUTS.items():
 # C only: the spikes each thread found, collected in thread order (numpy's threshold
 # writes them at once)
 TEMPLATE_INPUTS["collect_spikes.c.j2"] = {"group", "spikes", "scratch", "block", "local"}
+# a group's state update and threshold in one pass over its neurons (codegen/fusion.py):
+# each operation's own inputs, and the bindings of both
+TEMPLATE_INPUTS["update_threshold.c.j2"] = {"update", "threshold", "arrays", "scalars",
+                                            "functions"}
 # an operation on a slower clock, inside "every k-th step, with its own dt"
 TEMPLATE_INPUTS["every.c.j2"] = TEMPLATE_INPUTS["numpy/every.py.j2"] = {
     "text", "every", "dt", "idle"}
