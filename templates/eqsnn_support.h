@@ -346,6 +346,19 @@ static inline double eqsnn_normal(uint64_t seed, uint64_t stream, uint64_t count
  * vector instructions as on one thread. */
 #define EQSNN_BLOCK 64
 #define EQSNN_FINE_BLOCK 16
+/* A group's state update and threshold in one pass (update_threshold.c.j2) go through
+ * the thread's block in tiles of this many neurons (a multiple of EQSNN_BLOCK): a tile
+ * is updated, then tested while it is in L1 (CUBA: 32 bytes a neuron, 8 KB; COBAHH 56,
+ * 14 KB). Each tile's update loop has its once-per-loop costs (gcc's run-time checks
+ * that the arrays do not overlap, before its vector loop), which tiles of one block of
+ * 64 would pay 4 times as often (session 12: COBAHH 4000, 2 threads, 1.01-1.06 of the
+ * unfused loop with those). */
+#ifndef EQSNN_FUSED_TILE
+#define EQSNN_FUSED_TILE 256  /* (tests build with other sizes) */
+#endif
+#if EQSNN_FUSED_TILE % EQSNN_BLOCK != 0 || EQSNN_FUSED_TILE <= 0
+#error "EQSNN_FUSED_TILE must be a positive multiple of EQSNN_BLOCK (every tile starts where a block of the unfused loop would)"
+#endif
 /* The first element of part t of n elements cut into nt parts of whole units of `unit`
  * elements: part t is [eqsnn_block(n, t, nt, unit), eqsnn_block(n, t + 1, nt, unit)). */
 static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt, int64_t unit)

@@ -1,5 +1,5 @@
 """A group's state update and threshold in one pass over its neurons (codegen/fusion.py,
-templates/update_threshold.c.j2): the compiled loop updates each block of 64 neurons and
+templates/update_threshold.c.j2): the compiled loop updates each tile of 256 neurons and
 tests it while it is in L1, where that is the same program as the two operations one
 after the other.
 
@@ -20,6 +20,8 @@ import pytest
 
 import eqsnn as es
 from eqsnn.codegen import network as module_builder
+from eqsnn.compiler import CompilerOptions
+from eqsnn.compiler.options import DEFAULT_CFLAGS
 from eqsnn.units import Hz, ms, mV
 
 FUSED = "and its threshold in one pass over the neurons"
@@ -39,7 +41,8 @@ def _source(net) -> str:
     return net._builder().build().source
 
 
-def _lif(threads: int, refractory="period", backend: str = "c", n: int = 1150):
+def _lif(threads: int, refractory="period", backend: str = "c", n: int = 1150,
+         compiler=None):
     """LIF with noise (rand() in the update), a threshold drawing rand(), a refractory
     period, a Poisson input, synapses with delays from a subgroup, monitors; two runs.
     1150 neurons: 18 blocks of 64, the last one short, uneven between 2 and 3 threads."""
@@ -58,7 +61,7 @@ def _lif(threads: int, refractory="period", backend: str = "c", n: int = 1150):
     part = es.SpikeMonitor(group[100:700])
     state = es.StateMonitor(group, ["v", "ge"], record=[0, 575, n - 1])
     net = es.Network(group, exc, drive, spikes, part, state, seed=4, threads=threads,
-                     backend=backend)
+                     backend=backend, compiler=compiler)
     net.run(15 * ms)
     net.run(25 * ms)
     return {"i": spikes.i, "t": spikes.t_, "spike_v": spikes.v_, "part_i": part.i,
@@ -87,6 +90,20 @@ def test_fused_results_are_the_two_passes_bit_for_bit(lif, threads):
     for name in apart:
         if name != "source":
             assert np.array_equal(apart[name], fused[threads][name]), name
+
+
+@pytest.mark.parametrize("tile", [64, 128, 1152])
+def test_tiles_of_any_size_give_the_same_results(lif, tile):
+    """The fused loop updates the thread's neurons tile by tile (EQSNN_FUSED_TILE, 256
+    by default; a multiple of 64: 1152 is one tile for all 1150 neurons), then tests
+    each tile's blocks of 64."""
+    kind, apart, _ = lif
+    options = CompilerOptions(cflags=DEFAULT_CFLAGS + (f"-DEQSNN_FUSED_TILE={tile}",))
+    for threads in (1, 3):
+        fused = _lif(threads, kind, compiler=options)
+        for name in apart:
+            if name != "source":
+                assert np.array_equal(apart[name], fused[name]), (name, threads)
 
 
 def test_fused_spikes_are_the_numpy_backends(lif):
