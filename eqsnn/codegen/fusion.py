@@ -4,8 +4,9 @@ Run one after the other, the state update sweeps the thread's block of the group
 arrays (``v``, ``ge``, ``gi``, ``lastspike`` …) and the threshold sweeps ``v`` and
 ``lastspike`` again; at CUBA 10^5 a thread's block is 1.6 MB, more than a core's L2,
 so the threshold reads it all from memory a second time. :func:`fuse` makes the two one
-operation (``update_threshold.c.j2``): for each block of 64 neurons the update, then
-the threshold's test of the same neurons while they are in L1.
+operation (``update_threshold.c.j2``): for each tile of 256 neurons (``EQSNN_FUSED_TILE``)
+the update, then the threshold's test of the same neurons, block by block of 64, while
+they are in L1.
 
 When that is the same program. Per neuron nothing changes: the update of neuron ``n``
 reads and writes only ``n``'s elements, and the threshold's test of ``n`` reads only
@@ -16,7 +17,12 @@ of ``n`` writes (``lastspike``, ``not_refractory``, the spike list), and the tes
 ``n`` reads nothing another neuron's update writes: interleaving them block by block is
 what the threads' chunks already do (barriers.chunked_run runs both on one range, then
 on the next). Random numbers are a function of (seed, step, stream, neuron) and each
-operation keeps its own stream (``op``), so they draw the same numbers.
+operation keeps its own stream (``op``), so they draw the same numbers. And a tile's
+update is the thread's loop cut at a multiple of 64 neurons from its start: gcc
+vectorises it alike, with the same neurons in the vector body and the remainder, so
+the same arithmetic gives the same bits. (A single loop that updates and tests each
+neuron did not: gcc split it otherwise, and a few neurons of a noisy model differed in
+the last bit.)
 
 Between the two in a step there may be other operations: Brian2's schedule runs every
 group's update before any threshold. The threshold moves up to its update only past
@@ -66,7 +72,7 @@ def _its_threshold(ops: list[tuple], k: int) -> int | None:
         return None
     for m in range(k + 1, len(ops)):
         _, other, context, other_unit = ops[m]
-        if other == THRESHOLD and vars(context["group"]) == vars(update["group"]):
+        if other == THRESHOLD and context["group"] == update["group"]:
             if not _may_fuse(context, other_unit):
                 return None
             between = ops[k + 1:m]
