@@ -16,6 +16,10 @@ each barrier). Printed per model, over the barriers inside the time loop:
 - ``gap``: last arrival minus first, per barrier — what the team loses to the slower
   thread — with the thread that arrived last: always the same one means imbalance
   (more work, or thread 0's serial block), either one at random means jitter;
+- ``crossing``: per barrier, the time from the last arrival until the thread that waited
+  leaves (the first of them to leave, with more threads): what the barrier itself
+  costs a step once everyone is there (its cache lines moving between cores, or a
+  wake-up when the waiter slept);
 - the gaps by size (< 1, 1-5, 5-20, 20-100, >= 100 us): how many barriers and how much of
   the summed gap each class holds (a few stalls of a vCPU, or many small differences);
 - the spin budget threads arrive with, the chunks of other threads' neurons each took
@@ -107,7 +111,7 @@ def _ring(calls: list[dict]) -> dict | None:
 
 
 def summarise(calls: list[dict]) -> dict:
-    work, wait, gap, last, budget = [], [], [], [], []
+    work, wait, gap, last, budget, crossing = [], [], [], [], [], []
     blocks: dict[int, list[np.ndarray]] = {}
     taken = sum(call["taken"] for call in calls)
     for call in calls:
@@ -120,6 +124,10 @@ def summarise(calls: list[dict]) -> dict:
         wait.append(leave - arrive)
         gap.append(arrive.max(axis=0) - arrive.min(axis=0))
         last.append(arrive.argmax(axis=0))
+        if c.shape[0] > 1:  # (the waiters' first leave after the last arrival)
+            waited = leave.copy()
+            waited[arrive.argmax(axis=0), np.arange(arrive.shape[1])] = np.inf
+            crossing.append(waited.min(axis=0) - arrive.max(axis=0))
         budget.append(call["budget"][:, barrier][:, 1:])
         # each block: from its mark to the next record (mark or barrier arrival)
         starts = call["times"][:, :, 0]
@@ -144,7 +152,9 @@ def summarise(calls: list[dict]) -> dict:
         "barriers": int(gap.size), "threads": nt,
         "work": [_dist(work[t]) for t in range(nt)],
         "wait": [_dist(wait[t]) for t in range(nt)],
-        "gap": _dist(gap), "last_arriver": [float((last == t).mean()) for t in range(nt)],
+        "gap": _dist(gap),
+        "crossing": _dist(np.concatenate(crossing)) if crossing else None,
+        "last_arriver": [float((last == t).mean()) for t in range(nt)],
         "wait_share": [float(wait[t].sum() / total) for t in range(nt)],
         "gap_share": float(gap.sum() / total),
         # the work of the same barrier's threads: the difference of the two, per barrier
@@ -193,7 +203,7 @@ def show(name: str, result: dict, s: dict) -> None:
         for t, d in enumerate(s[what]):
             print(row.format(f"{what} t{t}", *(f"{d[k]:.2f}" for k in
                                               ("median", "p90", "p99", "max", "mean"))))
-    for what in ("gap", "work_diff_0_minus_1"):
+    for what in ("gap", "crossing", "work_diff_0_minus_1"):
         if s[what]:
             d = s[what]
             print(row.format(what[:10], *(f"{d[k]:.2f}" for k in
