@@ -23,6 +23,7 @@ import pytest
 import eqsnn as es
 from eqsnn.compiler import DEFAULT_CFLAGS, CompilerOptions
 from eqsnn.units import Hz, ms, mV
+from test_thread_batch_overlap import _group as _leaky  # (noisy leaky neurons, rand() in the reset)
 
 THREADS = (1, 2, 3)
 #: the schedule with the resets first: a reset acts on the spikes of the step before
@@ -32,18 +33,6 @@ RESETS_FIRST = ["start", "groups", "resets", "thresholds", "synapses", "end"]
 def _lagging(thread: int | None) -> CompilerOptions:
     flags = () if thread is None else (f"-DEQSNN_LAG_THREAD={thread}",)
     return CompilerOptions(cflags=DEFAULT_CFLAGS + flags)
-
-
-def _leaky(n, seed):
-    """Noisy leaky neurons, rand() in the reset: many spikes, in every thread's share."""
-    group = es.NeuronGroup(n, """
-        dv/dt = (El - v + I)/(10*ms) + 3*mV*xi/sqrt(ms) : volt (unless refractory)
-        I : volt
-        """, threshold="v > -55*mV", reset="v = El + 2*mV*rand()", refractory=2 * ms,
-        method="euler", namespace={"El": -65 * mV}, seed=seed)
-    group.v = "El + 10*mV*rand()"
-    group.I = "9*mV + 4*mV*i/N"
-    return group
 
 
 def _run(threads, backend="c", lag=None):
