@@ -13,7 +13,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["template_dir", "template_digest", "update_with_files"]
+__all__ = ["template_dir", "template_digest", "matching_files", "update_with_files",
+           "files_stamp"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,13 +49,12 @@ def template_digest() -> str:
     return digest.hexdigest()
 
 
-def update_with_files(digest, root: Path, pattern: str) -> None:
-    """Feed the names (relative to ``root``) and contents of the files matching
-    ``pattern`` (``"*.py"``: a name's ending) below ``root`` into ``digest``, in a fixed
-    order: that of ``sorted(root.rglob(pattern))`` (by path components), so the digest
-    is the one ``rglob`` gave. Walked with ``os.scandir``: every process that loads a
-    cached derivation hashes eqsnn's ~220 source files, and pathlib's walk took as long
-    as reading them."""
+def matching_files(root: Path, pattern: str) -> list[tuple[str, ...]]:
+    """The files below ``root`` matching ``pattern`` (``"*.py"``: a name's ending), as
+    path components, in the order of ``sorted(root.rglob(pattern))`` (by path
+    components). Walked with ``os.scandir``: every process that loads a cached
+    derivation lists eqsnn's ~220 source files, and pathlib's walk took as long as
+    reading them."""
     suffix = pattern[1:] if pattern.startswith("*") and not any(
         c in pattern[1:] for c in "*?[") else None
     if suffix is None:  # (a pattern other than "*<ending>": pathlib's own walk)
@@ -62,11 +62,32 @@ def update_with_files(digest, root: Path, pattern: str) -> None:
     else:
         found = []
         _walk(str(root), (), suffix, found)
-    for parts in sorted(found):
+    return sorted(found)
+
+
+def update_with_files(digest, root: Path, pattern: str,
+                      files: list[tuple[str, ...]] | None = None) -> None:
+    """Feed the names (relative to ``root``) and contents of the files matching
+    ``pattern`` below ``root`` into ``digest``, in :func:`matching_files`' order
+    (``files``: that list, when the caller has it already)."""
+    for parts in matching_files(root, pattern) if files is None else files:
         digest.update("/".join(parts).encode())
         digest.update(b"\0")
         with open(os.path.join(root, *parts), "rb") as handle:
             digest.update(handle.read())
+
+
+def files_stamp(root: Path, files: list[tuple[str, ...]], extra: tuple = ()) -> str:
+    """sha256 over ``root`` and the names, sizes and modification times (ns) of
+    ``files`` (path components below ``root``) and of the paths ``extra``: what changes
+    when any of them is written, renamed, added or removed, found without reading them
+    (an ``OSError`` if one is gone)."""
+    stamp = hashlib.sha256(f"{root}\0".encode())
+    paths = [("/".join(parts), os.path.join(root, *parts)) for parts in files]
+    for name, path in paths + [(str(path), str(path)) for path in extra]:
+        status = os.stat(path)
+        stamp.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return stamp.hexdigest()
 
 
 def _walk(folder: str, parts: tuple, suffix: str, found: list) -> None:

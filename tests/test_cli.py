@@ -289,6 +289,8 @@ def test_cache_shows_and_clears_only_eqsnn_files(capsys, tmp_path, monkeypatch):
     (tmp_path / "derived" / "abc.json").write_text("{}")
     (tmp_path / "jinja2").mkdir()
     (tmp_path / "jinja2" / "__jinja2_abc.cache").write_bytes(b"x")
+    (tmp_path / "digests").mkdir()
+    (tmp_path / "digests" / "def.json").write_text("{}")
     (tmp_path / "notes.txt").write_text("not ours")
     status, out, _ = run(capsys, "cache")
     assert status == 0 and str(tmp_path) in out and "1 compiled modules" in out

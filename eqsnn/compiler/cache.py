@@ -13,6 +13,8 @@ Layout of the cache directory (``EQSNN_CACHE_DIR`` or the platform's user cache 
     numpy/                             generated numpy modules (compiler/python_modules.py)
     derived/, jinja2/                  SymPy derivations, compiled templates (not here:
                                        lowering/cache.py, codegen/templates.py)
+    digests/                           the digest of eqsnn's sources by their stat
+                                       (lowering/cache.py)
 
 Concurrency: a module file appears only by ``os.replace`` of a finished build (atomic on
 POSIX and Windows), so a reader sees a whole module or none. Builders of one key take a

@@ -23,8 +23,8 @@ PROBE_PREFIX = ".probe-"
 #: A probe takes well under a minute; one older than this was killed.
 _PROBE_MAX_AGE_SECONDS = 3600.0
 #: Folders eqsnn writes beside the modules: model derivations, compiled Jinja2 templates,
-#: failed builds' sources, generated numpy modules.
-_FOLDERS = ("derived", "jinja2", "failed", "numpy")
+#: failed builds' sources, generated numpy modules, the digests of eqsnn's sources.
+_FOLDERS = ("derived", "jinja2", "failed", "numpy", "digests")
 _MODULE_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
 
 

@@ -27,8 +27,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from eqsnn.errors import EqsnnError
+
 __all__ = ["key", "load", "store", "load_record", "store_record", "namespace_signature",
-           "derived_from_strings"]
+           "derived_from_strings", "sources_digest"]
 
 #: Bumped when the layout of stored entries changes.
 FORMAT = 3
@@ -36,17 +38,81 @@ FORMAT = 3
 
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """sha256 of eqsnn's Python files and SymPy's version file (a few milliseconds)."""
-    from eqsnn.resources import update_with_files
+    """sha256 of eqsnn's Python files and SymPy's version file (:func:`sources_digest`)."""
+    return sources_digest(Path(__file__).resolve().parent.parent, "*.py", _sympy_release())
+
+
+def sources_digest(root: Path, pattern: str, extra: tuple[Path, ...] = ()) -> str:
+    """sha256 of the names and contents of the files matching ``pattern`` below ``root``
+    (:func:`eqsnn.resources.update_with_files`), then of the contents of ``extra``.
+
+    Reading and hashing eqsnn's ~220 files (1.5 MB) took ~5 ms of every process that
+    loads a derivation. So the digest is remembered in ``<cache>/digests/`` under a
+    stamp of ``root`` and the files' names, sizes and modification times (ns), and a
+    later process only lists and stats the files (~1.5 ms) to find it again. Writing a
+    file gives it a new time (Python trusts a ``.pyc`` on less: its source's size and
+    time in whole seconds). A digest whose files changed while it was computed is not
+    remembered."""
+    from eqsnn.resources import matching_files, update_with_files
+    files = matching_files(root, pattern)
+    stamp = _stamp(root, files, extra)
+    remembered = _remembered_digest(stamp) if stamp is not None else None
+    if remembered is not None:
+        return remembered
     digest = hashlib.sha256()
-    update_with_files(digest, Path(__file__).resolve().parent.parent, "*.py")
-    # SymPy's version without importing SymPy (or importlib.metadata, ~0.05 s)
+    update_with_files(digest, root, pattern, files)
+    for path in extra:
+        digest.update(Path(path).read_bytes())
+    result = digest.hexdigest()
+    if stamp is not None and _stamp(root, files, extra) == stamp:
+        _remember_digest(stamp, result)
+    return result
+
+
+def _sympy_release() -> tuple[Path, ...]:
+    """SymPy's version file (none if SymPy is missing), found without importing SymPy
+    (or importlib.metadata, ~0.05 s)."""
     spec = importlib.util.find_spec("sympy")
     if spec is not None and spec.origin:
         release = Path(spec.origin).parent / "release.py"
         if release.exists():
-            digest.update(release.read_bytes())
-    return digest.hexdigest()
+            return (release,)
+    return ()
+
+
+def _stamp(root: Path, files, extra) -> str | None:
+    from eqsnn.resources import files_stamp
+    try:
+        return files_stamp(root, files, extra)
+    except OSError:  # a file went away since it was listed: no stamp, hash them
+        return None
+
+
+def _digest_path(stamp: str) -> Path:
+    from eqsnn.compiler.cache import cache_dir
+    return cache_dir() / "digests" / f"{stamp[:32]}.json"
+
+
+def _remembered_digest(stamp: str) -> str | None:
+    """The digest remembered for ``stamp``, or ``None`` (none yet, unreadable, or no
+    usable cache folder: a cache folder that is a file is reported where it always
+    was, when an entry is loaded or stored)."""
+    try:
+        with open(_digest_path(stamp), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError, EqsnnError):
+        return None
+    if not isinstance(data, dict) or data.get("stamp") != stamp or \
+            not isinstance(data.get("digest"), str):
+        return None
+    return data["digest"]
+
+
+def _remember_digest(stamp: str, digest: str) -> None:
+    try:
+        _write_atomically(_digest_path(stamp), {"stamp": stamp, "digest": digest})
+    except (OSError, EqsnnError):
+        pass  # (a read-only cache only costs the hashing again next time)
 
 
 def key(kind: str, parts: Any) -> str:
@@ -80,14 +146,19 @@ def load(entry: str) -> dict | None:
 def store(entry: str, data: dict) -> None:
     """Keep ``data`` for ``entry``; failures (read-only disk) only cost speed later."""
     try:
-        directory = _directory()
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"key": entry, "data": data}, handle, separators=(",", ":"))
-        os.replace(tmp, _path(entry))  # atomic: readers see the old file or the new one
+        _write_atomically(_path(entry), {"key": entry, "data": data})
     except OSError:
         pass
+
+
+def _write_atomically(path: Path, payload: dict) -> None:
+    """``payload`` as JSON at ``path`` (its folder made if missing): written to a
+    temporary file and renamed, so readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, separators=(",", ":"))
+    os.replace(tmp, path)
 
 
 def load_record(entry: str | None, record_type):
