@@ -13,7 +13,7 @@ pays nothing for them.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
@@ -21,12 +21,14 @@ from eqsnn.codegen.barriers import Access, Unit
 from eqsnn.codegen.network import Contribution, block_names, thread_inputs
 from eqsnn.errors import InvalidValueError
 from eqsnn.lowering import cache
-from eqsnn.lowering.event_records import EventRecord
 from eqsnn.lowering.namespace import Constant, resolve_names
 from eqsnn.runtime.group_code import refractory_inputs
 from eqsnn.runtime.layout import constant_cname, variable_cname
 from eqsnn.runtime.schedule import Slot, _changed
 from eqsnn.runtime.variables import array_binding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eqsnn.lowering.event_records import EventRecord
 
 __all__ = ["GroupEvents", "event_space", "check_event"]
 
@@ -115,6 +117,9 @@ class GroupEvents:
         """Lowered once per model and string, then loaded from the build cache."""
         group = self._group
         label = f"events[{event!r}]" if kind == "condition" else f"run_on_event({event!r})"
+        # (the record's module only for a group that has custom events: a group without
+        # them, the common case, pays nothing for them)
+        from eqsnn.lowering.event_records import EventRecord
         key = cache.key("NeuronGroup-event", [group._build_key, kind, text]) \
             if group._build_key else None
         record = cache.load_record(key, EventRecord)

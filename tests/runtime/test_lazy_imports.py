@@ -4,7 +4,9 @@ message, a notebook or a non-ASCII name needs stay out of it (``html`` with its 
 12.5 M instructions, ~3 ms, of every script together, counted with callgrind against
 ``python -c pass``). Each case runs in a fresh interpreter with a warm cache, as a
 user's second ``python script.py`` does; the uses themselves are tested where they
-are (test_display.py, the namespace's and names' tests)."""
+are (test_display.py, the namespace's and names' tests). Nor do eqsnn's own modules
+that only some models need: the records of custom events (a group without ``events=``
+never loads one)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +15,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 LAZY = ("html", "difflib", "unicodedata")
+#: eqsnn's modules that a network without the feature they serve never needs
+FEATURES = ("eqsnn.lowering.event_records",)
 
 SCRIPT = textwrap.dedent("""
     import json, sys
@@ -29,7 +35,7 @@ SCRIPT = textwrap.dedent("""
     state = es.StateMonitor(group, "v", record=[0])
     es.Network(group, syn, spikes, state, threads=1).run(5*ms)
     print(json.dumps([name for name in %r if name in sys.modules]))
-""" % (LAZY,))
+""" % (LAZY + FEATURES,))
 
 
 def _imported(cache) -> list[str]:
@@ -40,6 +46,17 @@ def _imported(cache) -> list[str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_warm_run_imports_none_of_what_only_errors_notebooks_and_unicode_need(tmp_path):
-    _imported(tmp_path)  # (cold: SymPy and Jinja2 may import them)
-    assert _imported(tmp_path) == []
+@pytest.fixture(scope="module")
+def warm_run(tmp_path_factory) -> list[str]:
+    """What a second run of the script imports, of LAZY and FEATURES."""
+    cache = tmp_path_factory.mktemp("cache")
+    _imported(cache)  # (cold: SymPy and Jinja2 may import them)
+    return _imported(cache)
+
+
+def test_a_warm_run_imports_none_of_what_only_errors_notebooks_and_unicode_need(warm_run):
+    assert [name for name in warm_run if name in LAZY] == []
+
+
+def test_a_warm_run_imports_no_module_of_a_feature_it_does_not_use(warm_run):
+    assert [name for name in warm_run if name in FEATURES] == []
