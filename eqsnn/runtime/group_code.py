@@ -65,6 +65,8 @@ def _linked(group, layout, var: str, local: str) -> list:
 def _declare_links(c: Contribution, group, layout) -> None:
     """The offset (an integer) or the index array (int64) of each linked variable, read
     again at every run (a new link of the same kind needs no new code)."""
+    if not group._linked:
+        return  # (links.py is imported for groups that have linked variables only)
     from eqsnn.runtime.links import absolute_index, mode, start
     p = layout.prefix(group)
 

@@ -18,7 +18,6 @@ from eqsnn.codegen.network import ModuleBuilder
 from eqsnn.display import Displayed
 from eqsnn.errors import InvalidValueError
 from eqsnn.runtime.backends import load_backend, choose_backend
-from eqsnn.runtime import snapshots
 from eqsnn.runtime.chunks import run_chunks
 from eqsnn.runtime.finite import watched
 from eqsnn.runtime.claims import claimed
@@ -380,6 +379,7 @@ class Network(NetworkStates, Displayed):
         """Remember the state of every object, the time and dt, to :meth:`restore`
         later; with ``filename``, in that file (beside other names stored there; a
         safe format, never a pickle: see :mod:`eqsnn.runtime.state_files`)."""
+        from eqsnn.runtime import snapshots  # (only for networks that store)
         snapshots.store(self, name, filename)
 
     def restore(self, name: str = "default", filename: Any = None) -> None:
@@ -388,6 +388,7 @@ class Network(NetworkStates, Displayed):
         random numbers as the first time (they depend on the seed, the step and the
         index only); set ``net.seed`` to draw fresh ones."""
         _refuse_while_running(self, "restore()")
+        from eqsnn.runtime import snapshots
         snapshots.restore(self, name, filename)
 
     def _tell_time(self) -> None:

@@ -21,14 +21,48 @@ from ``lastspike``), and a neuron that never spiked has ``lastspike = -inf``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
 import numpy as np
 
 from eqsnn import units
-from eqsnn.runtime.states import Entry, PathwayStates, clock_entries, with_unit
+from eqsnn.runtime.states import PathwayStates
 
-__all__ = ["entries"]
+__all__ = ["entries", "Entry"]
 
 _SECOND = (1 * units.ureg.second).dimensionality
+_DEFAULT_DT = 1e-4  # Network(dt=)'s default, for an object that has not run yet
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One named state: ``read(units)`` gives a copy of its values; ``write(value,
+    units)`` sets them (``None``: read-only); ``subexpression`` is listed only when
+    asked for (``subexpressions=True`` or by name)."""
+
+    read: Callable[[bool], Any]
+    write: Callable[[Any, bool], None] | None = None
+    subexpression: bool = False
+
+
+def with_unit(si: Callable[[], np.ndarray], dim) -> Callable[[bool], Any]:
+    """A reader of SI values ``si`` (computed when read) with or without their unit."""
+    return lambda use_units: units.from_si(si(), dim) if use_units else si()
+
+
+def clock_entries(obj, t: Callable[[], float]) -> dict[str, Entry]:
+    """``t`` (the time of the object's network, ``t()``), ``dt`` and
+    ``t_in_timesteps`` of an object's clock, read-only."""
+    def dt() -> float:
+        clock = getattr(obj, "clock", None)
+        network_dt = getattr(obj, "_dt", None)
+        if getattr(clock, "dt_", None) is not None:
+            return clock.dt_
+        return network_dt if network_dt is not None else _DEFAULT_DT
+    return {"t": Entry(with_unit(lambda: np.array(t()), _SECOND)),
+            "dt": Entry(with_unit(lambda: np.array(dt()), _SECOND)),
+            "t_in_timesteps": Entry(lambda _: np.array(int(round(t() / dt()))))}
 
 
 def entries(obj) -> dict[str, Entry]:

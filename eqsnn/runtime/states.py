@@ -14,30 +14,18 @@ units, as in Brian2; pandas is imported only then). The network's are
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from eqsnn import units
 from eqsnn.errors import InvalidValueError
 
-__all__ = ["HasStates", "NetworkStates", "Entry", "FORMATS"]
+if TYPE_CHECKING:  # pragma: no cover
+    from eqsnn.runtime.state_entries import Entry
+
+__all__ = ["HasStates", "NetworkStates", "FORMATS"]
 
 FORMATS = ("dict", "pandas")
-_SECOND = (1 * units.ureg.second).dimensionality
-_DEFAULT_DT = 1e-4  # Network(dt=)'s default, for an object that has not run yet
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One named state: ``read(units)`` gives a copy of its values; ``write(value,
-    units)`` sets them (``None``: read-only); ``subexpression`` is listed only when
-    asked for (``subexpressions=True`` or by name)."""
-
-    read: Callable[[bool], Any]
-    write: Callable[[Any, bool], None] | None = None
-    subexpression: bool = False
 
 
 class HasStates:
@@ -169,25 +157,6 @@ def _data_frame(data: dict, obj):
                                 f"and a column per index: they do not fit one column",
                                 hint="format='dict', or get_states(vars=[...]) without them")
     return pandas.DataFrame(columns)
-
-
-def with_unit(si: Callable[[], np.ndarray], dim) -> Callable[[bool], Any]:
-    """A reader of SI values ``si`` (computed when read) with or without their unit."""
-    return lambda use_units: units.from_si(si(), dim) if use_units else si()
-
-
-def clock_entries(obj, t: Callable[[], float]) -> dict[str, Entry]:
-    """``t`` (the time of the object's network, ``t()``), ``dt`` and
-    ``t_in_timesteps`` of an object's clock, read-only."""
-    def dt() -> float:
-        clock = getattr(obj, "clock", None)
-        network_dt = getattr(obj, "_dt", None)
-        if getattr(clock, "dt_", None) is not None:
-            return clock.dt_
-        return network_dt if network_dt is not None else _DEFAULT_DT
-    return {"t": Entry(with_unit(lambda: np.array(t()), _SECOND)),
-            "dt": Entry(with_unit(lambda: np.array(dt()), _SECOND)),
-            "t_in_timesteps": Entry(lambda _: np.array(int(round(t() / dt()))))}
 
 
 def entries_of(obj) -> dict[str, Entry]:

@@ -6,7 +6,7 @@ message, a notebook or a non-ASCII name needs stay out of it (``html`` with its 
 user's second ``python script.py`` does; the uses themselves are tested where they
 are (test_display.py, the namespace's and names' tests). Nor do eqsnn's own modules
 that only some models need: the records of custom events (a group without ``events=``
-never loads one)."""
+never loads one), linked variables, ``store()``/``restore()``, ``get_states()``."""
 from __future__ import annotations
 
 import json
@@ -19,7 +19,8 @@ import pytest
 
 LAZY = ("html", "difflib", "unicodedata")
 #: eqsnn's modules that a network without the feature they serve never needs
-FEATURES = ("eqsnn.lowering.event_records",)
+FEATURES = ("eqsnn.lowering.event_records", "eqsnn.runtime.links", "eqsnn.runtime.snapshots",
+            "eqsnn.runtime.state_files", "eqsnn.runtime.state_entries")
 
 SCRIPT = textwrap.dedent("""
     import json, sys
