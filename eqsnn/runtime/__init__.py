@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import importlib
 
-# public name -> module that defines it
+# public name -> module that defines it (so a script that uses spike monitors only
+# imports neither the state monitor's module nor eqsnn.runtime.monitors, which names all)
 _PUBLIC = {
     "NeuronGroup": "groups", "Subgroup": "groups",
     "PoissonGroup": "inputs", "SpikeGeneratorGroup": "inputs", "TimedArray": "inputs",
     "PoissonInput": "poisson_input", "BinomialFunction": "binomial",
-    "SpikeMonitor": "monitors", "StateMonitor": "monitors", "EventMonitor": "event_monitor",
-    "PopulationRateMonitor": "monitors", "Network": "network", "Synapses": "synapses",
+    "SpikeMonitor": "spike_monitors", "PopulationRateMonitor": "spike_monitors",
+    "StateMonitor": "state_monitor", "EventMonitor": "event_monitor",
+    "Network": "network", "Synapses": "synapses",
     "linked_var": "links", "Clock": "clocks",
     "NetworkOperation": "operations", "network_operation": "operations",
     "Function": "functions", "implementation": "functions", "check_units": "functions",

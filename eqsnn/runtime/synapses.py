@@ -38,7 +38,6 @@ from eqsnn.runtime.multisynaptic import with_multisynaptic_index
 from eqsnn.runtime.schedule import synapse_slots
 from eqsnn.runtime.synapse_connections import SynapseConnections
 from eqsnn.runtime.synapse_regular import SynapsesRunRegularly
-from eqsnn.runtime import synapse_state
 from eqsnn.runtime.synapse_values import SynapseValues
 from eqsnn.runtime.last_update import LastUpdate
 from eqsnn.runtime.synapse_setup import (build_key, group_range, side, source_text,
@@ -264,9 +263,11 @@ class Synapses(BuiltOnUse, SynapseConnections, SynapsesRunRegularly, SynapseValu
 
     # --- state for store()/restore() ---------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
+        from eqsnn.runtime import synapse_state  # (only for networks that store)
         return synapse_state.state(self)
 
     def _set_state(self, state: Mapping[str, np.ndarray]) -> None:
+        from eqsnn.runtime import synapse_state
         synapse_state.set_state(self, state)
 
     def _dependencies(self):

@@ -20,7 +20,8 @@ import pytest
 LAZY = ("html", "difflib", "unicodedata")
 #: eqsnn's modules that a network without the feature they serve never needs
 FEATURES = ("eqsnn.lowering.event_records", "eqsnn.runtime.links", "eqsnn.runtime.snapshots",
-            "eqsnn.runtime.state_files", "eqsnn.runtime.state_entries")
+            "eqsnn.runtime.state_files", "eqsnn.runtime.state_entries",
+            "eqsnn.runtime.synapse_state")
 
 SCRIPT = textwrap.dedent("""
     import json, sys
