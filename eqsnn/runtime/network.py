@@ -26,7 +26,6 @@ from eqsnn.runtime.dt_change import carry_lastspike
 from eqsnn.runtime.layout import Layout
 from eqsnn.runtime.membership import members, named, position
 from eqsnn.runtime.namespaces import give_run_namespace
-from eqsnn.runtime.operations import Pauses
 from eqsnn.runtime.program import _build_source, _compiler_options, default_threads
 from eqsnn.runtime.schedule import SLOTS, check_schedule, schedule_version
 from eqsnn.runtime.states import NetworkStates
@@ -276,8 +275,10 @@ class Network(NetworkStates, Displayed):
             builder.include(obj._contribution(layout, self.backend, dt))
         layout.batch = builder.batch_steps
         operations = [o for o in self.objects if getattr(o, "_kind", None) == "operation"]
-        self._pauses = Pauses(operations, dt, self._schedule) if operations else None
+        self._pauses = None
         if operations:
+            from eqsnn.runtime.operations import Pauses  # (only for networks that have any)
+            self._pauses = Pauses(operations, dt, self._schedule)
             builder.add_pauses(self._pauses.keys, resume_at=lambda: self._resume_at,
                                pause_step=lambda: self._pause_step,
                                pause_at=lambda: self._pause_at, paused=lambda: self._paused)

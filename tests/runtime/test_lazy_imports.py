@@ -6,7 +6,8 @@ message, a notebook or a non-ASCII name needs stay out of it (``html`` with its 
 user's second ``python script.py`` does; the uses themselves are tested where they
 are (test_display.py, the namespace's and names' tests). Nor do eqsnn's own modules
 that only some models need: the records of custom events (a group without ``events=``
-never loads one), linked variables, ``store()``/``restore()``, ``get_states()``."""
+never loads one), linked variables, ``store()``/``restore()``, ``get_states()``, network
+operations."""
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ LAZY = ("html", "difflib", "unicodedata")
 #: eqsnn's modules that a network without the feature they serve never needs
 FEATURES = ("eqsnn.lowering.event_records", "eqsnn.runtime.links", "eqsnn.runtime.snapshots",
             "eqsnn.runtime.state_files", "eqsnn.runtime.state_entries",
-            "eqsnn.runtime.synapse_state")
+            "eqsnn.runtime.synapse_state", "eqsnn.runtime.operations")
 
 SCRIPT = textwrap.dedent("""
     import json, sys
