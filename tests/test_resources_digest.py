@@ -6,6 +6,9 @@ and is the digest of what the files hold whenever any of them changed."""
 import hashlib
 import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import eqsnn
@@ -152,3 +155,37 @@ def test_eqsnns_own_digest_covers_its_sources_and_sympys_version():
     package = Path(eqsnn.__file__).resolve().parent
     extra = build_cache._sympy_release()
     assert build_cache._code_digest() == _full(package, extra)
+
+
+WARM_SCRIPT = textwrap.dedent("""
+    import eqsnn.resources as resources
+    hash_files = resources.update_with_files
+
+    def no_sources(digest, root, pattern, files=None):  # (the templates' digest is fine)
+        if pattern == "*.py":
+            raise AssertionError("eqsnn's sources were read and hashed again")
+        return hash_files(digest, root, pattern, files)
+
+    if GUARD:
+        resources.update_with_files = no_sources
+    import eqsnn as es
+    from eqsnn.units import ms, mV
+    group = es.NeuronGroup(20, "dv/dt = (v0 - v)/(10*ms) : volt", threshold="v > -50*mV",
+                           reset="v = -60*mV", method="exact", namespace={"v0": -45*mV},
+                           seed=1)
+    group.v = "-60*mV + rand()*10*mV"
+    spikes = es.SpikeMonitor(group)
+    es.Network(group, spikes, threads=1, backend="numpy", seed=1).run(2*ms)
+    print(spikes.num_spikes)
+""")
+
+
+def test_a_warm_process_does_not_hash_eqsnns_sources(tmp_path):
+    env = dict(os.environ, EQSNN_CACHE_DIR=str(tmp_path))
+    spikes = []
+    for guard in (False, True):  # cold: hashes them (and remembers); warm: must not
+        done = subprocess.run([sys.executable, "-c", f"GUARD = {guard}\n" + WARM_SCRIPT],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        spikes.append(done.stdout.split()[-1])
+    assert spikes[0] == spikes[1]
