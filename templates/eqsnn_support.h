@@ -369,38 +369,58 @@ static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt, int64_t unit
 }
 
 /* Where the threads share out the operations before a step's barrier (codegen/
- * barriers.py, chunked_run), each thread's block is cut into this many chunks of whole
- * blocks of EQSNN_BLOCK (at least EQSNN_CHUNK_BLOCKS of them, at most EQSNN_MAX_CHUNKS
- * chunks per thread): enough for a thread that is done to take over a slow one's rest,
- * few enough that claiming them (an atomic increment each) and each operation's
- * once-per-step lines cost next to nothing. With c chunks per thread, chunk k is part k of c*nt,
- * and thread t's chunks t*c ... t*c + c - 1 are exactly its block:
- * eqsnn_block(n, t*c, c*nt, EQSNN_BLOCK) = eqsnn_block(n, t, nt, EQSNN_BLOCK). */
+ * barriers.py, chunked_run), each thread's block is cut into chunks of whole blocks of
+ * EQSNN_BLOCK (EQSNN_CHUNK_BLOCKS of them at least, at most EQSNN_MAX_CHUNKS chunks per
+ * thread), and a thread that is done with its own chunks takes those left of another.
+ * The threads then meet at the barrier within about a chunk's work of each other, so a
+ * chunk should be short against how far apart the threads drift in a step: on this
+ * project's Zen 4 VM the two vCPUs' speeds differ from step to step by 5-100 us in
+ * COBAHH 16 000's steps of ~100 us, and with chunks of 16 blocks (14 us of its work) the
+ * threads waited 12-15 % of the loop at the barrier; with chunks of 4 blocks (3.5 us),
+ * 3.5-4 % (session 13, benchmarks/waits.py; docs/threads.md). Claims stay few: an owner
+ * claims half of what is left at once, as one range (31 chunks: 16, 8, 4, 2, 1).
+ * With c chunks per thread, chunk k is part k of c*nt, and thread t's chunks
+ * t*c ... t*c + c - 1 are exactly its block:
+ * eqsnn_block(n, t*c, c*nt, EQSNN_BLOCK) = eqsnn_block(n, t, nt, EQSNN_BLOCK).
+ * A block that would make fewer than EQSNN_MIN_CHUNKS chunks stays whole (one chunk,
+ * which no other thread takes: that would move the whole imbalance to the taker):
+ * Izhikevich 1000 on 2 threads, 8 blocks a thread, measured slower with chunks of 1 block
+ * (session 12). */
 #ifndef EQSNN_MAX_CHUNKS
-#define EQSNN_MAX_CHUNKS 8
+#define EQSNN_MAX_CHUNKS 32
 #endif
-/* A thread that has done its own chunks takes another thread's only while more than
- * EQSNN_STEAL_LEAVE of them are left unclaimed: a chunk's neurons are in its owner's
- * caches (its owner ran them in the last step, and propagated onto them), so the thief
- * fetches every line of them from the owner's core, and the owner fetches them back in
- * the next step. Taken from an owner that is one or two chunks behind, it makes the
- * step no shorter; from one that is far behind (a stalled vCPU), it does.
- * Measured (docs/threads.md, "The start of a step in chunks"), 2 threads, against
- * taking any chunk left: CUBA 16 000 0.89 of the loop time, CUBA 100 000 0.97. */
+#ifndef EQSNN_MIN_CHUNKS
+#define EQSNN_MIN_CHUNKS 4
+#endif
+/* A thread that has done its own chunks takes another thread's while more than
+ * EQSNN_STEAL_LEAVE of them are left unclaimed (default 0: any left, but never an owner's
+ * only chunk). A chunk's neurons are in its owner's caches (its owner ran them in the
+ * last step, and propagated onto them), so the thief fetches every line of them from the
+ * owner's core, and the owner fetches them back in the next step: with chunks of 16
+ * blocks, session 8 (Intel VM) kept the last 2 to their owner (CUBA 16 000 0.89 of the
+ * loop time against taking any, CUBA 100 000 0.97). With chunks of 4 blocks, taking any
+ * measured faster on session 13's Zen 4 VM (benchmarks/ab.py, 2 threads, 9-15 runs:
+ * COBAHH 16 000 0.97-0.98 of main's loop, CUBA 16 000 0.90-0.95), and leaving 2 slower
+ * for CUBA 16 000 (1.25-1.87: its chunks are a fraction of a microsecond of work). */
 #ifndef EQSNN_STEAL_LEAVE
-#define EQSNN_STEAL_LEAVE 2  /* (tests take every chunk left: 0) */
+#define EQSNN_STEAL_LEAVE 0
 #endif
-#if EQSNN_MAX_CHUNKS > 8
-#error "a thread's chunk counts share one cache line (network.c.j2): EQSNN_MAX_CHUNKS <= 8"
+#if EQSNN_MAX_CHUNKS > 64 || EQSNN_MAX_CHUNKS < 1
+#error "EQSNN_MAX_CHUNKS: 1 to 64 chunks a thread"
 #endif
+/* the cells of a thread's chunk counts for one step (network.c.j2): whole cache lines of
+ * 8 counts (a thread reading another's misses 4 lines at 32 chunks, not 32) */
+#define EQSNN_CHUNK_CELLS ((EQSNN_MAX_CHUNKS + 7) / 8 * 8)
 #ifndef EQSNN_CHUNK_BLOCKS
-#define EQSNN_CHUNK_BLOCKS 16  /* (tests build with fewer) */
+#define EQSNN_CHUNK_BLOCKS 4  /* (tests build with fewer) */
 #endif
+/* the owners of at most this many chunks are never helped (network.c.j2) */
+#define EQSNN_STEAL_ABOVE (EQSNN_STEAL_LEAVE > 1 ? EQSNN_STEAL_LEAVE : 1)
 static inline int64_t eqsnn_chunks_per_thread(int64_t n, int64_t nt)
 {
     if (nt == 1) return 1;  /* (nobody to share with) */
     const int64_t c = (n + EQSNN_BLOCK - 1) / EQSNN_BLOCK / nt / EQSNN_CHUNK_BLOCKS;
-    return c < 1 ? 1 : c > EQSNN_MAX_CHUNKS ? EQSNN_MAX_CHUNKS : c;
+    return c < EQSNN_MIN_CHUNKS ? 1 : c > EQSNN_MAX_CHUNKS ? EQSNN_MAX_CHUNKS : c;
 }
 
 /* ---- the threads' barrier between the operations of a step --------------------------

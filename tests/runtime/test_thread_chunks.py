@@ -8,7 +8,8 @@ slowed-down thread is helped instead of waited for. Which thread took a chunk mu
 never show in the results: the tests build the loop with EQSNN_STEAL_FIRST (each
 thread takes the others' chunks first, its own last, and every one left:
 EQSNN_STEAL_LEAVE=0; nearly every chunk changes hands) and with small chunks
-(EQSNN_CHUNK_BLOCKS=1), and compare with 1 thread and with the numpy backend. The
+(EQSNN_CHUNK_BLOCKS=1, EQSNN_MIN_CHUNKS=1), and compare with 1 thread and with the
+numpy backend. The
 partition itself (eqsnn_support.h: eqsnn_block, eqsnn_chunks_per_thread) is checked
 directly: every neuron owned once, every part starting on a cache line, in blocks of 64
 and in the blocks of 16 of batched steps.
@@ -28,7 +29,8 @@ from eqsnn.units import Hz, ms, mV
 
 STEALING = CompilerOptions(cflags=DEFAULT_CFLAGS + ("-DEQSNN_STEAL_FIRST",
                                                     "-DEQSNN_STEAL_LEAVE=0",
-                                                    "-DEQSNN_CHUNK_BLOCKS=1"))
+                                                    "-DEQSNN_CHUNK_BLOCKS=1",
+                                                    "-DEQSNN_MIN_CHUNKS=1"))
 
 
 def _network(threads: int, backend: str = "c", compiler=None, n: int = 1150):
@@ -145,7 +147,7 @@ def test_every_neuron_is_in_one_part_and_parts_start_on_cache_lines(n, nt):
     function.restype = None
     function.argtypes = [ctypes.c_int64, ctypes.c_int64] + [ctypes.c_void_p] * 3
     blocks = np.zeros(nt + 1, np.int64)
-    chunks = np.zeros(8 * nt + 1, np.int64)
+    chunks = np.zeros(32 * nt + 1, np.int64)
     per = np.zeros(1, np.int64)
     function(n, nt, blocks.ctypes.data, chunks.ctypes.data, per.ctypes.data)
     per = int(per[0])
@@ -158,8 +160,10 @@ def test_every_neuron_is_in_one_part_and_parts_start_on_cache_lines(n, nt):
         assert np.all((starts[:-1] % 64 == 0) | (starts[:-1] == n))
     # thread t's chunks tile its block
     np.testing.assert_array_equal(chunks[::per], blocks)
-    assert 1 <= per <= 8 and (per == 1 or (n // 64) // nt // per >= 16)
-    assert nt > 1 or per == 1
+    # one chunk, or 4 to 32 (EQSNN_MIN_CHUNKS, EQSNN_MAX_CHUNKS) of 4 blocks or more
+    # (EQSNN_CHUNK_BLOCKS): one chunk where a thread has fewer than 16 blocks
+    assert per == 1 or (4 <= per <= 32 and -(-n // 64) // nt // per >= 4)
+    assert (per == 1) == (nt == 1 or -(-n // 64) // nt < 16)
 
 
 @pytest.mark.parametrize("nt", [1, 2, 3, 7])

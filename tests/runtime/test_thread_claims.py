@@ -1,17 +1,18 @@
 """How the threads claim the chunks of a step's start (templates/network.c.j2): a
 thread claims half of the chunks left in its own block at once, as one range of
 neurons, and one at a time from another thread's block; the threshold counts a range's
-spikes in its first chunk's cell (every thread's counts share one cache line) and 0 in
-the others, and every thread joins the cells in neuron order.
+spikes in its first chunk's cell (a thread's counts fill whole cache lines, 8 a line)
+and 0 in the others, and every thread joins the cells in neuron order.
 
 Which ranges a step was cut into, and who took them, must never show in the results:
 the same spikes and state, bit for bit, on 1, 2 and 3 threads, with chunks of one block
-of 64 neurons (EQSNN_CHUNK_BLOCKS=1: up to 8 chunks a thread, claimed as ranges of 4, 2,
-1 and 1), with every thread taking the others' chunks first (EQSNN_STEAL_FIRST: all of
-them, or while more than two are left, the default EQSNN_STEAL_LEAVE), and at the
-default chunk size; for group sizes that are not multiples of 64 or of 8, one
-neuron, and fewer blocks than threads. Many neurons spike at every step, so that most
-chunks and ranges have spikes to count.
+of 64 neurons (EQSNN_CHUNK_BLOCKS=1, EQSNN_MIN_CHUNKS=1: up to 32 chunks a thread, four
+lines of counts, claimed as ranges of 16, 8, 4, 2, 1 and 1; or up to 64, eight lines),
+with every thread taking the others' chunks first (EQSNN_STEAL_FIRST: all of them, the
+default EQSNN_STEAL_LEAVE, or while more than two are left), and at the default chunk
+size; for group sizes that are not multiples of 64 or of 8, one neuron, and fewer
+blocks than threads. Many neurons spike at every step, so that most chunks and ranges
+have spikes to count.
 """
 from __future__ import annotations
 
@@ -23,14 +24,19 @@ from eqsnn.compiler import CompilerOptions
 from eqsnn.compiler.options import DEFAULT_CFLAGS
 from eqsnn.units import ms
 
-SMALL_CHUNKS = CompilerOptions(cflags=DEFAULT_CFLAGS + ("-DEQSNN_CHUNK_BLOCKS=1",))
-#: every thread takes the others' chunks first, its own last: every one left, or (by
-#: default) while more than two are left
-STEALING = CompilerOptions(cflags=DEFAULT_CFLAGS + ("-DEQSNN_STEAL_FIRST",
-                                                    "-DEQSNN_STEAL_LEAVE=0",
-                                                    "-DEQSNN_CHUNK_BLOCKS=1"))
-LEAVING = CompilerOptions(cflags=DEFAULT_CFLAGS + ("-DEQSNN_STEAL_FIRST",
-                                                   "-DEQSNN_CHUNK_BLOCKS=1"))
+#: chunks of one block, however few a thread's block makes
+SMALL = ("-DEQSNN_CHUNK_BLOCKS=1", "-DEQSNN_MIN_CHUNKS=1")
+SMALL_CHUNKS = CompilerOptions(cflags=DEFAULT_CFLAGS + SMALL)
+#: every thread takes the others' chunks first, its own last: every one left (the
+#: default), or while more than two are left
+STEALING = CompilerOptions(cflags=DEFAULT_CFLAGS + SMALL + ("-DEQSNN_STEAL_FIRST",))
+LEAVING = CompilerOptions(cflags=DEFAULT_CFLAGS + SMALL + ("-DEQSNN_STEAL_FIRST",
+                                                           "-DEQSNN_STEAL_LEAVE=2"))
+#: more chunks than four cache lines of counts hold (up to 64 a thread: eight lines of
+#: counts a thread and step), every thread taking the others' first, or not
+MANY_CHUNKS = CompilerOptions(cflags=DEFAULT_CFLAGS + SMALL + ("-DEQSNN_MAX_CHUNKS=64",))
+MANY_STEALING = CompilerOptions(cflags=DEFAULT_CFLAGS + SMALL + ("-DEQSNN_MAX_CHUNKS=64",
+                                                                 "-DEQSNN_STEAL_FIRST"))
 SIZES = (1, 7, 65, 1091, 5003)
 
 
@@ -66,8 +72,10 @@ def test_the_step_starts_with_claimed_chunks():
     assert step.count("eqsnn_barrier(&_barrier") == 1
 
 
-@pytest.mark.parametrize("compiler", [None, SMALL_CHUNKS, STEALING, LEAVING],
-                         ids=["default", "small-chunks", "stealing", "leaving-two"])
+@pytest.mark.parametrize("compiler", [None, SMALL_CHUNKS, STEALING, LEAVING, MANY_CHUNKS,
+                                      MANY_STEALING],
+                         ids=["default", "small-chunks", "stealing", "leaving-two",
+                              "many-chunks", "many-stealing"])
 @pytest.mark.parametrize("threads", [2, 3])
 @pytest.mark.parametrize("n", SIZES)
 def test_claimed_ranges_give_one_threads_results(one, n, threads, compiler):
