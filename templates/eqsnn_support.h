@@ -376,7 +376,7 @@ static inline int64_t eqsnn_block(int64_t n, int64_t t, int64_t nt, int64_t unit
  * chunk should be short against how far apart the threads drift in a step: on this
  * project's Zen 4 VM the two vCPUs' speeds differ from step to step by 5-100 us in
  * COBAHH 16 000's steps of ~100 us, and with chunks of 16 blocks (14 us of its work) the
- * threads waited 12-15 % of the loop at the barrier; with chunks of 4 blocks (3.5 us),
+ * threads waited 12-15 % of the loop at the barrier; with chunks of 4 blocks (3.2 us),
  * 3.5-4 % (session 13, benchmarks/waits.py; docs/threads.md). Claims stay few: an owner
  * claims half of what is left at once, as one range (31 chunks: 16, 8, 4, 2, 1).
  * With c chunks per thread, chunk k is part k of c*nt, and thread t's chunks
