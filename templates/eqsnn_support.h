@@ -713,4 +713,66 @@ static inline void eqsnn_trace_flush(int64_t tid, int64_t nt)
 #endif
 #endif
 
+/* ---- a call's time budget ------------------------------------------------------------
+ * Python calls the loop for the rest of a run with a budget of wall time (runtime/
+ * chunks.py: CHUNK_SECONDS); thread 0 ends the call at the first step (or batch)
+ * boundary after it, so that Python looks at Ctrl-C, progress and NaN that often
+ * however long a step takes, without first calling for a few steps to learn their
+ * speed (network.c.j2). It reads the clock at the first step, then at every `every`-th,
+ * doubled while two readings are less than EQSNN_BUDGET_GRAIN_NS apart: a clock reading
+ * (~25 ns) per at least 20 us of steps, however short a step is. Only where the call
+ * ends depends on the clock, never a result. */
+#include <time.h>
+#ifndef EQSNN_BUDGET_GRAIN_NS
+#define EQSNN_BUDGET_GRAIN_NS 20000
+#endif
+#define EQSNN_BUDGET_EVERY_MAX 4096
+
+/* a monotonic clock in ns (the C11 clock where the POSIX one is not declared) */
+static inline int64_t eqsnn_now_ns(void)
+{
+    struct timespec ts;
+#if defined(CLOCK_MONOTONIC)
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+#else
+    timespec_get(&ts, TIME_UTC);
+#endif
+    return (int64_t)ts.tv_sec * 1000000000 + (int64_t)ts.tv_nsec;
+}
+
+/* the call's end (INT64_MAX: no budget), the last reading, steps until the next one;
+ * a cache line of its own (thread 0 writes it every step: network.c.j2 aligns it) */
+typedef struct {
+    int64_t deadline, last, countdown, every;
+    int64_t pad[4];
+} eqsnn_budget_t;
+
+/* a budget of `ns` from now; ns < 0: none (the clock is never read) */
+static inline void eqsnn_budget_start(eqsnn_budget_t* b, int64_t ns)
+{
+    b->deadline = INT64_MAX;
+    b->last = 0;
+    b->countdown = 1;
+    b->every = 1;
+    if (ns >= 0) {
+        b->last = eqsnn_now_ns();
+        b->deadline = ns < INT64_MAX - b->last ? b->last + ns : INT64_MAX - 1;
+    }
+}
+
+/* whether the budget is spent (asked once per step or batch, by one thread; once it
+ * says so, it always does) */
+static inline int eqsnn_budget_spent(eqsnn_budget_t* b)
+{
+    if (b->deadline == INT64_MAX) return 0;
+    if (b->last >= b->deadline) return 1;
+    if (--b->countdown > 0) return 0;
+    const int64_t now = eqsnn_now_ns();
+    if (now - b->last < EQSNN_BUDGET_GRAIN_NS && b->every < EQSNN_BUDGET_EVERY_MAX)
+        b->every *= 2;
+    b->last = now;
+    b->countdown = b->every;
+    return now >= b->deadline;
+}
+
 #endif /* EQSNN_SUPPORT_H */

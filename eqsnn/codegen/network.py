@@ -26,7 +26,7 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution",
+__all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "BUDGET_SCALAR", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution",
            "ModuleBuilder", "ModuleSource", "Operation", "TimedFunction", "block_names",
            "thread_inputs"]
 
@@ -36,6 +36,8 @@ THREADS_SCALAR = "_n_threads_wanted"
 STEP_ORIGIN = "_step_origin"
 #: the int scalar that holds the slots of a batch loop (see ModuleBuilder.batch_steps)
 BATCH_STEPS = "_batch_steps"
+#: the int scalar that holds a call's time budget in ns (see ModuleBuilder.budget)
+BUDGET_SCALAR = "_budget_ns"
 #: a loop in batches keeps each group's spikes of every step of the last RING_SETS
 #: batches (int32 each, a slot per step: a ring of RING_SETS sets of slots, so that a
 #: thread may run up to RING_SETS - 1 batches ahead of the slowest; network.c.j2): at
@@ -81,6 +83,10 @@ class ModuleBuilder:
     #: _step_origin) * dt``; steps only grow, a new dt between runs moves the origin
     #: (runtime/timeline.py)
     origin: Callable[[], int] = lambda: 0
+    #: the call's budget of wall time in ns, asked at every call (< 0: none): a loop that
+    #: keeps to it (``timed``) ends the call at the first step or batch boundary after
+    #: it, having done at least one step (runtime/chunks.py asks for the rest of a run)
+    budget: Callable[[], int] = lambda: -1
     #: (schedule key, template file, inputs, unit) of every operation, in the order added
     _scheduled: list[tuple] = field(default_factory=list)
     _n_ops: int = 0
@@ -97,6 +103,8 @@ class ModuleBuilder:
         self.int_scalars.append((STEP_ORIGIN, lambda: self.origin()))
         self._claim(BATCH_STEPS)
         self.int_scalars.append((BATCH_STEPS, lambda: self.batch_steps()))
+        self._claim(BUDGET_SCALAR)
+        self.int_scalars.append((BUDGET_SCALAR, lambda: self.budget()))
 
     def include(self, contribution: Contribution) -> None:
         """Add one object's contribution; operations with the same schedule key keep
@@ -197,6 +205,7 @@ class ModuleBuilder:
                            private_counters=self.private_counters,
                            threads_scalar=context["int_scalars"].index(THREADS_SCALAR),
                            batch_scalar=context["int_scalars"].index(BATCH_STEPS),
+                           budget_scalar=context["int_scalars"].index(BUDGET_SCALAR),
                            # (a loop in batches renders its ring of this many sets)
                            ring_sets=RING_SETS)
         context["pauses"] = self.pauses
@@ -279,23 +288,27 @@ class ModuleBuilder:
 
     def _threads(self, render, texts: list[str]) -> dict:
         """The rendered operations grouped into the threads' blocks, with barriers, and
-        how the loop checks its recording buffers (``lookahead``, see network.c.j2):
-        thread 0 checks, one step ahead, when the step waits for the threads at least
-        once anyway; else every thread checks at the start of each step. A loop that
-        runs its steps in batches (``batch``) checks before each batch instead."""
+        how the loop checks its recording buffers and its time budget (``lookahead``,
+        see network.c.j2): thread 0 checks, one step ahead, when the step waits for the
+        threads at least once anyway; else every thread checks the buffers at the start
+        of each step, and no thread the time (``timed`` false: the threads never wait
+        for each other, so none can tell the others where to stop). A loop that runs
+        its steps in batches (``batch``) checks both before each batch instead."""
         batched = self._batch()
         if batched is not None:
-            return {"blocks": [], "lookahead": False, "chunked": None,
+            return {"blocks": [], "lookahead": False, "chunked": None, "timed": True,
                     "batch": self._batch_context(batched, render, texts)}
         checks = tuple(a for check in self.capacity_checks for a in check.unit.accesses)
         units = [Unit(checks, serial=True)] + self._all_units()
         result, lookahead = plan(units), True
         if not (checks and any(block.barrier_before for block in result.blocks)):
             units[0] = Unit(checks)
-            result, lookahead = plan(units), False
+            result = plan(units)
+            # (without buffers to check, thread 0 still says where the time is up)
+            lookahead = not checks and result.barriers > 0
         blocks = self._blocks(result, texts)
         return {"blocks": blocks, "lookahead": lookahead, "batch": None,
-                "chunked": self._chunked(result, units, blocks)}
+                "timed": lookahead, "chunked": self._chunked(result, units, blocks)}
 
     def _chunked(self, result, units: list[Unit], blocks: list[dict]) -> dict | None:
         """Whether the threads share out the operations before a step's first barrier

@@ -77,8 +77,9 @@ _MODULE_INPUTS = {"version", "arrays", "scalars", "int_scalars", "functions",
                   "capacity_checks", "slots", "pauses"}
 TEMPLATE_INPUTS["network.c.j2"] = _MODULE_INPUTS | {"partitions", "private",
                                                      "private_counters", "threads_scalar",
-                                                     "batch_scalar", "ring_sets", "blocks",
-                                                     "lookahead", "chunked", "batch"}
+                                                     "batch_scalar", "budget_scalar",
+                                                     "ring_sets", "blocks", "lookahead",
+                                                     "timed", "chunked", "batch"}
 TEMPLATE_INPUTS["numpy/network.py.j2"] = _MODULE_INPUTS
 
 

@@ -54,6 +54,12 @@ class Program:
         """Whether the module runs a step on several threads."""
         return getattr(self.module, "threaded", False)
 
+    @property
+    def timed(self) -> bool:
+        """Whether a call of the loop ends by itself once its time budget (the network's
+        ``_budget_ns``) is spent, so that it may be asked for the rest of a run."""
+        return bool(getattr(self.module, "timed", False))
+
     def run(self, start_step: int, n_steps: int, dt: float, seed: int) -> int:
         arrays = [slot.get() for slot in self.source.arrays]
         scalars = np.array([get() for _, get in self.source.scalars] or [0.0], dtype=np.float64)
@@ -92,6 +98,8 @@ class CompiledLoop:
                                f"{found} arrays/doubles/integers, not {expected}")
         #: whether the library runs a step on several threads (built with OpenMP)
         self.threaded = bool(ctypes.c_int64.in_dll(library, "eqsnn_openmp").value)
+        #: whether a call ends by itself once its time budget is spent (network.c.j2)
+        self.timed = bool(ctypes.c_int64.in_dll(library, "eqsnn_timed").value)
         # ctypes only finds the symbol; the Cython runner makes the call (GIL released)
         address = ctypes.cast(library.eqsnn_run, ctypes.c_void_p).value
         self._loop = runner(compiler).NetworkLoop(address, self._n_arrays)

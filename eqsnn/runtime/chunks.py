@@ -4,6 +4,15 @@ A run is a series of calls into the compiled (or numpy) loop, each for a chunk o
 Between chunks, and only there, Python looks for NaN, updates the progress bar, sizes
 the next chunk and lets Ctrl-C stop the run at a step boundary with every array
 consistent (a later ``run()`` continues from there).
+
+A chunk lasts about CHUNK_SECONDS of wall time. A loop that keeps to a time budget
+(``Program.timed``: the numpy twin, and the compiled loop wherever its threads wait for
+each other within a step) is asked for the rest of the run at every call, with that
+budget, and ends the call itself; the chunk a call's speed suggests (``next_chunk``)
+then only sizes the recording buffers' room. Any other loop is asked for chunks of
+steps: 100 first, to learn the speed, then what the speed suggests. Where calls end
+never changes a result (the state, the random numbers and what is recorded are the
+same however a run is cut).
 """
 from __future__ import annotations
 
@@ -56,16 +65,22 @@ def run_chunks(net, program, n_steps: int, dt: float, progress: bool | None,
     due, show progress, stop at Ctrl-C or ``net.stop()``."""
     seed = net.seed & 0xFFFFFFFFFFFFFFFF  # (the step is part of every counter)
     end = net._step + n_steps
-    # the first chunk: 100 steps to learn the speed, or as the last run's speed says
-    chunk = min(n_steps, next_chunk(*net._last_chunk) if net._last_chunk else 100)
+    timed = program.timed  # (the loop ends each call after CHUNK_SECONDS itself)
+    # the first chunk: as the last run's speed says; else, with a budget, the rest of
+    # the run (a monitor makes room for its worst case up to a bound), or 100 steps to
+    # learn the speed
+    first = n_steps if timed else 100
+    chunk = min(n_steps, next_chunk(*net._last_chunk) if net._last_chunk else first)
     bar = None
     recorders = [obj for obj in net.objects if hasattr(obj, "_make_room_for_call")]
+    net._budget_ns = round(CHUNK_SECONDS * 1e9) if timed else -1
     try:
         with StopAtStepBoundary() as ctrl_c:
             while net._step < end:
-                asked = min(chunk, end - net._step)
+                expected = min(chunk, end - net._step)  # (the steps the call may do)
+                asked = end - net._step if timed else expected
                 for recorder in recorders:  # (room for what the call will record)
-                    recorder._make_room_for_call(net._step, asked)
+                    recorder._make_room_for_call(net._step, expected)
                 paused = _set_pause(net, net._step + asked)
                 tic = time.perf_counter()
                 done = program.run(net._step, asked, dt, seed)
@@ -84,10 +99,11 @@ def run_chunks(net, program, n_steps: int, dt: float, progress: bool | None,
                     raise KeyboardInterrupt(
                         f"run stopped at t = {net.t_:.6g} s (step "
                         f"{net._step}); the network is consistent: run() continues")
-                net._last_chunk = (asked, done, elapsed)
-                chunk = next_chunk(asked, done, elapsed)
+                net._last_chunk = (expected, done, elapsed)  # (the chunk it had)
+                chunk = next_chunk(expected, done, elapsed)
                 bar = update_progress(bar, progress, done, elapsed, net._step, end)
     finally:
+        net._budget_ns = -1  # (a call of the program outside a run has none)
         if bar is not None:
             bar.close()
 
@@ -114,10 +130,11 @@ def next_chunk(chunk: int, done: int, elapsed: float) -> int:
     A chunk has at most 4 times the steps of the last one, so that steps which grow
     slower (a network's activity building up) keep chunks near the aim; or more, up to
     what the last one's speed does in a quarter of the aim, so that steps up to 4 times
-    slower than measured still end within it. Each chunk is a call of the loop, with
-    Python's work around it and the threads' wake-up: a short run (Izhikevich 1000's
-    1 s, 2000 steps of ~5 us) is one first call of 100 steps and one of the rest,
-    instead of 100, 400 and 1500."""
+    slower than measured still end within it. For a loop that keeps to a time budget
+    (``Program.timed``) the chunk is only the steps a call is expected to do, for the
+    recording buffers' room: the call itself is asked for the rest of the run and ends
+    when its time is up. For any other loop each chunk is a call, with Python's work
+    around it and the threads' wake-up."""
     if done <= 0 or elapsed <= 0:
         return chunk
     target = int(done * CHUNK_SECONDS / elapsed)

@@ -90,9 +90,10 @@ class Network(NetworkStates, Displayed):
         self._pause_step, self._pause_at, self._resume_at = -1, 0, 0
         self._paused = np.zeros(1, dtype=np.int64)
         self._pauses = None
+        self._budget_ns = -1  # the wall time of the next call of the loop (run_chunks sets it)
         self._t_wanted = 0.0  # total time asked for by run(), in seconds
         self._runs = 0
-        self._last_chunk = None  # (asked, done, seconds) of the last call: the next run's first
+        self._last_chunk = None  # (chunk, done, seconds) of the last call: the next run's first
         self._program = None
         self._schedule_built = 0
         self._stored: dict[str, dict] = {}
@@ -268,6 +269,7 @@ class Network(NetworkStates, Displayed):
         builder = ModuleBuilder(self.backend, schedule=self._schedule)
         builder.threads = self._team_size  # read at every call: no recompile
         builder.origin = lambda: self._timeline.current.origin  # (the same)
+        builder.budget = lambda: self._budget_ns  # (the same)
         dt = self._loop_dt()
         for name, function in layout.functions:
             builder.include(function._contribution(name))

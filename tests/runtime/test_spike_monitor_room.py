@@ -92,8 +92,9 @@ def _run(backend: str, threads: int, synapses: bool):
     return _record(monitors), full
 
 
-#: chunk plans: the rest of the run in every call (after the first call's 100
-#: steps), or 7 steps a call (the room expected changes at every call)
+#: chunk plans: the steps a call makes room for (it is asked for the rest of the run,
+#: within its time budget: runtime/chunks.py): the rest of the run, or 7 steps (the
+#: room expected changes at every call, and calls stop for room more often)
 PLANS = {"whole": lambda chunk, done, elapsed: 10_000_000,
          "small": lambda chunk, done, elapsed: 7}
 
@@ -229,17 +230,26 @@ def test_chunks_grow_by_4_or_to_a_quarter_of_the_aim(chunk, done, elapsed, expec
     assert chunks.next_chunk(chunk, done, elapsed) == expected
 
 
-def test_a_run_starts_with_a_chunk_from_the_last_runs_speed(monkeypatch):
-    """The first call of a run asks for 100 steps only while the network has not run:
-    after that, for what the last call's speed gives (next_chunk)."""
+def test_a_run_asks_for_its_steps_and_makes_room_as_the_last_speed_says(monkeypatch):
+    """A loop that keeps to a time budget (the numpy twin; runtime/chunks.py) is asked
+    for every step of a run at once (one call, with a budget it cannot spend); a
+    monitor makes room for the first run's steps (its worst case, up to FIRST_ROOM),
+    later for the steps the last call's speed gives (next_chunk)."""
+    monkeypatch.setattr(chunks, "CHUNK_SECONDS", 60.0)
     cells = es.NeuronGroup(10, "dv/dt = -v/(10*ms) : volt", method="exact")
-    net = es.Network(cells, backend="numpy")
-    asked = []
+    spikes = es.SpikeMonitor(cells)
+    net = es.Network(cells, spikes, backend="numpy")
+    asked, expected = [], []
+    room = spikes._make_room_for_call
+    spikes._make_room_for_call = lambda step, steps: expected.append(steps) or room(step, steps)
     net.run(20 * ms)
+    assert expected == [200]
     program = net._build()
+    assert program.timed
     run = program.run
     program.run = lambda start, n, dt, seed: asked.append(n) or run(start, n, dt, seed)
     last = net._last_chunk
+    expected.clear()
     net.run(100 * ms)
-    assert asked[0] == min(1000, chunks.next_chunk(*last))
-    assert sum(asked) == 1000
+    assert asked[0] == 1000 and sum(asked) == 1000
+    assert expected[0] == min(1000, chunks.next_chunk(*last))
