@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import types
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +49,8 @@ class Program:
 
     source: ModuleSource
     module: types.ModuleType
+    #: each array's last data address, with a weak reference to the array (_addresses)
+    _known: list = field(default_factory=list, repr=False)
 
     @property
     def threaded(self) -> bool:
@@ -65,10 +68,26 @@ class Program:
         scalars = np.array([get() for _, get in self.source.scalars] or [0.0], dtype=np.float64)
         iscalars = np.array([get() for _, get in self.source.int_scalars] or [0], dtype=np.int64)
         if self.source.backend == COMPILED:
-            addresses = [array.ctypes.data for array in arrays]
-            return self.module.run(start_step, n_steps, dt, seed, addresses,
+            return self.module.run(start_step, n_steps, dt, seed, self._addresses(arrays),
                                    scalars.ctypes.data, iscalars.ctypes.data)
         return self.module.run(start_step, n_steps, dt, seed, arrays, scalars, iscalars)
+
+    def _addresses(self, arrays: list[np.ndarray]) -> list[int]:
+        """The data address of each array: the last call's for an array that is still
+        the same object (``ctypes.data`` costs ~1 us an array, and Izhikevich 1000
+        hands over 30 at each call; an array's data does not move while it lives:
+        eqsnn grows a buffer by making a new array, never resizes one in place). The
+        references are weak: an array the network replaced is not kept alive."""
+        if len(self._known) != len(arrays):
+            self._known = [(None, 0)] * len(arrays)
+        addresses = []
+        for k, array in enumerate(arrays):
+            ref, address = self._known[k]
+            if ref is None or ref() is not array:
+                address = array.ctypes.data
+                self._known[k] = (weakref.ref(array), address)
+            addresses.append(address)
+        return addresses
 
 
 def _passive_openmp_threads() -> None:
