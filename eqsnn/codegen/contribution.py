@@ -17,7 +17,7 @@ import numpy as np
 from eqsnn.codegen.barriers import UNKNOWN, Access, Unit
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "slot_rank", "schedule_key", "ArraySlot", "CapacityCheck", "Contribution", "Operation",
+__all__ = ["SLOTS", "slot_rank", "schedule_key", "ArraySlot", "CapacityCheck", "Contribution", "Operation", "PerCall",
            "TimedFunction", "UserFunction", "block_names", "thread_inputs"]
 
 #: The schedule of one time step, in order: Brian2's default schedule. Every slot also
@@ -71,6 +71,29 @@ class ArraySlot:
     cname: str
     ctype: str
     get: Callable[[], np.ndarray]
+
+
+class PerCall:
+    """A value several getters of one object read (a pathway's propagation structure:
+    13 arrays and integers), computed once per call of the loop instead of once per
+    getter: the program holds it while it gathers a call's arguments
+    (runtime/backends.py, ``Program.run``) and lets it go before the call. Outside
+    that (a getter read on its own) it is computed afresh, so it is never stale:
+    between two calls anything may have changed it (synapses connected again, dt)."""
+
+    __slots__ = ("_compute", "_value", "_held")
+
+    def __init__(self, compute: Callable[[], object]):
+        self._compute, self._value, self._held = compute, None, False
+
+    def __call__(self):
+        return self._value if self._held else self._compute()
+
+    def hold(self) -> None:
+        self._value, self._held = self._compute(), True
+
+    def release(self) -> None:
+        self._value, self._held = None, False
 
 
 @dataclass
@@ -160,6 +183,8 @@ class Contribution:
     partitions: list[tuple[str, str, SimpleNamespace | None]] = field(default_factory=list)
     #: counters each thread keeps its own copy of (see private_counter)
     private_counters: list[str] = field(default_factory=list)
+    #: values computed once per call for several getters (see per_call)
+    held: list[PerCall] = field(default_factory=list)
 
     def array(self, cname: str, get: Callable[[], np.ndarray], dtype=np.float64) -> str:
         self.arrays.append(ArraySlot(cname, _CTYPES[np.dtype(dtype)], get))
@@ -172,6 +197,13 @@ class Contribution:
     def int_scalar(self, cname: str, get: Callable[[], int]) -> str:
         self.int_scalars.append((cname, get))
         return cname
+
+    def per_call(self, compute: Callable[[], object]) -> PerCall:
+        """``compute`` as a getter of getters: computed once per call of the loop (see
+        :class:`PerCall`)."""
+        value = PerCall(compute)
+        self.held.append(value)
+        return value
 
     def counter(self, cname: str, get: Callable[[], np.ndarray]) -> str:
         """A persistent int64 counter: a one-element array owned by an object (templates

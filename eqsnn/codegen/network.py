@@ -19,8 +19,8 @@ from eqsnn import __version__
 from eqsnn.codegen.barriers import ANY, Access, Batch, Unit, batch, chunked_run, plan
 # (what a contribution is lives in codegen/contribution.py; re-exported here)
 from eqsnn.codegen.contribution import (SLOTS, ArraySlot, CapacityCheck, Contribution,
-                                        Operation, TimedFunction, UserFunction, block_names,
-                                        slot_rank, thread_inputs)
+                                        Operation, PerCall, TimedFunction, UserFunction,
+                                        block_names, slot_rank, thread_inputs)
 from eqsnn.codegen.fusion import fuse
 from eqsnn.errors import InvalidValueError
 from eqsnn.resources import template_digest
@@ -61,6 +61,8 @@ class ModuleSource:
     arrays: list[ArraySlot]
     scalars: list[tuple[str, Callable[[], float]]]
     int_scalars: list[tuple[str, Callable[[], int]]]
+    #: values the getters share, held while a call's arguments are gathered (PerCall)
+    held: list[PerCall] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ModuleBuilder:
     capacity_checks: list[CapacityCheck] = field(default_factory=list)
     partitions: list[tuple[str, str, bool]] = field(default_factory=list)
     private_counters: list[str] = field(default_factory=list)
+    held: list[PerCall] = field(default_factory=list)
     #: the slots of a step, in order (a network's custom schedule, Brian2's by default)
     schedule: tuple[str, ...] = SLOTS
     #: how many threads the loop starts, asked at every call (the Network sets it)
@@ -122,6 +125,7 @@ class ModuleBuilder:
         self.functions.extend(contribution.functions)
         self.partitions.extend(contribution.partitions)
         self.private_counters.extend(contribution.private_counters)
+        self.held.extend(contribution.held)
         for operation in contribution.operations:
             context = dict(operation.context)
             if operation.numbered:
@@ -249,7 +253,7 @@ class ModuleBuilder:
             threads = self._threads(render, slots) if self.is_c else {}
             source = render(template, **self._module_context(), slots=slots, **threads)
         return ModuleSource(self.backend, source, list(self.arrays), list(self.scalars),
-                            list(self.int_scalars))
+                            list(self.int_scalars), list(self.held))
 
     def _segments(self, render, slots: list[str]) -> list[str]:
         """numpy: each operation runs unless the call resumes after a later pause

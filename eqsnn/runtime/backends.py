@@ -64,9 +64,17 @@ class Program:
         return bool(getattr(self.module, "timed", False))
 
     def run(self, start_step: int, n_steps: int, dt: float, seed: int) -> int:
-        arrays = [slot.get() for slot in self.source.arrays]
-        scalars = np.array([get() for _, get in self.source.scalars] or [0.0], dtype=np.float64)
-        iscalars = np.array([get() for _, get in self.source.int_scalars] or [0], dtype=np.int64)
+        try:
+            for value in self.source.held:  # (each computed once for its getters)
+                value.hold()
+            arrays = [slot.get() for slot in self.source.arrays]
+            scalars = np.array([get() for _, get in self.source.scalars] or [0.0],
+                               dtype=np.float64)
+            iscalars = np.array([get() for _, get in self.source.int_scalars] or [0],
+                                dtype=np.int64)
+        finally:
+            for value in self.source.held:
+                value.release()
         if self.source.backend == COMPILED:
             return self.module.run(start_step, n_steps, dt, seed, self._addresses(arrays),
                                    scalars.ctypes.data, iscalars.ctypes.data)

@@ -51,6 +51,12 @@ from eqsnn.runtime.dt_change import align_to_ticks, carried_ring
 __all__ = ["Structure", "pathway_structure", "structure_bytes"]
 
 
+#: the order the compiled loop is handed for synapses in connect's order: never read
+#: (one array for all, so that a call hands over the same address each time)
+_NO_ORDER = np.empty(0, np.int32)
+_NO_ORDER.flags.writeable = False
+
+
 class Structure(SimpleNamespace):
     """A pathway's propagation structure (see the module's docstring); ``_order`` holds
     the permutation, or ``None`` for synapses in connect's order (``in_order``)."""
@@ -67,7 +73,7 @@ class Structure(SimpleNamespace):
     def loop_order(self) -> np.ndarray:
         """What the compiled loop is handed as ``order``: the permutation, or an empty
         array when the synapses are in order (the loop then never reads it)."""
-        return np.empty(0, np.int32) if self._order is None else self._order
+        return _NO_ORDER if self._order is None else self._order
 
 
 def pathway_structure(syn, path: str, dt: float, parts: int = 1,

@@ -145,8 +145,9 @@ def _pathway(c: Contribution, syn, layout, backend: str, path: str, info, dt: fl
     dense = backend == COMPILED and exact_in_vectors(
         code.lines, functions=bool(syn._record.functions)) and pathway_structure(
         syn, path, dt, parts(), before, True).dense
-    # re-read at each call: the connectivity, the delays or the team size may change
-    structure = lambda: pathway_structure(syn, path, dt, parts(), before, dense)  # noqa: E731
+    # re-read at each call (once for all its getters): the connectivity, the delays or
+    # the team size may change
+    structure = c.per_call(lambda: pathway_structure(syn, path, dt, parts(), before, dense))
     structure()  # build now: errors surface before the compile
     pathway._before = before  # (once it is built: a refused move leaves the old side)
     pathway._dense = dense
