@@ -20,6 +20,13 @@ import signal
 import threading
 import time
 
+try:  # (the handler itself: signal.signal wraps it in enum conversions, one of which
+    # raises and catches a ValueError for a function handler; ~80 us a run cold, after
+    # the loop has swept the caches, against ~10 us: /work/coord/notes/session13/izh.md)
+    from _signal import signal as _set_handler
+except ImportError:  # (not CPython)
+    from signal import signal as _set_handler
+
 from eqsnn.display import progress_bar
 from eqsnn.runtime.finite import check_finite
 
@@ -44,7 +51,7 @@ class StopAtStepBoundary:
 
     def __enter__(self) -> "StopAtStepBoundary":
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._previous = _set_handler(signal.SIGINT, self._handle)
         return self
 
     def _handle(self, signum, frame) -> None:
@@ -54,7 +61,7 @@ class StopAtStepBoundary:
 
     def __exit__(self, *exc) -> None:
         if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+            _set_handler(signal.SIGINT, self._previous)
 
 
 def run_chunks(net, program, n_steps: int, dt: float, progress: bool | None,

@@ -398,9 +398,12 @@ class Network(NetworkStates, Displayed):
         """Objects read ``t`` in subexpressions (``x = t/ms``) and string values at the
         network's current time, as Brian2 does (it was 0 after any run); get_states()
         gives it as ``t``."""
+        t = self.t_
         for obj in self.objects:
-            if hasattr(obj, "_evaluate") or hasattr(obj, "get_states"):
-                obj._t = self.t_
+            # (asked of the class: a monitor's own __getattr__ raises for a name it lacks)
+            kind = type(obj)
+            if hasattr(kind, "_evaluate") or hasattr(kind, "get_states"):
+                obj._t = t
 
 
 def _refuse_while_running(net: Network, what: str) -> None:

@@ -64,3 +64,27 @@ def test_ctrl_c_stops_at_a_step_boundary_and_run_continues(tmp_path, backend, si
     assert process.returncode == 0, out + err
     assert "stopped: run stopped at t = " in out and "run() continues" in out
     assert "consistent" in out
+
+
+def test_a_run_puts_back_the_ctrl_c_handler_it_found():
+    """run() handles Ctrl-C itself while it runs, then gives back the handler it found
+    (a user's own, or Python's)."""
+    import eqsnn as es
+    from eqsnn.units import ms
+    group = es.NeuronGroup(10, "dv/dt = -v/(10*ms) : 1", threshold="v > 1",
+                           method="exact")
+    net = es.Network(group, es.SpikeMonitor(group))
+    seen = []
+
+    def mine(signum, frame):
+        seen.append(signum)
+    previous = signal.signal(signal.SIGINT, mine)
+    try:
+        net.run(1 * ms)
+        assert signal.getsignal(signal.SIGINT) is mine
+        signal.raise_signal(signal.SIGINT)
+        assert seen == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    net.run(1 * ms)
+    assert signal.getsignal(signal.SIGINT) is previous

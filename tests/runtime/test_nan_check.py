@@ -1,6 +1,7 @@
 """The NaN check between chunks of steps (eqsnn/runtime/finite.py): a NaN or inf the
 loop writes is reported with the variable, the element and the time; the check reads
 the differential variables and the parameters a statement of the loop assigns."""
+import numpy as np
 import pytest
 
 import eqsnn as es
@@ -196,3 +197,22 @@ def test_nan_a_network_operation_writes_into_a_parameter_shows_where_it_reaches_
     with pytest.raises(es.errors.NumericalInstabilityError, match="v of .* became nan at "
                                                                   "neuron 0"):
         net.run(5 * ms)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, None])
+def test_the_check_sees_one_bad_value_among_many_and_no_overflowing_sum(bad):
+    """One NaN or inf among 10^5 values is reported with its index; finite values whose
+    sum overflows (1e308 each) are not (a check by their sum would see inf)."""
+    from types import SimpleNamespace
+
+    from eqsnn.errors import NumericalInstabilityError
+    from eqsnn.runtime.finite import check_finite
+    values = np.full(100_000, 1e308) if bad is None else np.linspace(-1, 1, 100_000)
+    owner = SimpleNamespace(name="g", _arrays={"v": values},
+                            _record=SimpleNamespace(differential=("v",)), method="euler")
+    if bad is None:
+        check_finite([(owner, ("v",))], 0, 10, 1e-4)
+        return
+    values[77_777] = bad
+    with pytest.raises(NumericalInstabilityError, match=r"v of 'g' became .* at neuron 77777"):
+        check_finite([(owner, ("v",))], 0, 10, 1e-4)
