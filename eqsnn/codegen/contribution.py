@@ -17,8 +17,9 @@ import numpy as np
 from eqsnn.codegen.barriers import UNKNOWN, Access, Unit
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "slot_rank", "schedule_key", "ArraySlot", "CapacityCheck", "Contribution", "Operation", "PerCall",
-           "TimedFunction", "UserFunction", "block_names", "thread_inputs"]
+__all__ = ["SLOTS", "slot_rank", "schedule_key", "ArraySlot", "CapacityCheck", "Contribution",
+           "Operation", "PerCall", "TimedFunction", "UserFunction", "block_names",
+           "thread_inputs"]
 
 #: The schedule of one time step, in order: Brian2's default schedule. Every slot also
 #: has a ``before_`` and an ``after_`` twin (``before_thresholds`` runs after

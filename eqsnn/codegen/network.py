@@ -26,9 +26,9 @@ from eqsnn.errors import InvalidValueError
 from eqsnn.resources import template_digest
 from eqsnn.targets import COMPILED
 
-__all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "BUDGET_SCALAR", "slot_rank", "ArraySlot", "CapacityCheck", "Contribution",
-           "ModuleBuilder", "ModuleSource", "Operation", "TimedFunction", "block_names",
-           "thread_inputs"]
+__all__ = ["SLOTS", "STEP_ORIGIN", "THREADS_SCALAR", "BUDGET_SCALAR", "slot_rank", "ArraySlot",
+           "CapacityCheck", "Contribution", "ModuleBuilder", "ModuleSource", "Operation",
+           "PerCall", "TimedFunction", "block_names", "thread_inputs"]
 
 #: the int scalar that holds the number of threads (see ModuleBuilder.threads)
 THREADS_SCALAR = "_n_threads_wanted"

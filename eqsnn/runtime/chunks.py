@@ -22,7 +22,7 @@ import time
 
 try:  # (the handler itself: signal.signal wraps it in enum conversions, one of which
     # raises and catches a ValueError for a function handler; ~80 us a run cold, after
-    # the loop has swept the caches, against ~10 us: /work/coord/notes/session13/izh.md)
+    # the loop has swept the caches, against ~10 us: docs/threads.md, session 13)
     from _signal import signal as _set_handler
 except ImportError:  # (not CPython)
     from signal import signal as _set_handler
