@@ -6,8 +6,9 @@ between them, in fresh processes at each thread count in turn.
 
 ``net.timing["loop_seconds"]`` (what the benchmarks report as the loop) runs from the
 first call of the compiled loop to the end of the last, with Python between the calls:
-the loop returns when a chunk of steps is done (``eqsnn/runtime/chunks.py``) or a
-monitor's buffer is full (Python grows it and calls again). Each process builds the
+the loop returns when its time budget (0.25 s) is spent or a chunk of steps is done
+(``eqsnn/runtime/chunks.py``: a loop that keeps to the budget is asked for the rest of
+the run), or a monitor's buffer is full (Python grows it and calls again). Each process builds the
 model as ``worker_eqsnn.py`` does (same seed, the model's own duration and dt) and
 runs it ``--runs`` times; the compiled loop's calls are timed from Python
 (``time.perf_counter`` around the Cython runner's call), as are Python's parts around
